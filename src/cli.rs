@@ -1,0 +1,67 @@
+//! The `permspec` command line. Not a stable API: the binary calls [`main`].
+
+use crate::harness::Harness;
+use crate::mode::Mode;
+use crate::report::Invocation;
+use crate::report::shell_word;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "permspec",
+    version,
+    about = "Keep API token permissions under test"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+struct Run {
+    /// Folder of spec files [env: PERMSPEC_SPECS] [default: specs]
+    #[arg(long, value_name = "DIR")]
+    specs: Option<PathBuf>,
+    /// Folder of fixtures [env: PERMSPEC_FIXTURES] [default: fixtures]
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    test: libtest_mimic::Arguments,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the cases, as `cargo test --test permissions` does (PERMSPEC_MODE selects the mode)
+    Check(Run),
+    /// Ask the live API and write each successful answer as the case's fixture
+    Record(Run),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (run, forced) = match cli.command {
+        Command::Check(run) => (run, None),
+        Command::Record(run) => (run, Some(Mode::Record)),
+    };
+    let mut args = String::new();
+    let mut harness = Harness::from_cwd();
+    if let Some(dir) = &run.specs {
+        args.push_str(&format!(" --specs {}", shell_word(&dir.to_string_lossy())));
+        harness = harness.specs_dir(dir);
+    }
+    if let Some(dir) = &run.fixtures {
+        args.push_str(&format!(
+            " --fixtures {}",
+            shell_word(&dir.to_string_lossy())
+        ));
+        harness = harness.fixtures_dir(dir);
+    }
+    if let Some(mode) = forced {
+        harness = harness.mode(mode);
+    }
+    harness
+        .invocation(Invocation::Cli { args })
+        .run_with_args(run.test)
+}

@@ -1,0 +1,372 @@
+//! One HTTP exchange: the shared client, retries, and reading the answer
+//! safely (size cap, truncation, HTML pages, invalid JSON).
+//!
+//! Every error text that leaves this module has been scrubbed of the
+//! secrets in use; reqwest's own errors are stripped of their URL first.
+
+use super::retry::{MAX_RETRIES, backoff, parse_retry_after, retryable_status};
+use crate::evidence::{CaseError, Fix};
+use crate::secret::{Secret, scrub};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Bodies larger than this are refused without being read whole.
+pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub concurrency: usize,
+    pub retry_base: Duration,
+}
+
+impl Settings {
+    /// Defaults: connect 10 s, request 30 s (`PERMSPEC_TIMEOUT`), 8 requests
+    /// at once (`PERMSPEC_CONCURRENCY`).
+    pub(crate) fn from_env() -> Result<Settings, String> {
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            match std::env::var(name) {
+                Ok(v) if !v.trim().is_empty() => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("{name}={v:?} is not a positive whole number")),
+                _ => Ok(default),
+            }
+        };
+        Ok(Settings {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(number("PERMSPEC_TIMEOUT", 30)?),
+            concurrency: usize::try_from(number("PERMSPEC_CONCURRENCY", 8)?).unwrap_or(8),
+            retry_base: Duration::from_millis(250),
+        })
+    }
+}
+
+/// Builds the one client a run shares: rustls on the ring provider, built
+/// explicitly so no process-wide crypto provider needs to be installed, the
+/// platform's roots, no redirects, no proxy discovery surprises.
+pub(crate) fn client(settings: &Settings) -> Result<reqwest::Client, String> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("permspec/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| {
+            format!(
+                "cannot set up the HTTP client: {}",
+                error_chain(&e.without_url())
+            )
+        })
+}
+
+/// A request ready to send. `auth` is the whole `Authorization` value.
+#[derive(Clone, Debug)]
+pub(crate) struct Outgoing {
+    pub method: reqwest::Method,
+    pub url: reqwest::Url,
+    pub auth: Option<Secret>,
+    pub json_body: Option<Value>,
+}
+
+/// A successful (2xx) answer, parsed as JSON.
+#[derive(Clone, Debug)]
+pub(crate) struct Answer {
+    pub status: u16,
+    pub body: Value,
+    pub retries: u32,
+}
+
+/// Why an exchange failed, kept typed until the provider explains it.
+#[derive(Clone, Debug)]
+pub(crate) enum Failure {
+    Connect(String),
+    Timeout,
+    Status {
+        status: u16,
+        body: String,
+        retry_after: Option<Duration>,
+    },
+    Redirect {
+        status: u16,
+        location: String,
+    },
+    Body(String),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FetchError {
+    pub failure: Failure,
+    pub retries: u32,
+}
+
+/// Sends, retrying connection errors and 429/502/503/504 at most
+/// [`MAX_RETRIES`] times, waiting `Retry-After` or an exponential backoff.
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    out: &Outgoing,
+    settings: &Settings,
+) -> Result<Answer, FetchError> {
+    let mut attempt = 0;
+    loop {
+        let result = send_once(client, out).await;
+        let wait = match &result {
+            Err(Failure::Connect(_)) => Some(None),
+            Err(Failure::Status {
+                status,
+                retry_after,
+                ..
+            }) if retryable_status(*status) => Some(*retry_after),
+            _ => None,
+        };
+        match (wait, attempt < MAX_RETRIES) {
+            (Some(after), true) => {
+                let delay =
+                    after.unwrap_or_else(|| backoff(attempt, settings.retry_base, jitter()));
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+            _ => {
+                return result
+                    .map(|(status, body)| Answer {
+                        status,
+                        body,
+                        retries: attempt,
+                    })
+                    .map_err(|failure| FetchError {
+                        failure,
+                        retries: attempt,
+                    });
+            }
+        }
+    }
+}
+
+/// A number in [0, 1) that differs between calls, for backoff jitter. Not
+/// cryptographic, and need not be.
+fn jitter() -> f64 {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1000) / 1000.0
+}
+
+impl FetchError {
+    /// The failure in a person's words. `explain` gives the provider's
+    /// meaning of a non-2xx status; every text is scrubbed of `secrets`.
+    pub(crate) fn into_case_error(
+        self,
+        explain: impl Fn(u16, &str) -> String,
+        secrets: &[&Secret],
+    ) -> CaseError {
+        let after = match self.retries {
+            0 => String::new(),
+            1 => " (after 1 retry)".to_owned(),
+            n => format!(" (after {n} retries)"),
+        };
+        let (cause, fix) = match self.failure {
+            Failure::Connect(why) => (
+                format!("cannot connect: {why}"),
+                "check `base_url` and that the API is reachable from here",
+            ),
+            Failure::Timeout => (
+                "the API did not answer in time".to_owned(),
+                "raise the limit with PERMSPEC_TIMEOUT=SECONDS, or check the API's health",
+            ),
+            Failure::Status { status, body, .. } => {
+                let hint = match status {
+                    401 | 403 => "check the credential, or that it is the one the spec names",
+                    429 | 502..=504 => "the API is overloaded or down; try again later",
+                    _ => "check `base_url` and the API's health",
+                };
+                (format!("HTTP {status}: {}", explain(status, &body)), hint)
+            }
+            Failure::Redirect { status, location } => (
+                format!(
+                    "the API answered {status}, a redirect to {location}; a credential never follows a redirect"
+                ),
+                "set `base_url` to the address the API really serves",
+            ),
+            Failure::Body(why) => (why, "check `base_url`: this is not the API's answer"),
+        };
+        CaseError::new(
+            scrub(&format!("{cause}{after}"), secrets),
+            Fix::Hint(scrub(fix, secrets)),
+        )
+    }
+}
+
+async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<(u16, Value), Failure> {
+    let mut req = client
+        .request(out.method.clone(), out.url.clone())
+        .header(ACCEPT, "application/json");
+    if let Some(auth) = &out.auth {
+        let mut value = HeaderValue::from_str(auth.expose()).map_err(|_| {
+            Failure::Body("the credential holds characters an HTTP header cannot carry".into())
+        })?;
+        value.set_sensitive(true);
+        req = req.header(AUTHORIZATION, value);
+    }
+    if let Some(body) = &out.json_body {
+        req = req
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+    }
+    let resp = req.send().await.map_err(classify)?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    if resp.status().is_redirection() {
+        let location = headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("(no Location header)")
+            .to_owned();
+        return Err(Failure::Redirect { status, location });
+    }
+    let bytes = read_capped(resp).await?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if !(200..300).contains(&status) {
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        return Err(Failure::Status {
+            status,
+            body: text,
+            retry_after,
+        });
+    }
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let looks_html = content_type.contains("html") || text.trim_start().starts_with('<');
+    if looks_html {
+        let shown = if content_type.is_empty() {
+            "an HTML page"
+        } else {
+            content_type.as_str()
+        };
+        return Err(Failure::Body(format!(
+            "expected JSON, got {shown}: a proxy or firewall page? It begins: {}",
+            first_line(&text)
+        )));
+    }
+    if bytes.is_empty() {
+        return Err(Failure::Body(format!(
+            "HTTP {status} with an empty body; expected JSON"
+        )));
+    }
+    serde_json::from_slice(&bytes)
+        .map(|v| (status, v))
+        .map_err(|e| {
+            let offset = byte_offset(&text, e.line(), e.column());
+            let what = if e.is_eof() {
+                "the body ends early (truncated?)"
+            } else {
+                "the body is not valid JSON"
+            };
+            Failure::Body(format!("{what}: {e} (byte {offset} of {})", bytes.len()))
+        })
+}
+
+/// Reads the body up to [`MAX_BODY_BYTES`], refusing larger ones as soon as
+/// the `Content-Length` or the running total says so.
+async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, Failure> {
+    let too_big = || {
+        Failure::Body(format!(
+            "the body is over {} MiB; refusing to read it",
+            MAX_BODY_BYTES >> 20
+        ))
+    };
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(too_big());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(bytes),
+            Err(e) if e.is_timeout() => return Err(Failure::Timeout),
+            Err(e) => {
+                return Err(Failure::Body(format!(
+                    "the connection broke after {} bytes of the body (truncated): {}",
+                    bytes.len(),
+                    error_chain(&e.without_url())
+                )));
+            }
+        }
+    }
+}
+
+fn classify(e: reqwest::Error) -> Failure {
+    let (timeout, connect) = (e.is_timeout(), e.is_connect());
+    let text = error_chain(&e.without_url());
+    if timeout && !connect {
+        Failure::Timeout
+    } else if connect {
+        Failure::Connect(text)
+    } else {
+        Failure::Body(text)
+    }
+}
+
+/// An error and its sources, joined with ": ".
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        return "(empty body)".to_owned();
+    }
+    let mut shown: String = line.chars().take(120).collect();
+    if shown.len() < line.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+/// serde_json reports line and column; a person reading a one-line body
+/// wants the byte offset.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let before: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    before + column.saturating_sub(1)
+}

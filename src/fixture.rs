@@ -1,0 +1,182 @@
+//! Recorded answers: the fixture file format, replay, and atomic writes.
+//!
+//! A fixture is the server's answer and nothing else: the request line
+//! (method and URL, secrets scrubbed), the status and the JSON body as the
+//! server sent it. No header is stored, so no `Authorization` or cookie can
+//! be. Keys are written sorted so re-recording gives small diffs.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Fixture {
+    pub recorded_at: String,
+    pub provider: String,
+    pub request: FixtureRequest,
+    pub response: FixtureResponse,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FixtureRequest {
+    pub method: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FixtureResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// Why a fixture could not be used. `Missing` is told apart because its
+/// hint differs: record it, rather than repair it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum ReadError {
+    Missing,
+    Invalid(String),
+}
+
+/// Fixtures larger than this are refused: no API answer we read is close.
+const MAX_FIXTURE_BYTES: u64 = 4 << 20;
+
+pub(crate) fn read(path: &Path) -> Result<Fixture, ReadError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
+        Err(e) => return Err(ReadError::Invalid(format!("cannot read it: {e}"))),
+    };
+    if meta.len() > MAX_FIXTURE_BYTES {
+        return Err(ReadError::Invalid(format!(
+            "it is {} bytes, over the {MAX_FIXTURE_BYTES}-byte limit",
+            meta.len()
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| ReadError::Invalid(format!("cannot read it: {e}")))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ReadError::Invalid(format!(
+            "it is not a permspec fixture: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// Writes the fixture next to its final path, then renames it into place,
+/// so a reader never sees half a file and a failed write loses nothing.
+pub(crate) fn write(path: &Path, fixture: &Fixture) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut text = serde_json::to_string_pretty(fixture).map_err(std::io::Error::other)?;
+    text.push('\n');
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Now, as `2026-11-20T08:00:00Z`. `PERMSPEC_NOW` (same format) overrides
+/// it so recorded fixtures can be compared byte for byte in tests.
+pub(crate) fn now_utc() -> String {
+    if let Ok(fixed) = std::env::var("PERMSPEC_NOW") {
+        return fixed;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format_utc(secs)
+}
+
+/// Seconds since the epoch as an RFC 3339 UTC timestamp (civil-from-days,
+/// proleptic Gregorian calendar).
+pub(crate) fn format_utc(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Fixture {
+        Fixture {
+            recorded_at: "2026-11-20T08:00:00Z".into(),
+            provider: "docspace".into(),
+            request: FixtureRequest {
+                method: "GET".into(),
+                url: "https://portal.example.com/api/2.0/keys/@self".into(),
+            },
+            response: FixtureResponse {
+                status: 200,
+                body: json!({"response": {"permissions": ["files:read"]}, "status": 0}),
+            },
+        }
+    }
+
+    #[test]
+    fn write_then_read_round_trips_and_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("permspec-fixture-{}", std::process::id()));
+        let path = dir.join("docspace/ci.json");
+        write(&path, &sample()).unwrap();
+        assert_eq!(read(&path).unwrap(), sample());
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("ci.json")]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("{\n  \"recorded_at\""), "{text}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn missing_and_broken_fixtures_are_told_apart() {
+        let dir = std::env::temp_dir().join(format!("permspec-fixture-b-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(read(&dir.join("nope.json")), Err(ReadError::Missing));
+        let path = dir.join("cut.json");
+        std::fs::write(&path, "{\"recorded_at\": \"2026").unwrap();
+        let Err(ReadError::Invalid(why)) = read(&path) else {
+            panic!()
+        };
+        assert!(why.contains("line 1"), "{why}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn timestamps_are_utc_rfc3339() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(1_795_424_647), "2026-11-23T09:04:07Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}

@@ -1,0 +1,36 @@
+//! permspec keeps API token permissions under test.
+//!
+//! Write down in YAML what each named token may hold; every (spec file,
+//! token) pair becomes a `cargo test` case that compares the expectation
+//! with what the API reports, live or from a recorded fixture.
+//!
+//! ```no_run
+//! // tests/permissions.rs; in Cargo.toml: [[test]] name = "permissions", harness = false
+//! fn main() -> std::process::ExitCode {
+//!     permspec::Harness::from_env().run()
+//! }
+//! ```
+//!
+//! See the README for the spec format, the modes and the providers, and
+//! ARCHITECTURE.md for how the pipeline spec -> plan -> provider -> compare
+//! -> report fits together.
+
+#[doc(hidden)]
+pub mod cli;
+mod compare;
+mod evidence;
+mod fetch;
+mod fixture;
+mod harness;
+mod mode;
+mod plan;
+mod privilege;
+mod provider;
+mod report;
+mod secret;
+mod spec;
+mod suggest;
+mod template;
+
+pub use harness::Harness;
+pub use mode::Mode;

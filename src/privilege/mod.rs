@@ -1,0 +1,132 @@
+//! What a privilege string means: the "covers" relation and its two uses,
+//! ceilings (`at_most`, `at_least`) and overlaps (`forbidden`).
+//!
+//! Privileges are canonical strings (`files:read`). A *family* holds the rules
+//! one API applies on top of plain equality and `*` globbing, the names it
+//! knows, and the check of names written in a spec.
+//!
+//! Architecture invariant: nothing here does I/O or knows about YAML; the
+//! functions are total and never panic, so the property tests and the fuzzer
+//! can call them with anything.
+
+mod docspace;
+
+pub(crate) use docspace::DOCSPACE;
+
+/// The rules of one family of privilege names.
+pub(crate) trait Family: Sync {
+    /// Concrete privileges the family knows. They are the witnesses used to
+    /// decide whether two patterns overlap.
+    fn atoms(&self) -> &[&'static str];
+
+    /// Covering the API applies beyond equality and globbing
+    /// (DocSpace: `files:write` covers `files:read`).
+    fn extra_covers(&self, _p: &str, _q: &str) -> bool {
+        false
+    }
+
+    /// Checks a privilege written in a spec. The error is one sentence with
+    /// the fix ("did you mean ...?").
+    fn validate(&self, name: &str) -> Result<(), String>;
+}
+
+/// `*`-only glob matching: `*` stands for any run of characters, everything
+/// else is literal. Iterative with backtracking to the last star, so it is
+/// linear in practice and never recurses.
+pub(crate) fn glob_matches(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// "P names Q": P equals Q, or P contains `*` and matches Q as a glob.
+/// This is what a `forbidden` entry means: the privileges it names.
+pub(crate) fn names(p: &str, q: &str) -> bool {
+    p == q || (p.contains('*') && glob_matches(p, q))
+}
+
+/// "P covers Q": P names Q, or the family's rules say P implies Q.
+pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
+    names(p, q) || family.extra_covers(p, q)
+}
+
+/// Whether a granted privilege gives something a `forbidden` entry names.
+///
+/// Returns the witness: a privilege that `granted` covers and `forbidden`
+/// names. The candidates are the two strings themselves and the family's
+/// known atoms, so a privilege the family does not know yet still counts.
+/// `forbidden: ["*:write"]` therefore fails `files:write` and `*`, but not
+/// `rooms:read` (which `*:write` covers, but does not name).
+pub(crate) fn overlap(family: &dyn Family, granted: &str, forbidden: &str) -> Option<String> {
+    [granted, forbidden]
+        .into_iter()
+        .chain(family.atoms().iter().copied())
+        .find(|atom| covers(family, granted, atom) && names(forbidden, atom))
+        .map(str::to_owned)
+}
+
+/// A family with no rules beyond equality and globbing, for APIs whose
+/// privileges are opaque strings.
+#[cfg(test)]
+pub(crate) struct Plain;
+
+#[cfg(test)]
+impl Family for Plain {
+    fn atoms(&self) -> &[&'static str] {
+        &[]
+    }
+    fn validate(&self, _name: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_star_matches_any_run() {
+        assert!(glob_matches("*", ""));
+        assert!(glob_matches("*", "files:read"));
+        assert!(glob_matches("*:read", "files:read"));
+        assert!(glob_matches("*:read", "accounts.self:read"));
+        assert!(!glob_matches("*:read", "files:write"));
+        assert!(glob_matches("files:*", "files:write"));
+        assert!(!glob_matches("accounts:*", "accounts.self:read"));
+        assert!(glob_matches("a*b*c", "a-x-b-y-c"));
+        assert!(!glob_matches("a*b*c", "a-x-c"));
+        assert!(glob_matches("**", "x"));
+        assert!(!glob_matches("files:read", "files:rea"));
+    }
+
+    #[test]
+    fn plain_family_is_equality_and_globs() {
+        assert!(covers(&Plain, "repo", "repo"));
+        assert!(covers(&Plain, "read:*", "read:org"));
+        assert!(!covers(&Plain, "read:org", "read:*"));
+        assert_eq!(
+            overlap(&Plain, "admin:org", "admin:*"),
+            Some("admin:org".into())
+        );
+        assert_eq!(overlap(&Plain, "read:org", "admin:*"), None);
+        // An unknown granted wildcard against a forbidden pattern that names it.
+        assert_eq!(overlap(&Plain, "admin:*", "*"), Some("admin:*".into()));
+    }
+}

@@ -1,0 +1,164 @@
+//! DocSpace API keys: `GET /api/2.0/keys/@self` (API-FACTS.md).
+//!
+//! The vendor documents `GET /api/2.0/keys/permissions` as "the current
+//! token's permissions", but the server returns the catalog of every
+//! permission name. Only `/keys/@self` tells what one key holds.
+
+use super::Grant;
+use serde_json::Value;
+
+pub(super) const KEY_SELF_PATH: &str = "/api/2.0/keys/@self";
+
+/// Reads `response.permissions` from the envelope. An empty or absent list
+/// is how the server stores a full-access key: it is reported as `*`.
+pub(super) fn parse_key(body: &Value) -> Result<Grant, String> {
+    let key = envelope(body)?;
+    if !key.is_object() {
+        return Err(format!(
+            "expected `response` to be the key object, found {}",
+            kind(key)
+        ));
+    }
+    let mut notes = Vec::new();
+    let listed = match key.get("permissions") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!(
+                    "expected `response.permissions` to hold strings, found {}",
+                    kind(other)
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(other) => {
+            return Err(format!(
+                "expected `response.permissions` to be a list, found {}",
+                kind(other)
+            ));
+        }
+    };
+    let privileges = if listed.is_empty() {
+        notes.push(
+            "full access: the key has an empty permission list, which DocSpace treats as `*` \
+             (every route, read and write)"
+                .to_owned(),
+        );
+        vec!["*".to_owned()]
+    } else {
+        listed
+    };
+    if key.get("isActive") == Some(&Value::Bool(false)) {
+        notes.push("the key is disabled (`isActive: false`)".to_owned());
+    }
+    if let Some(Value::String(at)) = key.get("expiresAt") {
+        notes.push(format!("expires {at}"));
+    }
+    Ok(Grant::new(privileges, notes))
+}
+
+/// DocSpace wraps every JSON success body in `{"response": ..., "status": 0, ...}`.
+pub(super) fn envelope(body: &Value) -> Result<&Value, String> {
+    match body {
+        Value::Object(map) => map.get("response").ok_or_else(|| {
+            "expected DocSpace's envelope `{\"response\": ...}`, found an object without `response`"
+                .to_owned()
+        }),
+        other => Err(format!(
+            "expected DocSpace's envelope `{{\"response\": ...}}`, found {}",
+            kind(other)
+        )),
+    }
+}
+
+pub(super) fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub(super) fn explain_status(status: u16, body: &str) -> String {
+    let detail = error_message(body)
+        .map(|m| format!(" (server said: {m})"))
+        .unwrap_or_default();
+    match status {
+        401 => format!(
+            "the API rejected the credential: unknown, expired or disabled key{detail}; \
+             DocSpace also answers 401 when `Bearer` is missing before the key"
+        ),
+        403 => format!("the credential may not call this endpoint: a scope is missing{detail}"),
+        404 => format!(
+            "not found: is `base_url` the portal's address (https://portal.example.com)?{detail}"
+        ),
+        _ => format!("the API answered HTTP {status}{detail}"),
+    }
+}
+
+/// DocSpace's JSON errors: `{"error": {"message": ...}, "status": 1, ...}`.
+fn error_message(body: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(body).ok()?;
+    v.pointer("/error/message")?.as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn envelope_of(key: Value) -> Value {
+        json!({"response": key, "count": 1, "links": [], "status": 0, "statusCode": 200})
+    }
+
+    #[test]
+    fn reads_the_permissions_of_the_key() {
+        let g = parse_key(&envelope_of(json!({
+            "id": "6f1c", "name": "ci", "permissions": ["files:write", "files:read"],
+            "isActive": true, "expiresAt": "2027-10-01T12:00:00.0000000Z"
+        })))
+        .unwrap();
+        assert_eq!(g.privileges, ["files:read", "files:write"]);
+        assert_eq!(g.notes, ["expires 2027-10-01T12:00:00.0000000Z"]);
+    }
+
+    #[test]
+    fn empty_or_absent_permissions_mean_full_access() {
+        for key in [
+            json!({"permissions": []}),
+            json!({"name": "k"}),
+            json!({"permissions": null}),
+        ] {
+            let g = parse_key(&envelope_of(key)).unwrap();
+            assert_eq!(g.privileges, ["*"]);
+            assert!(g.notes[0].starts_with("full access"), "{:?}", g.notes);
+        }
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors_that_say_what_was_found() {
+        let e = parse_key(&json!(["files:read"])).unwrap_err();
+        assert!(e.contains("found a list"), "{e}");
+        let e = parse_key(&json!({"permissions": ["files:read"]})).unwrap_err();
+        assert!(e.contains("without `response`"), "{e}");
+        let e = parse_key(&envelope_of(json!({"permissions": "files:read"}))).unwrap_err();
+        assert!(e.contains("to be a list, found a string"), "{e}");
+        let e = parse_key(&envelope_of(json!({"permissions": [1]}))).unwrap_err();
+        assert!(e.contains("hold strings, found a number"), "{e}");
+        let e = parse_key(&envelope_of(json!("x"))).unwrap_err();
+        assert!(e.contains("key object"), "{e}");
+    }
+
+    #[test]
+    fn statuses_are_explained() {
+        assert!(explain_status(401, "").starts_with("the API rejected the credential"));
+        let body = r#"{"error":{"message":"User authentication failed","type":null},"status":1,"statusCode":401}"#;
+        assert!(explain_status(401, body).contains("server said: User authentication failed"));
+        assert!(explain_status(403, "").contains("scope"));
+        assert_eq!(explain_status(500, "<html>"), "the API answered HTTP 500");
+    }
+}

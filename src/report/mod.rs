@@ -1,0 +1,304 @@
+//! Stage 5: what a failing case prints.
+//!
+//! One block per case: where the token is declared and where its grant came
+//! from, one line per broken rule, the privileges that differ (labelled
+//! `-` missing, `+` excess, each with the rules it breaks), the `exactly`
+//! diff when that rule fails, a count, and the next thing to do.
+//! Readable without colour; colour only marks the `-`/`+` lines.
+
+mod next;
+
+pub(crate) use next::{Invocation, shell_word};
+
+use crate::compare::{Finding, Outcome, Rule};
+use crate::evidence::{CaseError, Evidence, Fix, Origin};
+use crate::mode::Mode;
+use crate::plan::{Case, Expectations, SecretSource};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// How to print: colour or not, and which command the user runs.
+#[derive(Clone, Debug)]
+pub(crate) struct Style {
+    pub color: bool,
+    pub invocation: Invocation,
+    pub mode: Mode,
+}
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+fn header(case: &Case, style: &Style) -> String {
+    let title = format!("token `{}` in {}", case.token, case.spec.display);
+    let mut out = format!("{}\n", style.paint(BOLD, &title));
+    if let Some(d) = &case.description {
+        let _ = writeln!(out, "  purpose    {d}");
+    }
+    let _ = writeln!(out, "  provider   {}", case.provider.name());
+    out
+}
+
+fn origin_line(origin: &Origin) -> String {
+    match origin {
+        Origin::Replayed {
+            fixture,
+            recorded_at,
+        } => {
+            let day = recorded_at.get(..10).unwrap_or(recorded_at);
+            format!("replayed from {fixture}, recorded {day}")
+        }
+        Origin::Live {
+            url,
+            retries,
+            recorded,
+        } => {
+            let mut s = format!("live from {url}");
+            match retries {
+                0 => {}
+                1 => s.push_str(" after 1 retry"),
+                n => {
+                    let _ = write!(s, " after {n} retries");
+                }
+            }
+            if let Some(path) = recorded {
+                let _ = write!(s, ", recorded to {path}");
+            }
+            s
+        }
+    }
+}
+
+/// A privilege list as the spec would show it.
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.join(", "))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The text of a case whose comparison failed.
+pub(crate) fn render_failure(
+    case: &Case,
+    evidence: &Evidence,
+    outcome: &Outcome,
+    style: &Style,
+) -> String {
+    let granted = &evidence.grant.privileges;
+    let mut out = header(case, style);
+    let _ = writeln!(out, "  source     {}", origin_line(&evidence.origin));
+    let _ = writeln!(out, "  granted    {}", list(granted));
+    for note in &evidence.grant.notes {
+        let _ = writeln!(out, "  note       {note}");
+    }
+    out.push('\n');
+
+    // One line per rule that failed, in the order the spec format lists them.
+    let by_rule = |rule: Rule| -> Vec<&Finding> {
+        outcome
+            .findings
+            .iter()
+            .filter(|f| match f {
+                Finding::Missing { rule: r, .. } | Finding::Excess { rule: r, .. } => *r == rule,
+                Finding::Forbidden { .. } => rule == Rule::Forbidden,
+            })
+            .collect()
+    };
+    let expect = &case.expect;
+    let exactly = by_rule(Rule::Exactly);
+    if !exactly.is_empty() {
+        let missing = exactly
+            .iter()
+            .filter(|f| matches!(f, Finding::Missing { .. }))
+            .count();
+        let excess = exactly.len() - missing;
+        let _ = writeln!(
+            out,
+            "  exactly    the grant differs from {}: {} missing, {} in excess",
+            list(expect.exactly.as_deref().unwrap_or_default()),
+            missing,
+            excess
+        );
+    }
+    let at_least = by_rule(Rule::AtLeast);
+    if !at_least.is_empty() {
+        let _ = writeln!(
+            out,
+            "  at_least   {} not granted",
+            plural(
+                at_least.len(),
+                "listed privilege is",
+                "listed privileges are"
+            )
+        );
+    }
+    let at_most = by_rule(Rule::AtMost);
+    if !at_most.is_empty() {
+        let _ = writeln!(
+            out,
+            "  at_most    {} above the ceiling {}",
+            plural(
+                at_most.len(),
+                "granted privilege is",
+                "granted privileges are"
+            ),
+            list(expect.at_most.as_deref().unwrap_or_default())
+        );
+    }
+    for f in by_rule(Rule::Forbidden) {
+        if let Finding::Forbidden {
+            granted,
+            entry,
+            witness,
+        } = f
+        {
+            let via = if witness == granted || witness == entry {
+                String::new()
+            } else {
+                format!(" (it gives {witness})")
+            };
+            let _ = writeln!(
+                out,
+                "  forbidden  `{granted}` overlaps forbidden `{entry}`{via}"
+            );
+        }
+    }
+    out.push('\n');
+
+    // The privileges that differ, each once, with every rule it breaks.
+    let mut missing: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut excess: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for f in &outcome.findings {
+        match f {
+            Finding::Missing { privilege, rule } => {
+                missing
+                    .entry(privilege)
+                    .or_default()
+                    .push(rule.key().to_owned());
+            }
+            Finding::Excess { privilege, rule } => {
+                let why = match rule {
+                    Rule::AtMost => "above at_most".to_owned(),
+                    _ => "not in exactly".to_owned(),
+                };
+                excess.entry(privilege).or_default().push(why);
+            }
+            Finding::Forbidden { granted, entry, .. } => {
+                excess
+                    .entry(granted)
+                    .or_default()
+                    .push(format!("forbidden `{entry}`"));
+            }
+        }
+    }
+    let width = missing
+        .keys()
+        .chain(excess.keys())
+        .map(|p| p.len())
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "  - expected by the spec, not granted    + granted, not allowed by the spec"
+    );
+    for (p, rules) in &missing {
+        let line = format!("  - {p:<width$}  missing: {}", rules.join(", "));
+        let _ = writeln!(out, "{}", style.paint(RED, &line));
+    }
+    for (p, rules) in &excess {
+        let line = format!("  + {p:<width$}  excess: {}", rules.join(", "));
+        let _ = writeln!(out, "{}", style.paint(GREEN, &line));
+    }
+
+    if !exactly.is_empty() {
+        out.push('\n');
+        out.push_str(&exactly_diff(expect, granted, style));
+    }
+
+    let forbidden_hits = by_rule(Rule::Forbidden).len();
+    let _ = write!(
+        out,
+        "\n  {}: {} missing, {} in excess",
+        plural(
+            missing.len() + excess.len(),
+            "privilege differs",
+            "privileges differ"
+        ),
+        missing.len(),
+        excess.len()
+    );
+    if forbidden_hits > 0 {
+        let _ = write!(
+            out,
+            ", {}",
+            plural(forbidden_hits, "forbidden overlap", "forbidden overlaps")
+        );
+    }
+    out.push_str("\n\n");
+    out.push_str(&next::after_mismatch(
+        case,
+        granted,
+        forbidden_hits > 0,
+        !excess.is_empty(),
+        style,
+    ));
+    out
+}
+
+/// `exactly` as a line diff of the two sorted lists (similar), so the
+/// unchanged privileges give context.
+fn exactly_diff(expect: &Expectations, granted: &[String], style: &Style) -> String {
+    let mut want = expect.exactly.clone().unwrap_or_default();
+    want.sort();
+    let old = want.iter().map(|p| format!("{p}\n")).collect::<String>();
+    let new = granted.iter().map(|p| format!("{p}\n")).collect::<String>();
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    let mut out = String::from("  exactly, line by line (- spec, + API):\n");
+    for change in diff.iter_all_changes() {
+        let text = change.value().trim_end();
+        let line = match change.tag() {
+            similar::ChangeTag::Equal => format!("      {text}"),
+            similar::ChangeTag::Delete => style.paint(RED, &format!("    - {text}")),
+            similar::ChangeTag::Insert => style.paint(GREEN, &format!("    + {text}")),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The text of a case that could not be compared at all.
+pub(crate) fn render_error(case: &Case, error: &CaseError, style: &Style) -> String {
+    let mut out = header(case, style);
+    let _ = writeln!(out, "  error      {}", error.cause);
+    match &error.fix {
+        Fix::Record => {
+            let needs = match &case.credential {
+                SecretSource::Env(var) => format!(" (needs {var} set)"),
+                SecretSource::File(path) => format!(" (reads {})", path.display()),
+            };
+            let _ = writeln!(out, "\n  record it from the live API{needs}:");
+            let _ = writeln!(
+                out,
+                "      {}",
+                style.invocation.command(Mode::Record, &case.name)
+            );
+        }
+        Fix::Hint(hint) => {
+            let _ = writeln!(out, "\n  {hint}");
+        }
+    }
+    out
+}

@@ -1,0 +1,150 @@
+//! The last lines of a failure: the command to run next, or the YAML to paste.
+
+use super::Style;
+use crate::mode::Mode;
+use crate::plan::Case;
+use std::fmt::Write;
+
+/// How the user runs the cases, so the printed commands can be pasted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Invocation {
+    /// `cargo test --test <target>`.
+    CargoTest { target: String },
+    /// The `permspec` binary; `args` are the options that select the folders
+    /// (empty, or starting with a space).
+    Cli { args: String },
+}
+
+impl Invocation {
+    /// The command that runs one case in `mode`.
+    pub(crate) fn command(&self, mode: Mode, case: &str) -> String {
+        let filter = format!("--exact {}", shell_word(case));
+        match (self, mode) {
+            (Invocation::CargoTest { target }, Mode::Replay) => {
+                format!("cargo test --test {target} -- {filter}")
+            }
+            (Invocation::CargoTest { target }, _) => {
+                format!("PERMSPEC_MODE={mode} cargo test --test {target} -- {filter}")
+            }
+            (Invocation::Cli { args }, Mode::Record) => format!("permspec record{args} {filter}"),
+            (Invocation::Cli { args }, Mode::Replay) => format!("permspec check{args} {filter}"),
+            (Invocation::Cli { args }, _) => {
+                format!("PERMSPEC_MODE={mode} permspec check{args} {filter}")
+            }
+        }
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+pub(crate) fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/' | '@' | '=')
+        });
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A privilege as a YAML flow-sequence item.
+fn yaml_item(s: &str) -> String {
+    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '@'))
+        && !s.ends_with(':');
+    if plain {
+        s.to_owned()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+    }
+}
+
+pub(super) fn after_mismatch(
+    case: &Case,
+    granted: &[String],
+    forbidden: bool,
+    excess: bool,
+    style: &Style,
+) -> String {
+    let mut out = String::new();
+    if forbidden || excess {
+        let _ = writeln!(
+            out,
+            "  least privilege: remove the excess from the credential at the API, then run the case again."
+        );
+    }
+    if !forbidden {
+        let items: Vec<String> = granted.iter().map(|p| yaml_item(p)).collect();
+        let _ = writeln!(
+            out,
+            "  if the API is right and the change was intended, set in {} under `{}`:",
+            case.spec.display, case.token
+        );
+        let _ = writeln!(
+            out,
+            "      expect:\n        exactly: [{}]",
+            items.join(", ")
+        );
+    }
+    match style.mode {
+        Mode::Replay => {
+            let _ = writeln!(
+                out,
+                "  if the fixture is out of date, record it again:\n      {}",
+                style.invocation.command(Mode::Record, &case.name)
+            );
+        }
+        Mode::Live | Mode::Record => {
+            let _ = writeln!(
+                out,
+                "  run it again:\n      {}",
+                style.invocation.command(style.mode, &case.name)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_for_each_invocation() {
+        let cargo = Invocation::CargoTest {
+            target: "permissions".into(),
+        };
+        assert_eq!(
+            cargo.command(Mode::Record, "docspace::ci"),
+            "PERMSPEC_MODE=record cargo test --test permissions -- --exact docspace::ci"
+        );
+        assert_eq!(
+            cargo.command(Mode::Replay, "a b"),
+            "cargo test --test permissions -- --exact 'a b'"
+        );
+        let cli = Invocation::Cli {
+            args: " --specs s".into(),
+        };
+        assert_eq!(
+            cli.command(Mode::Record, "x::y"),
+            "permspec record --specs s --exact x::y"
+        );
+        assert_eq!(
+            cli.command(Mode::Live, "x::y"),
+            "PERMSPEC_MODE=live permspec check --specs s --exact x::y"
+        );
+    }
+
+    #[test]
+    fn yaml_items_are_quoted_when_needed() {
+        assert_eq!(yaml_item("files:read"), "files:read");
+        assert_eq!(yaml_item("*"), "\"*\"");
+        assert_eq!(yaml_item("*:read"), "\"*:read\"");
+        assert_eq!(
+            yaml_item("PLATFORM:SOURCE:EDIT@src-1"),
+            "PLATFORM:SOURCE:EDIT@src-1"
+        );
+    }
+}

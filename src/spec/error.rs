@@ -1,0 +1,80 @@
+//! A spec error: where it is and how to fix it.
+
+use super::Pos;
+use std::fmt::Write;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SpecError {
+    pub pos: Pos,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl SpecError {
+    pub(crate) fn at(pos: Pos, message: impl Into<String>, hint: Option<&str>) -> Self {
+        SpecError {
+            pos,
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+
+    /// Renders the error the way rustc does: the message, `file:line:column`,
+    /// the offending line with a caret under the column, then the hint.
+    pub(crate) fn render(&self, path: &str, source: &str) -> String {
+        let mut out = format!("error: {}\n", self.message);
+        if self.pos.line == 0 {
+            let _ = writeln!(out, "  --> {path}");
+        } else {
+            let _ = writeln!(out, "  --> {path}:{}:{}", self.pos.line, self.pos.column);
+            if let Some(text) = source.lines().nth(self.pos.line as usize - 1) {
+                let number = self.pos.line.to_string();
+                let pad = " ".repeat(number.len());
+                let caret_at = text
+                    .chars()
+                    .take(self.pos.column.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect::<String>();
+                let _ = writeln!(out, "{pad} |");
+                let _ = writeln!(out, "{number} | {text}");
+                let _ = writeln!(out, "{pad} | {caret_at}^");
+            }
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  = help: {hint}");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_place_line_caret_and_hint() {
+        let e = SpecError::at(
+            Pos { line: 2, column: 5 },
+            "bad thing",
+            Some("do the other thing"),
+        );
+        let text = e.render("specs/x.yaml", "a: 1\nb:  oops\n");
+        assert_eq!(
+            text,
+            "error: bad thing\n  --> specs/x.yaml:2:5\n  |\n2 | b:  oops\n  |     ^\n  = help: do the other thing\n"
+        );
+    }
+
+    #[test]
+    fn a_position_past_the_end_still_renders() {
+        let e = SpecError::at(
+            Pos {
+                line: 99,
+                column: 1,
+            },
+            "eof",
+            None,
+        );
+        assert_eq!(e.render("f", "a"), "error: eof\n  --> f:99:1\n");
+    }
+}

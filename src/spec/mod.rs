@@ -1,0 +1,190 @@
+//! Stage 1: the YAML as written.
+//!
+//! [`parse`] is the only function that knows which YAML library we use
+//! (serde-saphyr; serde_yaml is archived upstream). It returns the raw types
+//! or a [`SpecError`] with the place and, where we can tell, the fix.
+
+mod error;
+pub(crate) mod raw;
+
+pub(crate) use error::SpecError;
+pub(crate) use raw::{Pos, RawCredential, RawExpect, RawSpec, RawToken};
+
+use crate::suggest::did_you_mean;
+
+/// Specs larger than this are refused before parsing: no real spec comes
+/// close, and a runaway file should not eat the machine.
+pub(crate) const MAX_SPEC_BYTES: usize = 1 << 20;
+
+/// Parses one spec file's text.
+pub(crate) fn parse(text: &str) -> Result<RawSpec, SpecError> {
+    if text.trim().is_empty() {
+        return Err(SpecError::at(
+            Pos::default(),
+            "the spec file is empty",
+            Some(
+                "a spec needs at least `provider:` and `tokens:`; see README.md, \"The spec format\"",
+            ),
+        ));
+    }
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+    };
+    serde_saphyr::from_str_with_options::<RawSpec>(text, options).map_err(|e| {
+        let pos = e
+            .location()
+            .map(|l| Pos {
+                line: u32::try_from(l.line()).unwrap_or(0),
+                column: u32::try_from(l.column()).unwrap_or(0),
+            })
+            .unwrap_or_default();
+        let (message, hint) = humanize(&first_line(&e.to_string()));
+        SpecError::at(pos, message, hint.as_deref())
+    })
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    // The position is reported separately; drop the library's own suffix.
+    match line.rfind(" at line ") {
+        Some(i) if line[i..].contains(", column ") => line[..i].to_owned(),
+        _ => line.to_owned(),
+    }
+}
+
+/// The keys each mapping accepts, for "did you mean" on an unknown key.
+const KNOWN_KEYS: &[&str] = &[
+    "provider",
+    "base_url",
+    "tokens",
+    "description",
+    "credential",
+    "expect",
+    "env",
+    "file",
+    "exactly",
+    "at_least",
+    "at_most",
+    "forbidden",
+];
+
+/// Turns the YAML library's message into the user's words, with a hint.
+/// Messages we do not recognise pass through unchanged.
+fn humanize(message: &str) -> (String, Option<String>) {
+    let backticked = |rest: &str| rest.split('`').next().unwrap_or("").to_owned();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = backticked(rest);
+        let hint = match did_you_mean(&key, KNOWN_KEYS.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => match rest.split_once("expected ") {
+                Some((_, expected)) => format!("expected {expected}"),
+                None => "remove the key; the spec format is in README.md".to_owned(),
+            },
+        };
+        return (format!("unknown key `{key}`"), Some(hint));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = backticked(rest);
+        return (
+            format!("missing key `{key}`"),
+            Some("see README.md, \"The spec format\", for the keys each level needs".into()),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest);
+        return (
+            format!("`{key}` appears twice in the same mapping"),
+            Some("names must be unique; rename or merge the two entries".into()),
+        );
+    }
+    let (text, hint) = if message.starts_with("expected mapping start") {
+        ("expected a mapping (`key: value` lines) here", None)
+    } else if message.starts_with("expected sequence start") {
+        (
+            "expected a list here",
+            Some("write privileges as a list: `[files:read, files:write]`"),
+        )
+    } else if message.starts_with("expected string scalar") {
+        ("expected a string here", None)
+    } else if message.starts_with("cannot deserialize null") {
+        ("expected a value here, found nothing", None)
+    } else if message.starts_with("unexpected end of input") {
+        (
+            "the file ends before the spec is complete",
+            Some("a spec needs at least `provider:` and `tokens:`"),
+        )
+    } else {
+        return (message.to_owned(), None);
+    };
+    (text.to_owned(), hint.map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_example() {
+        let spec = parse(
+            "provider: docspace\nbase_url: https://portal.example.com\ntokens:\n  ci:\n    \
+             credential: { env: KEY }\n    expect:\n      exactly: [files:read]\n",
+        )
+        .unwrap();
+        assert_eq!(spec.provider.value, "docspace");
+        let (name, token) = &spec.tokens.value.0[0];
+        assert_eq!(name.value, "ci");
+        assert_eq!(Pos::of(name), Pos { line: 4, column: 3 });
+        let exactly = token
+            .value
+            .expect
+            .as_ref()
+            .unwrap()
+            .value
+            .exactly
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            Pos::of(&exactly[0]),
+            Pos {
+                line: 7,
+                column: 17
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_located_and_gets_a_suggestion() {
+        let e = parse("provider: docspace\ntokens:\n  ci:\n    expcet: {}\n").unwrap_err();
+        assert_eq!(e.pos.line, 4, "{e:?}");
+        assert!(e.message.contains("expcet"), "{e:?}");
+        assert_eq!(e.message, "unknown key `expcet`");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `expect`?"));
+    }
+
+    #[test]
+    fn duplicate_token_names_are_an_error_at_the_second() {
+        let e = parse("provider: docspace\ntokens:\n  a: {}\n  a: {}\n").unwrap_err();
+        assert_eq!(e.pos.line, 4, "{e:?}");
+        assert_eq!(e.message, "`a` appears twice in the same mapping");
+    }
+
+    #[test]
+    fn library_words_become_user_words() {
+        let e = parse("provider: docspace\ntokens:\n  a:\n    expect: {exactly: files:read}\n")
+            .unwrap_err();
+        assert_eq!(e.message, "expected a list here");
+        assert_eq!((e.pos.line, e.pos.column), (4, 23));
+        let e = parse("provider: docspace\n").unwrap_err();
+        assert_eq!(e.message, "missing key `tokens`");
+    }
+
+    #[test]
+    fn empty_and_malformed_files_are_errors_not_panics() {
+        assert!(parse("").is_err());
+        assert!(parse("# only a comment\n").is_err());
+        assert!(parse("provider: [unclosed").is_err());
+        assert!(parse("- a\n- b\n").is_err());
+        assert!(parse("provider: docspace\ntokens: 3\n").is_err());
+    }
+}

@@ -1,0 +1,96 @@
+//! The spec file as written: serde types that mirror the YAML one to one.
+//!
+//! Nothing here has a default resolved or a name checked; that is the plan's
+//! job. Every field that a later error may point at is `Spanned`, and every
+//! struct denies unknown keys so a typo is an error, never a silent no-op.
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A source position, 1-based, as the loader reports it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub(crate) fn of<T>(spanned: &Spanned<T>) -> Pos {
+        Pos {
+            line: u32::try_from(spanned.referenced.line()).unwrap_or(0),
+            column: u32::try_from(spanned.referenced.column()).unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSpec {
+    pub provider: Spanned<String>,
+    #[serde(default)]
+    pub base_url: Option<Spanned<String>>,
+    pub tokens: Spanned<TokenMap>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawToken {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub credential: Option<Spanned<RawCredential>>,
+    #[serde(default)]
+    pub expect: Option<Spanned<RawExpect>>,
+}
+
+/// `{ env: NAME }` or `{ file: PATH }`. Both keys are optional here so the
+/// plan can say which one is missing, or that both were given, at the
+/// mapping's own position.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCredential {
+    #[serde(default)]
+    pub env: Option<Spanned<String>>,
+    #[serde(default)]
+    pub file: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExpect {
+    #[serde(default)]
+    pub exactly: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub at_least: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub at_most: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub forbidden: Option<Vec<Spanned<String>>>,
+}
+
+/// The `tokens:` mapping in file order, duplicates kept, so the plan can
+/// point at the second occurrence of a name.
+#[derive(Debug, Default)]
+pub(crate) struct TokenMap(pub Vec<(Spanned<String>, Spanned<RawToken>)>);
+
+impl<'de> Deserialize<'de> for TokenMap {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = TokenMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of token names to tokens")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TokenMap, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(TokenMap(out))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor)
+    }
+}
