@@ -58,13 +58,8 @@ pub(crate) fn read(path: &Path) -> Result<Fixture, ReadError> {
     }
     let bytes =
         std::fs::read(path).map_err(|e| ReadError::Invalid(format!("cannot read it: {e}")))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ReadError::Invalid(format!(
-            "it is not a permspec fixture: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ReadError::Invalid(format!("it is not a permspec fixture: {e}")))
 }
 
 /// Writes the fixture next to its final path, then renames it into place,

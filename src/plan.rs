@@ -184,9 +184,12 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let column =
+                good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
             return broken_file(format!(
-                "error: {} is not UTF-8 text (invalid byte at offset {at})\n  = help: save the file as UTF-8",
+                "error: the file is not UTF-8 text\n  --> {}:{line}:{column}\n  = help: save it as UTF-8",
                 spec.display
             ));
         }
@@ -342,7 +345,7 @@ fn plan_credential(c: &Spanned<RawCredential>) -> Result<SecretSource, SpecError
             } else {
                 Err(SpecError::at(
                     Pos::of(env),
-                    format!("`{}` is not an environment variable name", env.value),
+                    "`env` must name an environment variable (letters, digits and '_')",
                     Some("write the variable's name, never the secret: `{ env: DOCSPACE_KEY }`"),
                 ))
             }

@@ -30,14 +30,17 @@ impl SpecError {
             if let Some(text) = source.lines().nth(self.pos.line as usize - 1) {
                 let number = self.pos.line.to_string();
                 let pad = " ".repeat(number.len());
+                let skip = self.pos.column.saturating_sub(1) as usize;
                 let caret_at = text
                     .chars()
-                    .take(self.pos.column.saturating_sub(1) as usize)
+                    .take(skip)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect::<String>();
+                let rest: String = text.chars().skip(skip).collect();
+                let carets = "^".repeat(scalar_width(&rest).max(1));
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{number} | {text}");
-                let _ = writeln!(out, "{pad} | {caret_at}^");
+                let _ = writeln!(out, "{pad} | {caret_at}{carets}");
             }
         }
         if let Some(hint) = &self.hint {
@@ -45,6 +48,33 @@ impl SpecError {
         }
         out
     }
+}
+
+/// The width of the YAML scalar that starts `rest`: up to the closing
+/// quote, or for a plain scalar up to `,`, `]`, `}`, ` #` or a `:` that
+/// ends a key. Used only to size the caret line.
+fn scalar_width(rest: &str) -> usize {
+    let chars: Vec<char> = rest.chars().collect();
+    if let Some(&quote @ ('"' | '\'')) = chars.first() {
+        return chars[1..]
+            .iter()
+            .position(|c| *c == quote)
+            .map_or(chars.len(), |end| end + 2);
+    }
+    let mut width = 0;
+    for (i, c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let ends_key = *c == ':' && next.is_none_or(char::is_whitespace);
+        let comment = c.is_whitespace() && next == Some('#');
+        if matches!(c, ',' | ']' | '}') || ends_key || comment {
+            break;
+        }
+        width = i + 1;
+    }
+    rest[..chars[..width].iter().map(|c| c.len_utf8()).sum()]
+        .trim_end()
+        .chars()
+        .count()
 }
 
 #[cfg(test)]
@@ -61,8 +91,18 @@ mod tests {
         let text = e.render("specs/x.yaml", "a: 1\nb:  oops\n");
         assert_eq!(
             text,
-            "error: bad thing\n  --> specs/x.yaml:2:5\n  |\n2 | b:  oops\n  |     ^\n  = help: do the other thing\n"
+            "error: bad thing\n  --> specs/x.yaml:2:5\n  |\n2 | b:  oops\n  |     ^^^^\n  = help: do the other thing\n"
         );
+    }
+
+    #[test]
+    fn carets_cover_the_whole_scalar() {
+        assert_eq!(scalar_width("file:read, x]"), 9);
+        assert_eq!(scalar_width("\"*:wirte\"]"), 9);
+        assert_eq!(scalar_width("expcet:"), 6);
+        assert_eq!(scalar_width("docspaces  # note"), 9);
+        assert_eq!(scalar_width("'unclosed"), 9);
+        assert_eq!(scalar_width(""), 0);
     }
 
     #[test]

@@ -1,0 +1,144 @@
+//! Shared by the integration tests: run the binary, temporary folders,
+//! and a loopback HTTP server.
+#![allow(dead_code)]
+
+pub mod docspace;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `permspec` binary with every PERMSPEC_* variable cleared, so the
+/// developer's environment cannot change a test's result.
+pub fn permspec() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_permspec"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("PERMSPEC_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("the permspec binary runs");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// libtest's report, with the timing made stable.
+pub fn normalize(stdout: &str) -> String {
+    stdout
+        .lines()
+        .map(|l| match l.find("; finished in ") {
+            Some(i) => format!("{}; finished in [TIME]", &l[..i]),
+            None => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The failure text of each case: the `---- name ----` blocks of libtest's
+/// report, in order.
+pub fn failure_blocks(stdout: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    let mut in_failures = false;
+    for line in stdout.lines() {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" ----"))
+        {
+            in_failures = true;
+            blocks.push((name.to_owned(), String::new()));
+        } else if line == "failures:" && in_failures {
+            break;
+        } else if let Some((_, text)) = blocks.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    for (_, text) in &mut blocks {
+        let trimmed = text.trim_end().to_owned();
+        *text = trimmed + "\n";
+    }
+    blocks
+}
+
+/// A folder under the target directory, removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        let path = base.join(format!("{name}-{}-{}", std::process::id(), unique()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.0.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Every file under the folder with its bytes, for "nothing leaked" checks.
+    pub fn all_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if let Ok(bytes) = std::fs::read(&p) {
+                    out.push((p, bytes));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.0, &mut out);
+        out.sort();
+        out
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The outcome libtest printed for one case: "ok", "FAILED" or "ignored".
+pub fn outcome<'a>(stdout: &'a str, case: &str) -> Option<&'a str> {
+    stdout.lines().find_map(|line| {
+        let rest = line.strip_prefix("test ")?;
+        let (name, result) = rest.split_once(" ... ")?;
+        let name = name.trim_end();
+        let name = name.rsplit_once("] ").map_or(name, |(_, n)| n);
+        (name == case).then_some(result.trim())
+    })
+}
