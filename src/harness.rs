@@ -26,6 +26,8 @@ pub struct Harness {
     dirs: Dirs,
     mode: Result<Mode, String>,
     invocation: Invocation,
+    /// Extra name filters, any of which selects a case (`permspec record A B`).
+    filters: Vec<String>,
 }
 
 impl Harness {
@@ -61,6 +63,7 @@ impl Harness {
             invocation: Invocation::CargoTest {
                 target: test_target(),
             },
+            filters: Vec::new(),
         }
     }
 
@@ -79,6 +82,11 @@ impl Harness {
     /// Overrides the mode `PERMSPEC_MODE` chose.
     pub fn mode(mut self, mode: Mode) -> Harness {
         self.mode = Ok(mode);
+        self
+    }
+
+    pub(crate) fn filters(mut self, filters: Vec<String>) -> Harness {
+        self.filters = filters;
         self
     }
 
@@ -108,28 +116,41 @@ impl Harness {
             invocation: self.invocation,
             mode,
         });
-        let entries = plan::load(&self.dirs);
+        let mut entries = plan::load(&self.dirs);
+        if !self.filters.is_empty() {
+            let (exact, filters) = (args.exact, &self.filters);
+            entries.retain(|e| {
+                let name = e.name();
+                filters.iter().any(|f| {
+                    if exact {
+                        name == f
+                    } else {
+                        name.contains(f.as_str())
+                    }
+                })
+            });
+        }
 
         // Fetch only what the filter selects: under nextest each case runs
         // in its own process and must make one request, not all of them.
         let mut prefetched: Vec<Option<Result<Evidence, CaseError>>> = Vec::new();
         if mode.is_live() && !args.list {
-            let selected: Vec<&Case> = entries
-                .iter()
-                .filter_map(|e| match e {
-                    Entry::Case(c) if !args.is_filtered_out(&probe(e)) && !args.ignored => Some(c),
-                    _ => None,
-                })
-                .collect();
-            let mut results = fetch::fetch_all(&selected, mode).into_iter();
-            prefetched = entries
+            let selected: Vec<Option<&Case>> = entries
                 .iter()
                 .map(|e| match e {
-                    Entry::Case(_) if !args.is_filtered_out(&probe(e)) && !args.ignored => {
-                        results.next()
+                    Entry::Case(c) if !args.ignored && !args.is_filtered_out(&probe(e)) => {
+                        Some(&**c)
                     }
                     _ => None,
                 })
+                .collect();
+            let to_fetch: Vec<&Case> = selected.iter().flatten().copied().collect();
+            let (results, summary) = fetch::fetch_all(&to_fetch, mode);
+            println!("{}", report::fetch_summary(mode, &summary));
+            let mut results = results.into_iter();
+            prefetched = selected
+                .iter()
+                .map(|s| s.and_then(|_| results.next()))
                 .collect();
         }
         prefetched.resize_with(entries.len(), || None);

@@ -30,7 +30,7 @@ pub(crate) struct SpecFile {
 
 #[derive(Debug)]
 pub(crate) enum Entry {
-    Case(Case),
+    Case(Box<Case>),
     Broken(Broken),
 }
 
@@ -61,7 +61,7 @@ pub(crate) struct Case {
     pub description: Option<String>,
     pub provider: Provider,
     pub base_url: Template,
-    pub credential: SecretSource,
+    pub credential: Credential,
     pub expect: Expectations,
     pub fixture: PathBuf,
 }
@@ -71,6 +71,38 @@ pub(crate) struct Case {
 pub(crate) enum SecretSource {
     Env(String),
     File(PathBuf),
+}
+
+/// How the credential is sent. Nothing is read at plan time.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Credential {
+    /// `Authorization: Bearer <secret>` (the default).
+    Bearer(SecretSource),
+    /// `Authorization: <secret>`, for legacy session tokens.
+    Raw(SecretSource),
+    /// `Authorization: Basic base64(user:password)`.
+    Basic {
+        username: SecretSource,
+        password: SecretSource,
+    },
+    /// DocSpace's personal access token: log in with `POST
+    /// /api/2.0/authentication`, then send the token as Bearer.
+    Login {
+        username: SecretSource,
+        password: SecretSource,
+    },
+}
+
+impl Credential {
+    /// Every source this credential reads, for "needs X set" hints.
+    pub(crate) fn sources(&self) -> Vec<&SecretSource> {
+        match self {
+            Credential::Bearer(s) | Credential::Raw(s) => vec![s],
+            Credential::Basic { username, password } | Credential::Login { username, password } => {
+                vec![username, password]
+            }
+        }
+    }
 }
 
 /// The four rules, each a list of checked privilege names.
@@ -217,7 +249,7 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
         let planned =
             check_token_name(name).and_then(|()| plan_token(provider, Pos::of(name), &token.value));
         entries.push(match planned {
-            Ok((credential, expect)) => Entry::Case(Case {
+            Ok((credential, expect)) => Entry::Case(Box::new(Case {
                 name: case_name,
                 spec: spec.clone(),
                 token: name.value.clone(),
@@ -227,7 +259,7 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
                 credential,
                 expect,
                 fixture: fixture_dir.join(format!("{}.json", name.value)),
-            }),
+            })),
             Err(errors) => Entry::Broken(Broken {
                 name: case_name,
                 kind: provider.name().into(),
@@ -299,7 +331,7 @@ fn check_token_name(name: &Spanned<String>) -> Result<(), Vec<SpecError>> {
     )])
 }
 
-type Planned = (SecretSource, Expectations);
+type Planned = (Credential, Expectations);
 
 fn plan_token(provider: Provider, at: Pos, token: &RawToken) -> Result<Planned, Vec<SpecError>> {
     let mut errors = Vec::new();
@@ -312,7 +344,9 @@ fn plan_token(provider: Provider, at: Pos, token: &RawToken) -> Result<Planned, 
             ));
             None
         }
-        Some(c) => plan_credential(c).map_err(|e| errors.push(e)).ok(),
+        Some(c) => plan_credential(provider, c)
+            .map_err(|e| errors.push(e))
+            .ok(),
     };
     let expect = match &token.expect {
         None => {
@@ -331,8 +365,97 @@ fn plan_token(provider: Provider, at: Pos, token: &RawToken) -> Result<Planned, 
     }
 }
 
-fn plan_credential(c: &Spanned<RawCredential>) -> Result<SecretSource, SpecError> {
-    match (&c.value.env, &c.value.file) {
+const SCHEMES: &[&str] = &["bearer", "raw", "basic", "login"];
+
+fn plan_credential(
+    provider: Provider,
+    c: &Spanned<RawCredential>,
+) -> Result<Credential, SpecError> {
+    let raw = &c.value;
+    let scheme = raw.scheme.as_ref().map_or("bearer", |s| s.value.as_str());
+    let at = raw.scheme.as_ref().map_or(Pos::of(c), Pos::of);
+    match scheme {
+        "bearer" | "raw" => {
+            if let Some(extra) = raw.username.as_ref().or(raw.password.as_ref()) {
+                return Err(SpecError::at(
+                    Pos::of(extra),
+                    format!(
+                        "`username` and `password` go with `scheme: basic` or `scheme: login`, not `{scheme}`"
+                    ),
+                    Some(
+                        "for a key or token write `{ env: NAME }`; for a user write `scheme: basic`",
+                    ),
+                ));
+            }
+            let source = plan_source(Pos::of(c), &raw.env, &raw.file, "credential")?;
+            Ok(if scheme == "raw" {
+                Credential::Raw(source)
+            } else {
+                Credential::Bearer(source)
+            })
+        }
+        "basic" | "login" => {
+            if let Some(extra) = raw.env.as_ref().or(raw.file.as_ref()) {
+                return Err(SpecError::at(
+                    Pos::of(extra),
+                    format!(
+                        "`scheme: {scheme}` takes `username` and `password`, not `env` or `file`"
+                    ),
+                    Some("write `username: { env: USER_VAR }, password: { env: PASSWORD_VAR }`"),
+                ));
+            }
+            let part = |field: &Option<Spanned<crate::spec::RawSource>>, name: &str| {
+                let f = field.as_ref().ok_or_else(|| {
+                    SpecError::at(
+                        Pos::of(c),
+                        format!("`scheme: {scheme}` needs `{name}`"),
+                        Some(&format!("add `{name}: {{ env: VARIABLE }}`")),
+                    )
+                })?;
+                plan_source(Pos::of(f), &f.value.env, &f.value.file, name)
+            };
+            let (username, password) = (
+                part(&raw.username, "username")?,
+                part(&raw.password, "password")?,
+            );
+            if scheme == "login" && provider.login_url("").is_none() {
+                return Err(SpecError::at(
+                    at,
+                    format!(
+                        "`scheme: login` is DocSpace's sign-in; provider `{}` does not have it",
+                        provider.name()
+                    ),
+                    Some("use `scheme: basic`, or a token with `{ env: NAME }`"),
+                ));
+            }
+            Ok(if scheme == "basic" {
+                Credential::Basic { username, password }
+            } else {
+                Credential::Login { username, password }
+            })
+        }
+        other => {
+            let hint = match did_you_mean(other, SCHEMES.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the schemes are {}", SCHEMES.join(", ")),
+            };
+            Err(SpecError::at(
+                at,
+                format!("unknown credential scheme `{other}`"),
+                Some(&hint),
+            ))
+        }
+    }
+}
+
+/// `{ env: NAME }` or `{ file: PATH }`, exactly one of them.
+fn plan_source(
+    at: Pos,
+    env: &Option<Spanned<String>>,
+    file: &Option<Spanned<String>>,
+    what: &str,
+) -> Result<SecretSource, SpecError> {
+    match (env, file) {
         (Some(env), None) => {
             let valid = !env.value.is_empty()
                 && env
@@ -354,13 +477,13 @@ fn plan_credential(c: &Spanned<RawCredential>) -> Result<SecretSource, SpecError
             Ok(SecretSource::File(PathBuf::from(&file.value)))
         }
         (Some(_), Some(_)) => Err(SpecError::at(
-            Pos::of(c),
-            "`credential` has both `env` and `file`",
+            at,
+            format!("`{what}` has both `env` and `file`"),
             Some("keep one: `{ env: NAME }` or `{ file: PATH }`"),
         )),
         _ => Err(SpecError::at(
-            Pos::of(c),
-            "`credential` says neither where the secret comes from",
+            at,
+            format!("`{what}` says neither where the secret comes from"),
             Some("write `{ env: NAME }` or `{ file: PATH }`"),
         )),
     }

@@ -2,17 +2,34 @@
 
 /// The candidate closest to `input`, if it is close enough to be a plausible
 /// typo: at most a third of the input's length in edits (and at least one).
+///
+/// Failing that, a candidate with the same prefix whose last `:`-segment
+/// contains the input's, first in the caller's order (`role:admin` ->
+/// `role:docspace-admin`).
 pub(crate) fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
     let limit = (input.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&input.to_lowercase(), &c.to_lowercase()), c))
+    let lower = input.to_lowercase();
+    let close = candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    close.or_else(|| {
+        let (prefix, last) = lower.rsplit_once(':')?;
+        candidates
+            .iter()
+            .find(|c| {
+                let c = c.to_lowercase();
+                c.rsplit_once(':')
+                    .is_some_and(|(p, l)| p == prefix && l.contains(last) && !last.is_empty())
+            })
+            .copied()
+    })
 }
 
 /// Levenshtein distance over chars, two rows of memory.
@@ -41,6 +58,11 @@ mod tests {
         assert_eq!(did_you_mean("file:read", names), Some("files:read"));
         assert_eq!(did_you_mean("files:wirte", names), Some("files:write"));
         assert_eq!(did_you_mean("payments:admin", names), None);
+        let roles = ["role:owner", "role:docspace-admin", "role:room-admin"];
+        assert_eq!(
+            did_you_mean("role:admin", roles),
+            Some("role:docspace-admin")
+        );
     }
 
     #[test]

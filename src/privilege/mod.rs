@@ -10,8 +10,10 @@
 //! can call them with anything.
 
 mod docspace;
+mod roles;
 
 pub(crate) use docspace::DOCSPACE;
+pub(crate) use roles::ROLES;
 
 /// The rules of one family of privilege names.
 pub(crate) trait Family: Sync {

@@ -8,6 +8,35 @@ use super::Grant;
 use serde_json::Value;
 
 pub(super) const KEY_SELF_PATH: &str = "/api/2.0/keys/@self";
+pub(super) const LOGIN_PATH: &str = "/api/2.0/authentication";
+
+/// The personal access token from `POST /api/2.0/authentication`. With
+/// two-factor authentication on, the server answers `tfa: true` and no token.
+pub(super) fn parse_login(body: &Value) -> Result<String, String> {
+    let r = envelope(body)?;
+    if r.get("tfa") == Some(&Value::Bool(true)) || r.get("sms") == Some(&Value::Bool(true)) {
+        return Err(
+            "two-factor authentication is on for this account, so a password alone \
+                    cannot sign in; use an API key (`{ env: NAME }`) instead"
+                .to_owned(),
+        );
+    }
+    match r.get("token") {
+        Some(Value::String(t)) if !t.is_empty() => Ok(t.clone()),
+        _ => Err("the sign-in answer has no `response.token`".to_owned()),
+    }
+}
+
+pub(super) fn explain_login_status(status: u16, body: &str) -> String {
+    let detail = error_message(body)
+        .map(|m| format!(" (server said: {m})"))
+        .unwrap_or_default();
+    match status {
+        401 => format!("sign-in failed: the portal rejected the user name or password{detail}"),
+        403 => format!("sign-in refused: too many attempts, or the account is blocked{detail}"),
+        _ => format!("sign-in failed with HTTP {status}{detail}"),
+    }
+}
 
 /// Reads `response.permissions` from the envelope. An empty or absent list
 /// is how the server stores a full-access key: it is reported as `*`.
@@ -151,6 +180,26 @@ mod tests {
         assert!(e.contains("hold strings, found a number"), "{e}");
         let e = parse_key(&envelope_of(json!("x"))).unwrap_err();
         assert!(e.contains("key object"), "{e}");
+    }
+
+    #[test]
+    fn login_gives_the_token_or_says_why_not() {
+        let ok = json!({"response": {"token": "tok", "expires": "2027-06-30T10:13:11Z", "sms": false, "tfa": false}});
+        assert_eq!(parse_login(&ok).unwrap(), "tok");
+        let tfa =
+            json!({"response": {"tfa": true, "confirmUrl": "https://p/confirm"}, "status": 0});
+        assert!(
+            parse_login(&tfa)
+                .unwrap_err()
+                .starts_with("two-factor authentication is on for this account")
+        );
+        assert!(parse_login(&json!({"response": {}})).is_err());
+        let body =
+            r#"{"error":{"message":"User authentication failed"},"status":1,"statusCode":401}"#;
+        assert_eq!(
+            explain_login_status(401, body),
+            "sign-in failed: the portal rejected the user name or password (server said: User authentication failed)"
+        );
     }
 
     #[test]

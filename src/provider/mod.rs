@@ -6,13 +6,17 @@
 //! bytes and the fixture layer stores them.
 
 mod docspace;
+mod docspace_account;
 
-use crate::privilege::{DOCSPACE, Family};
+use crate::privilege::{DOCSPACE, Family, ROLES};
 use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Provider {
+    /// The permissions of a DocSpace API key.
     DocSpace,
+    /// The role of the DocSpace account behind a credential.
+    DocSpaceAccount,
 }
 
 /// What the API reported for one token.
@@ -40,7 +44,7 @@ pub(crate) struct Request {
 }
 
 impl Provider {
-    pub(crate) const ALL: &'static [Provider] = &[Provider::DocSpace];
+    pub(crate) const ALL: &'static [Provider] = &[Provider::DocSpace, Provider::DocSpaceAccount];
 
     pub(crate) fn from_name(name: &str) -> Option<Provider> {
         Provider::ALL.iter().copied().find(|p| p.name() == name)
@@ -49,12 +53,14 @@ impl Provider {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Provider::DocSpace => "docspace",
+            Provider::DocSpaceAccount => "docspace-account",
         }
     }
 
     pub(crate) fn family(self) -> &'static dyn Family {
         match self {
             Provider::DocSpace => &DOCSPACE,
+            Provider::DocSpaceAccount => &ROLES,
         }
     }
 
@@ -65,6 +71,37 @@ impl Provider {
                 method: "GET",
                 url: format!("{base}{}", docspace::KEY_SELF_PATH),
             },
+            Provider::DocSpaceAccount => Request {
+                method: "GET",
+                url: format!("{base}{}", docspace_account::PATH),
+            },
+        }
+    }
+
+    /// The sign-in request that turns a user name and password into a
+    /// bearer token (`scheme: login`), where the API has one.
+    pub(crate) fn login_url(self, base_url: &str) -> Option<String> {
+        let base = base_url.trim_end_matches('/');
+        match self {
+            Provider::DocSpace | Provider::DocSpaceAccount => {
+                Some(format!("{base}{}", docspace::LOGIN_PATH))
+            }
+        }
+    }
+
+    /// The token from a successful sign-in answer.
+    pub(crate) fn parse_login(self, body: &Value) -> Result<String, String> {
+        match self {
+            Provider::DocSpace | Provider::DocSpaceAccount => docspace::parse_login(body),
+        }
+    }
+
+    /// A person's words for a failed sign-in.
+    pub(crate) fn explain_login_status(self, status: u16, body: &str) -> String {
+        match self {
+            Provider::DocSpace | Provider::DocSpaceAccount => {
+                docspace::explain_login_status(status, body)
+            }
         }
     }
 
@@ -72,6 +109,7 @@ impl Provider {
     pub(crate) fn parse(self, body: &Value) -> Result<Grant, String> {
         match self {
             Provider::DocSpace => docspace::parse_key(body),
+            Provider::DocSpaceAccount => docspace_account::parse(body),
         }
     }
 
@@ -79,7 +117,9 @@ impl Provider {
     /// behaviour. `body` is the response text, possibly empty.
     pub(crate) fn explain_status(self, status: u16, body: &str) -> String {
         match self {
-            Provider::DocSpace => docspace::explain_status(status, body),
+            Provider::DocSpace | Provider::DocSpaceAccount => {
+                docspace::explain_status(status, body)
+            }
         }
     }
 }

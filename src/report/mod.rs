@@ -279,16 +279,40 @@ fn exactly_diff(expect: &Expectations, granted: &[String], style: &Style) -> Str
     out
 }
 
+/// The line printed before live and record runs: how much was asked.
+pub(crate) fn fetch_summary(mode: Mode, s: &crate::fetch::Summary) -> String {
+    let mut line = format!(
+        "permspec {mode}: {} for {}, {}",
+        plural(s.requests, "request", "requests"),
+        plural(s.cases, "case", "cases"),
+        plural(s.retries as usize, "retry", "retries")
+    );
+    if mode == Mode::Record {
+        let _ = write!(
+            line,
+            ", {} written",
+            plural(s.written, "fixture", "fixtures")
+        );
+    }
+    line
+}
+
 /// The text of a case that could not be compared at all.
 pub(crate) fn render_error(case: &Case, error: &CaseError, style: &Style) -> String {
     let mut out = header(case, style);
     let _ = writeln!(out, "  error      {}", error.cause);
     match &error.fix {
         Fix::Record => {
-            let needs = match &case.credential {
-                SecretSource::Env(var) => format!(" (needs {var} set)"),
-                SecretSource::File(path) => format!(" (reads {})", path.display()),
-            };
+            let needs: Vec<String> = case
+                .credential
+                .sources()
+                .into_iter()
+                .map(|s| match s {
+                    SecretSource::Env(var) => format!("{var} set"),
+                    SecretSource::File(path) => format!("{} readable", path.display()),
+                })
+                .collect();
+            let needs = format!(" (needs {})", needs.join(" and "));
             let _ = writeln!(out, "\n  record it from the live API{needs}:");
             let _ = writeln!(
                 out,

@@ -8,7 +8,7 @@ mod error;
 pub(crate) mod raw;
 
 pub(crate) use error::SpecError;
-pub(crate) use raw::{Pos, RawCredential, RawExpect, RawSpec, RawToken};
+pub(crate) use raw::{Pos, RawCredential, RawExpect, RawSource, RawSpec, RawToken};
 
 use crate::suggest::did_you_mean;
 
@@ -63,6 +63,9 @@ const KNOWN_KEYS: &[&str] = &[
     "expect",
     "env",
     "file",
+    "scheme",
+    "username",
+    "password",
     "exactly",
     "at_least",
     "at_most",

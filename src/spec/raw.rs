@@ -45,12 +45,29 @@ pub(crate) struct RawToken {
     pub expect: Option<Spanned<RawExpect>>,
 }
 
-/// `{ env: NAME }` or `{ file: PATH }`. Both keys are optional here so the
-/// plan can say which one is missing, or that both were given, at the
-/// mapping's own position.
+/// `{ env: NAME }`, `{ file: PATH }`, optionally with `scheme:`, or
+/// `{ scheme: basic|login, username: {...}, password: {...} }`. Every key is
+/// optional here so the plan can say which one is missing, or which two
+/// clash, at the mapping's own position.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCredential {
+    #[serde(default)]
+    pub env: Option<Spanned<String>>,
+    #[serde(default)]
+    pub file: Option<Spanned<String>>,
+    #[serde(default)]
+    pub scheme: Option<Spanned<String>>,
+    #[serde(default)]
+    pub username: Option<Spanned<RawSource>>,
+    #[serde(default)]
+    pub password: Option<Spanned<RawSource>>,
+}
+
+/// Where one secret value comes from: `{ env: NAME }` or `{ file: PATH }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSource {
     #[serde(default)]
     pub env: Option<Spanned<String>>,
     #[serde(default)]

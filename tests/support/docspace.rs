@@ -1,6 +1,7 @@
 //! A DocSpace portal on loopback, answering as the server does
 //! (shared/reference/API-FACTS.md): JSON envelopes, 401 and 403 with empty
-//! bodies, `Bearer` required before an API key.
+//! bodies, `Bearer` required before an API key, sign-in with
+//! `POST /api/2.0/authentication`, and the profile at `/people/@self`.
 
 use super::server::{Hit, Reply, Server};
 use serde_json::{Value, json};
@@ -10,10 +11,10 @@ use std::collections::HashMap;
 pub struct Portal {
     /// API key secret -> its stored permission list (`[]` is full access).
     pub keys: HashMap<String, Vec<String>>,
-    /// (user, password) -> (session token, profile flags).
-    pub users: HashMap<(String, String), (String, Value)>,
-    /// Accounts whose login needs a second factor.
-    pub tfa_users: Vec<String>,
+    /// email -> (password, profile flags such as `{"isAdmin": true}`).
+    pub users: HashMap<String, (String, Value)>,
+    /// Accounts whose sign-in needs a second factor.
+    pub tfa: Vec<String>,
 }
 
 impl Portal {
@@ -25,13 +26,30 @@ impl Portal {
         self
     }
 
+    pub fn with_user(mut self, email: &str, password: &str, flags: Value) -> Portal {
+        self.users.insert(email.into(), (password.into(), flags));
+        self
+    }
+
+    pub fn with_tfa_user(mut self, email: &str, password: &str) -> Portal {
+        self.tfa.push(email.into());
+        self.with_user(email, password, json!({}))
+    }
+
     pub fn start(self) -> Server {
         Server::start(move |hit| self.answer(hit))
     }
 
-    fn answer(&self, hit: &Hit) -> Reply {
+    /// The session token the portal hands `email` at sign-in.
+    pub fn session_token(email: &str) -> String {
+        format!("session.{}.3f9a7c", email.replace('@', "_"))
+    }
+
+    pub fn answer(&self, hit: &Hit) -> Reply {
         match (hit.method.as_str(), hit.path()) {
             ("GET", "/api/2.0/keys/@self") => self.key_self(hit),
+            ("POST", "/api/2.0/authentication") => self.sign_in(hit),
+            ("GET", "/api/2.0/people/@self") => self.people_self(hit),
             _ => Reply::empty(404),
         }
     }
@@ -62,6 +80,75 @@ impl Portal {
                 "isActive": true
             }),
         )
+    }
+
+    fn sign_in(&self, hit: &Hit) -> Reply {
+        let body: Value = serde_json::from_str(&hit.body).unwrap_or(Value::Null);
+        let (Some(user), Some(password)) = (body["userName"].as_str(), body["password"].as_str())
+        else {
+            return Reply::empty(400);
+        };
+        match self.users.get(user) {
+            Some((p, _)) if p == password && self.tfa.iter().any(|t| t == user) => envelope(
+                hit,
+                json!({"sms": false, "tfa": true, "confirmUrl": "http://127.0.0.1/confirm/TfaActivation"}),
+            ),
+            Some((p, _)) if p == password => envelope(
+                hit,
+                json!({"token": Portal::session_token(user), "expires": "2027-06-30T10:13:11.1234567Z",
+                       "sms": false, "tfa": false}),
+            ),
+            _ => Reply::json(
+                401,
+                r#"{"error":{"message":"User authentication failed","type":null,"stack":null,"hresult":0},"status":1,"statusCode":401}"#,
+            ),
+        }
+    }
+
+    /// Which account an `Authorization` header is, as the server decides:
+    /// basic auth, a session token (with or without `Bearer`), or an API
+    /// key that holds `accounts.self:*` or a `*` permission.
+    fn account(&self, hit: &Hit) -> Option<(&String, &Value)> {
+        let header = hit.header("authorization")?;
+        let by_email = |email: &str| self.users.get_key_value(email).map(|(e, (_, f))| (e, f));
+        if let Some(encoded) = header.strip_prefix("Basic ") {
+            return self.users.iter().find_map(|(email, (password, flags))| {
+                (super::base64(format!("{email}:{password}").as_bytes()) == encoded)
+                    .then_some((email, flags))
+            });
+        }
+        let token = header.strip_prefix("Bearer ").unwrap_or(header);
+        if let Some(email) = self
+            .users
+            .keys()
+            .find(|e| Portal::session_token(e) == token)
+        {
+            return by_email(email);
+        }
+        let perms = self.keys.get(token)?;
+        let allowed = perms.is_empty()
+            || perms
+                .iter()
+                .any(|p| p.starts_with("accounts.self:") || p.starts_with("*"));
+        allowed.then(|| self.users.iter().next().map(|(e, (_, f))| (e, f)))?
+    }
+
+    fn people_self(&self, hit: &Hit) -> Reply {
+        let Some((email, flags)) = self.account(hit) else {
+            return Reply::empty(401);
+        };
+        let mut profile = json!({
+            "id": "0a4e6c1e-3b1f-4c52-9d0e-6f2b7a1c9e01",
+            "displayName": "Loopback User",
+            "email": email,
+            "userName": email.split('@').next().unwrap_or(""),
+            "isOwner": false, "isAdmin": false, "isRoomAdmin": false,
+            "isCollaborator": false, "isVisitor": false, "isLDAP": false, "isSSO": false
+        });
+        for (k, v) in flags.as_object().into_iter().flatten() {
+            profile[k] = v.clone();
+        }
+        envelope(hit, profile)
     }
 }
 

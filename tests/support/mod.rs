@@ -142,3 +142,31 @@ pub fn outcome<'a>(stdout: &'a str, case: &str) -> Option<&'a str> {
         (name == case).then_some(result.trim())
     })
 }
+
+/// Standard base64, for building `Authorization: Basic` values in tests.
+pub fn base64(input: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in input.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            out.push(if i <= c.len() {
+                char::from(A[(n >> (18 - 6 * i)) as usize & 63])
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+/// `permspec check` in `dir` with `PERMSPEC_MODE=<mode>`.
+pub fn check_in(dir: &TempDir, mode: &str) -> Command {
+    let mut cmd = permspec();
+    cmd.current_dir(dir.path())
+        .args(["check", "--test-threads=1"])
+        .env("PERMSPEC_MODE", mode);
+    cmd
+}
