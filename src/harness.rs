@@ -7,7 +7,7 @@ use crate::fetch;
 use crate::mode::Mode;
 use crate::plan::{self, Case, Dirs, Entry};
 use crate::report::{self, Invocation, Style};
-use libtest_mimic::{Arguments, ColorSetting, Failed, Trial};
+use libtest_mimic::{Arguments, ColorSetting, Failed, FormatSetting, Trial};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -146,7 +146,13 @@ impl Harness {
                 .collect();
             let to_fetch: Vec<&Case> = selected.iter().flatten().copied().collect();
             let (results, summary) = fetch::fetch_all(&to_fetch, mode);
-            println!("{}", report::fetch_summary(mode, &summary));
+            // One line before the cases; on stderr when stdout is JSON events.
+            let line = report::fetch_summary(mode, &summary);
+            if matches!(args.format, Some(FormatSetting::Json)) {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
             let mut results = results.into_iter();
             prefetched = selected
                 .iter()

@@ -138,7 +138,7 @@ pub fn outcome<'a>(stdout: &'a str, case: &str) -> Option<&'a str> {
         let rest = line.strip_prefix("test ")?;
         let (name, result) = rest.split_once(" ... ")?;
         let name = name.trim_end();
-        let name = name.rsplit_once("] ").map_or(name, |(_, n)| n);
+        let name = name.rsplit_once("] ").map_or(name, |(_, n)| n.trim_start());
         (name == case).then_some(result.trim())
     })
 }
