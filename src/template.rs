@@ -45,6 +45,13 @@ impl Template {
         Ok(Template { parts })
     }
 
+    /// A template with no variable.
+    pub(crate) fn literal(s: &str) -> Template {
+        Template {
+            parts: vec![Part::Text(s.to_owned())],
+        }
+    }
+
     pub(crate) fn starts_with_variable(&self) -> bool {
         matches!(self.parts.first(), Some(Part::Var(_)))
     }

@@ -5,6 +5,7 @@
 mod support;
 
 use serde_json::json;
+use support::coveo::Platform;
 use support::docspace::{Portal, envelope};
 use support::server::{Reply, Server};
 use support::{TempDir, check_in, permspec, run};
@@ -13,14 +14,42 @@ const KEY: &str = "sk-canary1111111111111111111111111111111111111111111111111111
 const REJECTED_KEY: &str = "sk-canary2222222222222222222222222222222222222222222222222222222cb";
 const REDIRECTED_KEY: &str = "sk-canary3333333333333333333333333333333333333333333333333333333cc";
 const PASSWORD: &str = "canary-pass-Zq93!x";
+const COVEO_TOKEN: &str = "xxcanary0-1111-4111-8111-111111111111";
+const COVEO_REVOKED: &str = "xxcanary0-2222-4222-8222-222222222222";
 const CANARIES: &[&str] = &[
     KEY,
     REJECTED_KEY,
     REDIRECTED_KEY,
     PASSWORD,
+    COVEO_TOKEN,
+    COVEO_REVOKED,
     "canary-pass",
     "sk-canary",
+    "xxcanary",
 ];
+
+/// A Coveo platform that quotes the request line (with `accessToken=`) in
+/// its answers and in its errors.
+fn leaky_platform() -> Server {
+    let platform = Platform::new("orgcanary").with_token(
+        COVEO_TOKEN,
+        json!([{"owner": "SEARCH_API", "targetDomain": "EXECUTE_QUERY", "targetId": "*"}]),
+    );
+    Server::start(move |hit| {
+        let reply = platform.answer(hit);
+        if reply.status == 200 {
+            let mut list: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+            list[0]["seenAt"] = json!(hit.target);
+            return Reply::json(200, list.to_string());
+        }
+        let message = format!("no such token in {}", hit.target);
+        Reply::json(
+            reply.status,
+            json!({"message": message, "errorCode": "INVALID_TOKEN", "requestID": "r-1"})
+                .to_string(),
+        )
+    })
+}
 
 /// A portal behind a careless proxy: successful answers carry the request's
 /// Authorization header in the body, errors quote it, and the sign-in
@@ -89,7 +118,17 @@ fn assert_clean(what: &str, bytes: &[u8]) {
 #[test]
 fn canaries_appear_in_no_output_and_no_fixture() {
     let server = leaky_portal();
+    let coveo = leaky_platform();
     let dir = TempDir::new("canary");
+    dir.write(
+        "specs/coveo.yaml",
+        &format!(
+            "provider: coveo\norganization: orgcanary\nbase_url: {}\ntokens:\n  \
+             search:\n    credential: {{ env: COVEO_TOKEN }}\n    expect: {{ forbidden: [\"SEARCH_API:*\"] }}\n  \
+             revoked:\n    credential: {{ env: COVEO_REVOKED }}\n    expect: {{ exactly: [] }}\n",
+            coveo.url()
+        ),
+    );
     dir.write("specs/keys.yaml", &spec(&server.url()));
     dir.write(
         "specs/account.yaml",
@@ -108,6 +147,8 @@ fn canaries_appear_in_no_output_and_no_fixture() {
         ("REDIRECTED_KEY", REDIRECTED_KEY),
         ("DS_USER", "canary@example.com"),
         ("DS_PASSWORD", PASSWORD),
+        ("COVEO_TOKEN", COVEO_TOKEN),
+        ("COVEO_REVOKED", COVEO_REVOKED),
     ];
     for mode in ["live", "record"] {
         let out = run(check_in(&dir, mode).envs(env));
@@ -127,16 +168,16 @@ fn canaries_appear_in_no_output_and_no_fixture() {
     let replay = run(permspec().current_dir(dir.path()).arg("check"));
     assert_clean("replay stdout", replay.stdout.as_bytes());
     let files = dir.all_files();
-    assert!(
-        files
-            .iter()
-            .any(|(p, _)| p.ends_with("fixtures/keys/passes.json"))
-    );
-    assert!(
-        files
-            .iter()
-            .any(|(p, _)| p.ends_with("fixtures/account/admin.json"))
-    );
+    for recorded in [
+        "fixtures/keys/passes.json",
+        "fixtures/account/admin.json",
+        "fixtures/coveo/search.json",
+    ] {
+        assert!(
+            files.iter().any(|(p, _)| p.ends_with(recorded)),
+            "{recorded} was recorded"
+        );
+    }
     for (path, bytes) in files {
         if path.starts_with(dir.path().join("fixtures")) {
             assert_clean(&path.display().to_string(), &bytes);

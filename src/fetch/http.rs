@@ -73,13 +73,15 @@ pub(crate) fn client(settings: &Settings) -> Result<reqwest::Client, String> {
         })
 }
 
-/// A request ready to send. `auth` is the whole `Authorization` value.
+/// A request ready to send. `auth` is the whole `Authorization` value;
+/// `extra` are further secret headers (DocSpace's `x-signature`).
 #[derive(Clone, Debug)]
 pub(crate) struct Outgoing {
     pub method: reqwest::Method,
     pub url: reqwest::Url,
     pub auth: Option<Secret>,
     pub json_body: Option<Value>,
+    pub extra: Vec<(&'static str, Secret)>,
 }
 
 /// A successful (2xx) answer, parsed as JSON.
@@ -99,6 +101,8 @@ pub(crate) enum Failure {
         status: u16,
         body: String,
         retry_after: Option<Duration>,
+        /// The `X-Request-ID` the server gave, for the vendor's support.
+        request_id: Option<String>,
     },
     Redirect {
         status: u16,
@@ -186,13 +190,22 @@ impl FetchError {
                 "the API did not answer in time".to_owned(),
                 "raise the limit with PERMSPEC_TIMEOUT=SECONDS, or check the API's health",
             ),
-            Failure::Status { status, body, .. } => {
+            Failure::Status {
+                status,
+                body,
+                request_id,
+                ..
+            } => {
                 let hint = match status {
                     401 | 403 => "check the credential, or that it is the one the spec names",
                     429 | 502..=504 => "the API is overloaded or down; try again later",
                     _ => "check `base_url` and the API's health",
                 };
-                (format!("HTTP {status}: {}", explain(status, &body)), hint)
+                let mut text = format!("HTTP {status}: {}", explain(status, &body));
+                if let Some(id) = request_id.filter(|id| !text.contains(id.as_str())) {
+                    text.push_str(&format!(", request id {id}"));
+                }
+                (text, hint)
             }
             Failure::Redirect { status, location } => (
                 format!(
@@ -220,6 +233,13 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<(u16, Val
         value.set_sensitive(true);
         req = req.header(AUTHORIZATION, value);
     }
+    for (name, value) in &out.extra {
+        let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
+            Failure::Body(format!("the {name} value cannot be sent in an HTTP header"))
+        })?;
+        value.set_sensitive(true);
+        req = req.header(*name, value);
+    }
     if let Some(body) = &out.json_body {
         req = req
             .header(CONTENT_TYPE, "application/json")
@@ -243,10 +263,15 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<(u16, Val
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         return Err(Failure::Status {
             status,
             body: text,
             retry_after,
+            request_id,
         });
     }
     let content_type = headers

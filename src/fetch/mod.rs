@@ -7,45 +7,26 @@
 //! from every error text and every recorded fixture; nothing else sees it.
 
 mod http;
+mod prepare;
 mod retry;
 
 use crate::evidence::{CaseError, Evidence, Fix, Origin};
 use crate::fixture::{self, Fixture, FixtureRequest, FixtureResponse};
 use crate::mode::Mode;
-use crate::plan::{Case, Credential, SecretSource, display_path};
-use crate::provider::Provider;
-use crate::secret::{Secret, base64, scrub};
+use crate::plan::{Case, display_path};
+use crate::secret::{Secret, scrub};
 use http::{Answer, FetchError, Outgoing, Settings};
-use serde_json::{Value, json};
+use prepare::{Job, Prepared, prepare};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// One distinct exchange: an optional sign-in, then the request.
-#[derive(Clone, Debug)]
-struct Job {
-    out: Outgoing,
-    login: Option<Login>,
-    provider: Provider,
-}
-
-/// DocSpace's `scheme: login`: sign in first, then send the token as Bearer.
-#[derive(Clone, Debug)]
-struct Login {
-    out: Outgoing,
-}
-
-/// A case resolved for the network: its job and the secrets it uses.
-struct Prepared {
-    job: Job,
-    secrets: Vec<Secret>,
-}
-
-/// What a job produced: the answer, and the session token a sign-in
-/// handed out (a secret to scrub like the others).
+/// What a job produced: the answer, and the secrets the exchange handed
+/// out (a session token, a signature) to scrub like the others.
 #[derive(Clone, Debug)]
 struct JobResult {
     answer: Result<Answer, CaseError>,
-    token: Option<Secret>,
+    found: Vec<Secret>,
 }
 
 /// Counts for the line printed before the cases run.
@@ -145,33 +126,21 @@ pub(crate) fn fetch_all(
 /// The de-duplication key. It holds secrets, so it lives only in memory
 /// for the length of one run and is never printed.
 fn identity(job: &Job) -> String {
-    let auth = |o: &Outgoing| {
-        o.auth
+    let part = |o: &Outgoing| {
+        let auth = o
+            .auth
             .as_ref()
             .map(|s| s.expose().to_owned())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let body = o
+            .json_body
+            .as_ref()
+            .map(Value::to_string)
+            .unwrap_or_default();
+        format!("{} {} {auth} {body}", o.method, o.url)
     };
-    let login = job
-        .login
-        .as_ref()
-        .map(|l| {
-            format!(
-                "{}\u{0}{}",
-                l.out.url,
-                l.out
-                    .json_body
-                    .as_ref()
-                    .map(Value::to_string)
-                    .unwrap_or_default()
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "{}\u{0}{}\u{0}{}\u{0}{login}",
-        job.out.method,
-        job.out.url,
-        auth(&job.out)
-    )
+    let login = job.login.as_ref().map(part).unwrap_or_default();
+    format!("{}\u{0}{login}", part(&job.out))
 }
 
 fn fail_all(n: usize, cause: &str, hint: &str) -> Vec<Result<Evidence, CaseError>> {
@@ -196,7 +165,7 @@ fn run_all(client: &reqwest::Client, jobs: Vec<Job>, settings: &Settings) -> Vec
                 .iter()
                 .map(|_| JobResult {
                     answer: Err(error.clone()),
-                    token: None,
+                    found: Vec::new(),
                 })
                 .collect();
         }
@@ -218,205 +187,97 @@ fn run_all(client: &reqwest::Client, jobs: Vec<Job>, settings: &Settings) -> Vec
                     format!("the request task failed: {e}"),
                     Fix::Hint("please report this".into()),
                 )),
-                token: None,
+                found: Vec::new(),
             }));
         }
         outcomes
     })
 }
 
-/// Signs in if needed, then sends the request. Errors are explained by the
-/// provider but not yet scrubbed: `conclude` scrubs with the case's secrets.
+/// Signs in if needed, sends the request, and asks again with a signature
+/// if the provider has that handshake. Errors are explained by the provider
+/// but not yet scrubbed: `conclude` scrubs with the case's secrets.
 async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) -> JobResult {
     let provider = job.provider;
-    let mut sign_in_retries = 0;
-    let mut token = None;
+    let mut found = Vec::new();
+    let mut retries = 0;
+    let fail = |e: CaseError, found: Vec<Secret>| JobResult {
+        answer: Err(e),
+        found,
+    };
     if let Some(login) = &job.login {
-        let answer = match http::send(client, &login.out, settings).await {
+        let answer = match http::send(client, login, settings).await {
             Ok(a) => a,
             Err(e) => {
                 let explain = |status, body: &str| provider.explain_login_status(status, body);
-                return JobResult {
-                    answer: Err(e.into_case_error(explain, &[])),
-                    token: None,
-                };
+                return fail(e.into_case_error(explain, &[]), found);
             }
         };
-        sign_in_retries = answer.retries;
+        retries += answer.retries;
         match provider.parse_login(&answer.body) {
             Ok(t) => {
-                job.out.auth = Some(Secret::new(format!("Bearer {t}")));
-                token = Some(Secret::new(t));
+                let header = Secret::new(format!("Bearer {t}"));
+                job.out.auth = Some(header.clone());
+                if let Some(sig) = &mut job.signature {
+                    sig.auth = Some(header);
+                }
+                found.push(Secret::new(t));
             }
             Err(why) => {
-                return JobResult {
-                    answer: Err(CaseError::new(
-                        why,
-                        Fix::Hint("see README.md, \"Credentials\"".into()),
-                    )),
-                    token: None,
-                };
+                return fail(
+                    CaseError::new(why, Fix::Hint("see README.md, \"Credentials\"".into())),
+                    found,
+                );
             }
         }
     }
     let explain = |status, body: &str| provider.explain_status(status, body);
-    let answer = http::send(client, &job.out, settings)
-        .await
+    let mut result = http::send(client, &job.out, settings).await;
+    let refused = matches!(
+        &result,
+        Err(FetchError {
+            failure: http::Failure::Status {
+                status: 401 | 403,
+                ..
+            },
+            ..
+        })
+    );
+    if let (true, Some(sig)) = (refused, &job.signature) {
+        let signature = match http::send(client, sig, settings).await {
+            Ok(a) => provider.parse_signature(&a.body).map(|s| (s, a.retries)),
+            Err(e) => Err(e.into_case_error(explain, &[]).cause),
+        };
+        match signature {
+            Ok((value, sig_retries)) => {
+                retries += sig_retries;
+                let value = Secret::new(value);
+                job.out.extra.push(("x-signature", value.clone()));
+                found.push(value);
+                result = http::send(client, &job.out, settings).await;
+            }
+            Err(why) => {
+                let first = result.map_err(|e| e.into_case_error(explain, &[]));
+                let cause = first.err().map(|e| e.cause).unwrap_or_default();
+                let error = CaseError::new(
+                    format!(
+                        "{cause}; getting an x-signature from /api/2.0/security/oauth2/token failed too: {why}"
+                    ),
+                    Fix::Hint(
+                        "the scope catalog needs a signed-in caller; check the credential".into(),
+                    ),
+                );
+                return fail(error, found);
+            }
+        }
+    }
+    let answer = result
         .map(|mut a| {
-            a.retries += sign_in_retries;
+            a.retries += retries;
             a
         })
-        .map_err(|e: FetchError| e.into_case_error(explain, &[]));
-    JobResult { answer, token }
-}
-
-/// Resolves the URL and reads the credential.
-fn prepare(case: &Case) -> Result<Prepared, CaseError> {
-    let base = case
-        .base_url
-        .resolve(|v| std::env::var(v).ok())
-        .map_err(|var| {
-            CaseError::new(
-                format!("`base_url` uses ${{{var}}}, which is not set"),
-                Fix::Hint(format!(
-                    "set {var} to the API's address, e.g. {var}=https://portal.example.com"
-                )),
-            )
-        })?;
-    let request = case.provider.request(&base);
-    let url = parse_url(&request.url, case)?;
-    let method =
-        reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut out = Outgoing {
-        method,
-        url,
-        auth: None,
-        json_body: None,
-    };
-    let mut login = None;
-    let secrets = match &case.credential {
-        Credential::Bearer(source) => {
-            let secret = read_secret(source)?;
-            out.auth = Some(Secret::new(format!("Bearer {}", secret.expose())));
-            vec![secret]
-        }
-        Credential::Raw(source) => {
-            let secret = read_secret(source)?;
-            out.auth = Some(secret.clone());
-            vec![secret]
-        }
-        Credential::Basic { username, password } => {
-            let (user, pass) = (read_secret(username)?, read_secret(password)?);
-            let pair = format!("{}:{}", user.expose(), pass.expose());
-            let encoded = Secret::new(base64(pair.as_bytes()));
-            out.auth = Some(Secret::new(format!("Basic {}", encoded.expose())));
-            vec![user, pass, encoded]
-        }
-        Credential::Login { username, password } => {
-            let (user, pass) = (read_secret(username)?, read_secret(password)?);
-            let login_url = case.provider.login_url(&base).ok_or_else(|| {
-                CaseError::new(
-                    format!("provider `{}` has no sign-in", case.provider.name()),
-                    Fix::Hint("use an API key instead".into()),
-                )
-            })?;
-            login = Some(Login {
-                out: Outgoing {
-                    method: reqwest::Method::POST,
-                    url: parse_url(&login_url, case)?,
-                    auth: None,
-                    json_body: Some(json!({"userName": user.expose(), "password": pass.expose()})),
-                },
-            });
-            vec![user, pass]
-        }
-    };
-    Ok(Prepared {
-        job: Job {
-            out,
-            login,
-            provider: case.provider,
-        },
-        secrets,
-    })
-}
-
-fn parse_url(url: &str, case: &Case) -> Result<reqwest::Url, CaseError> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| {
-        CaseError::new(
-            format!(
-                "`base_url` {} is not a URL: {e}",
-                case.base_url.as_written()
-            ),
-            Fix::Hint("write it as https://portal.example.com".into()),
-        )
-    })?;
-    check_transport(&parsed)?;
-    Ok(parsed)
-}
-
-/// A credential is only ever sent over https, or plain http to this machine.
-fn check_transport(url: &reqwest::Url) -> Result<(), CaseError> {
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
-        "http" => Err(CaseError::new(
-            format!(
-                "refusing to send a credential over plain http to {}",
-                url.host_str().unwrap_or("(no host)")
-            ),
-            Fix::Hint(
-                "use https:// in `base_url` (plain http is allowed only to localhost)".into(),
-            ),
-        )),
-        other => Err(CaseError::new(
-            format!("`base_url` has the scheme {other}:, not https:"),
-            Fix::Hint("write it as https://portal.example.com".into()),
-        )),
-    }
-}
-
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let host = url.host_str().unwrap_or("");
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || bare
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-pub(crate) fn read_secret(source: &SecretSource) -> Result<Secret, CaseError> {
-    let replay = "or run in replay mode (the default), which reads no credential";
-    match source {
-        SecretSource::Env(var) => match std::env::var(var) {
-            Ok(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
-            Ok(_) => Err(CaseError::new(
-                format!("the environment variable {var} is empty"),
-                Fix::Hint(format!("set {var} to the credential, {replay}")),
-            )),
-            Err(_) => Err(CaseError::new(
-                format!("the environment variable {var} is not set"),
-                Fix::Hint(format!("set {var} to the credential, {replay}")),
-            )),
-        },
-        SecretSource::File(path) => match std::fs::read_to_string(path) {
-            Ok(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
-            Ok(_) => Err(CaseError::new(
-                format!("the credential file {} is empty", path.display()),
-                Fix::Hint("write the credential into it, on one line".into()),
-            )),
-            Err(e) => Err(CaseError::new(
-                format!(
-                    "cannot read the credential file {}: {}",
-                    path.display(),
-                    e.kind()
-                ),
-                Fix::Hint(format!(
-                    "check the path (relative paths start at the working directory), {replay}"
-                )),
-            )),
-        },
-    }
+        .map_err(|e| e.into_case_error(explain, &[]));
+    JobResult { answer, found }
 }
 
 /// Turns the shared outcome into this case's evidence, recording it if asked.
@@ -430,7 +291,7 @@ fn conclude(
         .secrets
         .iter()
         .chain(&prepared.job.out.auth)
-        .chain(&outcome.token)
+        .chain(&outcome.found)
         .collect();
     let answer = outcome.answer.as_ref().map_err(|e| CaseError {
         cause: scrub(&e.cause, &secrets),
@@ -507,35 +368,7 @@ fn scrub_value(v: &Value, secrets: &[&Secret]) -> Value {
 mod tests {
     use super::*;
     use crate::secret::REDACTED;
-
-    #[test]
-    fn plain_http_only_to_loopback() {
-        let ok = [
-            "http://127.0.0.1:8080/x",
-            "http://127.9.9.9/",
-            "http://localhost/",
-            "http://[::1]:9/",
-            "https://portal.example.com/",
-        ];
-        for u in ok {
-            assert!(
-                check_transport(&reqwest::Url::parse(u).unwrap()).is_ok(),
-                "{u}"
-            );
-        }
-        let e = check_transport(&reqwest::Url::parse("http://portal.example.com/x").unwrap())
-            .unwrap_err();
-        assert_eq!(
-            e.cause,
-            "refusing to send a credential over plain http to portal.example.com"
-        );
-        assert!(check_transport(&reqwest::Url::parse("http://10.0.0.1/").unwrap()).is_err());
-        assert!(
-            check_transport(&reqwest::Url::parse("http://localhost.evil.example/").unwrap())
-                .is_err()
-        );
-        assert!(check_transport(&reqwest::Url::parse("ftp://x/").unwrap()).is_err());
-    }
+    use serde_json::json;
 
     #[test]
     fn scrub_value_reaches_keys_and_nested_strings() {

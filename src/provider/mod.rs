@@ -1,15 +1,18 @@
 //! Stage 3: what each API is asked and how its answer becomes privileges.
 //!
-//! Architecture invariant: a provider never sees YAML and never does I/O. It
-//! says which request to make ([`Provider::request`]) and turns a response
-//! body into a [`Grant`] ([`Provider::parse`]); the fetch layer moves the
-//! bytes and the fixture layer stores them.
+//! Architecture invariant: a provider never sees YAML and never does I/O,
+//! and never holds a secret. It says which request to make
+//! ([`Provider::request`]), where the credential goes in it, and turns a
+//! response body into a [`Grant`] ([`Provider::parse`]); the fetch layer
+//! moves the bytes and the fixture layer stores them.
 
+pub(crate) mod coveo;
 mod docspace;
 mod docspace_account;
+mod docspace_catalog;
 
-use crate::privilege::{DOCSPACE, Family, ROLES};
-use serde_json::Value;
+use crate::privilege::{COVEO, DOCSPACE, Family, PLAIN, ROLES};
+use serde_json::{Value, json};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Provider {
@@ -17,6 +20,12 @@ pub(crate) enum Provider {
     DocSpace,
     /// The role of the DocSpace account behind a credential.
     DocSpaceAccount,
+    /// DocSpace's catalog of API key permission names.
+    DocSpacePermissions,
+    /// DocSpace's catalog of OAuth scopes.
+    DocSpaceScopes,
+    /// The privileges of a Coveo access token.
+    Coveo,
 }
 
 /// What the API reported for one token.
@@ -36,15 +45,43 @@ impl Grant {
     }
 }
 
+/// The API a case talks to, as the plan resolved it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target<'a> {
+    pub base_url: &'a str,
+    pub organization: Option<&'a str>,
+}
+
 /// The one HTTP request a case needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Request {
     pub method: &'static str,
     pub url: String,
+    pub json_body: Option<Value>,
+    /// The inspected token travels in this query parameter (Coveo), and the
+    /// `Authorization` header carries the caller instead.
+    pub token_in_query: Option<&'static str>,
+}
+
+impl Request {
+    fn get(url: String) -> Request {
+        Request {
+            method: "GET",
+            url,
+            json_body: None,
+            token_in_query: None,
+        }
+    }
 }
 
 impl Provider {
-    pub(crate) const ALL: &'static [Provider] = &[Provider::DocSpace, Provider::DocSpaceAccount];
+    pub(crate) const ALL: &'static [Provider] = &[
+        Provider::DocSpace,
+        Provider::DocSpaceAccount,
+        Provider::DocSpacePermissions,
+        Provider::DocSpaceScopes,
+        Provider::Coveo,
+    ];
 
     pub(crate) fn from_name(name: &str) -> Option<Provider> {
         Provider::ALL.iter().copied().find(|p| p.name() == name)
@@ -54,6 +91,9 @@ impl Provider {
         match self {
             Provider::DocSpace => "docspace",
             Provider::DocSpaceAccount => "docspace-account",
+            Provider::DocSpacePermissions => "docspace-permissions",
+            Provider::DocSpaceScopes => "docspace-scopes",
+            Provider::Coveo => "coveo",
         }
     }
 
@@ -61,19 +101,40 @@ impl Provider {
         match self {
             Provider::DocSpace => &DOCSPACE,
             Provider::DocSpaceAccount => &ROLES,
+            Provider::DocSpacePermissions | Provider::DocSpaceScopes => &PLAIN,
+            Provider::Coveo => &COVEO,
         }
     }
 
-    pub(crate) fn request(self, base_url: &str) -> Request {
-        let base = base_url.trim_end_matches('/');
+    /// Whether the spec must name an `organization` (Coveo) and may name a
+    /// `region` instead of `base_url`.
+    pub(crate) fn is_coveo(self) -> bool {
+        self == Provider::Coveo
+    }
+
+    fn is_docspace(self) -> bool {
+        !self.is_coveo()
+    }
+
+    pub(crate) fn request(self, target: Target<'_>) -> Request {
+        let base = target.base_url.trim_end_matches('/');
         match self {
-            Provider::DocSpace => Request {
-                method: "GET",
-                url: format!("{base}{}", docspace::KEY_SELF_PATH),
-            },
-            Provider::DocSpaceAccount => Request {
-                method: "GET",
-                url: format!("{base}{}", docspace_account::PATH),
+            Provider::DocSpace => Request::get(format!("{base}{}", docspace::KEY_SELF_PATH)),
+            Provider::DocSpaceAccount => Request::get(format!("{base}{}", docspace_account::PATH)),
+            Provider::DocSpacePermissions => {
+                Request::get(format!("{base}{}", docspace_catalog::PERMISSIONS_PATH))
+            }
+            Provider::DocSpaceScopes => {
+                Request::get(format!("{base}{}", docspace_catalog::SCOPES_PATH))
+            }
+            Provider::Coveo => Request {
+                method: "POST",
+                url: format!(
+                    "{base}{}",
+                    coveo::path(target.organization.unwrap_or_default())
+                ),
+                json_body: Some(json!({})),
+                token_in_query: Some("accessToken"),
             },
         }
     }
@@ -82,27 +143,30 @@ impl Provider {
     /// bearer token (`scheme: login`), where the API has one.
     pub(crate) fn login_url(self, base_url: &str) -> Option<String> {
         let base = base_url.trim_end_matches('/');
-        match self {
-            Provider::DocSpace | Provider::DocSpaceAccount => {
-                Some(format!("{base}{}", docspace::LOGIN_PATH))
-            }
-        }
+        self.is_docspace()
+            .then(|| format!("{base}{}", docspace::LOGIN_PATH))
     }
 
     /// The token from a successful sign-in answer.
     pub(crate) fn parse_login(self, body: &Value) -> Result<String, String> {
-        match self {
-            Provider::DocSpace | Provider::DocSpaceAccount => docspace::parse_login(body),
-        }
+        docspace::parse_login(body)
     }
 
     /// A person's words for a failed sign-in.
     pub(crate) fn explain_login_status(self, status: u16, body: &str) -> String {
-        match self {
-            Provider::DocSpace | Provider::DocSpaceAccount => {
-                docspace::explain_login_status(status, body)
-            }
-        }
+        docspace::explain_login_status(status, body)
+    }
+
+    /// Where to get the `x-signature` header a request needs when the
+    /// server refuses it without one (DocSpace's scope catalog).
+    pub(crate) fn signature_url(self, base_url: &str) -> Option<String> {
+        let base = base_url.trim_end_matches('/');
+        (self == Provider::DocSpaceScopes)
+            .then(|| format!("{base}{}", docspace_catalog::SIGNATURE_PATH))
+    }
+
+    pub(crate) fn parse_signature(self, body: &Value) -> Result<String, String> {
+        docspace_catalog::parse_signature(body)
     }
 
     /// Parses a successful (2xx) response body.
@@ -110,6 +174,9 @@ impl Provider {
         match self {
             Provider::DocSpace => docspace::parse_key(body),
             Provider::DocSpaceAccount => docspace_account::parse(body),
+            Provider::DocSpacePermissions => docspace_catalog::parse_permissions(body),
+            Provider::DocSpaceScopes => docspace_catalog::parse_scopes(body),
+            Provider::Coveo => coveo::parse(body),
         }
     }
 
@@ -117,9 +184,12 @@ impl Provider {
     /// behaviour. `body` is the response text, possibly empty.
     pub(crate) fn explain_status(self, status: u16, body: &str) -> String {
         match self {
-            Provider::DocSpace | Provider::DocSpaceAccount => {
-                docspace::explain_status(status, body)
+            Provider::Coveo => coveo::explain_status(status, body),
+            Provider::DocSpacePermissions if status == 403 && body.trim().is_empty() => {
+                "this endpoint needs a key with `*:read` or `*:write` (DocSpace 3.7.1 and later)"
+                    .to_owned()
             }
+            _ => docspace::explain_status(status, body),
         }
     }
 }

@@ -8,7 +8,7 @@ mod error;
 pub(crate) mod raw;
 
 pub(crate) use error::SpecError;
-pub(crate) use raw::{Pos, RawCredential, RawExpect, RawSource, RawSpec, RawToken};
+pub(crate) use raw::{Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawSpec, RawToken};
 
 use crate::suggest::did_you_mean;
 
@@ -57,6 +57,13 @@ fn first_line(s: &str) -> String {
 const KNOWN_KEYS: &[&str] = &[
     "provider",
     "base_url",
+    "organization",
+    "region",
+    "caller",
+    "owner",
+    "targetDomain",
+    "type",
+    "targetId",
     "tokens",
     "description",
     "credential",
@@ -154,6 +161,45 @@ mod tests {
                 column: 17
             }
         );
+    }
+
+    #[test]
+    fn privileges_are_names_or_coveo_mappings() {
+        let spec = parse(
+            "provider: coveo\ntokens:\n  t:\n    expect:\n      exactly:\n        - SEARCH_API:EXECUTE_QUERY\n        \
+             - { owner: PLATFORM, targetDomain: SOURCE, type: EDIT, targetId: src-1 }\n        - 7\n",
+        )
+        .unwrap();
+        let token = &spec.tokens.value.0[0].1.value;
+        let list = token
+            .expect
+            .as_ref()
+            .unwrap()
+            .value
+            .exactly
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            list[0].value,
+            RawPrivilege::Name("SEARCH_API:EXECUTE_QUERY".into())
+        );
+        let RawPrivilege::Map(m) = &list[1].value else {
+            panic!("{:?}", list[1])
+        };
+        assert_eq!(
+            (m.owner.as_deref(), m.target_id.as_deref()),
+            (Some("PLATFORM"), Some("src-1"))
+        );
+        assert_eq!(
+            Pos::of(&list[1]),
+            Pos {
+                line: 7,
+                column: 11
+            }
+        );
+        assert_eq!(list[2].value, RawPrivilege::Name("7".into()));
+        let e = parse("provider: coveo\ntokens:\n  t:\n    expect:\n      exactly: [{ owner: X, domain: Y }]\n").unwrap_err();
+        assert!(e.message.contains("unknown key `domain`"), "{e:?}");
     }
 
     #[test]

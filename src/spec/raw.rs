@@ -31,6 +31,15 @@ pub(crate) struct RawSpec {
     pub provider: Spanned<String>,
     #[serde(default)]
     pub base_url: Option<Spanned<String>>,
+    /// Coveo: the organization id.
+    #[serde(default)]
+    pub organization: Option<Spanned<String>>,
+    /// Coveo: us, eu, au, ca or hipaa, instead of `base_url`.
+    #[serde(default)]
+    pub region: Option<Spanned<String>>,
+    /// Coveo: the token that calls the endpoint, when not the inspected one.
+    #[serde(default)]
+    pub caller: Option<Spanned<RawCredential>>,
     pub tokens: Spanned<TokenMap>,
 }
 
@@ -78,13 +87,68 @@ pub(crate) struct RawSource {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpect {
     #[serde(default)]
-    pub exactly: Option<Vec<Spanned<String>>>,
+    pub exactly: Option<Vec<Spanned<RawPrivilege>>>,
     #[serde(default)]
-    pub at_least: Option<Vec<Spanned<String>>>,
+    pub at_least: Option<Vec<Spanned<RawPrivilege>>>,
     #[serde(default)]
-    pub at_most: Option<Vec<Spanned<String>>>,
+    pub at_most: Option<Vec<Spanned<RawPrivilege>>>,
     #[serde(default)]
-    pub forbidden: Option<Vec<Spanned<String>>>,
+    pub forbidden: Option<Vec<Spanned<RawPrivilege>>>,
+}
+
+/// One entry of a rule's list: a name (`files:read`), or a mapping. The
+/// mapping is Coveo's own form, `{owner, targetDomain, type, targetId}`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RawPrivilege {
+    Name(String),
+    Map(RawPrivilegeMap),
+}
+
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPrivilegeMap {
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default, rename = "targetDomain")]
+    pub target_domain: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default, rename = "targetId")]
+    pub target_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawPrivilege {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = RawPrivilege;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a privilege name, or a mapping with owner and targetDomain")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawPrivilege, E> {
+                Ok(RawPrivilege::Name(v.to_owned()))
+            }
+            // YAML reads `1` or `true` as a number or boolean; keep them as
+            // names so the plan can say they are not privileges.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawPrivilege, E> {
+                Ok(RawPrivilege::Name(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawPrivilege, E> {
+                Ok(RawPrivilege::Name(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawPrivilege, E> {
+                Ok(RawPrivilege::Name(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawPrivilege, E> {
+                Ok(RawPrivilege::Name(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawPrivilege, A::Error> {
+                RawPrivilegeMap::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawPrivilege::Map)
+            }
+        }
+        deserializer.deserialize_any(EntryVisitor)
+    }
 }
 
 /// The `tokens:` mapping in file order, duplicates kept, so the plan can

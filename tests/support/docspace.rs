@@ -50,6 +50,9 @@ impl Portal {
             ("GET", "/api/2.0/keys/@self") => self.key_self(hit),
             ("POST", "/api/2.0/authentication") => self.sign_in(hit),
             ("GET", "/api/2.0/people/@self") => self.people_self(hit),
+            ("GET", "/api/2.0/keys/permissions") => self.permission_catalog(hit),
+            ("GET", "/api/2.0/security/oauth2/token") => self.signature(hit),
+            ("GET", "/api/2.0/scopes") => self.scope_catalog(hit),
             _ => Reply::empty(404),
         }
     }
@@ -149,6 +152,76 @@ impl Portal {
             profile[k] = v.clone();
         }
         envelope(hit, profile)
+    }
+}
+
+/// The signature `/api/2.0/security/oauth2/token` hands out, a JWT.
+pub const SIGNATURE: &str =
+    "eyJhbGciOiJIUzI1NiJ9.eyJzaWduYXR1cmUiOiJsb29wYmFjayJ9.c2lnbmF0dXJlLXNpZw";
+
+impl Portal {
+    fn key_perms(&self, hit: &Hit) -> Option<&Vec<String>> {
+        let secret = hit.header("authorization")?.strip_prefix("Bearer ")?;
+        self.keys.get(secret)
+    }
+
+    /// The catalog of every permission name, in a locale's order; from
+    /// 3.7.1 only for keys with `*:read` or `*:write` (or full access).
+    fn permission_catalog(&self, hit: &Hit) -> Reply {
+        let Some(perms) = self.key_perms(hit) else {
+            return Reply::empty(401);
+        };
+        let wide = perms.is_empty()
+            || perms
+                .iter()
+                .any(|p| p == "*" || p == "*:read" || p == "*:write");
+        if !wide {
+            return Reply::empty(403);
+        }
+        envelope(
+            hit,
+            json!([
+                "files:read",
+                "*",
+                "accounts.self:write",
+                "rooms:read",
+                "*:read",
+                "accounts:read",
+                "files:write",
+                "*:write",
+                "accounts:write",
+                "rooms:write",
+                "accounts.self:read"
+            ]),
+        )
+    }
+
+    fn signature(&self, hit: &Hit) -> Reply {
+        if self.key_perms(hit).is_none() && self.account(hit).is_none() {
+            return Reply::empty(401);
+        }
+        envelope(hit, json!(SIGNATURE))
+    }
+
+    /// The identity service's scope list: a bare array, sorted by name with
+    /// `openid` last; refused without the `x-signature` header.
+    fn scope_catalog(&self, hit: &Hit) -> Reply {
+        if hit.header("x-signature") != Some(SIGNATURE) {
+            return Reply::empty(403);
+        }
+        let scope = |name: &str, group: &str, kind: &str| json!({"group": group, "name": name, "type": kind});
+        let body = json!([
+            scope("accounts.self:read", "profiles", "read"),
+            scope("accounts.self:write", "profiles", "write"),
+            scope("accounts:read", "accounts", "read"),
+            scope("accounts:write", "accounts", "write"),
+            scope("files:read", "files", "read"),
+            scope("files:write", "files", "write"),
+            scope("rooms:read", "rooms", "read"),
+            scope("rooms:write", "rooms", "write"),
+            {"name": "openid", "type": "openid", "group": "openid"},
+        ]);
+        Reply::json(200, body.to_string())
     }
 }
 
