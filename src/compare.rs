@@ -5,6 +5,7 @@
 
 use crate::plan::Expectations;
 use crate::privilege::{Family, covers, overlap};
+use crate::provider::Grant;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rule {
@@ -37,6 +38,11 @@ pub(crate) enum Finding {
         entry: String,
         witness: String,
     },
+    /// The token is not active (expired, revoked or unknown); every rule
+    /// but `active: false` fails.
+    Inactive,
+    /// The spec says `active: false`, but the token still works.
+    StillActive,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,8 +56,19 @@ impl Outcome {
     }
 }
 
-pub(crate) fn compare(family: &dyn Family, expect: &Expectations, granted: &[String]) -> Outcome {
+pub(crate) fn compare(family: &dyn Family, expect: &Expectations, grant: &Grant) -> Outcome {
     let mut findings = Vec::new();
+    match (expect.active, grant.active) {
+        (Some(false), Some(false)) => return Outcome::default(),
+        (_, Some(false)) => {
+            return Outcome {
+                findings: vec![Finding::Inactive],
+            };
+        }
+        (Some(false), _) => findings.push(Finding::StillActive),
+        _ => {}
+    }
+    let granted = &grant.privileges;
     if let Some(exactly) = &expect.exactly {
         // Literal: the set the API reports must equal the list.
         for p in exactly.iter().filter(|p| !granted.contains(p)) {
@@ -112,9 +129,12 @@ mod tests {
         Some(items.iter().map(|s| s.to_string()).collect())
     }
 
+    fn grant(granted: &[&str]) -> Grant {
+        Grant::new(granted.iter().map(|s| s.to_string()).collect(), Vec::new())
+    }
+
     fn check(granted: &[&str], expect: Expectations) -> bool {
-        let granted: Vec<String> = granted.iter().map(|s| s.to_string()).collect();
-        compare(&DOCSPACE, &expect, &granted).passed()
+        compare(&DOCSPACE, &expect, &grant(granted)).passed()
     }
 
     fn forbidden(items: &[&str]) -> Expectations {
@@ -182,8 +202,44 @@ mod tests {
     }
 
     #[test]
+    fn an_inactive_token_fails_everything_but_active_false() {
+        let mut revoked = grant(&[]);
+        revoked.active = Some(false);
+        let anything = Expectations {
+            exactly: list(&[]),
+            ..Default::default()
+        };
+        assert_eq!(
+            compare(&DOCSPACE, &anything, &revoked).findings,
+            [Finding::Inactive]
+        );
+        let must_stay_revoked = Expectations {
+            active: Some(false),
+            ..Default::default()
+        };
+        assert!(compare(&DOCSPACE, &must_stay_revoked, &revoked).passed());
+        let mut live = grant(&["files:read"]);
+        live.active = Some(true);
+        assert_eq!(
+            compare(&DOCSPACE, &must_stay_revoked, &live).findings,
+            [Finding::StillActive]
+        );
+        assert!(
+            compare(
+                &DOCSPACE,
+                &Expectations {
+                    active: Some(true),
+                    ..Default::default()
+                },
+                &live
+            )
+            .passed()
+        );
+    }
+
+    #[test]
     fn findings_name_the_rule_and_the_privilege() {
-        let granted = vec!["*".to_string()];
+        let granted = grant(&["*"]);
         let expect = Expectations {
             at_least: list(&["files:read"]),
             at_most: list(&["*:read"]),

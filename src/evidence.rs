@@ -6,7 +6,7 @@
 
 use crate::fixture::{self, ReadError};
 use crate::plan::{Case, display_path};
-use crate::provider::Grant;
+use crate::provider::{Grant, Response};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Evidence {
@@ -33,6 +33,8 @@ pub(crate) enum Origin {
 pub(crate) struct CaseError {
     pub cause: String,
     pub fix: Fix,
+    /// The HTTP status behind the error, when there was one.
+    pub status: Option<u16>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +50,7 @@ impl CaseError {
         CaseError {
             cause: cause.into(),
             fix,
+            status: None,
         }
     }
 }
@@ -70,15 +73,28 @@ pub(crate) fn replay(case: &Case) -> Result<Evidence, CaseError> {
         ));
     }
     let status = fixture.response.status;
+    if case.expect.active == Some(false) && case.provider.inactive_status() == Some(status) {
+        return Ok(Evidence {
+            grant: Grant::revoked(status),
+            origin: Origin::Replayed {
+                fixture: shown,
+                recorded_at: fixture.recorded_at,
+            },
+        });
+    }
     if !(200..300).contains(&status) {
         return Err(CaseError::new(
             format!("fixture {shown} holds an HTTP {status} answer, not a grant"),
             Fix::Record,
         ));
     }
+    let response = Response {
+        body: &fixture.response.body,
+        headers: &fixture.response.headers,
+    };
     let grant = case
         .provider
-        .parse(&fixture.response.body)
+        .parse(&case.api, &response)
         .map_err(|why| CaseError::new(format!("fixture {shown}: {why}"), Fix::Record))?;
     Ok(Evidence {
         grant,

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -30,6 +31,10 @@ pub(crate) struct FixtureRequest {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FixtureResponse {
     pub status: u16,
+    /// Only a header the provider reads privileges from (`x-oauth-scopes`);
+    /// no other header is ever stored.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     pub body: Value,
 }
 
@@ -83,17 +88,9 @@ pub(crate) fn write(path: &Path, fixture: &Fixture) -> std::io::Result<()> {
     result
 }
 
-/// Now, as `2026-11-20T08:00:00Z`. `PERMSPEC_NOW` (same format) overrides
-/// it so recorded fixtures can be compared byte for byte in tests.
+/// Now, as `2026-11-20T08:00:00Z` (`PERMSPEC_NOW` pins the clock).
 pub(crate) fn now_utc() -> String {
-    if let Ok(fixed) = std::env::var("PERMSPEC_NOW") {
-        return fixed;
-    }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    format_utc(secs)
+    format_utc(u64::try_from(crate::time::now()).unwrap_or(0))
 }
 
 /// Seconds since the epoch as an RFC 3339 UTC timestamp (civil-from-days,
@@ -133,6 +130,7 @@ mod tests {
             },
             response: FixtureResponse {
                 status: 200,
+                headers: BTreeMap::new(),
                 body: json!({"response": {"permissions": ["files:read"]}, "status": 0}),
             },
         }

@@ -203,11 +203,7 @@ fn trial(
             };
             let evidence =
                 evidence.map_err(|e| Failed::from(report::render_error(&case, &e, &style)))?;
-            let outcome = compare(
-                case.provider.family(),
-                &case.expect,
-                &evidence.grant.privileges,
-            );
+            let outcome = compare(case.family(), &case.expect, &evidence.grant);
             if outcome.passed() {
                 Ok(())
             } else {

@@ -31,6 +31,7 @@ mod secret;
 mod spec;
 mod suggest;
 mod template;
+mod time;
 
 pub use harness::Harness;
 pub use mode::Mode;

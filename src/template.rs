@@ -73,17 +73,6 @@ impl Template {
         }
         Ok(out)
     }
-
-    /// The template as written, for messages.
-    pub(crate) fn as_written(&self) -> String {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Text(t) => t.clone(),
-                Part::Var(v) => format!("${{{v}}}"),
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -97,7 +86,6 @@ mod tests {
         assert_eq!(t.resolve(env), Err("N".to_owned()));
         let env = |k: &str| Some(k.to_lowercase());
         assert_eq!(t.resolve(env).unwrap(), "https://host/xn");
-        assert_eq!(t.as_written(), "https://${HOST}/x${N}");
         assert!(!t.starts_with_variable());
         assert!(Template::parse("${URL}").unwrap().starts_with_variable());
     }

@@ -179,7 +179,7 @@ fn coveo_spec_mistakes_are_caught_with_suggestions() {
         "{text}"
     );
     assert!(
-        text.contains("`organization` is for provider coveo, not `docspace`"),
+        text.contains("`organization` is not a setting of provider `docspace`"),
         "{text}"
     );
     assert!(

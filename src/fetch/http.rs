@@ -74,14 +74,69 @@ pub(crate) fn client(settings: &Settings) -> Result<reqwest::Client, String> {
 }
 
 /// A request ready to send. `auth` is the whole `Authorization` value;
-/// `extra` are further secret headers (DocSpace's `x-signature`).
+/// `headers` are further headers, possibly secret (DocSpace's
+/// `x-signature`); `keep` names a response header to hand back.
 #[derive(Clone, Debug)]
 pub(crate) struct Outgoing {
     pub method: reqwest::Method,
     pub url: reqwest::Url,
     pub auth: Option<Secret>,
-    pub json_body: Option<Value>,
-    pub extra: Vec<(&'static str, Secret)>,
+    pub body: OutBody,
+    pub headers: Vec<(String, Secret)>,
+    pub keep: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum OutBody {
+    None,
+    Json(Value),
+    /// `application/x-www-form-urlencoded`; values may be secrets.
+    Form(Vec<(String, Secret)>),
+}
+
+impl OutBody {
+    /// The body's bytes, for sending and for telling requests apart.
+    pub(crate) fn encode(&self) -> Option<(&'static str, String)> {
+        match self {
+            OutBody::None => None,
+            OutBody::Json(v) => Some(("application/json", v.to_string())),
+            OutBody::Form(fields) => Some((
+                "application/x-www-form-urlencoded",
+                fields
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v.expose())))
+                    .collect::<Vec<_>>()
+                    .join("&"),
+            )),
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` for one name or value.
+fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+impl Answer {
+    /// The "answer" of a provider that asks nothing: its decoded input.
+    pub(crate) fn offline(body: Value) -> Answer {
+        Answer {
+            status: 200,
+            body,
+            headers: Default::default(),
+            retries: 0,
+        }
+    }
 }
 
 /// A successful (2xx) answer, parsed as JSON.
@@ -89,6 +144,8 @@ pub(crate) struct Outgoing {
 pub(crate) struct Answer {
     pub status: u16,
     pub body: Value,
+    /// The header the request asked to keep, if the server sent it.
+    pub headers: std::collections::BTreeMap<String, String>,
     pub retries: u32,
 }
 
@@ -145,9 +202,10 @@ pub(crate) async fn send(
             }
             _ => {
                 return result
-                    .map(|(status, body)| Answer {
+                    .map(|(status, body, headers)| Answer {
                         status,
                         body,
+                        headers,
                         retries: attempt,
                     })
                     .map_err(|failure| FetchError {
@@ -180,6 +238,10 @@ impl FetchError {
             0 => String::new(),
             1 => " (after 1 retry)".to_owned(),
             n => format!(" (after {n} retries)"),
+        };
+        let status = match &self.failure {
+            Failure::Status { status, .. } => Some(*status),
+            _ => None,
         };
         let (cause, fix) = match self.failure {
             Failure::Connect(why) => (
@@ -215,14 +277,18 @@ impl FetchError {
             ),
             Failure::Body(why) => (why, "check `base_url`: this is not the API's answer"),
         };
-        CaseError::new(
+        let mut error = CaseError::new(
             scrub(&format!("{cause}{after}"), secrets),
             Fix::Hint(scrub(fix, secrets)),
-        )
+        );
+        error.status = status;
+        error
     }
 }
 
-async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<(u16, Value), Failure> {
+type Received = (u16, Value, std::collections::BTreeMap<String, String>);
+
+async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received, Failure> {
     let mut req = client
         .request(out.method.clone(), out.url.clone())
         .header(ACCEPT, "application/json");
@@ -233,17 +299,15 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<(u16, Val
         value.set_sensitive(true);
         req = req.header(AUTHORIZATION, value);
     }
-    for (name, value) in &out.extra {
+    for (name, value) in &out.headers {
         let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
             Failure::Body(format!("the {name} value cannot be sent in an HTTP header"))
         })?;
         value.set_sensitive(true);
-        req = req.header(*name, value);
+        req = req.header(name.as_str(), value);
     }
-    if let Some(body) = &out.json_body {
-        req = req
-            .header(CONTENT_TYPE, "application/json")
-            .body(body.to_string());
+    if let Some((content_type, body)) = out.body.encode() {
+        req = req.header(CONTENT_TYPE, content_type).body(body);
     }
     let resp = req.send().await.map_err(classify)?;
     let status = resp.status().as_u16();
@@ -296,8 +360,16 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<(u16, Val
             "HTTP {status} with an empty body; expected JSON"
         )));
     }
+    let kept = out
+        .keep
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(name.as_str())?.to_str().ok()?;
+            Some((name.clone(), value.to_owned()))
+        })
+        .collect();
     serde_json::from_slice(&bytes)
-        .map(|v| (status, v))
+        .map(|v| (status, v, kept))
         .map_err(|e| {
             let offset = byte_offset(&text, e.line(), e.column());
             let what = if e.is_eof() {

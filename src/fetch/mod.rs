@@ -14,9 +14,10 @@ use crate::evidence::{CaseError, Evidence, Fix, Origin};
 use crate::fixture::{self, Fixture, FixtureRequest, FixtureResponse};
 use crate::mode::Mode;
 use crate::plan::{Case, display_path};
+use crate::provider::{Grant, Response};
 use crate::secret::{Secret, scrub};
 use http::{Answer, FetchError, Outgoing, Settings};
-use prepare::{Job, Prepared, prepare};
+use prepare::{Job, Prepared, Work, prepare};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -56,39 +57,47 @@ pub(crate) fn fetch_all(
             );
         }
     };
-    let client = match http::client(&settings) {
-        Ok(c) => c,
-        Err(e) => {
-            return (
-                fail_all(cases.len(), &e, "this machine cannot make TLS connections"),
-                summary,
-            );
-        }
-    };
     let prepared: Vec<Result<Prepared, CaseError>> = cases.iter().map(|c| prepare(c)).collect();
 
-    // Identical requests (same method, URL and credential) are made once.
+    // Identical requests (same method, URL, credential and body) are made once.
     let mut unique: Vec<Job> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let slot: Vec<Option<usize>> = prepared
         .iter()
-        .map(|p| {
-            let p = p.as_ref().ok()?;
-            Some(*index.entry(identity(&p.job)).or_insert_with(|| {
-                unique.push(p.job.clone());
+        .map(|p| match p.as_ref().ok().map(|p| &p.work) {
+            Some(Work::Network(job)) => Some(*index.entry(identity(job)).or_insert_with(|| {
+                unique.push((**job).clone());
                 unique.len() - 1
-            }))
+            })),
+            _ => None,
         })
         .collect();
     summary.requests = unique.len();
 
-    let outcomes = run_all(&client, unique, &settings);
+    let outcomes = if unique.is_empty() {
+        Vec::new()
+    } else {
+        match http::client(&settings) {
+            Ok(client) => run_all(&client, unique, &settings),
+            Err(e) => {
+                let error = CaseError::new(
+                    e,
+                    Fix::Hint("this machine cannot make TLS connections".into()),
+                );
+                unique
+                    .iter()
+                    .map(|_| JobResult {
+                        answer: Err(error.clone()),
+                        found: Vec::new(),
+                    })
+                    .collect()
+            }
+        }
+    };
     summary.retries = outcomes
         .iter()
-        .map(|o| match &o.answer {
-            Ok(a) => a.retries,
-            Err(_) => 0,
-        })
+        .filter_map(|o| o.answer.as_ref().ok())
+        .map(|a| a.retries)
         .sum();
     let results: Vec<Result<Evidence, CaseError>> = cases
         .iter()
@@ -96,12 +105,23 @@ pub(crate) fn fetch_all(
         .zip(slot)
         .map(|((case, prepared), slot)| {
             let prepared = prepared?;
-            let outcome = slot.and_then(|i| outcomes.get(i)).ok_or_else(|| {
-                CaseError::new(
-                    "internal: no answer for this request",
-                    Fix::Hint("please report this".into()),
-                )
-            })?;
+            let offline;
+            let outcome = match (&prepared.work, slot) {
+                (Work::Offline(decoded), _) => {
+                    offline = JobResult {
+                        answer: Ok(Answer::offline(decoded.clone())),
+                        found: Vec::new(),
+                    };
+                    &offline
+                }
+                (Work::Network(_), Some(i)) if i < outcomes.len() => &outcomes[i],
+                _ => {
+                    return Err(CaseError::new(
+                        "internal: no answer for this request",
+                        Fix::Hint("please report this".into()),
+                    ));
+                }
+            };
             conclude(case, &prepared, outcome, mode)
         })
         .collect();
@@ -132,12 +152,13 @@ fn identity(job: &Job) -> String {
             .as_ref()
             .map(|s| s.expose().to_owned())
             .unwrap_or_default();
-        let body = o
-            .json_body
-            .as_ref()
-            .map(Value::to_string)
-            .unwrap_or_default();
-        format!("{} {} {auth} {body}", o.method, o.url)
+        let body = o.body.encode().map(|(_, b)| b).unwrap_or_default();
+        let headers: Vec<String> = o
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}:{}", v.expose()))
+            .collect();
+        format!("{} {} {auth} {body} {}", o.method, o.url, headers.join(","))
     };
     let login = job.login.as_ref().map(part).unwrap_or_default();
     format!("{}\u{0}{login}", part(&job.out))
@@ -194,9 +215,10 @@ fn run_all(client: &reqwest::Client, jobs: Vec<Job>, settings: &Settings) -> Vec
     })
 }
 
-/// Signs in if needed, sends the request, and asks again with a signature
-/// if the provider has that handshake. Errors are explained by the provider
-/// but not yet scrubbed: `conclude` scrubs with the case's secrets.
+/// Signs in or discovers the endpoint if needed, sends the request, and
+/// asks again with a signature if the provider has that handshake. Errors
+/// are explained by the provider but not yet scrubbed: `conclude` scrubs
+/// them with the case's secrets.
 async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) -> JobResult {
     let provider = job.provider;
     let mut found = Vec::new();
@@ -205,6 +227,31 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
         answer: Err(e),
         found,
     };
+    let explain = |status, body: &str| provider.explain_status(status, body);
+    if let Some(discovery) = &job.discovery {
+        let endpoint = match http::send(client, discovery, settings).await {
+            Ok(a) => {
+                retries += a.retries;
+                provider.introspection_endpoint(&a.body)
+            }
+            Err(e) => Err(e.into_case_error(explain, &[]).cause),
+        };
+        let url = endpoint
+            .and_then(|u| {
+                reqwest::Url::parse(&u)
+                    .map_err(|e| format!("the discovered endpoint {u} is not a URL: {e}"))
+            })
+            .map_err(|why| {
+                CaseError::new(
+                    format!("discovery failed: {why}"),
+                    Fix::Hint("check `discovery:`".into()),
+                )
+            });
+        match url.and_then(|u| prepare::check_transport(&u).map(|()| u)) {
+            Ok(u) => job.out.url = u,
+            Err(e) => return fail(e, found),
+        }
+    }
     if let Some(login) = &job.login {
         let answer = match http::send(client, login, settings).await {
             Ok(a) => a,
@@ -231,7 +278,6 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             }
         }
     }
-    let explain = |status, body: &str| provider.explain_status(status, body);
     let mut result = http::send(client, &job.out, settings).await;
     let refused = matches!(
         &result,
@@ -252,13 +298,17 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             Ok((value, sig_retries)) => {
                 retries += sig_retries;
                 let value = Secret::new(value);
-                job.out.extra.push(("x-signature", value.clone()));
+                job.out
+                    .headers
+                    .push(("x-signature".to_owned(), value.clone()));
                 found.push(value);
                 result = http::send(client, &job.out, settings).await;
             }
             Err(why) => {
-                let first = result.map_err(|e| e.into_case_error(explain, &[]));
-                let cause = first.err().map(|e| e.cause).unwrap_or_default();
+                let cause = result
+                    .err()
+                    .map(|e| e.into_case_error(explain, &[]).cause)
+                    .unwrap_or_default();
                 let error = CaseError::new(
                     format!(
                         "{cause}; getting an x-signature from /api/2.0/security/oauth2/token failed too: {why}"
@@ -287,20 +337,47 @@ fn conclude(
     outcome: &JobResult,
     mode: Mode,
 ) -> Result<Evidence, CaseError> {
+    let (job_auth, url, method) = match &prepared.work {
+        Work::Network(job) => (
+            job.out.auth.as_ref(),
+            Some(&job.out.url),
+            job.out.method.to_string(),
+        ),
+        Work::Offline(_) => (None, None, "DECODE".to_owned()),
+    };
     let secrets: Vec<&Secret> = prepared
         .secrets
         .iter()
-        .chain(&prepared.job.out.auth)
+        .chain(job_auth)
         .chain(&outcome.found)
         .collect();
-    let answer = outcome.answer.as_ref().map_err(|e| CaseError {
-        cause: scrub(&e.cause, &secrets),
-        fix: match &e.fix {
-            Fix::Hint(h) => Fix::Hint(scrub(h, &secrets)),
-            other => other.clone(),
-        },
-    })?;
-    let grant = case.provider.parse(&answer.body).map_err(|why| {
+    let answer = match &outcome.answer {
+        Ok(answer) => answer,
+        // A revoked DocSpace key is answered 401: what `active: false` wants.
+        Err(e)
+            if case.expect.active == Some(false)
+                && e.status.is_some()
+                && e.status == case.provider.inactive_status() =>
+        {
+            let url = url.map(|u| scrub(u.as_str(), &secrets)).unwrap_or_default();
+            return revoked(case, url, method, e.status.unwrap_or(401), mode);
+        }
+        Err(e) => {
+            return Err(CaseError {
+                cause: scrub(&e.cause, &secrets),
+                fix: match &e.fix {
+                    Fix::Hint(h) => Fix::Hint(scrub(h, &secrets)),
+                    other => other.clone(),
+                },
+                status: e.status,
+            });
+        }
+    };
+    let response = Response {
+        body: &answer.body,
+        headers: &answer.headers,
+    };
+    let grant = case.provider.parse(&case.api, &response).map_err(|why| {
         CaseError::new(
             scrub(
                 &format!(
@@ -309,34 +386,34 @@ fn conclude(
                 ),
                 &secrets,
             ),
-            Fix::Hint("check `base_url`: it should be the API's own address".into()),
+            Fix::Hint("check the address in the spec: it should be the API's own".into()),
         )
     })?;
-    let url = scrub(prepared.job.out.url.as_str(), &secrets);
+    let url = url.map_or_else(
+        || "(none: the token is decoded offline)".to_owned(),
+        |u| scrub(u.as_str(), &secrets),
+    );
     let mut recorded = None;
     if mode == Mode::Record {
+        let headers = answer
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), scrub(v, &secrets)))
+            .collect();
         let fixture = Fixture {
             recorded_at: fixture::now_utc(),
             provider: case.provider.name().to_owned(),
             request: FixtureRequest {
-                method: prepared.job.out.method.to_string(),
+                method,
                 url: url.clone(),
             },
             response: FixtureResponse {
                 status: answer.status,
+                headers,
                 body: scrub_value(&answer.body, &secrets),
             },
         };
-        fixture::write(&case.fixture, &fixture).map_err(|e| {
-            CaseError::new(
-                format!(
-                    "cannot write the fixture {}: {e}",
-                    display_path(&case.fixture)
-                ),
-                Fix::Hint("check that the fixtures folder is writable".into()),
-            )
-        })?;
-        recorded = Some(display_path(&case.fixture));
+        recorded = Some(write_fixture(case, &fixture)?);
     }
     Ok(Evidence {
         grant,
@@ -346,6 +423,54 @@ fn conclude(
             recorded,
         },
     })
+}
+
+/// The evidence of a refused credential, recorded as the refusal itself.
+fn revoked(
+    case: &Case,
+    url: String,
+    method: String,
+    status: u16,
+    mode: Mode,
+) -> Result<Evidence, CaseError> {
+    let mut recorded = None;
+    if mode == Mode::Record {
+        let fixture = Fixture {
+            recorded_at: fixture::now_utc(),
+            provider: case.provider.name().to_owned(),
+            request: FixtureRequest {
+                method,
+                url: url.clone(),
+            },
+            response: FixtureResponse {
+                status,
+                headers: Default::default(),
+                body: Value::Null,
+            },
+        };
+        recorded = Some(write_fixture(case, &fixture)?);
+    }
+    Ok(Evidence {
+        grant: Grant::revoked(status),
+        origin: Origin::Live {
+            url,
+            retries: 0,
+            recorded,
+        },
+    })
+}
+
+fn write_fixture(case: &Case, fixture: &Fixture) -> Result<String, CaseError> {
+    fixture::write(&case.fixture, fixture).map_err(|e| {
+        CaseError::new(
+            format!(
+                "cannot write the fixture {}: {e}",
+                display_path(&case.fixture)
+            ),
+            Fix::Hint("check that the fixtures folder is writable".into()),
+        )
+    })?;
+    Ok(display_path(&case.fixture))
 }
 
 /// Scrubs every string, key included, of every secret in use.

@@ -1,15 +1,15 @@
-//! A case resolved for the network: URLs built, credentials read, and the
-//! secrets collected so everything that leaves can be scrubbed of them.
+//! A case resolved for the network: URLs built, credentials read and put
+//! where the provider says, and the secrets collected so everything that
+//! leaves can be scrubbed of them.
 
-use super::http::Outgoing;
+use super::http::{OutBody, Outgoing};
 use crate::evidence::{CaseError, Fix};
-use crate::plan::{Case, Credential, SecretSource};
-use crate::provider::{Provider, Target};
+use crate::plan::{Api, Case, Credential, Endpoint, SecretSource};
+use crate::provider::{Body, Provider, TokenPlace, jwt};
 use crate::secret::{Secret, base64};
-use serde_json::json;
+use serde_json::{Value, json};
 
-/// One distinct exchange: an optional sign-in, the request, and where to
-/// get a signature if the server wants one.
+/// One distinct exchange: optional steps before it, then the request.
 #[derive(Clone, Debug)]
 pub(super) struct Job {
     pub out: Outgoing,
@@ -18,11 +18,22 @@ pub(super) struct Job {
     /// DocSpace's scope catalog: on 401/403 get an `x-signature` here and
     /// ask again with it.
     pub signature: Option<Outgoing>,
+    /// OAuth discovery: fetch this document first; `out` goes to the
+    /// introspection endpoint it names.
+    pub discovery: Option<Outgoing>,
     pub provider: Provider,
 }
 
+/// What a case needs: a request, or nothing at all (a JWT read offline).
+#[derive(Debug)]
+pub(super) enum Work {
+    Network(Box<Job>),
+    /// The decoded token: `{"header", "claims"}`.
+    Offline(Value),
+}
+
 pub(super) struct Prepared {
-    pub job: Job,
+    pub work: Work,
     /// Every secret value this case uses, in every form it is sent in.
     pub secrets: Vec<Secret>,
 }
@@ -31,119 +42,196 @@ pub(super) struct Prepared {
 struct Auth {
     header: Option<Secret>,
     login: Option<Outgoing>,
+    /// Form fields (`client_secret_post`).
+    form: Vec<(String, Secret)>,
     secrets: Vec<Secret>,
 }
 
 pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
-    let base = case
-        .base_url
-        .resolve(|v| std::env::var(v).ok())
-        .map_err(|var| {
+    if let Api::Jwt { .. } = case.api {
+        let Credential::Bearer(source) = &case.credential else {
+            return Err(CaseError::new(
+                "a JWT is read from `{ env: NAME }` or `{ file: PATH }`",
+                Fix::Hint("drop `scheme:`".into()),
+            ));
+        };
+        let token = read_secret(source)?;
+        let decoded = jwt::decode(token.expose()).map_err(|why| {
             CaseError::new(
-                format!("`base_url` uses ${{{var}}}, which is not set"),
-                Fix::Hint(format!(
-                    "set {var} to the API's address, e.g. {var}=https://portal.example.com"
-                )),
+                why,
+                Fix::Hint(
+                    "the credential must be a JWT access token (three base64url parts)".into(),
+                ),
             )
         })?;
-    let target = Target {
-        base_url: &base,
-        organization: case.organization.as_deref(),
-    };
-    let request = case.provider.request(target);
-    let mut url = parse_url(&request.url, case)?;
+        return Ok(Prepared {
+            work: Work::Offline(decoded),
+            secrets: vec![token],
+        });
+    }
+    let (key, address) = case.address().ok_or_else(|| {
+        CaseError::new(
+            "internal: this provider has no address",
+            Fix::Hint("please report this".into()),
+        )
+    })?;
+    let base = address.resolve(|v| std::env::var(v).ok()).map_err(|var| {
+        CaseError::new(
+            format!("`{key}` uses ${{{var}}}, which is not set"),
+            Fix::Hint(format!(
+                "set {var} to the API's address, e.g. {var}=https://portal.example.com"
+            )),
+        )
+    })?;
+    let request = case.provider.request(&case.api, &base).ok_or_else(|| {
+        CaseError::new(
+            "internal: no request for this provider",
+            Fix::Hint("please report this".into()),
+        )
+    })?;
+    let mut url = parse_url(&request.url)?;
     let method =
         reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
 
     let token = resolve(&case.credential, case, &base)?;
-    let mut secrets = token.secrets;
-    let (header, login) = match (request.token_in_query, &case.caller) {
-        // Coveo: the inspected token goes in the query string; the caller
-        // (or the token itself) authenticates the call.
-        (Some(param), caller) => {
-            let inspected = secrets.first().cloned().ok_or_else(|| {
-                CaseError::new(
-                    "the inspected token has no value",
-                    Fix::Hint("use `{ env: NAME }`".into()),
-                )
-            })?;
-            url.query_pairs_mut().append_pair(param, inspected.expose());
-            // The token as it appears percent-encoded in the URL, to scrub too.
-            let prefix = format!("{param}=");
-            let encoded = url
-                .query()
-                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix(prefix.as_str())));
-            if let Some(encoded) = encoded.filter(|e| *e != inspected.expose()) {
-                secrets.push(Secret::new(encoded));
-            }
-            match caller {
-                Some(c) => {
-                    let caller = resolve(c, case, &base)?;
-                    secrets.extend(caller.secrets);
-                    (caller.header, caller.login)
-                }
-                None => (token.header, token.login),
-            }
+    let mut secrets = token.secrets.clone();
+    let caller = match &case.api {
+        Api::Coveo {
+            caller: Some(c), ..
         }
-        (None, _) => (token.header, token.login),
+        | Api::Introspection { client: c, .. } => Some(resolve(c, case, &base)?),
+        _ => None,
     };
+    let mut form: Vec<(String, Secret)> = Vec::new();
+    let auth = if request.token == TokenPlace::Header {
+        token
+    } else {
+        let inspected = token.secrets.first().cloned().ok_or_else(|| {
+            CaseError::new(
+                "the inspected token has no value",
+                Fix::Hint("use `{ env: NAME }`".into()),
+            )
+        })?;
+        match &request.token {
+            TokenPlace::Query { param, .. } => {
+                url.query_pairs_mut().append_pair(param, inspected.expose());
+                // The token as it appears percent-encoded in the URL, to scrub too.
+                let prefix = format!("{param}=");
+                let encoded = url
+                    .query()
+                    .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix(prefix.as_str())));
+                if let Some(encoded) = encoded.filter(|e| *e != inspected.expose()) {
+                    secrets.push(Secret::new(encoded));
+                }
+            }
+            TokenPlace::Form(field) => form.push(((*field).to_owned(), inspected)),
+            TokenPlace::Header => {}
+        }
+        // The caller (Coveo) or the client (introspection) authenticates;
+        // without one, the token calls for itself where the API allows it.
+        match (caller, &request.token) {
+            (Some(c), _) => {
+                secrets.extend(c.secrets.iter().cloned());
+                c
+            }
+            (
+                None,
+                TokenPlace::Query {
+                    also_header: false, ..
+                },
+            ) => Auth {
+                header: None,
+                ..token
+            },
+            (None, _) => token,
+        }
+    };
+    form.extend(auth.form);
+    let body = match request.body {
+        Body::Empty => OutBody::None,
+        Body::Json(v) => OutBody::Json(v),
+        Body::Form(fields) => {
+            form.extend(fields.into_iter().map(|(k, v)| (k, Secret::new(v))));
+            OutBody::Form(form)
+        }
+    };
+    let headers = request
+        .headers
+        .into_iter()
+        .map(|(k, v)| (k, Secret::new(v)))
+        .collect();
     let out = Outgoing {
         method,
         url,
-        auth: header,
-        json_body: request.json_body,
-        extra: Vec::new(),
+        auth: auth.header,
+        body,
+        headers,
+        keep: request.keep_header,
     };
     let signature = match case.provider.signature_url(&base) {
         Some(u) => Some(Outgoing {
-            url: parse_url(&u, case)?,
+            url: parse_url(&u)?,
             method: reqwest::Method::GET,
-            json_body: None,
+            body: OutBody::None,
             ..out.clone()
         }),
         None => None,
     };
+    let discovery = match &case.api {
+        Api::Introspection {
+            endpoint: Endpoint::Discovery(_),
+            ..
+        } => Some(Outgoing {
+            method: reqwest::Method::GET,
+            url: out.url.clone(),
+            auth: None,
+            body: OutBody::None,
+            headers: Vec::new(),
+            keep: None,
+        }),
+        _ => None,
+    };
+    let job = Job {
+        out,
+        login: auth.login,
+        signature,
+        discovery,
+        provider: case.provider,
+    };
     Ok(Prepared {
-        job: Job {
-            out,
-            login,
-            signature,
-            provider: case.provider,
-        },
+        work: Work::Network(Box::new(job)),
         secrets,
     })
 }
 
 fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, CaseError> {
+    let header = |header: Secret, secrets: Vec<Secret>| Auth {
+        header: Some(header),
+        login: None,
+        form: Vec::new(),
+        secrets,
+    };
     Ok(match credential {
         Credential::Bearer(source) => {
             let secret = read_secret(source)?;
-            let header = Secret::new(format!("Bearer {}", secret.expose()));
-            Auth {
-                header: Some(header),
-                login: None,
-                secrets: vec![secret],
-            }
+            header(
+                Secret::new(format!("Bearer {}", secret.expose())),
+                vec![secret],
+            )
         }
         Credential::Raw(source) => {
             let secret = read_secret(source)?;
-            Auth {
-                header: Some(secret.clone()),
-                login: None,
-                secrets: vec![secret],
-            }
+            header(secret.clone(), vec![secret])
         }
         Credential::Basic { username, password } => {
             let (user, pass) = (read_secret(username)?, read_secret(password)?);
             let encoded = Secret::new(base64(
                 format!("{}:{}", user.expose(), pass.expose()).as_bytes(),
             ));
-            let header = Secret::new(format!("Basic {}", encoded.expose()));
-            Auth {
-                header: Some(header),
-                login: None,
-                secrets: vec![user, pass, encoded],
-            }
+            header(
+                Secret::new(format!("Basic {}", encoded.expose())),
+                vec![user, pass, encoded],
+            )
         }
         Credential::Login { username, password } => {
             let (user, pass) = (read_secret(username)?, read_secret(password)?);
@@ -155,27 +243,39 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
             })?;
             let login = Outgoing {
                 method: reqwest::Method::POST,
-                url: parse_url(&login_url, case)?,
+                url: parse_url(&login_url)?,
                 auth: None,
-                json_body: Some(json!({"userName": user.expose(), "password": pass.expose()})),
-                extra: Vec::new(),
+                body: OutBody::Json(json!({"userName": user.expose(), "password": pass.expose()})),
+                headers: Vec::new(),
+                keep: None,
             };
             Auth {
                 header: None,
                 login: Some(login),
+                form: Vec::new(),
                 secrets: vec![user, pass],
+            }
+        }
+        Credential::ClientPost { id, secret } => {
+            let (id, secret) = (read_secret(id)?, read_secret(secret)?);
+            let form = vec![
+                ("client_id".to_owned(), id.clone()),
+                ("client_secret".to_owned(), secret.clone()),
+            ];
+            Auth {
+                header: None,
+                login: None,
+                form,
+                secrets: vec![id, secret],
             }
         }
     })
 }
 
-fn parse_url(url: &str, case: &Case) -> Result<reqwest::Url, CaseError> {
+fn parse_url(url: &str) -> Result<reqwest::Url, CaseError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| {
         CaseError::new(
-            format!(
-                "`base_url` {} is not a URL: {e}",
-                case.base_url.as_written()
-            ),
+            format!("{url} is not a URL: {e}"),
             Fix::Hint("write it as https://portal.example.com".into()),
         )
     })?;

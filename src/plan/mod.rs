@@ -13,6 +13,7 @@
 mod header;
 mod token;
 
+use crate::privilege::{DOCSPACE, Family};
 use crate::provider::Provider;
 use crate::spec::{self, Pos, SpecError};
 use crate::template::Template;
@@ -60,12 +61,8 @@ pub(crate) struct Case {
     /// What the token is for, as the spec says.
     pub description: Option<String>,
     pub provider: Provider,
-    pub base_url: Template,
-    /// Coveo: the organization the token belongs to.
-    pub organization: Option<String>,
-    /// Coveo: the credential that calls the endpoint; `None` means the
-    /// inspected token calls for itself.
-    pub caller: Option<Credential>,
+    /// Where and how to ask, with the provider's own settings.
+    pub api: Api,
     pub credential: Credential,
     pub expect: Expectations,
     pub fixture: PathBuf,
@@ -96,6 +93,12 @@ pub(crate) enum Credential {
         username: SecretSource,
         password: SecretSource,
     },
+    /// An OAuth client authenticated in the form body
+    /// (`client_secret_post`).
+    ClientPost {
+        id: SecretSource,
+        secret: SecretSource,
+    },
 }
 
 impl Credential {
@@ -106,6 +109,118 @@ impl Credential {
             Credential::Basic { username, password } | Credential::Login { username, password } => {
                 vec![username, password]
             }
+            Credential::ClientPost { id, secret } => vec![id, secret],
+        }
+    }
+}
+
+/// Where and how a case asks its API: exactly the settings its provider
+/// takes. Templates are resolved only when a request is made.
+#[derive(Clone, Debug)]
+pub(crate) enum Api {
+    /// DocSpace keys, accounts and catalogs.
+    DocSpace {
+        base_url: Template,
+    },
+    Coveo {
+        base_url: Template,
+        organization: String,
+        /// The credential that calls; `None`: the inspected token itself.
+        caller: Option<Credential>,
+    },
+    Introspection {
+        endpoint: Endpoint,
+        /// The client allowed to introspect.
+        client: Credential,
+        rules: Rules,
+    },
+    /// Decoded offline: no request at all.
+    Jwt {
+        claim: Option<String>,
+        rules: Rules,
+    },
+    Http(HttpApi),
+}
+
+/// Where the RFC 7662 endpoint is: given, or named by a discovery document.
+#[derive(Clone, Debug)]
+pub(crate) enum Endpoint {
+    Url(Template),
+    Discovery(Template),
+}
+
+/// How scope strings cover each other: plain names and globs, or DocSpace's
+/// rules (write covers read) for DocSpace OAuth tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rules {
+    Plain,
+    DocSpace,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct HttpApi {
+    pub base_url: Template,
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    /// Send the token in this query parameter instead of `Authorization`.
+    pub token_query: Option<String>,
+    pub privileges: PrivilegeSource,
+}
+
+/// Where an http answer lists the privileges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PrivilegeSource {
+    /// A header, split on commas and spaces (lower-cased name).
+    Header(String),
+    /// A JSON pointer to strings, a space- or comma-separated string, or
+    /// objects whose `field` is the name.
+    Json {
+        pointer: String,
+        field: Option<String>,
+    },
+}
+
+impl Api {
+    /// The rules the privileges follow: the provider's, unless the spec
+    /// says `scopes: docspace`.
+    pub(crate) fn family(&self, provider: Provider) -> &'static dyn Family {
+        match self {
+            Api::Introspection {
+                rules: Rules::DocSpace,
+                ..
+            }
+            | Api::Jwt {
+                rules: Rules::DocSpace,
+                ..
+            } => &DOCSPACE,
+            _ => provider.family(),
+        }
+    }
+}
+
+impl Case {
+    /// The rules this case's privileges follow.
+    pub(crate) fn family(&self) -> &'static dyn Family {
+        self.api.family(self.provider)
+    }
+
+    /// The API's address and the spec key that holds it.
+    pub(crate) fn address(&self) -> Option<(&'static str, &Template)> {
+        match &self.api {
+            Api::DocSpace { base_url } | Api::Coveo { base_url, .. } => {
+                Some(("base_url", base_url))
+            }
+            Api::Http(h) => Some(("base_url", &h.base_url)),
+            Api::Introspection {
+                endpoint: Endpoint::Url(t),
+                ..
+            } => Some(("introspection_url", t)),
+            Api::Introspection {
+                endpoint: Endpoint::Discovery(t),
+                ..
+            } => Some(("discovery", t)),
+            Api::Jwt { .. } => None,
         }
     }
 }
@@ -117,6 +232,9 @@ pub(crate) struct Expectations {
     pub at_least: Option<Vec<String>>,
     pub at_most: Option<Vec<String>>,
     pub forbidden: Option<Vec<String>>,
+    /// Whether the token must be active; `None`: active, unless the spec
+    /// says nothing and the provider cannot tell.
+    pub active: Option<bool>,
 }
 
 /// Where specs and fixtures live.
@@ -235,11 +353,11 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
         Ok(raw) => raw,
         Err(e) => return broken_file(e.render(&spec.display, &text)),
     };
-    let header = match header::plan_header(&raw) {
+    let (provider, api) = match header::plan_header(&raw) {
         Ok(header) => header,
         Err(e) => return broken_file(e.render(&spec.display, &text)),
     };
-    let provider = header.provider;
+    let family = api.family(provider);
     if raw.tokens.value.0.is_empty() {
         let e = SpecError::at(
             Pos::of(&raw.tokens),
@@ -253,7 +371,7 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
     for (name, token) in &raw.tokens.value.0 {
         let case_name = format!("{}::{}", spec.id, name.value);
         let planned = token::check_token_name(name)
-            .and_then(|()| token::plan_token(provider, Pos::of(name), &token.value));
+            .and_then(|()| token::plan_token(provider, family, Pos::of(name), &token.value));
         entries.push(match planned {
             Ok((credential, expect)) => Entry::Case(Box::new(Case {
                 name: case_name,
@@ -261,9 +379,7 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
                 token: name.value.clone(),
                 description: token.value.description.clone(),
                 provider,
-                base_url: header.base_url.clone(),
-                organization: header.organization.clone(),
-                caller: header.caller.clone(),
+                api: api.clone(),
                 credential,
                 expect,
                 fixture: fixture_dir.join(format!("{}.json", name.value)),

@@ -1,7 +1,7 @@
 //! One token's entry: its name, its credential and its expectations.
 
 use super::{Credential, Expectations, SecretSource};
-use crate::privilege::{coveo, overlap};
+use crate::privilege::{Family, coveo, overlap};
 use crate::provider::Provider;
 use crate::spec::{Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawToken, SpecError};
 use crate::suggest::did_you_mean;
@@ -28,6 +28,7 @@ pub(super) fn check_token_name(name: &Spanned<String>) -> Result<(), Vec<SpecErr
 
 pub(super) fn plan_token(
     provider: Provider,
+    family: &dyn Family,
     at: Pos,
     token: &RawToken,
 ) -> Result<(Credential, Expectations), Vec<SpecError>> {
@@ -63,7 +64,7 @@ pub(super) fn plan_token(
             ));
             None
         }
-        Some(e) => plan_expect(provider, e, &mut errors),
+        Some(e) => plan_expect(provider, family, e, &mut errors),
     };
     match (credential, expect) {
         (Some(c), Some(e)) if errors.is_empty() => Ok((c, e)),
@@ -155,7 +156,7 @@ pub(super) fn plan_credential(
 }
 
 /// `{ env: NAME }` or `{ file: PATH }`, exactly one of them.
-fn plan_source(
+pub(super) fn plan_source(
     at: Pos,
     env: &Option<Spanned<String>>,
     file: &Option<Spanned<String>>,
@@ -197,7 +198,11 @@ fn plan_source(
 
 /// One list entry as a canonical privilege string, checked by the
 /// provider's family.
-fn privilege(provider: Provider, item: &Spanned<RawPrivilege>) -> Result<String, SpecError> {
+fn privilege(
+    provider: Provider,
+    family: &dyn Family,
+    item: &Spanned<RawPrivilege>,
+) -> Result<String, SpecError> {
     let at = Pos::of(item);
     let name = match &item.value {
         RawPrivilege::Name(n) => n.clone(),
@@ -224,8 +229,7 @@ fn privilege(provider: Provider, item: &Spanned<RawPrivilege>) -> Result<String,
             ));
         }
     };
-    provider
-        .family()
+    family
         .validate(&name)
         .map_err(|message| SpecError::at(at, message, None))?;
     Ok(name)
@@ -233,6 +237,7 @@ fn privilege(provider: Provider, item: &Spanned<RawPrivilege>) -> Result<String,
 
 fn plan_expect(
     provider: Provider,
+    family: &dyn Family,
     e: &Spanned<RawExpect>,
     errors: &mut Vec<SpecError>,
 ) -> Option<Expectations> {
@@ -241,7 +246,7 @@ fn plan_expect(
         let items = items.as_ref()?;
         let mut out: Vec<(String, Pos)> = Vec::with_capacity(items.len());
         for item in items {
-            match privilege(provider, item) {
+            match privilege(provider, family, item) {
                 Err(e) => errors.push(e),
                 Ok(name) if out.iter().any(|(n, _)| *n == name) => errors.push(SpecError::at(
                     Pos::of(item),
@@ -265,16 +270,26 @@ fn plan_expect(
         at_least: names(&at_least),
         at_most: names(&at_most),
         forbidden: names(&forbidden),
+        active: raw.active.as_ref().map(|a| a.value),
     };
+    if let Some(active) = raw.active.as_ref().filter(|_| !provider.reports_active()) {
+        errors.push(SpecError::at(
+            Pos::of(active),
+            format!(
+                "provider `{}` cannot tell whether a token is active",
+                provider.name()
+            ),
+            Some("`active` works with docspace (API keys) and oauth2-introspection"),
+        ));
+    }
     if expect == Expectations::default() {
         errors.push(SpecError::at(
             Pos::of(e),
             "`expect` holds no rule",
-            Some("add one or more of exactly, at_least, at_most, forbidden"),
+            Some("add one or more of exactly, at_least, at_most, forbidden, active"),
         ));
     }
     // A spec that no grant can satisfy is a spec error, not a finding.
-    let family = provider.family();
     let required = exactly.iter().chain(&at_least).flatten();
     for (need, at) in required {
         for ban in expect.forbidden.iter().flatten() {

@@ -138,7 +138,12 @@ mod tests {
     use crate::plan::Expectations;
 
     fn passes(granted: &str, expect: Expectations) -> bool {
-        compare(&COVEO, &expect, &[granted.to_owned()]).passed()
+        compare(
+            &COVEO,
+            &expect,
+            &crate::provider::Grant::new(vec![granted.to_owned()], Vec::new()),
+        )
+        .passed()
     }
 
     #[test]

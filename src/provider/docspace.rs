@@ -78,13 +78,19 @@ pub(super) fn parse_key(body: &Value) -> Result<Grant, String> {
     } else {
         listed
     };
-    if key.get("isActive") == Some(&Value::Bool(false)) {
+    // The key answered for itself, so it works unless it says otherwise.
+    let active = key.get("isActive").and_then(Value::as_bool).unwrap_or(true);
+    if !active {
         notes.push("the key is disabled (`isActive: false`)".to_owned());
     }
-    if let Some(Value::String(at)) = key.get("expiresAt") {
+    let expires = key.get("expiresAt").and_then(Value::as_str);
+    if let Some(at) = expires {
         notes.push(format!("expires {at}"));
     }
-    Ok(Grant::new(privileges, notes))
+    let mut grant = Grant::new(privileges, notes);
+    grant.active = Some(active);
+    grant.expires_at = expires.and_then(crate::time::parse_timestamp);
+    Ok(grant)
 }
 
 /// DocSpace wraps every JSON success body in `{"response": ..., "status": 0, ...}`.

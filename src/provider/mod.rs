@@ -10,9 +10,14 @@ pub(crate) mod coveo;
 mod docspace;
 mod docspace_account;
 mod docspace_catalog;
+mod http;
+mod introspection;
+pub(crate) mod jwt;
 
+use crate::plan::Api;
 use crate::privilege::{COVEO, DOCSPACE, Family, PLAIN, ROLES};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Provider {
@@ -26,6 +31,12 @@ pub(crate) enum Provider {
     DocSpaceScopes,
     /// The privileges of a Coveo access token.
     Coveo,
+    /// Any OAuth 2.0 server's token introspection (RFC 7662).
+    OAuth2Introspection,
+    /// The scope claim of a JWT access token, decoded offline.
+    Jwt,
+    /// Any HTTP API that reports scopes in a header or a JSON member.
+    Http,
 }
 
 /// What the API reported for one token.
@@ -35,21 +46,56 @@ pub(crate) struct Grant {
     pub privileges: Vec<String>,
     /// Facts worth telling the reader ("full access: ...").
     pub notes: Vec<String>,
+    /// Whether the API says the token is active; `None`: it cannot tell.
+    pub active: Option<bool>,
+    /// When the token expires, in seconds since the epoch, if the API says.
+    pub expires_at: Option<i64>,
 }
 
 impl Grant {
     pub(crate) fn new(mut privileges: Vec<String>, notes: Vec<String>) -> Self {
         privileges.sort();
         privileges.dedup();
-        Grant { privileges, notes }
+        Grant {
+            privileges,
+            notes,
+            active: None,
+            expires_at: None,
+        }
+    }
+
+    /// A credential the API refuses as unknown, expired or disabled.
+    pub(crate) fn revoked(status: u16) -> Self {
+        let mut grant = Grant::new(
+            Vec::new(),
+            vec![format!(
+                "the API answered HTTP {status}: the credential is unknown, expired or disabled"
+            )],
+        );
+        grant.active = Some(false);
+        grant
     }
 }
 
-/// The API a case talks to, as the plan resolved it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Target<'a> {
-    pub base_url: &'a str,
-    pub organization: Option<&'a str>,
+/// Where the inspected token travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TokenPlace {
+    /// In `Authorization` (the credential's scheme decides the form).
+    Header,
+    /// In the query parameter `param`. `Authorization` carries the caller;
+    /// without one, the token itself when `also_header` (Coveo: the token
+    /// may inspect itself), else nothing (Google's tokeninfo).
+    Query { param: String, also_header: bool },
+    /// In this form field; `Authorization` carries the client, if any.
+    Form(&'static str),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Body {
+    Empty,
+    Json(Value),
+    /// Form fields that are not secret (`token_type_hint`).
+    Form(Vec<(String, String)>),
 }
 
 /// The one HTTP request a case needs.
@@ -57,10 +103,12 @@ pub(crate) struct Target<'a> {
 pub(crate) struct Request {
     pub method: &'static str,
     pub url: String,
-    pub json_body: Option<Value>,
-    /// The inspected token travels in this query parameter (Coveo), and the
-    /// `Authorization` header carries the caller instead.
-    pub token_in_query: Option<&'static str>,
+    pub body: Body,
+    pub token: TokenPlace,
+    /// Headers the spec asks for (never `Authorization`).
+    pub headers: Vec<(String, String)>,
+    /// A response header that carries the privileges, kept in the fixture.
+    pub keep_header: Option<String>,
 }
 
 impl Request {
@@ -68,10 +116,19 @@ impl Request {
         Request {
             method: "GET",
             url,
-            json_body: None,
-            token_in_query: None,
+            body: Body::Empty,
+            token: TokenPlace::Header,
+            headers: Vec::new(),
+            keep_header: None,
         }
     }
+}
+
+/// A successful answer as the provider reads it.
+pub(crate) struct Response<'a> {
+    pub body: &'a Value,
+    /// Only the headers the request asked to keep, names lower-cased.
+    pub headers: &'a BTreeMap<String, String>,
 }
 
 impl Provider {
@@ -81,6 +138,9 @@ impl Provider {
         Provider::DocSpacePermissions,
         Provider::DocSpaceScopes,
         Provider::Coveo,
+        Provider::OAuth2Introspection,
+        Provider::Jwt,
+        Provider::Http,
     ];
 
     pub(crate) fn from_name(name: &str) -> Option<Provider> {
@@ -94,6 +154,9 @@ impl Provider {
             Provider::DocSpacePermissions => "docspace-permissions",
             Provider::DocSpaceScopes => "docspace-scopes",
             Provider::Coveo => "coveo",
+            Provider::OAuth2Introspection => "oauth2-introspection",
+            Provider::Jwt => "jwt",
+            Provider::Http => "http",
         }
     }
 
@@ -103,40 +166,96 @@ impl Provider {
             Provider::DocSpaceAccount => &ROLES,
             Provider::DocSpacePermissions | Provider::DocSpaceScopes => &PLAIN,
             Provider::Coveo => &COVEO,
+            Provider::OAuth2Introspection | Provider::Jwt | Provider::Http => &PLAIN,
         }
     }
 
-    /// Whether the spec must name an `organization` (Coveo) and may name a
-    /// `region` instead of `base_url`.
     pub(crate) fn is_coveo(self) -> bool {
         self == Provider::Coveo
     }
 
     fn is_docspace(self) -> bool {
-        !self.is_coveo()
+        matches!(
+            self,
+            Provider::DocSpace
+                | Provider::DocSpaceAccount
+                | Provider::DocSpacePermissions
+                | Provider::DocSpaceScopes
+        )
     }
 
-    pub(crate) fn request(self, target: Target<'_>) -> Request {
-        let base = target.base_url.trim_end_matches('/');
-        match self {
-            Provider::DocSpace => Request::get(format!("{base}{}", docspace::KEY_SELF_PATH)),
-            Provider::DocSpaceAccount => Request::get(format!("{base}{}", docspace_account::PATH)),
-            Provider::DocSpacePermissions => {
+    /// The status with which the API refuses a revoked credential, where
+    /// that is its only way to say so (a disabled DocSpace key gets 401 with
+    /// an empty body). Under `active: false` this answer passes, and is
+    /// recorded.
+    pub(crate) fn inactive_status(self) -> Option<u16> {
+        (self == Provider::DocSpace).then_some(401)
+    }
+
+    /// Whether the API says if a token is active (`expect: { active: ... }`).
+    pub(crate) fn reports_active(self) -> bool {
+        matches!(self, Provider::DocSpace | Provider::OAuth2Introspection)
+    }
+
+    /// The request for a case, given its API's resolved address (for
+    /// introspection: the endpoint itself). `None`: the provider asks
+    /// nothing and reads the token offline.
+    pub(crate) fn request(self, api: &Api, base: &str) -> Option<Request> {
+        let base = base.trim_end_matches('/');
+        Some(match (self, api) {
+            (Provider::DocSpace, _) => Request::get(format!("{base}{}", docspace::KEY_SELF_PATH)),
+            (Provider::DocSpaceAccount, _) => {
+                Request::get(format!("{base}{}", docspace_account::PATH))
+            }
+            (Provider::DocSpacePermissions, _) => {
                 Request::get(format!("{base}{}", docspace_catalog::PERMISSIONS_PATH))
             }
-            Provider::DocSpaceScopes => {
+            (Provider::DocSpaceScopes, _) => {
                 Request::get(format!("{base}{}", docspace_catalog::SCOPES_PATH))
             }
-            Provider::Coveo => Request {
+            (Provider::Coveo, Api::Coveo { organization, .. }) => Request {
                 method: "POST",
-                url: format!(
-                    "{base}{}",
-                    coveo::path(target.organization.unwrap_or_default())
-                ),
-                json_body: Some(json!({})),
-                token_in_query: Some("accessToken"),
+                url: format!("{base}{}", coveo::path(organization)),
+                body: Body::Json(json!({})),
+                token: TokenPlace::Query {
+                    param: "accessToken".to_owned(),
+                    also_header: true,
+                },
+                headers: Vec::new(),
+                keep_header: None,
             },
-        }
+            (Provider::OAuth2Introspection, _) => Request {
+                method: "POST",
+                url: base.to_owned(),
+                body: Body::Form(vec![("token_type_hint".into(), "access_token".into())]),
+                token: TokenPlace::Form("token"),
+                headers: Vec::new(),
+                keep_header: None,
+            },
+            (Provider::Http, Api::Http(h)) => Request {
+                method: if h.method == "POST" {
+                    "POST"
+                } else if h.method == "HEAD" {
+                    "HEAD"
+                } else {
+                    "GET"
+                },
+                url: format!("{base}{}", h.path),
+                body: Body::Empty,
+                token: h.token_query.clone().map_or(TokenPlace::Header, |param| {
+                    TokenPlace::Query {
+                        param,
+                        also_header: false,
+                    }
+                }),
+                headers: h.headers.clone(),
+                keep_header: match &h.privileges {
+                    crate::plan::PrivilegeSource::Header(name) => Some(name.clone()),
+                    crate::plan::PrivilegeSource::Json { .. } => None,
+                },
+            },
+            _ => return None,
+        })
     }
 
     /// The sign-in request that turns a user name and password into a
@@ -169,14 +288,31 @@ impl Provider {
         docspace_catalog::parse_signature(body)
     }
 
-    /// Parses a successful (2xx) response body.
-    pub(crate) fn parse(self, body: &Value) -> Result<Grant, String> {
-        match self {
-            Provider::DocSpace => docspace::parse_key(body),
-            Provider::DocSpaceAccount => docspace_account::parse(body),
-            Provider::DocSpacePermissions => docspace_catalog::parse_permissions(body),
-            Provider::DocSpaceScopes => docspace_catalog::parse_scopes(body),
-            Provider::Coveo => coveo::parse(body),
+    /// The introspection endpoint a discovery document names.
+    pub(crate) fn introspection_endpoint(self, discovery: &Value) -> Result<String, String> {
+        discovery
+            .get("introspection_endpoint")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| "the discovery document has no `introspection_endpoint`".to_owned())
+    }
+
+    /// Parses a successful (2xx) answer.
+    pub(crate) fn parse(self, api: &Api, response: &Response<'_>) -> Result<Grant, String> {
+        let body = response.body;
+        match (self, api) {
+            (Provider::DocSpace, _) => docspace::parse_key(body),
+            (Provider::DocSpaceAccount, _) => docspace_account::parse(body),
+            (Provider::DocSpacePermissions, _) => docspace_catalog::parse_permissions(body),
+            (Provider::DocSpaceScopes, _) => docspace_catalog::parse_scopes(body),
+            (Provider::Coveo, _) => coveo::parse(body),
+            (Provider::OAuth2Introspection, _) => introspection::parse(body),
+            (Provider::Jwt, Api::Jwt { claim, .. }) => jwt::parse(body, claim.as_deref()),
+            (Provider::Http, Api::Http(h)) => http::parse(&h.privileges, response),
+            _ => Err(format!(
+                "internal: provider `{}` was planned with another's settings",
+                self.name()
+            )),
         }
     }
 
@@ -185,11 +321,36 @@ impl Provider {
     pub(crate) fn explain_status(self, status: u16, body: &str) -> String {
         match self {
             Provider::Coveo => coveo::explain_status(status, body),
+            Provider::OAuth2Introspection | Provider::Jwt | Provider::Http => {
+                generic_status(status, body)
+            }
             Provider::DocSpacePermissions if status == 403 && body.trim().is_empty() => {
                 "this endpoint needs a key with `*:read` or `*:write` (DocSpace 3.7.1 and later)"
                     .to_owned()
             }
             _ => docspace::explain_status(status, body),
         }
+    }
+}
+
+/// OAuth and generic APIs: RFC 6749 error bodies (`{"error": "invalid_client"}`),
+/// else the first line of the body.
+fn generic_status(status: u16, body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let code = v.get("error").and_then(Value::as_str);
+    let detail = v.get("error_description").and_then(Value::as_str);
+    let meaning = match (status, code) {
+        (401, Some("invalid_client")) => {
+            "the introspecting client was rejected: check its id, secret and auth_method"
+        }
+        (401, _) => "the API rejected the credential",
+        (403, _) => "the credential may not call this endpoint",
+        (404, _) => "not found: check the URL",
+        _ => "the API refused the request",
+    };
+    match (code, detail) {
+        (Some(c), Some(d)) => format!("{meaning} ({c}: {d})"),
+        (Some(c), None) => format!("{meaning} ({c})"),
+        _ => meaning.to_owned(),
     }
 }

@@ -104,6 +104,16 @@ pub(crate) fn render_failure(
         let _ = writeln!(out, "  note       {note}");
     }
     out.push('\n');
+    if outcome.findings.contains(&Finding::Inactive) {
+        out.push_str(&next::inactive(case, style));
+        return out;
+    }
+    if outcome.findings.contains(&Finding::StillActive) {
+        let _ = writeln!(
+            out,
+            "  active     the token still works, but the spec says `active: false`: it must stay revoked"
+        );
+    }
 
     // One line per rule that failed, in the order the spec format lists them.
     let by_rule = |rule: Rule| -> Vec<&Finding> {
@@ -113,6 +123,7 @@ pub(crate) fn render_failure(
             .filter(|f| match f {
                 Finding::Missing { rule: r, .. } | Finding::Excess { rule: r, .. } => *r == rule,
                 Finding::Forbidden { .. } => rule == Rule::Forbidden,
+                Finding::Inactive | Finding::StillActive => false,
             })
             .collect()
     };
@@ -201,7 +212,17 @@ pub(crate) fn render_failure(
                     .or_default()
                     .push(format!("forbidden `{entry}`"));
             }
+            Finding::Inactive | Finding::StillActive => {}
         }
+    }
+    if missing.is_empty() && excess.is_empty() {
+        // Only `active: false` failed: nothing to list, one thing to do.
+        let _ = writeln!(
+            out,
+            "\n  revoke the token at the API, then check again:\n      {}",
+            style.invocation.command(Mode::Live, &case.name)
+        );
+        return out;
     }
     let width = missing
         .keys()

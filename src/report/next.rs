@@ -61,6 +61,24 @@ fn yaml_item(s: &str) -> String {
     }
 }
 
+/// After "the token is not active": expect it, or find out why.
+pub(super) fn inactive(case: &Case, style: &Style) -> String {
+    let mut out = String::from(
+        "  active     the token is not active: expired, revoked or unknown; every other expectation fails\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "  if it was revoked on purpose, say so in {} under `{}`:\n      expect:\n        active: false",
+        case.spec.display, case.token
+    );
+    let _ = writeln!(
+        out,
+        "  otherwise issue a new token, store it where the credential says, and run:\n      {}",
+        style.invocation.command(Mode::Record, &case.name)
+    );
+    out
+}
+
 pub(super) fn after_mismatch(
     case: &Case,
     granted: &[String],

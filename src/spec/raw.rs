@@ -40,7 +40,61 @@ pub(crate) struct RawSpec {
     /// Coveo: the token that calls the endpoint, when not the inspected one.
     #[serde(default)]
     pub caller: Option<Spanned<RawCredential>>,
+    /// oauth2-introspection: the RFC 7662 endpoint ...
+    #[serde(default)]
+    pub introspection_url: Option<Spanned<String>>,
+    /// ... or the discovery document that names it.
+    #[serde(default)]
+    pub discovery: Option<Spanned<String>>,
+    /// oauth2-introspection: the client allowed to introspect.
+    #[serde(default)]
+    pub client: Option<Spanned<RawClient>>,
+    /// oauth2-introspection and jwt: `docspace` applies DocSpace's covers rules.
+    #[serde(default)]
+    pub scopes: Option<Spanned<String>>,
+    /// jwt: the claim that holds the privileges (default `scope`, then `scp`).
+    #[serde(default)]
+    pub claim: Option<Spanned<String>>,
+    /// http: what to ask.
+    #[serde(default)]
+    pub request: Option<Spanned<RawHttpRequest>>,
+    /// http: where the answer lists the privileges.
+    #[serde(default)]
+    pub privileges: Option<Spanned<RawPrivilegeSource>>,
     pub tokens: Spanned<TokenMap>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawClient {
+    pub id: Spanned<RawSource>,
+    pub secret: Spanned<RawSource>,
+    #[serde(default)]
+    pub auth_method: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHttpRequest {
+    #[serde(default)]
+    pub method: Option<Spanned<String>>,
+    pub path: Spanned<String>,
+    #[serde(default)]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// Send the token in this query parameter instead of `Authorization`.
+    #[serde(default)]
+    pub token_query: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPrivilegeSource {
+    #[serde(default)]
+    pub header: Option<Spanned<String>>,
+    #[serde(default)]
+    pub json: Option<Spanned<String>>,
+    #[serde(default)]
+    pub field: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,6 +148,9 @@ pub(crate) struct RawExpect {
     pub at_most: Option<Vec<Spanned<RawPrivilege>>>,
     #[serde(default)]
     pub forbidden: Option<Vec<Spanned<RawPrivilege>>>,
+    /// Whether the token must be active (`false`: must stay revoked).
+    #[serde(default)]
+    pub active: Option<Spanned<bool>>,
 }
 
 /// One entry of a rule's list: a name (`files:read`), or a mapping. The

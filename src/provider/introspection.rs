@@ -1,0 +1,110 @@
+//! OAuth 2.0 token introspection (RFC 7662), as any standard server answers.
+
+use super::Grant;
+use super::docspace::kind;
+use serde_json::Value;
+
+/// `{"active": true, "scope": "a b", "client_id": ..., "exp": ...}`.
+/// `scope` is a space-separated string (RFC 7662) or a JSON array (Spring,
+/// DocSpace's claim); no `scope` key means no scopes.
+pub(super) fn parse(body: &Value) -> Result<Grant, String> {
+    let Value::Object(map) = body else {
+        return Err(format!(
+            "expected an introspection object, found {}",
+            kind(body)
+        ));
+    };
+    let active = match map.get("active") {
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(format!(
+                "expected `active` to be true or false, found {}",
+                kind(other)
+            ));
+        }
+        None => return Err("the answer has no `active` member, which RFC 7662 requires".to_owned()),
+    };
+    let mut notes = Vec::new();
+    if let Some(Value::String(client)) = map.get("client_id") {
+        notes.push(format!("issued to client {client}"));
+    }
+    let expires_at = map.get("exp").and_then(Value::as_i64);
+    if let Some(exp) = expires_at {
+        notes.push(format!(
+            "expires {}",
+            crate::fixture::format_utc(u64::try_from(exp).unwrap_or(0))
+        ));
+    }
+    let privileges = if active {
+        scope_list(map.get("scope"), "scope")?
+    } else {
+        Vec::new()
+    };
+    let mut grant = Grant::new(privileges, notes);
+    grant.active = Some(active);
+    grant.expires_at = expires_at;
+    Ok(grant)
+}
+
+/// A scope claim or member: a space-separated string or a list of strings.
+pub(super) fn scope_list(value: Option<&Value>, name: &str) -> Result<Vec<String>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(s.split_whitespace().map(str::to_owned).collect()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("expected `{name}` to hold strings, found {}", kind(v)))
+            })
+            .collect(),
+        Some(other) => Err(format!(
+            "expected `{name}` to be a string or a list, found {}",
+            kind(other)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scope_as_string_or_array_or_absent() {
+        let g = parse(&json!({"active": true, "scope": "files:read rooms:read", "client_id": "files-reader", "exp": 1795425247})).unwrap();
+        assert_eq!(g.privileges, ["files:read", "rooms:read"]);
+        assert_eq!(g.active, Some(true));
+        assert_eq!(
+            g.notes,
+            [
+                "issued to client files-reader",
+                "expires 2026-11-23T09:14:07Z"
+            ]
+        );
+        let g = parse(&json!({"active": true, "scope": ["rooms:write", "files:read"]})).unwrap();
+        assert_eq!(g.privileges, ["files:read", "rooms:write"]);
+        let g = parse(&json!({"active": true, "client_id": "x"})).unwrap();
+        assert!(g.privileges.is_empty());
+    }
+
+    #[test]
+    fn inactive_tokens_have_no_privileges() {
+        let g = parse(&json!({"active": false})).unwrap();
+        assert_eq!((g.active, g.privileges.len()), (Some(false), 0));
+    }
+
+    #[test]
+    fn malformed_answers_are_errors() {
+        assert!(
+            parse(&json!({"scope": "a"}))
+                .unwrap_err()
+                .contains("RFC 7662")
+        );
+        assert!(parse(&json!({"active": "yes"})).is_err());
+        assert!(parse(&json!({"active": true, "scope": 3})).is_err());
+        assert!(parse(&json!({"active": true, "scope": [1]})).is_err());
+        assert!(parse(&json!([])).is_err());
+    }
+}

@@ -1,0 +1,105 @@
+//! Dates and timestamps without a calendar crate: RFC 3339 in UTC, as every
+//! API here writes them (DocSpace with seven fractional digits).
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD` as days since the epoch.
+pub(crate) fn parse_date(s: &str) -> Option<i64> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days_in_month)
+        .contains(&d)
+        .then(|| days_from_civil(y, m, d))
+}
+
+/// An RFC 3339 timestamp as seconds since the epoch. Fractions are dropped;
+/// `Z` and `±HH:MM` offsets are honoured; a bare date means its midnight UTC.
+pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, rest) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => return parse_date(s).map(|d| d * 86_400),
+    };
+    let days = parse_date(date)?;
+    let (clock, offset) = match rest.find(['Z', 'z', '+', '-']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "Z"),
+    };
+    let clock = clock.split('.').next()?;
+    let mut hms = clock.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, sec) = (
+        hms.next()??,
+        hms.next()??,
+        hms.next().flatten().unwrap_or(0),
+    );
+    if h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let offset = match offset {
+        "Z" | "z" => 0,
+        o => {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = o[1..].split_once(':')?;
+            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
+        }
+    };
+    Some(days * 86_400 + h * 3600 + m * 60 + sec - offset)
+}
+
+/// Now, in seconds since the epoch. `PERMSPEC_NOW` (RFC 3339) overrides
+/// the clock, so tests and reproductions can pin it.
+pub(crate) fn now() -> i64 {
+    if let Some(t) = std::env::var("PERMSPEC_NOW")
+        .ok()
+        .and_then(|v| parse_timestamp(&v))
+    {
+        return t;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_timestamps_the_apis_send() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_timestamp("2027-10-01T12:00:00.0000000Z"),
+            Some(1_822_392_000)
+        );
+        assert_eq!(
+            parse_timestamp("2027-10-01T14:00:00+02:00"),
+            Some(1_822_392_000)
+        );
+        assert_eq!(parse_timestamp("2027-10-01"), Some(1_822_348_800));
+        assert_eq!(parse_timestamp("2027-13-01T00:00:00Z"), None);
+        assert_eq!(parse_timestamp("2027-02-29T00:00:00Z"), None);
+        assert_eq!(parse_timestamp("2028-02-29T00:00:00Z"), Some(1_835_395_200));
+        assert_eq!(parse_timestamp("yesterday"), None);
+        assert_eq!(parse_timestamp(""), None);
+    }
+}
