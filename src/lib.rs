@@ -21,6 +21,8 @@ mod compare;
 mod evidence;
 mod fetch;
 mod fixture;
+#[doc(hidden)]
+pub mod fuzzing;
 mod harness;
 mod mode;
 mod plan;

@@ -324,9 +324,21 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
             error,
         })]
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return broken_file(format!("error: cannot read {}: {e}", spec.display)),
+    match std::fs::read(path) {
+        Ok(bytes) => plan_bytes(spec.clone(), bytes, fixtures),
+        Err(e) => broken_file(format!("error: cannot read {}: {e}", spec.display)),
+    }
+}
+
+/// Plans one spec file's bytes: one entry per token, or one broken entry
+/// for the file. Never panics, whatever the bytes (the fuzzer checks).
+pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -> Vec<Entry> {
+    let broken_file = |error: String| {
+        vec![Entry::Broken(Broken {
+            name: spec.id.clone(),
+            kind: "spec".into(),
+            error,
+        })]
     };
     if bytes.len() > spec::MAX_SPEC_BYTES {
         return broken_file(format!(

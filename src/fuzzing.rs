@@ -1,0 +1,140 @@
+//! Entry points for the fuzz targets (`fuzz/`) and the property tests.
+//! Not a stable API: hidden from the docs, and free to change.
+//!
+//! Each function takes arbitrary input and must return, never panic: that
+//! is the property the fuzzers and `tests/properties.rs` check.
+
+use crate::plan::{self, Entry, SpecFile};
+use crate::provider::{Provider, Response, jwt};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Plans a spec file from its bytes; returns how many entries (cases or
+/// broken cases) it yields.
+pub fn plan_spec(bytes: &[u8]) -> usize {
+    let spec = Arc::new(SpecFile {
+        display: "specs/fuzz.yaml".into(),
+        id: "fuzz".into(),
+    });
+    let entries = plan::plan_bytes(spec, bytes.to_vec(), Path::new("fixtures"));
+    entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Case(_) | Entry::Broken(_)))
+        .count()
+}
+
+/// The provider names `parse_response` takes.
+pub fn providers() -> Vec<&'static str> {
+    Provider::ALL.iter().map(|p| p.name()).collect()
+}
+
+/// Parses a response body as `provider` would (for `http`: privileges at
+/// the JSON pointer `/scopes`, objects named by `name`). Returns the
+/// privileges, or the error text.
+pub fn parse_response(provider: &str, body: &[u8]) -> Result<Vec<String>, String> {
+    let provider = Provider::from_name(provider).ok_or("unknown provider")?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let api = test_api(provider);
+    provider
+        .parse(
+            &api,
+            &Response {
+                body: &value,
+                headers: &BTreeMap::new(),
+            },
+        )
+        .map(|g| g.privileges)
+}
+
+/// Decodes a JWT and reads its scopes, as `provider: jwt` does.
+pub fn decode_jwt(token: &str) -> Result<Vec<String>, String> {
+    let decoded = jwt::decode(token)?;
+    let api = test_api(Provider::Jwt);
+    Provider::Jwt
+        .parse(
+            &api,
+            &Response {
+                body: &decoded,
+                headers: &BTreeMap::new(),
+            },
+        )
+        .map(|g| g.privileges)
+}
+
+/// `scrub` as the fetch layer applies it to every text that leaves.
+pub fn scrub(text: &str, secret: &str) -> String {
+    crate::secret::scrub(text, &[&crate::secret::Secret::new(secret)])
+}
+
+/// Whether `p` covers `q` under `family` (`docspace`, `roles`, `coveo`, `plain`).
+pub fn covers(family: &str, p: &str, q: &str) -> bool {
+    crate::privilege::covers(family_named(family), p, q)
+}
+
+/// Whether granted privilege `g` gives something forbidden entry `f` names.
+pub fn overlaps(family: &str, g: &str, f: &str) -> bool {
+    crate::privilege::overlap(family_named(family), g, f).is_some()
+}
+
+/// Whether the comparison passes. `rule` is `exactly`, `at_least`,
+/// `at_most` or `forbidden`.
+pub fn passes(family: &str, rule: &str, listed: &[String], granted: &[String]) -> bool {
+    let list = Some(listed.to_vec());
+    let mut expect = plan::Expectations::default();
+    match rule {
+        "exactly" => expect.exactly = list,
+        "at_least" => expect.at_least = list,
+        "at_most" => expect.at_most = list,
+        _ => expect.forbidden = list,
+    }
+    let grant = crate::provider::Grant::new(granted.to_vec(), Vec::new());
+    crate::compare::compare(family_named(family), &expect, &grant).passed()
+}
+
+/// The privilege names a family knows, for generating inputs.
+pub fn known_names(family: &str) -> Vec<&'static str> {
+    family_named(family).atoms().to_vec()
+}
+
+fn family_named(name: &str) -> &'static dyn crate::privilege::Family {
+    match name {
+        "docspace" => &crate::privilege::DOCSPACE,
+        "roles" => &crate::privilege::ROLES,
+        "coveo" => &crate::privilege::COVEO,
+        _ => &crate::privilege::PLAIN,
+    }
+}
+
+fn test_api(provider: Provider) -> plan::Api {
+    use crate::template::Template;
+    let base_url = Template::literal("https://api.example.com");
+    match provider {
+        Provider::Coveo => plan::Api::Coveo {
+            base_url,
+            organization: "org".into(),
+            caller: None,
+        },
+        Provider::Jwt => plan::Api::Jwt {
+            claim: None,
+            rules: plan::Rules::Plain,
+        },
+        Provider::Http => plan::Api::Http(plan::HttpApi {
+            base_url,
+            method: "GET".into(),
+            path: "/".into(),
+            headers: Vec::new(),
+            token_query: None,
+            privileges: plan::PrivilegeSource::Json {
+                pointer: "/scopes".into(),
+                field: Some("name".into()),
+            },
+        }),
+        Provider::OAuth2Introspection => plan::Api::Introspection {
+            endpoint: plan::Endpoint::Url(base_url),
+            client: plan::Credential::Bearer(plan::SecretSource::Env("X".into())),
+            rules: plan::Rules::Plain,
+        },
+        _ => plan::Api::DocSpace { base_url },
+    }
+}
