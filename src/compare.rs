@@ -43,6 +43,34 @@ pub(crate) enum Finding {
     Inactive,
     /// The spec says `active: false`, but the token still works.
     StillActive,
+    /// A justified exception is past its review date.
+    ExpiredException {
+        privilege: String,
+        review_by: i64,
+        ticket: Option<String>,
+    },
+    /// `expires_within` fails: the token expires later than the window, or
+    /// never (`at: None`).
+    ExpiresLate { at: Option<i64>, window: i64 },
+}
+
+/// The time the comparison judges at: the caller reads the clock, so the
+/// comparison stays a pure function of its inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Clock {
+    /// Seconds since the epoch.
+    pub now: i64,
+    /// Days since the epoch (for review dates).
+    pub today: i64,
+}
+
+impl Clock {
+    pub(crate) fn read() -> Clock {
+        Clock {
+            now: crate::time::now(),
+            today: crate::time::today(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,8 +84,24 @@ impl Outcome {
     }
 }
 
-pub(crate) fn compare(family: &dyn Family, expect: &Expectations, grant: &Grant) -> Outcome {
+pub(crate) fn compare(
+    family: &dyn Family,
+    expect: &Expectations,
+    grant: &Grant,
+    clock: Clock,
+) -> Outcome {
     let mut findings = Vec::new();
+    for e in expect
+        .exceptions
+        .iter()
+        .filter(|e| clock.today > e.review_by)
+    {
+        findings.push(Finding::ExpiredException {
+            privilege: e.privilege.clone(),
+            review_by: e.review_by,
+            ticket: e.ticket.clone(),
+        });
+    }
     match (expect.active, grant.active) {
         (Some(false), Some(false)) => return Outcome::default(),
         (_, Some(false)) => {
@@ -67,6 +111,12 @@ pub(crate) fn compare(family: &dyn Family, expect: &Expectations, grant: &Grant)
         }
         (Some(false), _) => findings.push(Finding::StillActive),
         _ => {}
+    }
+    if let Some(window) = expect.expires_within {
+        match grant.expires_at {
+            Some(at) if at <= clock.now + window => {}
+            at => findings.push(Finding::ExpiresLate { at, window }),
+        }
     }
     let granted = &grant.privileges;
     if let Some(exactly) = &expect.exactly {
@@ -129,12 +179,18 @@ mod tests {
         Some(items.iter().map(|s| s.to_string()).collect())
     }
 
+    /// 2026-11-23T00:00:00Z.
+    const CLOCK: Clock = Clock {
+        now: 1_795_392_000,
+        today: 20_415,
+    };
+
     fn grant(granted: &[&str]) -> Grant {
         Grant::new(granted.iter().map(|s| s.to_string()).collect(), Vec::new())
     }
 
     fn check(granted: &[&str], expect: Expectations) -> bool {
-        compare(&DOCSPACE, &expect, &grant(granted)).passed()
+        compare(&DOCSPACE, &expect, &grant(granted), CLOCK).passed()
     }
 
     fn forbidden(items: &[&str]) -> Expectations {
@@ -210,18 +266,18 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            compare(&DOCSPACE, &anything, &revoked).findings,
+            compare(&DOCSPACE, &anything, &revoked, CLOCK).findings,
             [Finding::Inactive]
         );
         let must_stay_revoked = Expectations {
             active: Some(false),
             ..Default::default()
         };
-        assert!(compare(&DOCSPACE, &must_stay_revoked, &revoked).passed());
+        assert!(compare(&DOCSPACE, &must_stay_revoked, &revoked, CLOCK).passed());
         let mut live = grant(&["files:read"]);
         live.active = Some(true);
         assert_eq!(
-            compare(&DOCSPACE, &must_stay_revoked, &live).findings,
+            compare(&DOCSPACE, &must_stay_revoked, &live, CLOCK).findings,
             [Finding::StillActive]
         );
         assert!(
@@ -231,10 +287,57 @@ mod tests {
                     active: Some(true),
                     ..Default::default()
                 },
-                &live
+                &live,
+                CLOCK
             )
             .passed()
         );
+    }
+
+    #[test]
+    fn exceptions_hold_through_their_review_day() {
+        let exception = crate::plan::Exception {
+            privilege: "files:write".into(),
+            reason: "migration".into(),
+            ticket: Some("SEC-123".into()),
+            review_by: CLOCK.today,
+        };
+        let expect = Expectations {
+            at_most: list(&["files:write"]),
+            exceptions: vec![exception],
+            ..Default::default()
+        };
+        assert!(compare(&DOCSPACE, &expect, &grant(&["files:write"]), CLOCK).passed());
+        let tomorrow = Clock {
+            today: CLOCK.today + 1,
+            ..CLOCK
+        };
+        assert_eq!(
+            compare(&DOCSPACE, &expect, &grant(&["files:write"]), tomorrow).findings,
+            [Finding::ExpiredException {
+                privilege: "files:write".into(),
+                review_by: CLOCK.today,
+                ticket: Some("SEC-123".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn expires_within_needs_an_expiry_inside_the_window() {
+        let window = 90 * 86_400;
+        let expect = Expectations {
+            expires_within: Some(window),
+            ..Default::default()
+        };
+        let mut g = grant(&[]);
+        assert_eq!(
+            compare(&DOCSPACE, &expect, &g, CLOCK).findings,
+            [Finding::ExpiresLate { at: None, window }]
+        );
+        g.expires_at = Some(CLOCK.now + window);
+        assert!(compare(&DOCSPACE, &expect, &g, CLOCK).passed());
+        g.expires_at = Some(CLOCK.now + window + 1);
+        assert!(!compare(&DOCSPACE, &expect, &g, CLOCK).passed());
     }
 
     #[test]
@@ -246,7 +349,7 @@ mod tests {
             forbidden: list(&["accounts:write"]),
             ..Default::default()
         };
-        let out = compare(&DOCSPACE, &expect, &granted);
+        let out = compare(&DOCSPACE, &expect, &granted, CLOCK);
         assert_eq!(
             out.findings,
             vec![

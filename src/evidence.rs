@@ -72,6 +72,7 @@ pub(crate) fn replay(case: &Case) -> Result<Evidence, CaseError> {
             Fix::Record,
         ));
     }
+    check_age(case, &shown, &fixture.recorded_at)?;
     let status = fixture.response.status;
     if case.expect.active == Some(false) && case.provider.inactive_status() == Some(status) {
         return Ok(Evidence {
@@ -103,4 +104,47 @@ pub(crate) fn replay(case: &Case) -> Result<Evidence, CaseError> {
             recorded_at: fixture.recorded_at,
         },
     })
+}
+
+/// The stricter of the spec's `max_fixture_age` and `PERMSPEC_MAX_FIXTURE_AGE`.
+fn max_age(case: &Case) -> Result<Option<i64>, CaseError> {
+    let env = match std::env::var("PERMSPEC_MAX_FIXTURE_AGE") {
+        Ok(v) if !v.trim().is_empty() => Some(crate::time::parse_duration(&v).map_err(|why| {
+            CaseError::new(
+                format!("PERMSPEC_MAX_FIXTURE_AGE: {why}"),
+                Fix::Hint("set it to a duration such as 30d, or unset it".into()),
+            )
+        })?),
+        _ => None,
+    };
+    Ok(match (case.max_fixture_age, env) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
+}
+
+/// A replayed fixture older than the allowed age says nothing about today.
+fn check_age(case: &Case, shown: &str, recorded_at: &str) -> Result<(), CaseError> {
+    let Some(limit) = max_age(case)? else {
+        return Ok(());
+    };
+    let recorded = crate::time::parse_timestamp(recorded_at).ok_or_else(|| {
+        CaseError::new(
+            format!("fixture {shown}: `recorded_at: {recorded_at}` is not a timestamp"),
+            Fix::Record,
+        )
+    })?;
+    let age = crate::time::now() - recorded;
+    if age > limit {
+        return Err(CaseError::new(
+            format!(
+                "fixture {shown} is stale: recorded {}, {} days ago, more than max_fixture_age {}",
+                &recorded_at[..recorded_at.len().min(10)],
+                age / 86_400,
+                crate::time::format_duration(limit)
+            ),
+            Fix::Record,
+        ));
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The runner: discover specs, plan, fetch what the filter selects, and
 //! hand one libtest-mimic trial per case to libtest-mimic.
 
-use crate::compare::compare;
+use crate::compare::{Clock, compare};
 use crate::evidence::{self, CaseError, Evidence};
 use crate::fetch;
 use crate::mode::Mode;
@@ -203,7 +203,7 @@ fn trial(
             };
             let evidence =
                 evidence.map_err(|e| Failed::from(report::render_error(&case, &e, &style)))?;
-            let outcome = compare(case.family(), &case.expect, &evidence.grant);
+            let outcome = compare(case.family(), &case.expect, &evidence.grant, Clock::read());
             if outcome.passed() {
                 Ok(())
             } else {

@@ -66,6 +66,51 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
     Some(days * 86_400 + h * 3600 + m * 60 + sec - offset)
 }
 
+/// A duration as a spec writes it: `90d`, `12w`, `36h`. Returns seconds.
+pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: i64 = number.parse().map_err(|_| {
+        format!("`{s}` is not a duration; write a whole number and a unit, such as 90d")
+    })?;
+    let unit = match unit {
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => {
+            return Err(format!(
+                "`{s}` has no known unit; use h (hours), d (days) or w (weeks), such as 90d"
+            ));
+        }
+    };
+    n.checked_mul(unit)
+        .ok_or_else(|| format!("`{s}` is too long"))
+}
+
+/// A duration in the largest whole unit, for messages: `90d`, `36h`.
+pub(crate) fn format_duration(secs: i64) -> String {
+    if secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else {
+        format!("{}h", secs / 3600)
+    }
+}
+
+/// A day number as `YYYY-MM-DD`.
+pub(crate) fn format_date(days: i64) -> String {
+    crate::fixture::format_utc(u64::try_from(days * 86_400).unwrap_or(0))[..10].to_owned()
+}
+
+/// Today, in days since the epoch. `PERMSPEC_TODAY` (`YYYY-MM-DD`) pins it
+/// for review dates; otherwise today is the day of [`now`].
+pub(crate) fn today() -> i64 {
+    std::env::var("PERMSPEC_TODAY")
+        .ok()
+        .and_then(|d| parse_date(d.trim()))
+        .unwrap_or_else(|| now().div_euclid(86_400))
+}
+
 /// Now, in seconds since the epoch. `PERMSPEC_NOW` (RFC 3339) overrides
 /// the clock, so tests and reproductions can pin it.
 pub(crate) fn now() -> i64 {
@@ -83,6 +128,19 @@ pub(crate) fn now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_and_dates() {
+        assert_eq!(parse_duration("90d"), Ok(90 * 86_400));
+        assert_eq!(parse_duration("2w"), Ok(14 * 86_400));
+        assert_eq!(parse_duration("36h"), Ok(36 * 3600));
+        assert!(parse_duration("90").unwrap_err().contains("unit"));
+        assert!(parse_duration("d").is_err());
+        assert!(parse_duration("99999999999999999999d").is_err());
+        assert_eq!(format_duration(90 * 86_400), "90d");
+        assert_eq!(format_duration(36 * 3600), "36h");
+        assert_eq!(format_date(parse_date("2027-01-31").unwrap()), "2027-01-31");
+    }
 
     #[test]
     fn parses_the_timestamps_the_apis_send() {

@@ -63,6 +63,8 @@ pub(crate) struct Case {
     pub provider: Provider,
     /// Where and how to ask, with the provider's own settings.
     pub api: Api,
+    /// A replayed fixture older than this many seconds is stale.
+    pub max_fixture_age: Option<i64>,
     pub credential: Credential,
     pub expect: Expectations,
     pub fixture: PathBuf,
@@ -235,6 +237,21 @@ pub(crate) struct Expectations {
     /// Whether the token must be active; `None`: active, unless the spec
     /// says nothing and the provider cannot tell.
     pub active: Option<bool>,
+    /// The token must expire within this many seconds from now.
+    pub expires_within: Option<i64>,
+    /// Entries of `at_most` / `exactly` written as justified exceptions.
+    pub exceptions: Vec<Exception>,
+}
+
+/// A privilege allowed for a reason until a review date
+/// (`{ privilege, reason, ticket, review_by }`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Exception {
+    pub privilege: String,
+    pub reason: String,
+    pub ticket: Option<String>,
+    /// Days since the epoch; the exception holds through that day.
+    pub review_by: i64,
 }
 
 /// Where specs and fixtures live.
@@ -370,6 +387,17 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
         Err(e) => return broken_file(e.render(&spec.display, &text)),
     };
     let family = api.family(provider);
+    let max_fixture_age = match raw
+        .max_fixture_age
+        .as_ref()
+        .map(|a| (a, crate::time::parse_duration(&a.value)))
+    {
+        None => None,
+        Some((_, Ok(secs))) => Some(secs),
+        Some((at, Err(why))) => {
+            return broken_file(SpecError::at(Pos::of(at), why, None).render(&spec.display, &text));
+        }
+    };
     if raw.tokens.value.0.is_empty() {
         let e = SpecError::at(
             Pos::of(&raw.tokens),
@@ -392,6 +420,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                 description: token.value.description.clone(),
                 provider,
                 api: api.clone(),
+                max_fixture_age,
                 credential,
                 expect,
                 fixture: fixture_dir.join(format!("{}.json", name.value)),

@@ -1,6 +1,6 @@
 //! One token's entry: its name, its credential and its expectations.
 
-use super::{Credential, Expectations, SecretSource};
+use super::{Credential, Exception, Expectations, SecretSource};
 use crate::privilege::{Family, coveo, overlap};
 use crate::provider::Provider;
 use crate::spec::{Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawToken, SpecError};
@@ -197,15 +197,82 @@ pub(super) fn plan_source(
 }
 
 /// One list entry as a canonical privilege string, checked by the
-/// provider's family.
+/// provider's family, with its exception if it is written as one.
 fn privilege(
     provider: Provider,
     family: &dyn Family,
+    rule: &str,
     item: &Spanned<RawPrivilege>,
-) -> Result<String, SpecError> {
+) -> Result<(String, Option<Exception>), SpecError> {
     let at = Pos::of(item);
-    let name = match &item.value {
-        RawPrivilege::Name(n) => n.clone(),
+    let (name, exception) = match &item.value {
+        RawPrivilege::Name(n) => (n.clone(), None),
+        RawPrivilege::Map(m) if m.privilege.is_some() => {
+            if m.owner.is_some()
+                || m.target_domain.is_some()
+                || m.kind.is_some()
+                || m.target_id.is_some()
+            {
+                return Err(SpecError::at(
+                    at,
+                    "an exception names its privilege as a string: `privilege: PLATFORM:SOURCE:EDIT`",
+                    Some("drop owner/targetDomain/type/targetId from the exception"),
+                ));
+            }
+            if !matches!(rule, "at_most" | "exactly") {
+                return Err(SpecError::at(
+                    at,
+                    format!("exceptions belong in `at_most` or `exactly`, not `{rule}`"),
+                    Some(
+                        "an exception allows a privilege beyond the ceiling; it cannot require or forbid one",
+                    ),
+                ));
+            }
+            let name = m.privilege.clone().unwrap_or_default();
+            let reason = m
+                .reason
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .ok_or_else(|| {
+                    SpecError::at(
+                        at,
+                        format!("the exception for `{name}` has no `reason`"),
+                        Some("say why it is allowed"),
+                    )
+                })?;
+            let written = m.review_by.as_deref().ok_or_else(|| {
+                SpecError::at(
+                    at,
+                    format!("the exception for `{name}` has no `review_by`"),
+                    Some("add `review_by: YYYY-MM-DD`, the day it must be looked at again"),
+                )
+            })?;
+            let review_by = crate::time::parse_date(written).ok_or_else(|| {
+                SpecError::at(
+                    at,
+                    format!("`review_by: {written}` is not a date"),
+                    Some("write it as YYYY-MM-DD"),
+                )
+            })?;
+            let exception = Exception {
+                privilege: name.clone(),
+                reason,
+                ticket: m.ticket.clone(),
+                review_by,
+            };
+            (name, Some(exception))
+        }
+        RawPrivilege::Map(m)
+            if m.reason.is_some() || m.ticket.is_some() || m.review_by.is_some() =>
+        {
+            return Err(SpecError::at(
+                at,
+                "an exception needs `privilege`",
+                Some(
+                    "write `{ privilege: files:write, reason: ..., ticket: ..., review_by: YYYY-MM-DD }`",
+                ),
+            ));
+        }
         RawPrivilege::Map(m) if provider.is_coveo() => {
             let (Some(owner), Some(domain)) = (&m.owner, &m.target_domain) else {
                 return Err(SpecError::at(
@@ -216,7 +283,10 @@ fn privilege(
                     ),
                 ));
             };
-            coveo::canonical(owner, domain, m.kind.as_deref(), m.target_id.as_deref())
+            (
+                coveo::canonical(owner, domain, m.kind.as_deref(), m.target_id.as_deref()),
+                None,
+            )
         }
         RawPrivilege::Map(_) => {
             return Err(SpecError::at(
@@ -232,7 +302,7 @@ fn privilege(
     family
         .validate(&name)
         .map_err(|message| SpecError::at(at, message, None))?;
-    Ok(name)
+    Ok((name, exception))
 }
 
 fn plan_expect(
@@ -242,25 +312,37 @@ fn plan_expect(
     errors: &mut Vec<SpecError>,
 ) -> Option<Expectations> {
     let before = errors.len();
-    let mut list = |items: &Option<Vec<Spanned<RawPrivilege>>>| -> Option<Vec<(String, Pos)>> {
+    let mut exceptions = Vec::new();
+    let mut list = |rule: &str,
+                    items: &Option<Vec<Spanned<RawPrivilege>>>|
+     -> Option<Vec<(String, Pos)>> {
         let items = items.as_ref()?;
         let mut out: Vec<(String, Pos)> = Vec::with_capacity(items.len());
         for item in items {
-            match privilege(provider, family, item) {
+            match privilege(provider, family, rule, item) {
                 Err(e) => errors.push(e),
-                Ok(name) if out.iter().any(|(n, _)| *n == name) => errors.push(SpecError::at(
+                Ok((name, _)) if out.iter().any(|(n, _)| *n == name) => errors.push(SpecError::at(
                     Pos::of(item),
                     format!("`{name}` is listed twice"),
                     Some("remove the second one"),
                 )),
-                Ok(name) => out.push((name, Pos::of(item))),
+                Ok((name, exception)) => {
+                    exceptions.extend(exception);
+                    out.push((name, Pos::of(item)));
+                }
             }
         }
         Some(out)
     };
     let raw = &e.value;
-    let (exactly, at_least) = (list(&raw.exactly), list(&raw.at_least));
-    let (at_most, forbidden) = (list(&raw.at_most), list(&raw.forbidden));
+    let (exactly, at_least) = (
+        list("exactly", &raw.exactly),
+        list("at_least", &raw.at_least),
+    );
+    let (at_most, forbidden) = (
+        list("at_most", &raw.at_most),
+        list("forbidden", &raw.forbidden),
+    );
     let names = |l: &Option<Vec<(String, Pos)>>| {
         l.as_ref()
             .map(|v| v.iter().map(|(n, _)| n.clone()).collect())
@@ -271,6 +353,25 @@ fn plan_expect(
         at_most: names(&at_most),
         forbidden: names(&forbidden),
         active: raw.active.as_ref().map(|a| a.value),
+        expires_within: match &raw.expires_within {
+            None => None,
+            Some(w) => match crate::time::parse_duration(&w.value) {
+                Ok(secs) if provider.reports_expiry() => Some(secs),
+                Ok(_) => {
+                    errors.push(SpecError::at(
+                        Pos::of(w),
+                        format!("provider `{}` cannot tell when a token expires", provider.name()),
+                        Some("`expires_within` works with docspace (API keys), oauth2-introspection and jwt"),
+                    ));
+                    None
+                }
+                Err(why) => {
+                    errors.push(SpecError::at(Pos::of(w), why, None));
+                    None
+                }
+            },
+        },
+        exceptions,
     };
     if let Some(active) = raw.active.as_ref().filter(|_| !provider.reports_active()) {
         errors.push(SpecError::at(

@@ -142,6 +142,7 @@ mod tests {
             &COVEO,
             &expect,
             &crate::provider::Grant::new(vec![granted.to_owned()], Vec::new()),
+            crate::compare::Clock { now: 0, today: 0 },
         )
         .passed()
     }

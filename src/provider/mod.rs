@@ -192,6 +192,15 @@ impl Provider {
         (self == Provider::DocSpace).then_some(401)
     }
 
+    /// Whether the API says when a token expires (`expires_within`). For
+    /// these, no expiry in the answer means the token never expires.
+    pub(crate) fn reports_expiry(self) -> bool {
+        matches!(
+            self,
+            Provider::DocSpace | Provider::OAuth2Introspection | Provider::Jwt
+        )
+    }
+
     /// Whether the API says if a token is active (`expect: { active: ... }`).
     pub(crate) fn reports_active(self) -> bool {
         matches!(self, Provider::DocSpace | Provider::OAuth2Introspection)

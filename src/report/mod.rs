@@ -14,6 +14,7 @@ use crate::compare::{Finding, Outcome, Rule};
 use crate::evidence::{CaseError, Evidence, Fix, Origin};
 use crate::mode::Mode;
 use crate::plan::{Case, Expectations, SecretSource};
+use crate::time;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -114,6 +115,40 @@ pub(crate) fn render_failure(
             "  active     the token still works, but the spec says `active: false`: it must stay revoked"
         );
     }
+    for f in &outcome.findings {
+        match f {
+            Finding::ExpiredException {
+                privilege,
+                review_by,
+                ticket,
+            } => {
+                let ticket = ticket
+                    .as_ref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  review     exception for {privilege} expired on {}{ticket}",
+                    time::format_date(*review_by)
+                );
+            }
+            Finding::ExpiresLate { at, window } => {
+                let window = time::format_duration(*window);
+                let _ = match at {
+                    None => writeln!(
+                        out,
+                        "  expires    the token never expires, but expires_within is {window}"
+                    ),
+                    Some(at) => writeln!(
+                        out,
+                        "  expires    the token expires {}, later than expires_within {window} from now",
+                        &crate::fixture::format_utc(u64::try_from(*at).unwrap_or(0))[..10]
+                    ),
+                };
+            }
+            _ => {}
+        }
+    }
 
     // One line per rule that failed, in the order the spec format lists them.
     let by_rule = |rule: Rule| -> Vec<&Finding> {
@@ -123,7 +158,10 @@ pub(crate) fn render_failure(
             .filter(|f| match f {
                 Finding::Missing { rule: r, .. } | Finding::Excess { rule: r, .. } => *r == rule,
                 Finding::Forbidden { .. } => rule == Rule::Forbidden,
-                Finding::Inactive | Finding::StillActive => false,
+                Finding::Inactive
+                | Finding::StillActive
+                | Finding::ExpiredException { .. }
+                | Finding::ExpiresLate { .. } => false,
             })
             .collect()
     };
@@ -212,16 +250,15 @@ pub(crate) fn render_failure(
                     .or_default()
                     .push(format!("forbidden `{entry}`"));
             }
-            Finding::Inactive | Finding::StillActive => {}
+            Finding::Inactive
+            | Finding::StillActive
+            | Finding::ExpiredException { .. }
+            | Finding::ExpiresLate { .. } => {}
         }
     }
     if missing.is_empty() && excess.is_empty() {
-        // Only `active: false` failed: nothing to list, one thing to do.
-        let _ = writeln!(
-            out,
-            "\n  revoke the token at the API, then check again:\n      {}",
-            style.invocation.command(Mode::Live, &case.name)
-        );
+        // No privilege differs: say what to do about what did fail.
+        out.push_str(&next::without_diff(case, &outcome.findings, style));
         return out;
     }
     let width = missing

@@ -1,6 +1,7 @@
 //! The last lines of a failure: the command to run next, or the YAML to paste.
 
 use super::Style;
+use crate::compare::Finding;
 use crate::mode::Mode;
 use crate::plan::Case;
 use std::fmt::Write;
@@ -77,6 +78,30 @@ pub(super) fn inactive(case: &Case, style: &Style) -> String {
         style.invocation.command(Mode::Record, &case.name)
     );
     out
+}
+
+/// What to do when every privilege matched but another rule failed.
+pub(super) fn without_diff(case: &Case, findings: &[Finding], style: &Style) -> String {
+    let steps: Vec<String> = findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::StillActive => Some(format!(
+                "  revoke the token at the API, then check again:\n      {}",
+                style.invocation.command(Mode::Live, &case.name)
+            )),
+            Finding::ExpiredException { privilege, .. } => Some(format!(
+                "  review the exception for {privilege} in {} under `{}`: drop the privilege from the \
+                 credential and the spec, or renew the justification with a later `review_by`",
+                case.spec.display, case.token
+            )),
+            Finding::ExpiresLate { window, .. } => Some(format!(
+                "  issue a credential that expires within {}, or change `expires_within` if the policy changed",
+                crate::time::format_duration(*window)
+            )),
+            _ => None,
+        })
+        .collect();
+    steps.join("\n") + "\n"
 }
 
 pub(super) fn after_mismatch(

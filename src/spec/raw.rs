@@ -61,6 +61,9 @@ pub(crate) struct RawSpec {
     /// http: where the answer lists the privileges.
     #[serde(default)]
     pub privileges: Option<Spanned<RawPrivilegeSource>>,
+    /// A replayed fixture older than this (`30d`) fails as stale.
+    #[serde(default)]
+    pub max_fixture_age: Option<Spanned<String>>,
     pub tokens: Spanned<TokenMap>,
 }
 
@@ -151,10 +154,14 @@ pub(crate) struct RawExpect {
     /// Whether the token must be active (`false`: must stay revoked).
     #[serde(default)]
     pub active: Option<Spanned<bool>>,
+    /// The token must expire within this long from now (`90d`).
+    #[serde(default)]
+    pub expires_within: Option<Spanned<String>>,
 }
 
-/// One entry of a rule's list: a name (`files:read`), or a mapping. The
-/// mapping is Coveo's own form, `{owner, targetDomain, type, targetId}`.
+/// One entry of a rule's list: a name (`files:read`), or a mapping: Coveo's
+/// own form `{owner, targetDomain, type, targetId}`, or a justified
+/// exception `{privilege, reason, ticket, review_by}` (at_most, exactly).
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum RawPrivilege {
     Name(String),
@@ -172,6 +179,14 @@ pub(crate) struct RawPrivilegeMap {
     pub kind: Option<String>,
     #[serde(default, rename = "targetId")]
     pub target_id: Option<String>,
+    #[serde(default)]
+    pub privilege: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub ticket: Option<String>,
+    #[serde(default)]
+    pub review_by: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for RawPrivilege {
