@@ -19,14 +19,18 @@ fn expected_file(case: &str) -> String {
 
 #[test]
 fn every_failing_example_prints_exactly_its_expected_text() {
-    let out = run(permspec().args([
-        "check",
-        "--specs",
-        "tests/ui/specs",
-        "--fixtures",
-        "tests/ui/fixtures",
-        "--test-threads=1",
-    ]));
+    let out = run(permspec()
+        .args([
+            "check",
+            "--specs",
+            "tests/ui/specs",
+            "--fixtures",
+            "tests/ui/fixtures",
+            "--test-threads=1",
+        ])
+        // The review rules judge at a fixed day, so the text never drifts.
+        .env("PERMSPEC_NOW", "2027-02-15T00:00:00Z")
+        .env("PERMSPEC_TODAY", "2027-02-15"));
     assert_eq!(out.code, 101, "a failing run exits 101\n{}", out.stdout);
     assert!(
         out.stdout.contains("test result: FAILED. 0 passed;"),
