@@ -66,9 +66,18 @@ pub(crate) fn names(p: &str, q: &str) -> bool {
     p == q || (p.contains('*') && glob_matches(p, q))
 }
 
-/// "P covers Q": P names Q, or the family's rules say P implies Q.
+/// "P covers Q": P names Q, or the family's rules say P implies Q, or P is
+/// a pattern naming a known privilege that implies Q (`role:*admin` names
+/// `role:room-admin`, which covers `role:user`; this keeps "covers"
+/// transitive for patterns).
 pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
-    names(p, q) || family.extra_covers(p, q)
+    names(p, q)
+        || family.extra_covers(p, q)
+        || (p.contains('*')
+            && family
+                .atoms()
+                .iter()
+                .any(|atom| names(p, atom) && family.extra_covers(atom, q)))
 }
 
 /// Whether a granted privilege gives something a `forbidden` entry names.
@@ -119,6 +128,13 @@ mod tests {
         assert!(!glob_matches("a*b*c", "a-x-c"));
         assert!(glob_matches("**", "x"));
         assert!(!glob_matches("files:read", "files:rea"));
+    }
+
+    #[test]
+    fn a_pattern_covers_what_the_privileges_it_names_cover() {
+        assert!(covers(&ROLES, "role:*admin", "role:user"));
+        assert!(!covers(&ROLES, "role:*admin", "role:owner"));
+        assert!(!covers(&DOCSPACE, "*:read", "files:write"));
     }
 
     #[test]
