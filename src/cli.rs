@@ -2,9 +2,9 @@
 
 use crate::harness::Harness;
 use crate::mode::Mode;
-use crate::report::Invocation;
-use crate::report::shell_word;
-use clap::{Parser, Subcommand};
+use crate::report::{Invocation, shell_word};
+use clap::{Parser, Subcommand, ValueEnum};
+use libtest_mimic::{Arguments, ColorSetting, FormatSetting};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,26 +19,113 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Debug, clap::Args)]
-struct Run {
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the cases, as `cargo test --test permissions` does (PERMSPEC_MODE selects the mode)
+    Check(CheckArgs),
+    /// Ask the live API and write each successful answer as the case's fixture
+    Record(RecordArgs),
+    /// One table of every token: granted, expected, missing, excess, high-severity grants
+    Audit(crate::audit::AuditArgs),
+    /// Ask the live API once and write a spec whose `exactly` is today's grant, with its fixture
+    Init(crate::init::InitArgs),
+    /// Print the JSON Schema of the spec format (for editor completion)
+    Schema,
+}
+
+/// Where specs and fixtures live.
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct Folders {
     /// Folder of spec files [env: PERMSPEC_SPECS] [default: specs]
     #[arg(long, value_name = "DIR")]
-    specs: Option<PathBuf>,
+    pub specs: Option<PathBuf>,
     /// Folder of fixtures [env: PERMSPEC_FIXTURES] [default: fixtures]
     #[arg(long, value_name = "DIR")]
-    fixtures: Option<PathBuf>,
-    #[command(flatten)]
-    test: libtest_mimic::Arguments,
+    pub fixtures: Option<PathBuf>,
+}
+
+impl Folders {
+    /// The harness for these folders, and the options to repeat in the
+    /// commands a failure prints.
+    pub(crate) fn harness(&self) -> (Harness, String) {
+        let mut args = String::new();
+        let mut harness = Harness::from_cwd();
+        if let Some(dir) = &self.specs {
+            args.push_str(&format!(" --specs {}", shell_word(&dir.to_string_lossy())));
+            harness = harness.specs_dir(dir);
+        }
+        if let Some(dir) = &self.fixtures {
+            args.push_str(&format!(
+                " --fixtures {}",
+                shell_word(&dir.to_string_lossy())
+            ));
+            harness = harness.fixtures_dir(dir);
+        }
+        (harness, args)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// One line per case (the default)
+    Pretty,
+    /// One character per case
+    Terse,
+    /// libtest's JSON events
+    Json,
+    /// The pretty report on stdout, and a JUnit XML file at --out
+    Junit,
 }
 
 #[derive(Debug, clap::Args)]
-struct Record {
-    /// Folder of spec files [env: PERMSPEC_SPECS] [default: specs]
-    #[arg(long, value_name = "DIR")]
-    specs: Option<PathBuf>,
-    /// Folder of fixtures [env: PERMSPEC_FIXTURES] [default: fixtures]
-    #[arg(long, value_name = "DIR")]
-    fixtures: Option<PathBuf>,
+struct CheckArgs {
+    #[command(flatten)]
+    folders: Folders,
+    /// Output format
+    #[arg(long, value_enum, value_name = "pretty|terse|json|junit")]
+    format: Option<CheckFormat>,
+    /// Where `--format junit` writes its report
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Match FILTER exactly instead of as a substring
+    #[arg(long)]
+    exact: bool,
+    /// Skip cases whose names contain this (repeatable)
+    #[arg(long, value_name = "FILTER")]
+    skip: Vec<String>,
+    /// List the cases instead of running them
+    #[arg(long)]
+    list: bool,
+    /// Run this many cases at once (fetching has its own bound, PERMSPEC_CONCURRENCY)
+    #[arg(long, value_name = "N")]
+    test_threads: Option<usize>,
+    /// Colour: auto, always or never
+    #[arg(long, value_enum, value_name = "auto|always|never")]
+    color: Option<ColorSetting>,
+    /// Print less
+    #[arg(short, long)]
+    quiet: bool,
+    /// Run only ignored cases (there are none; accepted for libtest compatibility)
+    #[arg(long)]
+    ignored: bool,
+    /// Accepted for libtest compatibility
+    #[arg(long, hide = true)]
+    include_ignored: bool,
+    /// Accepted for libtest compatibility
+    #[arg(long, hide = true)]
+    nocapture: bool,
+    /// Accepted for libtest compatibility
+    #[arg(long, hide = true)]
+    show_output: bool,
+    /// Run only the cases whose names contain this
+    #[arg(value_name = "FILTER")]
+    filter: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct RecordArgs {
+    #[command(flatten)]
+    folders: Folders,
     /// Match filters exactly instead of as substrings
     #[arg(long)]
     exact: bool,
@@ -49,59 +136,75 @@ struct Record {
     #[arg(long, value_name = "N")]
     test_threads: Option<usize>,
     /// Colour: auto, always or never
-    #[arg(long, value_name = "WHEN")]
-    color: Option<libtest_mimic::ColorSetting>,
+    #[arg(long, value_enum, value_name = "auto|always|never")]
+    color: Option<ColorSetting>,
     /// Record only the cases whose names contain one of these
     #[arg(value_name = "FILTER")]
     filters: Vec<String>,
 }
 
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Run the cases, as `cargo test --test permissions` does (PERMSPEC_MODE selects the mode)
-    Check(Run),
-    /// Ask the live API and write each successful answer as the case's fixture
-    Record(Record),
-}
-
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let (run, forced, filters) = match cli.command {
-        Command::Check(run) => (run, None, Vec::new()),
+    match Cli::parse().command {
+        Command::Check(c) => check(c),
         Command::Record(r) => {
-            let test = libtest_mimic::Arguments {
+            let (harness, args) = r.folders.harness();
+            let test = Arguments {
                 exact: r.exact,
                 skip: r.skip,
                 test_threads: r.test_threads,
                 color: r.color,
                 ..Default::default()
             };
-            let run = Run {
-                specs: r.specs,
-                fixtures: r.fixtures,
-                test,
-            };
-            (run, Some(Mode::Record), r.filters)
+            harness
+                .mode(Mode::Record)
+                .filters(r.filters)
+                .invocation(Invocation::Cli { args })
+                .run_with_args(test)
         }
+        Command::Audit(a) => crate::audit::run(a),
+        Command::Init(i) => crate::init::run(i),
+        Command::Schema => {
+            print!("{}", crate::schema::json());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn check(c: CheckArgs) -> ExitCode {
+    let junit = match (c.format, c.out) {
+        (Some(CheckFormat::Junit), Some(out)) => Some(out),
+        (Some(CheckFormat::Junit), None) => return usage("--format junit needs --out FILE"),
+        (_, Some(_)) => return usage("--out goes with --format junit"),
+        (_, None) => None,
     };
-    let mut args = String::new();
-    let mut harness = Harness::from_cwd();
-    if let Some(dir) = &run.specs {
-        args.push_str(&format!(" --specs {}", shell_word(&dir.to_string_lossy())));
-        harness = harness.specs_dir(dir);
-    }
-    if let Some(dir) = &run.fixtures {
-        args.push_str(&format!(
-            " --fixtures {}",
-            shell_word(&dir.to_string_lossy())
-        ));
-        harness = harness.fixtures_dir(dir);
-    }
-    if let Some(mode) = forced {
-        harness = harness.mode(mode);
-    }
+    let format = match c.format {
+        Some(CheckFormat::Terse) => Some(FormatSetting::Terse),
+        Some(CheckFormat::Json) => Some(FormatSetting::Json),
+        Some(CheckFormat::Pretty | CheckFormat::Junit) | None => None,
+    };
+    let test = Arguments {
+        exact: c.exact,
+        skip: c.skip,
+        list: c.list,
+        test_threads: c.test_threads,
+        color: c.color,
+        quiet: c.quiet,
+        ignored: c.ignored,
+        include_ignored: c.include_ignored,
+        nocapture: c.nocapture,
+        show_output: c.show_output,
+        format,
+        filter: c.filter,
+        ..Default::default()
+    };
+    let (harness, args) = c.folders.harness();
     harness
-        .filters(filters)
         .invocation(Invocation::Cli { args })
-        .run_with_args(run.test)
+        .run_with(test, junit)
+}
+
+/// A usage error: the message, and exit status 2 (as clap's own).
+pub(crate) fn usage(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
 }

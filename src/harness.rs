@@ -6,12 +6,17 @@ use crate::evidence::{self, CaseError, Evidence};
 use crate::fetch;
 use crate::mode::Mode;
 use crate::plan::{self, Case, Dirs, Entry};
+use crate::report::junit::{self, CaseResult};
 use crate::report::{self, Invocation, Style};
 use libtest_mimic::{Arguments, ColorSetting, Failed, FormatSetting, Trial};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// A planned entry and the evidence gathered for it (none for a broken spec).
+pub(crate) type Gathered = (Entry, Option<Result<Evidence, CaseError>>);
 
 /// Runs every (spec file, token) pair as a test case.
 ///
@@ -104,6 +109,11 @@ impl Harness {
     }
 
     pub(crate) fn run_with_args(self, args: Arguments) -> ExitCode {
+        self.run_with(args, None)
+    }
+
+    /// Runs the cases; with `junit`, also writes one `<testcase>` per case there.
+    pub(crate) fn run_with(self, args: Arguments, junit: Option<PathBuf>) -> ExitCode {
         let mode = match self.mode {
             Ok(m) => m,
             Err(e) => {
@@ -117,56 +127,132 @@ impl Harness {
             mode,
         });
         let mut entries = plan::load(&self.dirs);
-        if !self.filters.is_empty() {
-            let (exact, filters) = (args.exact, &self.filters);
-            entries.retain(|e| {
-                let name = e.name();
-                filters.iter().any(|f| {
-                    if exact {
-                        name == f
-                    } else {
-                        name.contains(f.as_str())
-                    }
-                })
-            });
-        }
+        retain_filtered(&mut entries, &self.filters, args.exact);
 
         // Fetch only what the filter selects: under nextest each case runs
         // in its own process and must make one request, not all of them.
-        let mut prefetched: Vec<Option<Result<Evidence, CaseError>>> = Vec::new();
-        if mode.is_live() && !args.list {
-            let selected: Vec<Option<&Case>> = entries
-                .iter()
-                .map(|e| match e {
-                    Entry::Case(c) if !args.ignored && !args.is_filtered_out(&probe(e)) => {
-                        Some(&**c)
-                    }
-                    _ => None,
-                })
-                .collect();
-            let to_fetch: Vec<&Case> = selected.iter().flatten().copied().collect();
+        let selected: Vec<bool> = entries
+            .iter()
+            .map(|e| !args.list && !args.ignored && !args.is_filtered_out(&probe(e)))
+            .collect();
+        let to_stderr = matches!(args.format, Some(FormatSetting::Json));
+        let prefetched = prefetch(&entries, &selected, mode, to_stderr);
+
+        let results = Arc::new(Mutex::new(Vec::new()));
+        let trials = entries
+            .into_iter()
+            .zip(prefetched)
+            .enumerate()
+            .map(|(i, (entry, fetched))| {
+                let record = Recorder {
+                    index: i,
+                    results: results.clone(),
+                };
+                trial(entry, fetched, mode, style.clone(), record)
+            })
+            .collect();
+        let conclusion = libtest_mimic::run(&args, trials);
+        if let Some(path) = junit {
+            let mut done = results.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            done.sort_by_key(|(i, _)| *i);
+            let cases: Vec<CaseResult> = done.into_iter().map(|(_, r)| r).collect();
+            let xml = junit::render(&cases, &crate::fixture::now_utc());
+            if let Err(e) = std::fs::write(&path, xml) {
+                eprintln!(
+                    "error: cannot write the JUnit report {}: {e}",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        }
+        conclusion.exit_code()
+    }
+
+    /// Plans every spec and gathers the evidence of every case the way
+    /// `check` would (replay reads fixtures, live fetches), for `audit`.
+    pub(crate) fn gather(self) -> Result<(Mode, Vec<Gathered>), String> {
+        let mode = self.mode?;
+        let mut entries = plan::load(&self.dirs);
+        retain_filtered(&mut entries, &self.filters, false);
+        let selected = vec![true; entries.len()];
+        let mut prefetched = prefetch(&entries, &selected, mode, true);
+        for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
+            if let (Entry::Case(case), None) = (entry, &fetched) {
+                *fetched = Some(evidence::replay(case));
+            }
+        }
+        Ok((mode, entries.into_iter().zip(prefetched).collect()))
+    }
+}
+
+/// Keeps the entries any of `filters` selects (all when there is none).
+fn retain_filtered(entries: &mut Vec<Entry>, filters: &[String], exact: bool) {
+    if filters.is_empty() {
+        return;
+    }
+    entries.retain(|e| {
+        let name = e.name();
+        filters.iter().any(|f| {
+            if exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        })
+    });
+}
+
+/// In live and record modes, fetches every selected case before any is
+/// compared, and prints the one-line summary (on stderr when stdout carries
+/// JSON events). In replay mode, nothing: each trial reads its fixture.
+fn prefetch(
+    entries: &[Entry],
+    selected: &[bool],
+    mode: Mode,
+    to_stderr: bool,
+) -> Vec<Option<Result<Evidence, CaseError>>> {
+    let mut prefetched: Vec<Option<Result<Evidence, CaseError>>> = Vec::new();
+    if mode.is_live() {
+        let chosen: Vec<Option<&Case>> = entries
+            .iter()
+            .zip(selected)
+            .map(|(e, selected)| match e {
+                Entry::Case(c) if *selected => Some(&**c),
+                _ => None,
+            })
+            .collect();
+        let to_fetch: Vec<&Case> = chosen.iter().flatten().copied().collect();
+        if !to_fetch.is_empty() {
             let (results, summary) = fetch::fetch_all(&to_fetch, mode);
-            // One line before the cases; on stderr when stdout is JSON events.
             let line = report::fetch_summary(mode, &summary);
-            if matches!(args.format, Some(FormatSetting::Json)) {
+            if to_stderr {
                 eprintln!("{line}");
             } else {
                 println!("{line}");
             }
             let mut results = results.into_iter();
-            prefetched = selected
+            prefetched = chosen
                 .iter()
-                .map(|s| s.and_then(|_| results.next()))
+                .map(|c| c.and_then(|_| results.next()))
                 .collect();
         }
-        prefetched.resize_with(entries.len(), || None);
+    }
+    prefetched.resize_with(entries.len(), || None);
+    prefetched
+}
 
-        let trials = entries
-            .into_iter()
-            .zip(prefetched)
-            .map(|(entry, fetched)| trial(entry, fetched, mode, style.clone()))
-            .collect();
-        libtest_mimic::run(&args, trials).exit_code()
+/// Where a trial leaves its result for the JUnit report.
+struct Recorder {
+    index: usize,
+    results: Arc<Mutex<Vec<(usize, CaseResult)>>>,
+}
+
+impl Recorder {
+    fn keep(&self, result: CaseResult) {
+        self.results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((self.index, result));
     }
 }
 
@@ -188,31 +274,57 @@ fn trial(
     fetched: Option<Result<Evidence, CaseError>>,
     mode: Mode,
     style: Arc<Style>,
+    record: Recorder,
 ) -> Trial {
     let kind = kind(&entry);
-    match entry {
-        Entry::Broken(b) => Trial::test(b.name, move || Err(Failed::from(b.error))).with_kind(kind),
-        Entry::Case(case) => Trial::test(case.name.clone(), move || {
-            let evidence = match (mode, fetched) {
-                (_, Some(result)) => result,
-                (Mode::Replay, None) => evidence::replay(&case),
-                (_, None) => Err(CaseError::new(
-                    "internal: the case was not fetched",
-                    evidence::Fix::Hint("please report this".into()),
-                )),
-            };
-            let evidence =
-                evidence.map_err(|e| Failed::from(report::render_error(&case, &e, &style)))?;
-            let outcome = compare(case.family(), &case.expect, &evidence.grant, Clock::read());
-            if outcome.passed() {
-                Ok(())
-            } else {
-                Err(Failed::from(report::render_failure(
-                    &case, &evidence, &outcome, &style,
-                )))
-            }
-        })
-        .with_kind(kind),
+    let name = entry.name().to_owned();
+    let (spec, token) = match &entry {
+        Entry::Case(c) => (Some(c.spec.display.clone()), Some(c.token.clone())),
+        Entry::Broken(_) => (None, None),
+    };
+    let recorded_kind = kind.clone();
+    let trial_name = name.clone();
+    let run = move || {
+        let started = Instant::now();
+        let result = match entry {
+            Entry::Broken(b) => Err(b.error),
+            Entry::Case(case) => judge(&case, fetched, mode, &style),
+        };
+        record.keep(CaseResult {
+            name: name.clone(),
+            kind: recorded_kind,
+            spec,
+            token,
+            failure: result.clone().err(),
+            duration: started.elapsed(),
+        });
+        result.map_err(Failed::from)
+    };
+    Trial::test(trial_name, run).with_kind(kind)
+}
+
+/// Evaluates one case: its evidence (fetched, or replayed now), then the
+/// comparison. `Err` holds the text to print.
+fn judge(
+    case: &Case,
+    fetched: Option<Result<Evidence, CaseError>>,
+    mode: Mode,
+    style: &Style,
+) -> Result<(), String> {
+    let evidence = match (mode, fetched) {
+        (_, Some(result)) => result,
+        (Mode::Replay, None) => evidence::replay(case),
+        (_, None) => Err(CaseError::new(
+            "internal: the case was not fetched",
+            evidence::Fix::Hint("please report this".into()),
+        )),
+    };
+    let evidence = evidence.map_err(|e| report::render_error(case, &e, style))?;
+    let outcome = compare(case.family(), &case.expect, &evidence.grant, Clock::read());
+    if outcome.passed() {
+        Ok(())
+    } else {
+        Err(report::render_failure(case, &evidence, &outcome, style))
     }
 }
 

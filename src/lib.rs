@@ -15,6 +15,7 @@
 //! ARCHITECTURE.md for how the pipeline spec -> plan -> provider -> compare
 //! -> report fits together.
 
+mod audit;
 #[doc(hidden)]
 pub mod cli;
 mod compare;
@@ -24,11 +25,14 @@ mod fixture;
 #[doc(hidden)]
 pub mod fuzzing;
 mod harness;
+mod init;
+mod inventory;
 mod mode;
 mod plan;
 mod privilege;
 mod provider;
 mod report;
+mod schema;
 mod secret;
 mod spec;
 mod suggest;

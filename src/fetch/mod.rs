@@ -143,6 +143,38 @@ pub(crate) fn fetch_all(
     (results, summary)
 }
 
+/// One authenticated GET outside the case pipeline (`audit --inventory`):
+/// the JSON body, or the error in words, scrubbed of the key.
+pub(crate) fn get_json(
+    url: &str,
+    key_var: &str,
+    explain: impl Fn(u16, &str) -> String,
+) -> Result<Value, String> {
+    let key = prepare::read_secret(&crate::plan::SecretSource::Env(key_var.to_owned()))
+        .map_err(|e| e.cause)?;
+    let url = reqwest::Url::parse(url).map_err(|e| format!("{url} is not a URL: {e}"))?;
+    prepare::check_transport(&url).map_err(|e| e.cause)?;
+    let settings = Settings::from_env()?;
+    let client = http::client(&settings)?;
+    let auth = Secret::new(format!("Bearer {}", key.expose()));
+    let out = Outgoing {
+        method: reqwest::Method::GET,
+        url,
+        auth: Some(auth.clone()),
+        body: http::OutBody::None,
+        headers: Vec::new(),
+        keep: None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the I/O runtime: {e}"))?;
+    runtime
+        .block_on(http::send(&client, &out, &settings))
+        .map(|a| a.body)
+        .map_err(|e| e.into_case_error(explain, &[&key, &auth]).cause)
+}
+
 /// The de-duplication key. It holds secrets, so it lives only in memory
 /// for the length of one run and is never printed.
 fn identity(job: &Job) -> String {

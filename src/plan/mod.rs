@@ -13,6 +13,8 @@
 mod header;
 mod token;
 
+pub(crate) use token::valid_token_name;
+
 use crate::privilege::{DOCSPACE, Family};
 use crate::provider::Provider;
 use crate::spec::{self, Pos, SpecError};

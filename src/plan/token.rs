@@ -9,14 +9,16 @@ use serde_saphyr::Spanned;
 use std::path::PathBuf;
 
 /// Token names become test names and fixture file names.
-pub(super) fn check_token_name(name: &Spanned<String>) -> Result<(), Vec<SpecError>> {
-    let ok = !name.value.is_empty()
+pub(crate) fn valid_token_name(name: &str) -> bool {
+    !name.is_empty()
         && name
-            .value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && !name.value.starts_with('.');
-    if ok {
+        && !name.starts_with('.')
+}
+
+pub(super) fn check_token_name(name: &Spanned<String>) -> Result<(), Vec<SpecError>> {
+    if valid_token_name(&name.value) {
         return Ok(());
     }
     Err(vec![SpecError::at(

@@ -9,6 +9,45 @@ use serde_json::Value;
 
 pub(super) const KEY_SELF_PATH: &str = "/api/2.0/keys/@self";
 pub(super) const LOGIN_PATH: &str = "/api/2.0/authentication";
+/// Every key of the portal; needs an admin key.
+pub(crate) const KEYS_PATH: &str = "/api/2.0/keys";
+
+/// One key of the portal, as `GET /api/2.0/keys` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct KeyInfo {
+    pub id: String,
+    pub name: String,
+    pub postfix: String,
+    pub permissions: Vec<String>,
+}
+
+/// The envelope around the list of every key.
+pub(crate) fn parse_key_list(body: &Value) -> Result<Vec<KeyInfo>, String> {
+    let Value::Array(keys) = envelope(body)? else {
+        return Err("expected `response` to be the list of keys".to_owned());
+    };
+    keys.iter()
+        .map(|k| {
+            let field = |name: &str| {
+                k.get(name)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let id = field("id");
+            if id.is_empty() {
+                return Err(format!("a key without an `id`: {k}"));
+            }
+            let grant = parse_key(&serde_json::json!({ "response": k }))?;
+            Ok(KeyInfo {
+                id,
+                name: field("name"),
+                postfix: field("keyPostfix"),
+                permissions: grant.privileges,
+            })
+        })
+        .collect()
+}
 
 /// The personal access token from `POST /api/2.0/authentication`. With
 /// two-factor authentication on, the server answers `tfa: true` and no token.
@@ -90,6 +129,7 @@ pub(super) fn parse_key(body: &Value) -> Result<Grant, String> {
     let mut grant = Grant::new(privileges, notes);
     grant.active = Some(active);
     grant.expires_at = expires.and_then(crate::time::parse_timestamp);
+    grant.identity = key.get("id").and_then(Value::as_str).map(str::to_owned);
     Ok(grant)
 }
 

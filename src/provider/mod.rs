@@ -7,7 +7,7 @@
 //! moves the bytes and the fixture layer stores them.
 
 pub(crate) mod coveo;
-mod docspace;
+pub(crate) mod docspace;
 mod docspace_account;
 mod docspace_catalog;
 mod http;
@@ -50,6 +50,8 @@ pub(crate) struct Grant {
     pub active: Option<bool>,
     /// When the token expires, in seconds since the epoch, if the API says.
     pub expires_at: Option<i64>,
+    /// The API's own id for the credential (a DocSpace key's `id`).
+    pub identity: Option<String>,
 }
 
 impl Grant {
@@ -61,6 +63,7 @@ impl Grant {
             notes,
             active: None,
             expires_at: None,
+            identity: None,
         }
     }
 

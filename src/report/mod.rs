@@ -6,9 +6,11 @@
 //! diff when that rule fails, a count, and the next thing to do.
 //! Readable without colour; colour only marks the `-`/`+` lines.
 
+pub(crate) mod audit;
+pub(crate) mod junit;
 mod next;
 
-pub(crate) use next::{Invocation, shell_word};
+pub(crate) use next::{Invocation, shell_word, yaml_item};
 
 use crate::compare::{Finding, Outcome, Rule};
 use crate::evidence::{CaseError, Evidence, Fix, Origin};

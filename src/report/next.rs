@@ -50,7 +50,7 @@ pub(crate) fn shell_word(s: &str) -> String {
 }
 
 /// A privilege as a YAML flow-sequence item.
-fn yaml_item(s: &str) -> String {
+pub(crate) fn yaml_item(s: &str) -> String {
     let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '@'))

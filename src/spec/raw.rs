@@ -4,6 +4,7 @@
 //! job. Every field that a later error may point at is `Spanned`, and every
 //! struct denies unknown keys so a typo is an error, never a silent no-op.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -25,89 +26,130 @@ impl Pos {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSpec {
+    /// Which API answers.
+    #[schemars(with = "ProviderName")]
     pub provider: Spanned<String>,
+    /// The API's address; `${VAR}` is read from the environment in live and
+    /// record modes only.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,
     /// Coveo: the organization id.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub organization: Option<Spanned<String>>,
     /// Coveo: us, eu, au, ca or hipaa, instead of `base_url`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
     /// Coveo: the token that calls the endpoint, when not the inspected one.
     #[serde(default)]
+    #[schemars(with = "Option<RawCredential>")]
     pub caller: Option<Spanned<RawCredential>>,
     /// oauth2-introspection: the RFC 7662 endpoint ...
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub introspection_url: Option<Spanned<String>>,
     /// ... or the discovery document that names it.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub discovery: Option<Spanned<String>>,
     /// oauth2-introspection: the client allowed to introspect.
     #[serde(default)]
+    #[schemars(with = "Option<RawClient>")]
     pub client: Option<Spanned<RawClient>>,
     /// oauth2-introspection and jwt: `docspace` applies DocSpace's covers rules.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub scopes: Option<Spanned<String>>,
     /// jwt: the claim that holds the privileges (default `scope`, then `scp`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub claim: Option<Spanned<String>>,
     /// http: what to ask.
     #[serde(default)]
+    #[schemars(with = "Option<RawHttpRequest>")]
     pub request: Option<Spanned<RawHttpRequest>>,
     /// http: where the answer lists the privileges.
     #[serde(default)]
+    #[schemars(with = "Option<RawPrivilegeSource>")]
     pub privileges: Option<Spanned<RawPrivilegeSource>>,
     /// A replayed fixture older than this (`30d`) fails as stale.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub max_fixture_age: Option<Spanned<String>>,
+    /// The named tokens: letters, digits, '-', '_' and '.'.
+    #[schemars(with = "std::collections::BTreeMap<String, RawToken>")]
     pub tokens: Spanned<TokenMap>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClient {
+    /// Where the client id comes from.
+    #[schemars(with = "RawSource")]
     pub id: Spanned<RawSource>,
+    /// Where the client secret comes from.
+    #[schemars(with = "RawSource")]
     pub secret: Spanned<RawSource>,
+    /// client_secret_basic (default) or client_secret_post.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub auth_method: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHttpRequest {
+    /// GET (default), POST or HEAD.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub method: Option<Spanned<String>>,
+    /// Appended to base_url, such as /user.
+    #[schemars(with = "String")]
     pub path: Spanned<String>,
+    /// Extra request headers (never Authorization).
     #[serde(default)]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// Send the token in this query parameter instead of `Authorization`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub token_query: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrivilegeSource {
+    /// A response header listing the privileges, split on commas and spaces.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub header: Option<Spanned<String>>,
+    /// A JSON pointer to the privileges in the response body.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub json: Option<Spanned<String>>,
+    /// With json: the member naming each privilege when entries are objects.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub field: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawToken {
+    /// What the token is for; printed in failures and the audit.
     #[serde(default)]
     pub description: Option<String>,
+    /// Where the secret comes from: `{ env: NAME }` or `{ file: PATH }`, never the secret itself.
     #[serde(default)]
+    #[schemars(with = "Option<RawCredential>")]
     pub credential: Option<Spanned<RawCredential>>,
+    /// What the token must, may and must never hold.
     #[serde(default)]
+    #[schemars(with = "Option<RawExpect>")]
     pub expect: Option<Spanned<RawExpect>>,
 }
 
@@ -115,47 +157,71 @@ pub(crate) struct RawToken {
 /// `{ scheme: basic|login, username: {...}, password: {...} }`. Every key is
 /// optional here so the plan can say which one is missing, or which two
 /// clash, at the mapping's own position.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCredential {
+    /// The environment variable that holds the secret.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub env: Option<Spanned<String>>,
+    /// A file that holds the secret (relative paths start at the working directory).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub file: Option<Spanned<String>>,
+    /// How it is sent: bearer (default), raw, basic, or login (DocSpace sign-in).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub scheme: Option<Spanned<String>>,
+    /// basic and login: where the user name comes from.
     #[serde(default)]
+    #[schemars(with = "Option<RawSource>")]
     pub username: Option<Spanned<RawSource>>,
+    /// basic and login: where the password comes from.
     #[serde(default)]
+    #[schemars(with = "Option<RawSource>")]
     pub password: Option<Spanned<RawSource>>,
 }
 
 /// Where one secret value comes from: `{ env: NAME }` or `{ file: PATH }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSource {
+    /// The environment variable that holds the value.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub env: Option<Spanned<String>>,
+    /// A file that holds the value.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub file: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpect {
+    /// The granted set equals this list (literal, order-insensitive).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
     pub exactly: Option<Vec<Spanned<RawPrivilege>>>,
+    /// Every listed privilege is granted, or covered by one granted.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
     pub at_least: Option<Vec<Spanned<RawPrivilege>>>,
+    /// Every granted privilege is covered by a listed one (a ceiling).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
     pub at_most: Option<Vec<Spanned<RawPrivilege>>>,
+    /// No granted privilege gives anything a listed entry names.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
     pub forbidden: Option<Vec<Spanned<RawPrivilege>>>,
     /// Whether the token must be active (`false`: must stay revoked).
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub active: Option<Spanned<bool>>,
     /// The token must expire within this long from now (`90d`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub expires_within: Option<Spanned<String>>,
 }
 
@@ -168,23 +234,31 @@ pub(crate) enum RawPrivilege {
     Map(RawPrivilegeMap),
 }
 
-#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrivilegeMap {
+    /// Coveo: PLATFORM, SEARCH_API, USAGE_ANALYTICS, COVEO_ML or COMMERCE.
     #[serde(default)]
     pub owner: Option<String>,
+    /// Coveo: the domain, such as SOURCE.
     #[serde(default, rename = "targetDomain")]
     pub target_domain: Option<String>,
+    /// Coveo: VIEW, EDIT, CREATE or ENABLE.
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
+    /// Coveo: one resource; `*` or absent for every resource.
     #[serde(default, rename = "targetId")]
     pub target_id: Option<String>,
+    /// An exception: the privilege it allows.
     #[serde(default)]
     pub privilege: Option<String>,
+    /// An exception: why it is allowed.
     #[serde(default)]
     pub reason: Option<String>,
+    /// An exception: the ticket that tracks it.
     #[serde(default)]
     pub ticket: Option<String>,
+    /// An exception: YYYY-MM-DD; after that day the case fails.
     #[serde(default)]
     pub review_by: Option<String>,
 }
@@ -246,4 +320,38 @@ impl<'de> Deserialize<'de> for TokenMap {
         }
         deserializer.deserialize_map(MapVisitor)
     }
+}
+
+/// The providers, for the schema (the loader checks names itself, with a
+/// suggestion for typos).
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub(crate) enum ProviderName {
+    /// DocSpace API key permissions (`GET /api/2.0/keys/@self`).
+    Docspace,
+    /// The role of the DocSpace account behind a credential.
+    DocspaceAccount,
+    /// DocSpace's catalog of API key permission names.
+    DocspacePermissions,
+    /// DocSpace's catalog of OAuth scopes.
+    DocspaceScopes,
+    /// The privileges of a Coveo access token.
+    Coveo,
+    /// Any OAuth 2.0 server's token introspection (RFC 7662).
+    Oauth2Introspection,
+    /// The scope claim of a JWT access token, decoded offline.
+    Jwt,
+    /// Any HTTP API that reports scopes in a header or a JSON member.
+    Http,
+}
+
+/// A privilege: a name such as `files:read`, a Coveo mapping, or a
+/// justified exception (for the schema; see [`RawPrivilege`]).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub(crate) enum PrivilegeEntry {
+    Name(String),
+    Map(RawPrivilegeMap),
 }

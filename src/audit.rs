@@ -1,0 +1,145 @@
+//! `permspec audit`: the review table, and `--inventory` of DocSpace keys
+//! that no spec names.
+
+use crate::cli::{Folders, usage};
+use crate::compare::Clock;
+use crate::mode::Mode;
+use crate::report::audit::{self, Audit};
+use clap::ValueEnum;
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditMode {
+    /// From the recorded fixtures (no secrets needed)
+    Replay,
+    /// Asking the live APIs (reads the credentials)
+    Live,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AuditArgs {
+    #[command(flatten)]
+    folders: Folders,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: AuditFormat,
+    /// Write the report here instead of stdout
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Where the grants come from
+    #[arg(long, value_enum, default_value = "replay")]
+    mode: AuditMode,
+    /// Also list DocSpace keys no spec names, and spec tokens whose key is gone
+    #[arg(long)]
+    inventory: bool,
+    /// For --inventory: the variable holding an admin API key (one that may call GET /api/2.0/keys)
+    #[arg(long, value_name = "VAR")]
+    admin_key_env: Option<String>,
+    /// For --inventory: the portal (default: the one base_url all docspace specs share)
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Audit only the cases whose names contain one of these
+    #[arg(value_name = "FILTER")]
+    filters: Vec<String>,
+}
+
+pub(crate) fn run(a: AuditArgs) -> ExitCode {
+    if a.inventory && a.admin_key_env.is_none() {
+        return usage(
+            "--inventory needs --admin-key-env VAR (an admin API key that may list keys)",
+        );
+    }
+    let mode = match a.mode {
+        AuditMode::Replay => Mode::Replay,
+        AuditMode::Live => Mode::Live,
+    };
+    let (harness, _) = a.folders.harness();
+    let (mode, entries) = match harness.mode(mode).filters(a.filters).gather() {
+        Ok(x) => x,
+        Err(e) => return usage(&e),
+    };
+    let clock = Clock::read();
+    let inventory = if a.inventory {
+        let docspace = crate::inventory::known_keys(&entries);
+        let base = match a
+            .base_url
+            .clone()
+            .map_or_else(|| crate::inventory::portal(&entries), Ok)
+        {
+            Ok(b) => b,
+            Err(e) => return usage(&e),
+        };
+        Some(crate::inventory::take(
+            &base,
+            a.admin_key_env.as_deref().unwrap_or_default(),
+            &docspace,
+        ))
+    } else {
+        None
+    };
+    let report = audit::build(mode, entries, clock);
+    let text = render(&report, a.format, inventory.as_ref());
+    match &a.out {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            eprintln!("{}", headline(&report, path));
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::SUCCESS
+}
+
+fn headline(a: &Audit, path: &std::path::Path) -> String {
+    let s = &a.summary;
+    format!(
+        "wrote {}: {} tokens, {} pass, {} fail, {} error, {} with a high-severity grant",
+        path.display(),
+        s.tokens,
+        s.pass,
+        s.fail,
+        s.error,
+        s.high_severity
+    )
+}
+
+fn render(
+    report: &Audit,
+    format: AuditFormat,
+    inventory: Option<&crate::inventory::Inventory>,
+) -> String {
+    match format {
+        AuditFormat::Json => {
+            let mut value = serde_json::to_value(report).unwrap_or_default();
+            if let Some(inv) = inventory {
+                value["inventory"] = serde_json::to_value(inv).unwrap_or_default();
+            }
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        AuditFormat::Text => {
+            let mut out = audit::text(report);
+            if let Some(inv) = inventory {
+                let _ = write!(out, "\n{}", inv.text());
+            }
+            out
+        }
+        AuditFormat::Markdown => {
+            let mut out = audit::markdown(report);
+            if let Some(inv) = inventory {
+                let _ = write!(out, "\n{}", inv.markdown());
+            }
+            out
+        }
+    }
+}

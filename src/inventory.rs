@@ -1,0 +1,201 @@
+//! `permspec audit --inventory`: the DocSpace keys of a portal that no spec
+//! names, and the spec tokens whose key is gone. Keys are matched by the
+//! `id` the portal reports, which every recorded `/keys/@self` answer holds.
+
+use crate::harness::Gathered;
+use crate::plan::{Api, Entry};
+use crate::provider::Provider;
+use crate::provider::docspace::{KEYS_PATH, KeyInfo, parse_key_list};
+use crate::report::audit::high_severity;
+use serde::Serialize;
+use std::fmt::Write;
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Inventory {
+    pub base_url: String,
+    pub keys: usize,
+    /// Keys of the portal that no spec names.
+    pub unnamed: Vec<Unnamed>,
+    /// Spec tokens whose key the portal no longer lists.
+    pub gone: Vec<Gone>,
+    /// Spec tokens whose key id is not known (no usable fixture): record them.
+    pub unknown: Vec<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Unnamed {
+    #[serde(flatten)]
+    pub key: KeyInfo,
+    pub high_severity: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Gone {
+    pub case: String,
+    pub key_id: String,
+}
+
+/// Every docspace case and the key id its evidence names, if any.
+pub(crate) fn known_keys(entries: &[Gathered]) -> Vec<(String, Option<String>)> {
+    entries
+        .iter()
+        .filter_map(|(entry, evidence)| match entry {
+            Entry::Case(c) if c.provider == Provider::DocSpace => {
+                let id = evidence
+                    .as_ref()
+                    .and_then(|e| e.as_ref().ok())
+                    .and_then(|e| e.grant.identity.clone());
+                Some((c.name.clone(), id))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The one portal all docspace specs point at.
+pub(crate) fn portal(entries: &[Gathered]) -> Result<String, String> {
+    let mut portals: Vec<String> = entries
+        .iter()
+        .filter_map(|(entry, _)| match entry {
+            Entry::Case(c) if c.provider == Provider::DocSpace => match &c.api {
+                Api::DocSpace { base_url } => base_url.resolve(|v| std::env::var(v).ok()).ok(),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    portals.sort();
+    portals.dedup();
+    match portals.len() {
+        1 => Ok(portals.remove(0)),
+        0 => Err("no docspace spec names a portal; pass --base-url".to_owned()),
+        _ => Err(format!(
+            "the docspace specs name several portals ({}); pass --base-url",
+            portals.join(", ")
+        )),
+    }
+}
+
+/// Lists the portal's keys with the admin key and compares.
+pub(crate) fn take(
+    base_url: &str,
+    admin_var: &str,
+    known: &[(String, Option<String>)],
+) -> Inventory {
+    let mut inventory = Inventory {
+        base_url: base_url.to_owned(),
+        keys: 0,
+        unnamed: Vec::new(),
+        gone: Vec::new(),
+        unknown: known
+            .iter()
+            .filter(|(_, id)| id.is_none())
+            .map(|(c, _)| c.clone())
+            .collect(),
+        error: None,
+    };
+    let url = format!("{}{KEYS_PATH}", base_url.trim_end_matches('/'));
+    let explain = |s, b: &str| Provider::DocSpace.explain_status(s, b);
+    let keys =
+        crate::fetch::get_json(&url, admin_var, explain).and_then(|body| parse_key_list(&body));
+    let keys = match keys {
+        Ok(k) => k,
+        Err(e) => {
+            inventory.error = Some(e);
+            return inventory;
+        }
+    };
+    inventory.keys = keys.len();
+    let named = |id: &str| known.iter().any(|(_, k)| k.as_deref() == Some(id));
+    for key in keys.iter().filter(|k| !named(&k.id)) {
+        let high = key
+            .permissions
+            .iter()
+            .find_map(|p| high_severity(Provider::DocSpace, p));
+        inventory.unnamed.push(Unnamed {
+            key: key.clone(),
+            high_severity: high,
+        });
+    }
+    for (case, id) in known {
+        if let Some(id) = id.as_ref().filter(|id| !keys.iter().any(|k| &k.id == *id)) {
+            inventory.gone.push(Gone {
+                case: case.clone(),
+                key_id: id.clone(),
+            });
+        }
+    }
+    inventory
+}
+
+impl Inventory {
+    pub(crate) fn text(&self) -> String {
+        let mut out = format!("inventory of {} ({} keys):\n", self.base_url, self.keys);
+        if let Some(e) = &self.error {
+            let _ = writeln!(out, "  error: {e}");
+            return out;
+        }
+        let _ = writeln!(out, "  keys no spec names: {}", self.unnamed.len());
+        for u in &self.unnamed {
+            let high = u
+                .high_severity
+                .map(|h| format!("  HIGH: {h}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    - {} \"{}\" (sk-***{}) [{}]{high}",
+                u.key.id,
+                u.key.name,
+                u.key.postfix,
+                u.key.permissions.join(", ")
+            );
+        }
+        let _ = writeln!(out, "  spec tokens whose key is gone: {}", self.gone.len());
+        for g in &self.gone {
+            let _ = writeln!(out, "    - {} (key {})", g.case, g.key_id);
+        }
+        if !self.unknown.is_empty() {
+            let _ = writeln!(
+                out,
+                "  spec tokens with no recorded key id (record them): {}",
+                self.unknown.join(", ")
+            );
+        }
+        out
+    }
+
+    pub(crate) fn markdown(&self) -> String {
+        let mut out = format!(
+            "### Inventory of {} ({} keys)\n\n",
+            self.base_url, self.keys
+        );
+        if let Some(e) = &self.error {
+            let _ = writeln!(out, "**Error**: {e}");
+            return out;
+        }
+        out.push_str("| Key | Name | Permissions | Finding |\n|---|---|---|---|\n");
+        for u in &self.unnamed {
+            let high = u
+                .high_severity
+                .map(|h| format!(", **HIGH**: {h}"))
+                .unwrap_or_default();
+            let perms: Vec<String> = u.key.permissions.iter().map(|p| format!("`{p}`")).collect();
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | no spec names it{high} |",
+                u.key.id,
+                u.key.name,
+                perms.join(", ")
+            );
+        }
+        for g in &self.gone {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | – | the spec's key is gone |",
+                g.key_id, g.case
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,634 @@
+//! `permspec audit`: one row per token, for a security review. Text for a
+//! terminal, Markdown to paste into a review, JSON (schema
+//! `permspec-audit/1`, documented in the README) for tools.
+
+use crate::compare::{Clock, Finding, compare};
+use crate::evidence::{CaseError, Evidence, Origin};
+use crate::harness::Gathered;
+use crate::mode::Mode;
+use crate::plan::{Case, Entry, Expectations};
+use crate::provider::Provider;
+use crate::time;
+use serde::Serialize;
+use std::fmt::Write;
+
+pub(crate) const SCHEMA: &str = "permspec-audit/1";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Status {
+    Pass,
+    Fail,
+    Error,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Audit {
+    pub schema: &'static str,
+    pub generated_at: String,
+    pub mode: String,
+    pub summary: Summary,
+    pub tokens: Vec<Row>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Summary {
+    pub tokens: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub high_severity: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Row {
+    pub case: String,
+    pub spec: Option<String>,
+    pub token: Option<String>,
+    pub provider: String,
+    pub description: Option<String>,
+    pub status: Status,
+    pub granted: Vec<String>,
+    pub expected: Expected,
+    pub missing: Vec<String>,
+    pub excess: Vec<String>,
+    pub forbidden_hits: Vec<ForbiddenHit>,
+    pub high_severity: Vec<HighSeverity>,
+    pub active: Option<bool>,
+    /// RFC 3339, or null when the token never expires or the API cannot tell.
+    pub expires_at: Option<String>,
+    /// "never", "date", or "unknown" (the provider cannot tell).
+    pub expiry: &'static str,
+    pub source: Source,
+    pub exceptions: Vec<ExceptionRow>,
+    /// Other rules that failed, in words (expired exception, expiry, ...).
+    pub problems: Vec<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Expected {
+    pub exactly: Option<Vec<String>>,
+    pub at_least: Option<Vec<String>>,
+    pub at_most: Option<Vec<String>>,
+    pub forbidden: Option<Vec<String>>,
+    pub active: Option<bool>,
+    pub expires_within: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ForbiddenHit {
+    pub granted: String,
+    pub forbidden: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct HighSeverity {
+    pub privilege: String,
+    pub reason: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub(crate) enum Source {
+    Fixture {
+        path: String,
+        recorded_at: String,
+        age_days: Option<i64>,
+    },
+    Live {
+        url: String,
+    },
+    None,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ExceptionRow {
+    pub privilege: String,
+    pub reason: String,
+    pub ticket: Option<String>,
+    pub review_by: String,
+    pub expired: bool,
+}
+
+/// Why a granted privilege is a high-severity finding on its own: full or
+/// wildcard access, whatever the spec says.
+pub(crate) fn high_severity(provider: Provider, privilege: &str) -> Option<&'static str> {
+    match (provider, privilege) {
+        // A catalog lists names, not a grant.
+        (Provider::DocSpacePermissions | Provider::DocSpaceScopes, _) => None,
+        (_, "*") => Some("full access"),
+        (Provider::DocSpace, "*:write") => Some("write access to everything"),
+        (Provider::DocSpace, "*:read") => Some("read access to everything"),
+        (_, "role:owner") => Some("portal owner"),
+        (Provider::Coveo, p)
+            if !p.contains('@') && (p.ends_with(":EDIT") || p.ends_with(":CREATE")) =>
+        {
+            Some("write on every resource")
+        }
+        (_, p) if p.contains('*') => Some("wildcard grant"),
+        _ => None,
+    }
+}
+
+pub(crate) fn build(mode: Mode, entries: Vec<Gathered>, clock: Clock) -> Audit {
+    let tokens: Vec<Row> = entries
+        .into_iter()
+        .map(|(entry, evidence)| row(entry, evidence, clock))
+        .collect();
+    let count = |s: Status| tokens.iter().filter(|r| r.status == s).count();
+    let summary = Summary {
+        tokens: tokens.len(),
+        pass: count(Status::Pass),
+        fail: count(Status::Fail),
+        error: count(Status::Error),
+        high_severity: tokens
+            .iter()
+            .filter(|r| !r.high_severity.is_empty())
+            .count(),
+    };
+    Audit {
+        schema: SCHEMA,
+        generated_at: crate::fixture::format_utc(u64::try_from(clock.now).unwrap_or(0)),
+        mode: mode.to_string(),
+        summary,
+        tokens,
+    }
+}
+
+fn expected(e: &Expectations) -> Expected {
+    Expected {
+        exactly: e.exactly.clone(),
+        at_least: e.at_least.clone(),
+        at_most: e.at_most.clone(),
+        forbidden: e.forbidden.clone(),
+        active: e.active,
+        expires_within: e.expires_within.map(time::format_duration),
+    }
+}
+
+fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock) -> Row {
+    let case = match entry {
+        Entry::Broken(b) => {
+            return Row {
+                case: b.name,
+                spec: None,
+                token: None,
+                provider: b.kind,
+                description: None,
+                status: Status::Error,
+                granted: Vec::new(),
+                expected: Expected::default(),
+                missing: Vec::new(),
+                excess: Vec::new(),
+                forbidden_hits: Vec::new(),
+                high_severity: Vec::new(),
+                active: None,
+                expires_at: None,
+                expiry: "unknown",
+                source: Source::None,
+                exceptions: Vec::new(),
+                problems: Vec::new(),
+                error: Some(
+                    b.error
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches("error: ")
+                        .to_owned(),
+                ),
+            };
+        }
+        Entry::Case(case) => case,
+    };
+    let mut row = base_row(&case, clock);
+    let evidence = match evidence {
+        Some(Ok(e)) => e,
+        Some(Err(e)) => {
+            row.status = Status::Error;
+            row.error = Some(e.cause);
+            return row;
+        }
+        None => {
+            row.status = Status::Error;
+            row.error = Some("not evaluated".into());
+            return row;
+        }
+    };
+    row.source = match &evidence.origin {
+        Origin::Replayed {
+            fixture,
+            recorded_at,
+        } => Source::Fixture {
+            path: fixture.clone(),
+            recorded_at: recorded_at.clone(),
+            age_days: time::parse_timestamp(recorded_at)
+                .map(|t| (clock.now - t).div_euclid(86_400)),
+        },
+        Origin::Live { url, .. } => Source::Live { url: url.clone() },
+    };
+    let grant = &evidence.grant;
+    row.granted = grant.privileges.clone();
+    row.active = grant.active;
+    if case.provider.reports_expiry() {
+        row.expiry = if grant.expires_at.is_some() {
+            "date"
+        } else {
+            "never"
+        };
+        row.expires_at = grant
+            .expires_at
+            .map(|t| crate::fixture::format_utc(u64::try_from(t).unwrap_or(0)));
+    }
+    row.high_severity = grant
+        .privileges
+        .iter()
+        .filter_map(|p| {
+            high_severity(case.provider, p).map(|reason| HighSeverity {
+                privilege: p.clone(),
+                reason,
+            })
+        })
+        .collect();
+    let outcome = compare(case.family(), &case.expect, grant, clock);
+    for f in &outcome.findings {
+        match f {
+            Finding::Missing { privilege, .. } => push_once(&mut row.missing, privilege),
+            Finding::Excess { privilege, .. } => push_once(&mut row.excess, privilege),
+            Finding::Forbidden { granted, entry, .. } => row.forbidden_hits.push(ForbiddenHit {
+                granted: granted.clone(),
+                forbidden: entry.clone(),
+            }),
+            Finding::Inactive => row
+                .problems
+                .push("the token is not active: expired, revoked or unknown".into()),
+            Finding::StillActive => row
+                .problems
+                .push("still active, but expected revoked".into()),
+            Finding::ExpiredException {
+                privilege,
+                review_by,
+                ticket,
+            } => row.problems.push(format!(
+                "exception for {privilege} expired on {}{}",
+                time::format_date(*review_by),
+                ticket
+                    .as_ref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default()
+            )),
+            Finding::ExpiresLate { at: None, window } => row.problems.push(format!(
+                "never expires (expires_within {})",
+                time::format_duration(*window)
+            )),
+            Finding::ExpiresLate {
+                at: Some(_),
+                window,
+            } => row.problems.push(format!(
+                "expires later than expires_within {}",
+                time::format_duration(*window)
+            )),
+        }
+    }
+    row.status = if outcome.passed() {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    row
+}
+
+fn push_once(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|i| i == item) {
+        list.push(item.to_owned());
+    }
+}
+
+fn base_row(case: &Case, clock: Clock) -> Row {
+    Row {
+        case: case.name.clone(),
+        spec: Some(case.spec.display.clone()),
+        token: Some(case.token.clone()),
+        provider: case.provider.name().to_owned(),
+        description: case.description.clone(),
+        status: Status::Pass,
+        granted: Vec::new(),
+        expected: expected(&case.expect),
+        missing: Vec::new(),
+        excess: Vec::new(),
+        forbidden_hits: Vec::new(),
+        high_severity: Vec::new(),
+        active: None,
+        expires_at: None,
+        expiry: "unknown",
+        source: Source::None,
+        exceptions: case
+            .expect
+            .exceptions
+            .iter()
+            .map(|e| ExceptionRow {
+                privilege: e.privilege.clone(),
+                reason: e.reason.clone(),
+                ticket: e.ticket.clone(),
+                review_by: time::format_date(e.review_by),
+                expired: clock.today > e.review_by,
+            })
+            .collect(),
+        problems: Vec::new(),
+        error: None,
+    }
+}
+
+/// The expectation in one short line: `exactly [a, b]; forbidden [c]`,
+/// with the lists in code spans for Markdown.
+fn expected_line(e: &Expected, markdown: bool) -> String {
+    let mut parts = Vec::new();
+    let rules = [
+        ("exactly", &e.exactly),
+        ("at_least", &e.at_least),
+        ("at_most", &e.at_most),
+        ("forbidden", &e.forbidden),
+    ];
+    for (name, list) in rules {
+        if let Some(l) = list {
+            let list = format!("[{}]", l.join(", "));
+            parts.push(if markdown {
+                format!("{name} `{list}`")
+            } else {
+                format!("{name} {list}")
+            });
+        }
+    }
+    if let Some(a) = e.active {
+        parts.push(format!("active {a}"));
+    }
+    if let Some(w) = &e.expires_within {
+        parts.push(format!("expires_within {w}"));
+    }
+    parts.join("; ")
+}
+
+fn exception_line(e: &ExceptionRow) -> String {
+    let ticket = e
+        .ticket
+        .as_ref()
+        .map(|t| format!(", {t}"))
+        .unwrap_or_default();
+    let state = if e.expired { "expired" } else { "review by" };
+    format!(
+        "{} ({state} {}{ticket}): {}",
+        e.privilege, e.review_by, e.reason
+    )
+}
+
+fn age(row: &Row) -> String {
+    match &row.source {
+        Source::Fixture {
+            age_days: Some(d), ..
+        } => format!("{d}d"),
+        Source::Live { .. } => "live".into(),
+        _ => "-".into(),
+    }
+}
+
+fn expiry(row: &Row) -> String {
+    match (row.expiry, &row.expires_at) {
+        ("date", Some(at)) => at.get(..10).unwrap_or(at).to_owned(),
+        ("never", _) => "never".into(),
+        _ => "-".into(),
+    }
+}
+
+fn or_dash(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn headline(a: &Audit) -> String {
+    let s = &a.summary;
+    format!(
+        "permspec audit ({} mode, {}): {} tokens: {} pass, {} fail, {} error; {} with a high-severity grant",
+        a.mode, a.generated_at, s.tokens, s.pass, s.fail, s.error, s.high_severity
+    )
+}
+
+/// A plain table, one line per token, then the details that do not fit.
+pub(crate) fn text(a: &Audit) -> String {
+    let header = [
+        "TOKEN",
+        "PROVIDER",
+        "STATUS",
+        "GRANTED",
+        "MISSING",
+        "EXCESS",
+        "FORBIDDEN",
+        "HIGH",
+        "AGE",
+        "EXPIRES",
+    ];
+    let rows: Vec<[String; 10]> = a
+        .tokens
+        .iter()
+        .map(|r| {
+            [
+                r.case.clone(),
+                r.provider.clone(),
+                match r.status {
+                    Status::Pass => "pass".into(),
+                    Status::Fail => "FAIL".into(),
+                    Status::Error => "ERROR".into(),
+                },
+                or_dash(&r.granted),
+                or_dash(&r.missing),
+                or_dash(&r.excess),
+                or_dash(
+                    &r.forbidden_hits
+                        .iter()
+                        .map(|h| format!("{} ({})", h.granted, h.forbidden))
+                        .collect::<Vec<_>>(),
+                ),
+                or_dash(
+                    &r.high_severity
+                        .iter()
+                        .map(|h| h.privilege.clone())
+                        .collect::<Vec<_>>(),
+                ),
+                age(r),
+                expiry(r),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                let _ = write!(l, "{cell:<w$}  ");
+            }
+        }
+        l.trim_end().to_owned() + "\n"
+    };
+    let mut out = headline(a) + "\n\n";
+    out.push_str(&line(&header.map(String::from)));
+    for r in &rows {
+        out.push_str(&line(r));
+    }
+    let details: Vec<String> = a
+        .tokens
+        .iter()
+        .filter(|r| {
+            !r.high_severity.is_empty()
+                || !r.problems.is_empty()
+                || !r.exceptions.is_empty()
+                || r.error.is_some()
+        })
+        .map(|r| {
+            let mut d = format!("{}:", r.case);
+            for h in &r.high_severity {
+                let _ = write!(d, "\n  high: {} ({})", h.privilege, h.reason);
+            }
+            for p in &r.problems {
+                let _ = write!(d, "\n  problem: {p}");
+            }
+            if let Some(e) = &r.error {
+                let _ = write!(d, "\n  error: {e}");
+            }
+            let expected = expected_line(&r.expected, false);
+            if !expected.is_empty() {
+                let _ = write!(d, "\n  expected: {expected}");
+            }
+            for e in &r.exceptions {
+                let _ = write!(d, "\n  exception: {}", exception_line(e));
+            }
+            d
+        })
+        .collect();
+    if !details.is_empty() {
+        out.push('\n');
+        out.push_str(&details.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+/// Backticked, with `|` escaped, for a Markdown table cell.
+fn md_code(items: &[String]) -> String {
+    if items.is_empty() {
+        return "–".into();
+    }
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.replace('|', "\\|")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn md_text(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A GitHub-flavoured Markdown report, ready to paste into a review.
+pub(crate) fn markdown(a: &Audit) -> String {
+    let s = &a.summary;
+    let mut out = format!(
+        "## Token permission audit\n\n{} tokens, {} pass, {} fail, {} error; **{} with a high-severity grant**. \
+         Generated {} from {} mode by `permspec audit`.\n\n",
+        s.tokens, s.pass, s.fail, s.error, s.high_severity, a.generated_at, a.mode
+    );
+    out.push_str("| Token | Provider | Status | Granted | Expected | Missing | Excess | Forbidden hits | Severity | Fixture age | Expires |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for r in &a.tokens {
+        let status = match r.status {
+            Status::Pass => "pass".to_owned(),
+            Status::Fail => "**FAIL**".to_owned(),
+            Status::Error => format!("**ERROR**: {}", md_text(r.error.as_deref().unwrap_or(""))),
+        };
+        let severity = if r.high_severity.is_empty() {
+            "–".to_owned()
+        } else {
+            let what: Vec<String> = r
+                .high_severity
+                .iter()
+                .map(|h| format!("`{}` {}", h.privilege, h.reason))
+                .collect();
+            format!("**HIGH**: {}", what.join(", "))
+        };
+        let hits: Vec<String> = r
+            .forbidden_hits
+            .iter()
+            .map(|h| format!("{} ⟂ {}", h.granted, h.forbidden))
+            .collect();
+        let mut expected = md_text(&expected_line(&r.expected, true));
+        for e in &r.exceptions {
+            expected.push_str(&format!("<br>exception: {}", md_text(&exception_line(e))));
+        }
+        for p in &r.problems {
+            expected.push_str(&format!("<br>⚠ {}", md_text(p)));
+        }
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {status} | {} | {} | {} | {} | {} | {severity} | {} | {} |",
+            r.case,
+            r.provider,
+            md_code(&r.granted),
+            if expected.is_empty() {
+                "–".into()
+            } else {
+                expected
+            },
+            md_code(&r.missing),
+            md_code(&r.excess),
+            md_code(&hits),
+            age(r),
+            expiry(r),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn high_severity_grants() {
+        assert_eq!(high_severity(Provider::DocSpace, "*"), Some("full access"));
+        assert_eq!(
+            high_severity(Provider::DocSpace, "*:write"),
+            Some("write access to everything")
+        );
+        assert_eq!(
+            high_severity(Provider::DocSpace, "*:read"),
+            Some("read access to everything")
+        );
+        assert_eq!(high_severity(Provider::DocSpace, "files:write"), None);
+        assert_eq!(high_severity(Provider::DocSpacePermissions, "*"), None, "a catalog is not a grant");
+        assert_eq!(high_severity(Provider::Http, "admin:*"), Some("wildcard grant"));
+        assert_eq!(
+            high_severity(Provider::DocSpaceAccount, "role:owner"),
+            Some("portal owner")
+        );
+        assert_eq!(
+            high_severity(Provider::Coveo, "PLATFORM:SOURCE:EDIT"),
+            Some("write on every resource")
+        );
+        assert_eq!(
+            high_severity(Provider::Coveo, "PLATFORM:SOURCE:EDIT@src-1"),
+            None
+        );
+        assert_eq!(
+            high_severity(Provider::Coveo, "SEARCH_API:EXECUTE_QUERY"),
+            None
+        );
+    }
+}

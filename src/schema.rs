@@ -1,0 +1,39 @@
+//! The JSON Schema of the spec format, generated from the raw spec types so
+//! it cannot drift from what the loader accepts. Committed as
+//! `spec.schema.json`; a test fails when the two differ.
+
+use crate::spec::RawSpec;
+
+/// Where the committed copy lives, for the `$schema` line editors read.
+pub(crate) const ID: &str = "https://permspec.dev/spec.schema.json";
+
+/// The schema, pretty-printed, with a trailing newline.
+pub(crate) fn json() -> String {
+    let mut schema = schemars::schema_for!(RawSpec);
+    schema.insert("$id".into(), ID.into());
+    schema.insert("title".into(), "permspec spec file".into());
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::Provider;
+
+    #[test]
+    fn the_provider_enum_lists_every_provider() {
+        let schema: serde_json::Value = serde_json::from_str(&json()).unwrap();
+        let text = schema.to_string();
+        for p in Provider::ALL {
+            assert!(
+                text.contains(&format!("\"{}\"", p.name())),
+                "{} missing from the schema",
+                p.name()
+            );
+        }
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "unknown keys are errors, and the schema says so"
+        );
+    }
+}

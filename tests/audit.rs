@@ -1,0 +1,175 @@
+//! `permspec audit` in each format, `permspec schema`, and JUnit output:
+//! golden files compared byte for byte. Regenerate after an intended
+//! change with `PERMSPEC_BLESS=1 cargo test --test audit` and review.
+
+mod support;
+
+use support::{TempDir, permspec, run};
+
+fn golden(path: &str, actual: &str) {
+    if std::env::var_os("PERMSPEC_BLESS").is_some() {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    if expected != actual {
+        panic!(
+            "{path} differs (PERMSPEC_BLESS=1 cargo test --test audit if intended):\n{}",
+            similar::TextDiff::from_lines(&expected, actual)
+                .unified_diff()
+                .header("expected", "actual")
+        );
+    }
+}
+
+fn audit(format: &str) -> support::Run {
+    run(permspec()
+        .args([
+            "audit",
+            "--specs",
+            "tests/audit/specs",
+            "--fixtures",
+            "tests/audit/fixtures",
+            "--format",
+            format,
+        ])
+        .env("PERMSPEC_NOW", "2027-02-15T00:00:00Z")
+        .env("PERMSPEC_TODAY", "2027-02-15"))
+}
+
+#[test]
+fn audit_text_markdown_and_json_are_golden() {
+    for (format, file) in [
+        ("text", "audit.txt"),
+        ("markdown", "audit.md"),
+        ("json", "audit.json"),
+    ] {
+        let out = audit(format);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        golden(&format!("tests/audit/expected/{file}"), &out.stdout);
+    }
+}
+
+#[test]
+fn audit_json_follows_its_versioned_schema() {
+    let out = audit("json");
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "permspec-audit/1");
+    assert_eq!(v["summary"]["tokens"], 6);
+    let row = |case: &str| {
+        v["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["case"] == case)
+            .unwrap()
+            .clone()
+    };
+    let drifted = row("keys::drifted");
+    assert_eq!(drifted["status"], "fail");
+    assert_eq!(drifted["excess"], serde_json::json!(["*:write"]));
+    assert_eq!(
+        drifted["missing"],
+        serde_json::json!([]),
+        "*:write covers rooms:read"
+    );
+    assert_eq!(drifted["forbidden_hits"][0]["forbidden"], "*:write");
+    assert_eq!(
+        drifted["high_severity"][0]["reason"],
+        "write access to everything"
+    );
+    let glass = row("keys::break-glass");
+    assert_eq!(
+        glass["status"], "pass",
+        "the exception holds until 2027-06-30"
+    );
+    assert_eq!(glass["exceptions"][0]["expired"], false);
+    assert_eq!(glass["high_severity"][0]["privilege"], "*");
+    let migration = row("keys::migration");
+    assert_eq!(migration["exceptions"][0]["expired"], true);
+    assert_eq!(row("keys::never-recorded")["status"], "error");
+    assert_eq!(
+        row("people::owner")["high_severity"][0]["reason"],
+        "portal owner"
+    );
+}
+
+#[test]
+fn audit_writes_to_a_file_and_says_so() {
+    let dir = TempDir::new("audit-out");
+    let path = dir.path().join("review.md");
+    let out = run(permspec()
+        .args([
+            "audit",
+            "--specs",
+            "tests/audit/specs",
+            "--fixtures",
+            "tests/audit/fixtures",
+            "--format",
+            "markdown",
+            "--out",
+        ])
+        .arg(&path));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr
+            .starts_with(&format!("wrote {}: 6 tokens", path.display())),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("## Token permission audit")
+    );
+}
+
+#[test]
+fn the_committed_schema_matches_the_spec_format() {
+    let out = run(permspec().arg("schema"));
+    assert_eq!(out.code, 0);
+    golden("spec.schema.json", &out.stdout);
+}
+
+#[test]
+fn check_writes_junit_with_one_testcase_per_case() {
+    let dir = TempDir::new("junit");
+    let path = dir.path().join("junit.xml");
+    let out = run(permspec()
+        .args([
+            "check",
+            "--specs",
+            "tests/audit/specs",
+            "--fixtures",
+            "tests/audit/fixtures",
+            "--format",
+            "junit",
+            "--out",
+        ])
+        .arg(&path)
+        .env("PERMSPEC_TODAY", "2027-02-15"));
+    assert_eq!(out.code, 101, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("test result: FAILED."),
+        "the pretty report still goes to stdout"
+    );
+    let xml = std::fs::read_to_string(&path).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"permspec\" tests=\"6\" failures=\"4\""), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 6);
+    assert!(
+        xml.contains(r#"<testcase name="keys::drifted" classname="keys""#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"<property name="provider" value="docspace"/>"#));
+    assert!(xml.contains(r#"<property name="token" value="drifted"/>"#));
+    assert!(
+        xml.contains("<failure message=\"token `drifted` in tests/audit/specs/keys.yaml\""),
+        "{xml}"
+    );
+    assert_eq!(
+        run(permspec().args(["check", "--format", "junit"])).code,
+        2,
+        "junit needs --out"
+    );
+}
