@@ -134,7 +134,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
         }
     };
     let header = header(provider, a)?;
-    let block = |expect: &str| {
+    let block = |expect: Option<&[String]>| {
         token_block(
             "  ",
             &a.token,
@@ -144,7 +144,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
         )
     };
     // Plan and fetch with a placeholder expectation; write only the final one.
-    let candidate = |expect: &str| -> Result<String, Stop> {
+    let candidate = |expect: Option<&[String]>| -> Result<String, Stop> {
         match &existing {
             None => Ok(format!("{header}tokens:\n{}", block(expect))),
             Some(text) => edit(text, provider, &a.token, a.force, &out, |indent| {
@@ -158,7 +158,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             }),
         }
     };
-    let draft = candidate("{ at_least: [] }")?;
+    let draft = candidate(None)?;
     if existing.is_none() && fixture.exists() && !a.force {
         return Err(Stop(
             1,
@@ -213,8 +213,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
         .iter()
         .map(|p| yaml_item(p))
         .collect();
-    let expect = format!("\n    exactly: [{}]", granted.join(", "));
-    let text = candidate(&expect)?;
+    let text = candidate(Some(&granted))?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Stop(1, format!("error: cannot create {}: {e}", dir.display())))?;
@@ -288,12 +287,14 @@ fn header(provider: Provider, a: &InitArgs) -> Result<String, Stop> {
     Ok(h)
 }
 
+/// A token's lines. `exactly: None` writes a placeholder rule, used only
+/// to plan and fetch before the grant is known.
 fn token_block(
     indent: &str,
     name: &str,
     description: Option<&str>,
     credential: &str,
-    expect: &str,
+    exactly: Option<&[String]>,
 ) -> String {
     let mut b = format!("{indent}{name}:\n");
     if let Some(d) = description {
@@ -303,8 +304,12 @@ fn token_block(
         ));
     }
     b.push_str(&format!(
-        "{indent}  credential: {credential}\n{indent}  expect: {expect}\n"
+        "{indent}  credential: {credential}\n{indent}  expect:\n"
     ));
+    match exactly {
+        Some(list) => b.push_str(&format!("{indent}    exactly: [{}]\n", list.join(", "))),
+        None => b.push_str(&format!("{indent}    at_least: []\n")),
+    }
     b
 }
 
@@ -416,7 +421,7 @@ mod tests {
             "c",
             None,
             "{ env: C }",
-            "{ exactly: [files:write] }",
+            Some(&["files:write".to_owned()]),
         )
     }
 
@@ -433,7 +438,7 @@ mod tests {
         .ok()
         .unwrap();
         assert!(out.starts_with("# keys\n"));
-        assert!(out.contains("rooms:read] }\n\n  c:\n    credential: { env: C }\n    expect: { exactly: [files:write] }\nmax_fixture_age: 30d\n"), "{out}");
+        assert!(out.contains("rooms:read] }\n\n  c:\n    credential: { env: C }\n    expect:\n      exactly: [files:write]\nmax_fixture_age: 30d\n"), "{out}");
         assert!(spec::parse(&out).is_ok());
     }
 
@@ -456,12 +461,20 @@ mod tests {
             "a",
             true,
             Path::new("s.yaml"),
-            |i| token_block(i, "a", None, "{ env: A }", "{ exactly: [files:write] }"),
+            |i| {
+                token_block(
+                    i,
+                    "a",
+                    None,
+                    "{ env: A }",
+                    Some(&["files:write".to_owned()]),
+                )
+            },
         );
         let out = forced.ok().unwrap();
         assert!(
             out.contains(
-                "  a:\n    credential: { env: A }\n    expect: { exactly: [files:write] }\n  b:"
+                "  a:\n    credential: { env: A }\n    expect:\n      exactly: [files:write]\n  b:"
             ),
             "{out}"
         );

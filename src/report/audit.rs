@@ -612,8 +612,15 @@ mod tests {
             Some("read access to everything")
         );
         assert_eq!(high_severity(Provider::DocSpace, "files:write"), None);
-        assert_eq!(high_severity(Provider::DocSpacePermissions, "*"), None, "a catalog is not a grant");
-        assert_eq!(high_severity(Provider::Http, "admin:*"), Some("wildcard grant"));
+        assert_eq!(
+            high_severity(Provider::DocSpacePermissions, "*"),
+            None,
+            "a catalog is not a grant"
+        );
+        assert_eq!(
+            high_severity(Provider::Http, "admin:*"),
+            Some("wildcard grant")
+        );
         assert_eq!(
             high_severity(Provider::DocSpaceAccount, "role:owner"),
             Some("portal owner")

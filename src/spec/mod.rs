@@ -110,6 +110,10 @@ fn humanize(message: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = backticked(rest);
         let hint = match did_you_mean(&key, KNOWN_KEYS.iter().copied()) {
+            // A real key in the wrong mapping: the indentation is off.
+            Some(s) if s == key => {
+                format!("`{key}` belongs at another level; check its indentation")
+            }
             Some(s) => format!("did you mean `{s}`?"),
             None => match rest.split_once("expected ") {
                 Some((_, expected)) => format!("expected {expected}"),
@@ -240,6 +244,16 @@ mod tests {
         let e = parse("provider: docspace\ntokens:\n  a: {}\n  a: {}\n").unwrap_err();
         assert_eq!(e.pos.line, 4, "{e:?}");
         assert_eq!(e.message, "`a` appears twice in the same mapping");
+    }
+
+    #[test]
+    fn a_key_at_the_wrong_level_says_so() {
+        let e =
+            parse("provider: docspace\ntokens:\n  a:\n    exactly: [files:read]\n").unwrap_err();
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("`exactly` belongs at another level; check its indentation")
+        );
     }
 
     #[test]

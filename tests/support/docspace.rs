@@ -48,6 +48,7 @@ impl Portal {
     pub fn answer(&self, hit: &Hit) -> Reply {
         match (hit.method.as_str(), hit.path()) {
             ("GET", "/api/2.0/keys/@self") => self.key_self(hit),
+            ("GET", "/api/2.0/keys") => self.key_list(hit),
             ("POST", "/api/2.0/authentication") => self.sign_in(hit),
             ("GET", "/api/2.0/people/@self") => self.people_self(hit),
             ("GET", "/api/2.0/keys/permissions") => self.permission_catalog(hit),
@@ -68,20 +69,46 @@ impl Portal {
         let Some(perms) = self.keys.get(secret) else {
             return Reply::empty(401);
         };
+        envelope(hit, Portal::key_json(secret, perms))
+    }
+
+    /// The id the portal gives a key: stable, and different per key.
+    pub fn key_id(secret: &str) -> String {
+        format!("id-{}", &secret[secret.len().saturating_sub(8)..])
+    }
+
+    fn key_json(secret: &str, perms: &[String]) -> Value {
         let postfix = &secret[secret.len().saturating_sub(4)..];
+        json!({
+            "id": Portal::key_id(secret),
+            "name": format!("key {postfix}"),
+            "key": format!("sk-***{postfix}"),
+            "keyPostfix": postfix,
+            "permissions": perms,
+            "lastUsed": "2026-11-20T08:01:02.0000000Z",
+            "createOn": "2026-10-01T12:00:00.0000000Z",
+            "createBy": {"id": "0a4e6c1e-3b1f-4c52-9d0e-6f2b7a1c9e01", "displayName": "Dana Ops"},
+            "isActive": true
+        })
+    }
+
+    /// Every key, for an admin key (full access or a `*` permission).
+    fn key_list(&self, hit: &Hit) -> Reply {
+        let Some(perms) = self.key_perms(hit) else {
+            return Reply::empty(401);
+        };
+        if !(perms.is_empty() || perms.iter().any(|p| p.starts_with('*'))) {
+            return Reply::empty(403);
+        }
+        let mut keys: Vec<(&String, &Vec<String>)> = self.keys.iter().collect();
+        keys.sort();
         envelope(
             hit,
-            json!({
-                "id": "6f1c2d3e-0a1b-4c5d-8e9f-0a1b2c3d4e5f",
-                "name": "loopback key",
-                "key": format!("sk-***{postfix}"),
-                "keyPostfix": postfix,
-                "permissions": perms,
-                "lastUsed": "2026-11-20T08:01:02.0000000Z",
-                "createOn": "2026-10-01T12:00:00.0000000Z",
-                "createBy": {"id": "0a4e6c1e-3b1f-4c52-9d0e-6f2b7a1c9e01", "displayName": "Dana Ops"},
-                "isActive": true
-            }),
+            Value::Array(
+                keys.into_iter()
+                    .map(|(s, p)| Portal::key_json(s, p))
+                    .collect(),
+            ),
         )
     }
 
