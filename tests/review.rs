@@ -204,3 +204,79 @@ fn inventory_lists_unnamed_keys_and_gone_tokens() {
         .args(["audit", "--inventory"]));
     assert_eq!(refused.code, 2);
 }
+
+#[test]
+fn audit_can_ask_the_live_api() {
+    let portal = Portal::default().with_key(KEY, &["files:read"]).start();
+    let dir = TempDir::new("audit-live");
+    dir.write(
+        "specs/keys.yaml",
+        &format!(
+            "provider: docspace\nbase_url: {}\ntokens:\n  ci:\n    credential: {{ env: CI_KEY }}\n    expect: {{ exactly: [files:read] }}\n",
+            portal.url()
+        ),
+    );
+    let out = run(permspec()
+        .current_dir(dir.path())
+        .args(["audit", "--mode", "live", "--format", "json"])
+        .env("CI_KEY", KEY));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["mode"], "live");
+    assert_eq!(v["tokens"][0]["status"], "pass");
+    assert_eq!(v["tokens"][0]["source"]["kind"], "live");
+    assert_eq!(portal.hits().len(), 1);
+    assert!(
+        out.stderr
+            .starts_with("permspec live: 1 request for 1 case"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        dir.all_files()
+            .iter()
+            .all(|(p, _)| !p.starts_with(dir.path().join("fixtures"))),
+        "audit records nothing"
+    );
+}
+
+#[test]
+fn the_stricter_fixture_age_limit_wins() {
+    let dir = TempDir::new("stale-env");
+    dir.write(
+        "specs/keys.yaml",
+        "provider: docspace\nbase_url: https://p.example.com\nmax_fixture_age: 90d\ntokens:\n  ci:\n    credential: { env: K }\n    expect: { exactly: [files:read, files:write] }\n",
+    );
+    let fixture = std::fs::read_to_string("fixtures/docspace/ci-uploader.json").unwrap();
+    dir.write("fixtures/keys/ci.json", &fixture);
+    let at = |now: &str, env: Option<&str>| {
+        let mut cmd = permspec();
+        cmd.current_dir(dir.path())
+            .arg("check")
+            .env("PERMSPEC_NOW", now);
+        if let Some(limit) = env {
+            cmd.env("PERMSPEC_MAX_FIXTURE_AGE", limit);
+        }
+        run(&mut cmd)
+    };
+    // Recorded 2026-11-20T08:00Z: 39 days later it passes the spec's 90d ...
+    assert_eq!(at("2026-12-30T00:00:00Z", None).code, 0);
+    // ... but not a stricter 30d policy from the environment.
+    let strict = at("2026-12-30T00:00:00Z", Some("30d"));
+    assert!(
+        strict
+            .stdout
+            .contains("is stale: recorded 2026-11-20, 39 days ago, more than max_fixture_age 30d"),
+        "{}",
+        strict.stdout
+    );
+    // A laxer environment does not loosen the spec.
+    assert_eq!(at("2027-03-01T00:00:00Z", Some("365d")).code, 101);
+    let bad = at("2026-12-30T00:00:00Z", Some("soon"));
+    assert!(
+        bad.stdout
+            .contains("PERMSPEC_MAX_FIXTURE_AGE: `soon` is not a duration"),
+        "{}",
+        bad.stdout
+    );
+}
