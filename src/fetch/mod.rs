@@ -432,20 +432,12 @@ fn conclude(
             .iter()
             .map(|(k, v)| (k.clone(), scrub(v, &secrets)))
             .collect();
-        let fixture = Fixture {
-            recorded_at: fixture::now_utc(),
-            provider: case.provider.name().to_owned(),
-            request: FixtureRequest {
-                method,
-                url: url.clone(),
-            },
-            response: FixtureResponse {
-                status: answer.status,
-                headers,
-                body: scrub_value(&answer.body, &secrets),
-            },
+        let response = FixtureResponse {
+            status: answer.status,
+            headers,
+            body: scrub_value(&answer.body, &secrets),
         };
-        recorded = Some(write_fixture(case, &fixture)?);
+        recorded = Some(write_fixture(case, method, url.clone(), response)?);
     }
     Ok(Evidence {
         grant,
@@ -467,20 +459,12 @@ fn revoked(
 ) -> Result<Evidence, CaseError> {
     let mut recorded = None;
     if mode == Mode::Record {
-        let fixture = Fixture {
-            recorded_at: fixture::now_utc(),
-            provider: case.provider.name().to_owned(),
-            request: FixtureRequest {
-                method,
-                url: url.clone(),
-            },
-            response: FixtureResponse {
-                status,
-                headers: Default::default(),
-                body: Value::Null,
-            },
+        let response = FixtureResponse {
+            status,
+            headers: Default::default(),
+            body: Value::Null,
         };
-        recorded = Some(write_fixture(case, &fixture)?);
+        recorded = Some(write_fixture(case, method, url.clone(), response)?);
     }
     Ok(Evidence {
         grant: Grant::revoked(status),
@@ -492,8 +476,20 @@ fn revoked(
     })
 }
 
-fn write_fixture(case: &Case, fixture: &Fixture) -> Result<String, CaseError> {
-    fixture::write(&case.fixture, fixture).map_err(|e| {
+/// Writes the case's fixture (atomically) and returns its path as shown.
+fn write_fixture(
+    case: &Case,
+    method: String,
+    url: String,
+    response: FixtureResponse,
+) -> Result<String, CaseError> {
+    let fixture = Fixture {
+        recorded_at: fixture::now_utc(),
+        provider: case.provider.name().to_owned(),
+        request: FixtureRequest { method, url },
+        response,
+    };
+    fixture::write(&case.fixture, &fixture).map_err(|e| {
         CaseError::new(
             format!(
                 "cannot write the fixture {}: {e}",

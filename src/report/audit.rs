@@ -167,37 +167,47 @@ fn expected(e: &Expectations) -> Expected {
     }
 }
 
+impl Row {
+    /// A row with nothing known yet but its name and provider.
+    fn new(case: String, provider: String) -> Row {
+        Row {
+            case,
+            spec: None,
+            token: None,
+            provider,
+            description: None,
+            status: Status::Pass,
+            granted: Vec::new(),
+            expected: Expected::default(),
+            missing: Vec::new(),
+            excess: Vec::new(),
+            forbidden_hits: Vec::new(),
+            high_severity: Vec::new(),
+            active: None,
+            expires_at: None,
+            expiry: "unknown",
+            source: Source::None,
+            exceptions: Vec::new(),
+            problems: Vec::new(),
+            error: None,
+        }
+    }
+}
+
 fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock) -> Row {
     let case = match entry {
         Entry::Broken(b) => {
-            return Row {
-                case: b.name,
-                spec: None,
-                token: None,
-                provider: b.kind,
-                description: None,
-                status: Status::Error,
-                granted: Vec::new(),
-                expected: Expected::default(),
-                missing: Vec::new(),
-                excess: Vec::new(),
-                forbidden_hits: Vec::new(),
-                high_severity: Vec::new(),
-                active: None,
-                expires_at: None,
-                expiry: "unknown",
-                source: Source::None,
-                exceptions: Vec::new(),
-                problems: Vec::new(),
-                error: Some(
-                    b.error
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .trim_start_matches("error: ")
-                        .to_owned(),
-                ),
-            };
+            let mut row = Row::new(b.name, b.kind);
+            row.status = Status::Error;
+            row.error = Some(
+                b.error
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ")
+                    .to_owned(),
+            );
+            return row;
         }
         Entry::Case(case) => case,
     };
@@ -305,38 +315,24 @@ fn push_once(list: &mut Vec<String>, item: &str) {
 }
 
 fn base_row(case: &Case, clock: Clock) -> Row {
-    Row {
-        case: case.name.clone(),
-        spec: Some(case.spec.display.clone()),
-        token: Some(case.token.clone()),
-        provider: case.provider.name().to_owned(),
-        description: case.description.clone(),
-        status: Status::Pass,
-        granted: Vec::new(),
-        expected: expected(&case.expect),
-        missing: Vec::new(),
-        excess: Vec::new(),
-        forbidden_hits: Vec::new(),
-        high_severity: Vec::new(),
-        active: None,
-        expires_at: None,
-        expiry: "unknown",
-        source: Source::None,
-        exceptions: case
-            .expect
-            .exceptions
-            .iter()
-            .map(|e| ExceptionRow {
-                privilege: e.privilege.clone(),
-                reason: e.reason.clone(),
-                ticket: e.ticket.clone(),
-                review_by: time::format_date(e.review_by),
-                expired: clock.today > e.review_by,
-            })
-            .collect(),
-        problems: Vec::new(),
-        error: None,
-    }
+    let mut row = Row::new(case.name.clone(), case.provider.name().to_owned());
+    row.spec = Some(case.spec.display.clone());
+    row.token = Some(case.token.clone());
+    row.description = case.description.clone();
+    row.expected = expected(&case.expect);
+    row.exceptions = case
+        .expect
+        .exceptions
+        .iter()
+        .map(|e| ExceptionRow {
+            privilege: e.privilege.clone(),
+            reason: e.reason.clone(),
+            ticket: e.ticket.clone(),
+            review_by: time::format_date(e.review_by),
+            expired: clock.today > e.review_by,
+        })
+        .collect();
+    row
 }
 
 /// The expectation in one short line: `exactly [a, b]; forbidden [c]`,
