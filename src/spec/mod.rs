@@ -39,6 +39,13 @@ pub(crate) fn parse(text: &str) -> Result<RawSpec, SpecError> {
                 column: u32::try_from(l.column()).unwrap_or(0),
             })
             .unwrap_or_default();
+        if let serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } = &e
+        {
+            let hint = unknown_key_hint(field, expected);
+            return SpecError::at(pos, format!("unknown key `{field}`"), Some(&hint));
+        }
         let (message, hint) = humanize(&first_line(&e.to_string()));
         SpecError::at(pos, message, hint.as_deref())
     })
@@ -53,75 +60,50 @@ fn first_line(s: &str) -> String {
     }
 }
 
-/// The keys each mapping accepts, for "did you mean" on an unknown key.
-const KNOWN_KEYS: &[&str] = &[
-    "provider",
-    "base_url",
-    "organization",
-    "region",
-    "caller",
-    "owner",
-    "targetDomain",
-    "type",
-    "targetId",
-    "introspection_url",
-    "discovery",
-    "client",
-    "id",
-    "secret",
-    "auth_method",
-    "scopes",
-    "claim",
-    "request",
-    "privileges",
-    "method",
-    "path",
-    "headers",
-    "token_query",
-    "header",
-    "json",
-    "field",
-    "active",
-    "expires_within",
-    "max_fixture_age",
-    "privilege",
-    "reason",
-    "ticket",
-    "review_by",
-    "tokens",
-    "description",
-    "credential",
-    "expect",
-    "env",
-    "file",
-    "scheme",
-    "username",
-    "password",
-    "exactly",
-    "at_least",
-    "at_most",
-    "forbidden",
-];
+/// Every key any mapping of the spec format accepts, read from the schema
+/// that `spec::raw` generates, so no list is kept by hand.
+fn every_key() -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                map.values().for_each(|child| walk(child, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|child| walk(child, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&schemars::schema_for!(RawSpec).to_value(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// "did you mean" for an unknown key: first among the keys this mapping
+/// accepts; a key valid elsewhere is at the wrong level.
+fn unknown_key_hint(key: &str, here: &[&str]) -> String {
+    if let Some(s) = did_you_mean(key, here.iter().copied()) {
+        return format!("did you mean `{s}`?");
+    }
+    if every_key().iter().any(|k| k == key) {
+        return format!("`{key}` belongs at another level; check its indentation");
+    }
+    format!(
+        "this mapping takes {}",
+        here.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
 
 /// Turns the YAML library's message into the user's words, with a hint.
 /// Messages we do not recognise pass through unchanged.
 fn humanize(message: &str) -> (String, Option<String>) {
     let backticked = |rest: &str| rest.split('`').next().unwrap_or("").to_owned();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = backticked(rest);
-        let hint = match did_you_mean(&key, KNOWN_KEYS.iter().copied()) {
-            // A real key in the wrong mapping: the indentation is off.
-            Some(s) if s == key => {
-                format!("`{key}` belongs at another level; check its indentation")
-            }
-            Some(s) => format!("did you mean `{s}`?"),
-            None => match rest.split_once("expected ") {
-                Some((_, expected)) => format!("expected {expected}"),
-                None => "remove the key; the spec format is in README.md".to_owned(),
-            },
-        };
-        return (format!("unknown key `{key}`"), Some(hint));
-    }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = backticked(rest);
         return (
