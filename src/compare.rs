@@ -114,7 +114,7 @@ pub(crate) fn compare(
     }
     if let Some(window) = expect.expires_within {
         match grant.expires_at {
-            Some(at) if at <= clock.now + window => {}
+            Some(at) if at <= clock.now.saturating_add(window) => {}
             at => findings.push(Finding::ExpiresLate { at, window }),
         }
     }

@@ -63,7 +63,12 @@ pub(crate) fn read(path: &Path) -> Result<Fixture, ReadError> {
     }
     let bytes =
         std::fs::read(path).map_err(|e| ReadError::Invalid(format!("cannot read it: {e}")))?;
-    serde_json::from_slice(&bytes)
+    parse(&bytes)
+}
+
+/// A fixture from its bytes: never panics, whatever they are.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Fixture, ReadError> {
+    serde_json::from_slice(bytes)
         .map_err(|e| ReadError::Invalid(format!("it is not a permspec fixture: {e}")))
 }
 

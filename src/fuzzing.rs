@@ -47,6 +47,19 @@ pub fn parse_response(provider: &str, body: &[u8]) -> Result<Vec<String>, String
         .map(|g| g.privileges)
 }
 
+/// Reads a fixture from its bytes and parses its answer as `provider`
+/// would on replay (the provider is the one the fixture names).
+pub fn replay_fixture(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let fixture = crate::fixture::parse(bytes).map_err(|e| format!("{e:?}"))?;
+    let provider = Provider::from_name(&fixture.provider).ok_or("unknown provider")?;
+    let api = test_api(provider);
+    let response = Response {
+        body: &fixture.response.body,
+        headers: &fixture.response.headers,
+    };
+    provider.parse(&api, &response).map(|g| g.privileges)
+}
+
 /// Decodes a JWT and reads its scopes, as `provider: jwt` does.
 pub fn decode_jwt(token: &str) -> Result<Vec<String>, String> {
     let decoded = jwt::decode(token)?;

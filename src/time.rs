@@ -60,7 +60,12 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
         o => {
             let sign = if o.starts_with('-') { -1 } else { 1 };
             let (oh, om) = o[1..].split_once(':')?;
-            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
+            let (oh, om): (i64, i64) = (oh.parse().ok()?, om.parse().ok()?);
+            // Real offsets are under a day; anything else is not a timestamp.
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            sign * (oh * 3600 + om * 60)
         }
     };
     Some(days * 86_400 + h * 3600 + m * 60 + sec - offset)
@@ -158,6 +163,14 @@ mod tests {
         assert_eq!(parse_timestamp("2027-02-29T00:00:00Z"), None);
         assert_eq!(parse_timestamp("2028-02-29T00:00:00Z"), Some(1_835_395_200));
         assert_eq!(parse_timestamp("yesterday"), None);
+        assert_eq!(
+            parse_timestamp("2000-01-01T00:00:00+3000000000000000:0"),
+            None
+        );
+        assert_eq!(
+            parse_timestamp("2000-01-01T00:00:00-0:200000000000000000"),
+            None
+        );
         assert_eq!(parse_timestamp(""), None);
     }
 }

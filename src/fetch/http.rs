@@ -166,6 +166,8 @@ pub(crate) enum Failure {
         location: String,
     },
     Body(String),
+    /// A credential value no HTTP header can carry (a line break, say).
+    Credential(String),
 }
 
 #[derive(Clone, Debug)]
@@ -276,6 +278,10 @@ impl FetchError {
                 "set `base_url` to the address the API really serves",
             ),
             Failure::Body(why) => (why, "check `base_url`: this is not the API's answer"),
+            Failure::Credential(why) => (
+                why,
+                "check the credential's value: one line of printable characters, with no line break",
+            ),
         };
         let mut error = CaseError::new(
             scrub(&format!("{cause}{after}"), secrets),
@@ -294,14 +300,16 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
         .header(ACCEPT, "application/json");
     if let Some(auth) = &out.auth {
         let mut value = HeaderValue::from_str(auth.expose()).map_err(|_| {
-            Failure::Body("the credential holds characters an HTTP header cannot carry".into())
+            Failure::Credential(
+                "the credential holds characters an HTTP header cannot carry".into(),
+            )
         })?;
         value.set_sensitive(true);
         req = req.header(AUTHORIZATION, value);
     }
     for (name, value) in &out.headers {
         let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
-            Failure::Body(format!("the {name} value cannot be sent in an HTTP header"))
+            Failure::Credential(format!("the {name} value cannot be sent in an HTTP header"))
         })?;
         value.set_sensitive(true);
         req = req.header(name.as_str(), value);

@@ -28,6 +28,8 @@ use std::sync::Arc;
 struct JobResult {
     answer: Result<Answer, CaseError>,
     found: Vec<Secret>,
+    /// Every retry the job needed, on every request, failed ones included.
+    retries: u32,
 }
 
 /// Counts for the line printed before the cases run.
@@ -89,16 +91,13 @@ pub(crate) fn fetch_all(
                     .map(|_| JobResult {
                         answer: Err(error.clone()),
                         found: Vec::new(),
+                        retries: 0,
                     })
                     .collect()
             }
         }
     };
-    summary.retries = outcomes
-        .iter()
-        .filter_map(|o| o.answer.as_ref().ok())
-        .map(|a| a.retries)
-        .sum();
+    summary.retries = outcomes.iter().map(|o| o.retries).sum();
     let results: Vec<Result<Evidence, CaseError>> = cases
         .iter()
         .zip(prepared)
@@ -111,6 +110,7 @@ pub(crate) fn fetch_all(
                     offline = JobResult {
                         answer: Ok(Answer::offline(decoded.clone())),
                         found: Vec::new(),
+                        retries: 0,
                     };
                     &offline
                 }
@@ -219,6 +219,7 @@ fn run_all(client: &reqwest::Client, jobs: Vec<Job>, settings: &Settings) -> Vec
                 .map(|_| JobResult {
                     answer: Err(error.clone()),
                     found: Vec::new(),
+                    retries: 0,
                 })
                 .collect();
         }
@@ -241,6 +242,7 @@ fn run_all(client: &reqwest::Client, jobs: Vec<Job>, settings: &Settings) -> Vec
                     Fix::Hint("please report this".into()),
                 )),
                 found: Vec::new(),
+                retries: 0,
             }));
         }
         outcomes
@@ -255,17 +257,21 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
     let provider = job.provider;
     let mut found = Vec::new();
     let mut retries = 0;
-    let fail = |e: CaseError, found: Vec<Secret>| JobResult {
+    let fail = |e: CaseError, found: Vec<Secret>, retries: u32| JobResult {
         answer: Err(e),
         found,
+        retries,
+    };
+    let tally = |r: &Result<Answer, FetchError>| match r {
+        Ok(a) => a.retries,
+        Err(e) => e.retries,
     };
     let explain = |status, body: &str| provider.explain_status(status, body);
     if let Some(discovery) = &job.discovery {
-        let endpoint = match http::send(client, discovery, settings).await {
-            Ok(a) => {
-                retries += a.retries;
-                provider.introspection_endpoint(&a.body)
-            }
+        let sent = http::send(client, discovery, settings).await;
+        retries += tally(&sent);
+        let endpoint = match sent {
+            Ok(a) => provider.introspection_endpoint(&a.body),
             Err(e) => Err(e.into_case_error(explain, &[]).cause),
         };
         let url = endpoint
@@ -281,18 +287,19 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             });
         match url.and_then(|u| prepare::check_transport(&u).map(|()| u)) {
             Ok(u) => job.out.url = u,
-            Err(e) => return fail(e, found),
+            Err(e) => return fail(e, found, retries),
         }
     }
     if let Some(login) = &job.login {
-        let answer = match http::send(client, login, settings).await {
+        let sent = http::send(client, login, settings).await;
+        retries += tally(&sent);
+        let answer = match sent {
             Ok(a) => a,
             Err(e) => {
                 let explain = |status, body: &str| provider.explain_login_status(status, body);
-                return fail(e.into_case_error(explain, &[]), found);
+                return fail(e.into_case_error(explain, &[]), found, retries);
             }
         };
-        retries += answer.retries;
         match provider.parse_login(&answer.body) {
             Ok(t) => {
                 let header = Secret::new(format!("Bearer {t}"));
@@ -306,11 +313,13 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
                 return fail(
                     CaseError::new(why, Fix::Hint("see README.md, \"Credentials\"".into())),
                     found,
+                    retries,
                 );
             }
         }
     }
     let mut result = http::send(client, &job.out, settings).await;
+    retries += tally(&result);
     let refused = matches!(
         &result,
         Err(FetchError {
@@ -322,19 +331,21 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
         })
     );
     if let (true, Some(sig)) = (refused, &job.signature) {
-        let signature = match http::send(client, sig, settings).await {
-            Ok(a) => provider.parse_signature(&a.body).map(|s| (s, a.retries)),
+        let sent = http::send(client, sig, settings).await;
+        retries += tally(&sent);
+        let signature = match sent {
+            Ok(a) => provider.parse_signature(&a.body),
             Err(e) => Err(e.into_case_error(explain, &[]).cause),
         };
         match signature {
-            Ok((value, sig_retries)) => {
-                retries += sig_retries;
+            Ok(value) => {
                 let value = Secret::new(value);
                 job.out
                     .headers
                     .push(("x-signature".to_owned(), value.clone()));
                 found.push(value);
                 result = http::send(client, &job.out, settings).await;
+                retries += tally(&result);
             }
             Err(why) => {
                 let cause = result
@@ -349,17 +360,21 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
                         "the scope catalog needs a signed-in caller; check the credential".into(),
                     ),
                 );
-                return fail(error, found);
+                return fail(error, found, retries);
             }
         }
     }
     let answer = result
         .map(|mut a| {
-            a.retries += retries;
+            a.retries = retries;
             a
         })
         .map_err(|e| e.into_case_error(explain, &[]));
-    JobResult { answer, found }
+    JobResult {
+        answer,
+        found,
+        retries,
+    }
 }
 
 /// Turns the shared outcome into this case's evidence, recording it if asked.

@@ -74,6 +74,15 @@ impl Family for Coveo {
                 .is_some_and(|(base, _)| base == p || (p.contains('*') && glob_matches(p, base)))
     }
 
+    /// `X` on every resource gives `X@t` for the target of a forbidden
+    /// `...@t`: `PLATFORM:SOURCE:EDIT` overlaps `PLATFORM:SOURCE:*@src-1`.
+    fn witnesses(&self, granted: &str, forbidden: &str) -> Vec<String> {
+        match (granted.contains('@'), forbidden.rsplit_once('@')) {
+            (false, Some((_, target))) => vec![format!("{granted}@{target}")],
+            _ => Vec::new(),
+        }
+    }
+
     fn validate(&self, name: &str) -> Result<(), String> {
         if name.contains('*') && !name.starts_with(|c: char| c.is_ascii_uppercase()) {
             return Ok(()); // `*`, `*:EDIT`: a glob over every owner.
@@ -189,6 +198,15 @@ mod tests {
         };
         assert!(passes("PLATFORM:SOURCE:EDIT@src-1", at_most));
         assert!(overlap(&COVEO, "SEARCH_API:EXECUTE_QUERY", "PLATFORM:*").is_none());
+        // Found by the property tests: a targeted glob names the grant's narrowing.
+        for forbidden in ["PLATFORM:SOURCE:*@src-1", "*@src-1", "PLATFORM:*@src-1"] {
+            assert_eq!(
+                overlap(&COVEO, "PLATFORM:SOURCE:EDIT", forbidden).as_deref(),
+                Some("PLATFORM:SOURCE:EDIT@src-1"),
+                "{forbidden}"
+            );
+        }
+        assert!(overlap(&COVEO, "PLATFORM:SOURCE:EDIT@src-2", "*@src-1").is_none());
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub(crate) trait Family: Sync {
     /// Checks a privilege written in a spec. The error is one sentence with
     /// the fix ("did you mean ...?").
     fn validate(&self, name: &str) -> Result<(), String>;
+
+    /// Further privileges that may witness an overlap of `granted` and
+    /// `forbidden`, beyond the two strings and the known atoms (Coveo: the
+    /// grant narrowed to the forbidden entry's target).
+    fn witnesses(&self, _granted: &str, _forbidden: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// `*`-only glob matching: `*` stands for any run of characters, everything
@@ -88,9 +95,11 @@ pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
 /// `forbidden: ["*:write"]` therefore fails `files:write` and `*`, but not
 /// `rooms:read` (which `*:write` covers, but does not name).
 pub(crate) fn overlap(family: &dyn Family, granted: &str, forbidden: &str) -> Option<String> {
+    let derived = family.witnesses(granted, forbidden);
     [granted, forbidden]
         .into_iter()
         .chain(family.atoms().iter().copied())
+        .chain(derived.iter().map(String::as_str))
         .find(|atom| covers(family, granted, atom) && names(forbidden, atom))
         .map(str::to_owned)
 }

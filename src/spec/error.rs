@@ -27,16 +27,16 @@ impl SpecError {
             let _ = writeln!(out, "  --> {path}");
         } else {
             let _ = writeln!(out, "  --> {path}:{}:{}", self.pos.line, self.pos.column);
-            if let Some(text) = source.lines().nth(self.pos.line as usize - 1) {
+            if let Some(line) = source.lines().nth(self.pos.line as usize - 1) {
+                let (text, column) = window(line, self.pos.column.saturating_sub(1) as usize);
                 let number = self.pos.line.to_string();
                 let pad = " ".repeat(number.len());
-                let skip = self.pos.column.saturating_sub(1) as usize;
                 let caret_at = text
                     .chars()
-                    .take(skip)
+                    .take(column)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect::<String>();
-                let rest: String = text.chars().skip(skip).collect();
+                let rest: String = text.chars().skip(column).collect();
                 let carets = "^".repeat(scalar_width(&rest).max(1));
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{number} | {text}");
@@ -48,6 +48,32 @@ impl SpecError {
         }
         out
     }
+}
+
+/// Lines longer than this are shown as a window around the error.
+const MAX_SHOWN: usize = 120;
+
+/// The part of `line` to show, and the error's column within it: the
+/// whole line when it is short, else about `MAX_SHOWN` characters around
+/// the column with `…` where it was cut.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN {
+        return (line.to_owned(), column);
+    }
+    let column = column.min(chars.len());
+    let start = column.saturating_sub(MAX_SHOWN / 2);
+    let end = (start + MAX_SHOWN).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut shift = column - start;
+    if start > 0 {
+        text.insert(0, '…');
+        shift += 1;
+    }
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, shift)
 }
 
 /// The width of the YAML scalar that starts `rest`: up to the closing
@@ -93,6 +119,29 @@ mod tests {
             text,
             "error: bad thing\n  --> specs/x.yaml:2:5\n  |\n2 | b:  oops\n  |     ^^^^\n  = help: do the other thing\n"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_error() {
+        let line = format!("{}bad{}", "x".repeat(5000), "y".repeat(5000));
+        let e = SpecError::at(
+            Pos {
+                line: 1,
+                column: 5001,
+            },
+            "here",
+            None,
+        );
+        let text = e.render("f", &line);
+        assert!(text.len() < 400, "{} bytes", text.len());
+        let shown = text.lines().nth(3).unwrap();
+        assert!(
+            shown.starts_with("1 | …x") && shown.ends_with("y…"),
+            "{shown}"
+        );
+        let caret = text.lines().nth(4).unwrap();
+        let at = shown.chars().position(|c| c == 'b').unwrap();
+        assert_eq!(caret.chars().position(|c| c == '^'), Some(at), "{caret}");
     }
 
     #[test]

@@ -53,11 +53,20 @@ pub(crate) fn parse(text: &str) -> Result<RawSpec, SpecError> {
 
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or("").trim();
-    // The position is reported separately; drop the library's own suffix.
-    match line.rfind(" at line ") {
-        Some(i) if line[i..].contains(", column ") => line[..i].to_owned(),
-        _ => line.to_owned(),
+    // The position is reported separately: drop the library's own
+    // " at line N, column M" suffix, and nothing that merely contains it.
+    if let Some(i) = line.rfind(" at line ") {
+        let tail = &line[i + " at line ".len()..];
+        let is_position = tail.split_once(", column ").is_some_and(|(l, c)| {
+            [l, c]
+                .iter()
+                .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        });
+        if is_position {
+            return line[..i].to_owned();
+        }
     }
+    line.to_owned()
 }
 
 /// Every key any mapping of the spec format accepts, read from the schema
@@ -129,6 +138,11 @@ fn humanize(message: &str) -> (String, Option<String>) {
         ("expected a string here", None)
     } else if message.starts_with("cannot deserialize null") {
         ("expected a value here, found nothing", None)
+    } else if message.contains("from_str_multiple") {
+        (
+            "the file holds more than one YAML document (`---` starts another)",
+            Some("keep one document per spec file; split the others into files of their own"),
+        )
     } else if message.starts_with("unexpected end of input") {
         (
             "the file ends before the spec is complete",

@@ -1,0 +1,9 @@
+//! The Coveo response parser (both response shapes: `targetId`/`level`
+//! and the legacy `targetIds`/`global`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = permspec::fuzzing::parse_response("coveo", data);
+});

@@ -1,0 +1,9 @@
+//! The spec loader: any bytes, planned as a spec file, must give entries
+//! (cases or broken cases), never a panic, a hang or an abort.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = permspec::fuzzing::plan_spec(data);
+});
