@@ -56,7 +56,26 @@ impl CaseError {
 }
 
 /// Reads the case's fixture and parses it with the case's provider.
-pub(crate) fn replay(case: &Case) -> Result<Evidence, CaseError> {
+/// What every replay of one run shares, read once: the time and the
+/// environment's fixture-age policy.
+#[derive(Clone, Debug)]
+pub(crate) struct ReplayContext {
+    pub now: i64,
+    /// `PERMSPEC_MAX_FIXTURE_AGE`, parsed, or why it does not parse.
+    pub max_age: Result<Option<i64>, String>,
+}
+
+impl ReplayContext {
+    pub(crate) fn from_env(now: i64) -> ReplayContext {
+        let max_age = match std::env::var("PERMSPEC_MAX_FIXTURE_AGE") {
+            Ok(v) if !v.trim().is_empty() => crate::time::parse_duration(&v).map(Some),
+            _ => Ok(None),
+        };
+        ReplayContext { now, max_age }
+    }
+}
+
+pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, CaseError> {
     let shown = display_path(&case.fixture);
     let fixture = fixture::read(&case.fixture).map_err(|e| match e {
         ReadError::Missing => CaseError::new(format!("no fixture at {shown}"), Fix::Record),
@@ -72,7 +91,7 @@ pub(crate) fn replay(case: &Case) -> Result<Evidence, CaseError> {
             Fix::Record,
         ));
     }
-    check_age(case, &shown, &fixture.recorded_at)?;
+    check_age(case, context, &shown, &fixture.recorded_at)?;
     let status = fixture.response.status;
     if case.expect.active == Some(false) && case.provider.inactive_status() == Some(status) {
         return Ok(Evidence {
@@ -107,16 +126,13 @@ pub(crate) fn replay(case: &Case) -> Result<Evidence, CaseError> {
 }
 
 /// The stricter of the spec's `max_fixture_age` and `PERMSPEC_MAX_FIXTURE_AGE`.
-fn max_age(case: &Case) -> Result<Option<i64>, CaseError> {
-    let env = match std::env::var("PERMSPEC_MAX_FIXTURE_AGE") {
-        Ok(v) if !v.trim().is_empty() => Some(crate::time::parse_duration(&v).map_err(|why| {
-            CaseError::new(
-                format!("PERMSPEC_MAX_FIXTURE_AGE: {why}"),
-                Fix::Hint("set it to a duration such as 30d, or unset it".into()),
-            )
-        })?),
-        _ => None,
-    };
+fn max_age(case: &Case, context: &ReplayContext) -> Result<Option<i64>, CaseError> {
+    let env = context.max_age.clone().map_err(|why| {
+        CaseError::new(
+            format!("PERMSPEC_MAX_FIXTURE_AGE: {why}"),
+            Fix::Hint("set it to a duration such as 30d, or unset it".into()),
+        )
+    })?;
     Ok(match (case.max_fixture_age, env) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -124,8 +140,13 @@ fn max_age(case: &Case) -> Result<Option<i64>, CaseError> {
 }
 
 /// A replayed fixture older than the allowed age says nothing about today.
-fn check_age(case: &Case, shown: &str, recorded_at: &str) -> Result<(), CaseError> {
-    let Some(limit) = max_age(case)? else {
+fn check_age(
+    case: &Case,
+    context: &ReplayContext,
+    shown: &str,
+    recorded_at: &str,
+) -> Result<(), CaseError> {
+    let Some(limit) = max_age(case, context)? else {
         return Ok(());
     };
     let recorded = crate::time::parse_timestamp(recorded_at).ok_or_else(|| {
@@ -134,7 +155,7 @@ fn check_age(case: &Case, shown: &str, recorded_at: &str) -> Result<(), CaseErro
             Fix::Record,
         )
     })?;
-    let age = crate::time::now() - recorded;
+    let age = context.now - recorded;
     if age > limit {
         return Err(CaseError::new(
             format!(

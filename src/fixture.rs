@@ -50,19 +50,22 @@ pub(crate) enum ReadError {
 const MAX_FIXTURE_BYTES: u64 = 4 << 20;
 
 pub(crate) fn read(path: &Path) -> Result<Fixture, ReadError> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
         Err(e) => return Err(ReadError::Invalid(format!("cannot read it: {e}"))),
     };
-    if meta.len() > MAX_FIXTURE_BYTES {
+    // Read at most one byte past the limit: no stat, and no huge read.
+    let mut bytes = Vec::new();
+    file.take(MAX_FIXTURE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Invalid(format!("cannot read it: {e}")))?;
+    if bytes.len() as u64 > MAX_FIXTURE_BYTES {
         return Err(ReadError::Invalid(format!(
-            "it is {} bytes, over the {MAX_FIXTURE_BYTES}-byte limit",
-            meta.len()
+            "it is over the {MAX_FIXTURE_BYTES}-byte limit"
         )));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| ReadError::Invalid(format!("cannot read it: {e}")))?;
     parse(&bytes)
 }
 

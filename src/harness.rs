@@ -2,7 +2,7 @@
 //! hand one libtest-mimic trial per case to libtest-mimic.
 
 use crate::compare::{Clock, compare};
-use crate::evidence::{self, CaseError, Evidence};
+use crate::evidence::{self, CaseError, Evidence, ReplayContext};
 use crate::fetch;
 use crate::mode::Mode;
 use crate::plan::{self, Case, Dirs, Entry};
@@ -121,10 +121,15 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
-        let style = Arc::new(Style {
-            color: wants_color(args.color),
-            invocation: self.invocation,
-            mode,
+        let clock = Clock::read();
+        let shared = Arc::new(Shared {
+            style: Style {
+                color: wants_color(args.color),
+                invocation: self.invocation,
+                mode,
+            },
+            clock,
+            replay: ReplayContext::from_env(clock.now),
         });
         let mut entries = plan::load(&self.dirs);
         retain_filtered(&mut entries, &self.filters, args.exact);
@@ -148,7 +153,7 @@ impl Harness {
                     index: i,
                     results: results.clone(),
                 };
-                trial(entry, fetched, mode, style.clone(), record)
+                trial(entry, fetched, mode, shared.clone(), record)
             })
             .collect();
         let conclusion = libtest_mimic::run(&args, trials);
@@ -176,9 +181,10 @@ impl Harness {
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
         let mut prefetched = prefetch(&entries, &selected, mode, true);
+        let context = ReplayContext::from_env(crate::time::now());
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
-                *fetched = Some(evidence::replay(case));
+                *fetched = Some(evidence::replay(case, &context));
             }
         }
         Ok((mode, entries.into_iter().zip(prefetched).collect()))
@@ -269,11 +275,20 @@ fn kind(entry: &Entry) -> String {
     }
 }
 
+/// What every trial of one run reads: read once, not once per case (with
+/// thousands of cases, reading the clock and the environment per case
+/// showed in the profile).
+struct Shared {
+    style: Style,
+    clock: Clock,
+    replay: ReplayContext,
+}
+
 fn trial(
     entry: Entry,
     fetched: Option<Result<Evidence, CaseError>>,
     mode: Mode,
-    style: Arc<Style>,
+    shared: Arc<Shared>,
     record: Recorder,
 ) -> Trial {
     let kind = kind(&entry);
@@ -288,7 +303,7 @@ fn trial(
         let started = Instant::now();
         let result = match entry {
             Entry::Broken(b) => Err(b.error),
-            Entry::Case(case) => judge(&case, fetched, mode, &style),
+            Entry::Case(case) => judge(&case, fetched, mode, &shared),
         };
         record.keep(CaseResult {
             name: name.clone(),
@@ -309,18 +324,19 @@ fn judge(
     case: &Case,
     fetched: Option<Result<Evidence, CaseError>>,
     mode: Mode,
-    style: &Style,
+    run: &Shared,
 ) -> Result<(), String> {
+    let style = &run.style;
     let evidence = match (mode, fetched) {
         (_, Some(result)) => result,
-        (Mode::Replay, None) => evidence::replay(case),
+        (Mode::Replay, None) => evidence::replay(case, &run.replay),
         (_, None) => Err(CaseError::new(
             "internal: the case was not fetched",
             evidence::Fix::Hint("please report this".into()),
         )),
     };
     let evidence = evidence.map_err(|e| report::render_error(case, &e, style))?;
-    let outcome = compare(case.family(), &case.expect, &evidence.grant, Clock::read());
+    let outcome = compare(case.family(), &case.expect, &evidence.grant, run.clock);
     if outcome.passed() {
         Ok(())
     } else {

@@ -444,8 +444,11 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
 /// A path as the user should see it: relative to the working directory
 /// when it is under it, `/`-separated.
 pub(crate) fn display_path(p: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
+    // The working directory, read once: this runs for every case.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let rel = CWD
+        .get_or_init(|| std::env::current_dir().ok())
+        .as_ref()
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| p.to_path_buf());
     rel.to_string_lossy().replace('\\', "/")
