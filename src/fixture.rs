@@ -56,8 +56,9 @@ pub(crate) fn read(path: &Path) -> Result<Fixture, ReadError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
         Err(e) => return Err(ReadError::Invalid(format!("cannot read it: {e}"))),
     };
-    // Read at most one byte past the limit: no stat, and no huge read.
-    let mut bytes = Vec::new();
+    // Read at most one byte past the limit: no stat, and no huge read. The
+    // buffer starts larger than a typical fixture, so one read fetches it.
+    let mut bytes = Vec::with_capacity(16 * 1024);
     file.take(MAX_FIXTURE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::Invalid(format!("cannot read it: {e}")))?;
