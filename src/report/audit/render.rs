@@ -1,0 +1,262 @@
+//! The audit's two human renderings: a plain table for the terminal, and
+//! Markdown to paste into a review. (JSON is the serialized model.)
+
+use super::{Audit, ExceptionRow, Expected, Row, Source, Status};
+use std::fmt::Write;
+
+/// The expectation in one short line: `exactly [a, b]; forbidden [c]`,
+/// with the lists in code spans for Markdown.
+fn expected_line(e: &Expected, markdown: bool) -> String {
+    let mut parts = Vec::new();
+    let rules = [
+        ("exactly", &e.exactly),
+        ("at_least", &e.at_least),
+        ("at_most", &e.at_most),
+        ("forbidden", &e.forbidden),
+    ];
+    for (name, list) in rules {
+        if let Some(l) = list {
+            let list = format!("[{}]", l.join(", "));
+            parts.push(if markdown {
+                format!("{name} `{list}`")
+            } else {
+                format!("{name} {list}")
+            });
+        }
+    }
+    if let Some(a) = e.active {
+        parts.push(format!("active {a}"));
+    }
+    if let Some(w) = &e.expires_within {
+        parts.push(format!("expires_within {w}"));
+    }
+    parts.join("; ")
+}
+
+fn exception_line(e: &ExceptionRow) -> String {
+    let ticket = e
+        .ticket
+        .as_ref()
+        .map(|t| format!(", {t}"))
+        .unwrap_or_default();
+    let state = if e.expired { "expired" } else { "review by" };
+    format!(
+        "{} ({state} {}{ticket}): {}",
+        e.privilege, e.review_by, e.reason
+    )
+}
+
+fn age(row: &Row) -> String {
+    match &row.source {
+        Source::Fixture {
+            age_days: Some(d), ..
+        } => format!("{d}d"),
+        Source::Live { .. } => "live".into(),
+        _ => "-".into(),
+    }
+}
+
+fn expiry(row: &Row) -> String {
+    match (row.expiry, &row.expires_at) {
+        ("date", Some(at)) => at.get(..10).unwrap_or(at).to_owned(),
+        ("never", _) => "never".into(),
+        _ => "-".into(),
+    }
+}
+
+fn or_dash(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn headline(a: &Audit) -> String {
+    let s = &a.summary;
+    format!(
+        "permspec audit ({} mode, {}): {} tokens: {} pass, {} fail, {} error; {} with a high-severity grant",
+        a.mode, a.generated_at, s.tokens, s.pass, s.fail, s.error, s.high_severity
+    )
+}
+
+/// A plain table, one line per token, then the details that do not fit.
+pub(crate) fn text(a: &Audit) -> String {
+    let header = [
+        "TOKEN",
+        "PROVIDER",
+        "STATUS",
+        "GRANTED",
+        "MISSING",
+        "EXCESS",
+        "FORBIDDEN",
+        "HIGH",
+        "AGE",
+        "EXPIRES",
+    ];
+    let rows: Vec<[String; 10]> = a
+        .tokens
+        .iter()
+        .map(|r| {
+            [
+                r.case.clone(),
+                r.provider.clone(),
+                match r.status {
+                    Status::Pass => "pass".into(),
+                    Status::Fail => "FAIL".into(),
+                    Status::Error => "ERROR".into(),
+                },
+                or_dash(&r.granted),
+                or_dash(&r.missing),
+                or_dash(&r.excess),
+                or_dash(
+                    &r.forbidden_hits
+                        .iter()
+                        .map(|h| format!("{} ({})", h.granted, h.forbidden))
+                        .collect::<Vec<_>>(),
+                ),
+                or_dash(
+                    &r.high_severity
+                        .iter()
+                        .map(|h| h.privilege.clone())
+                        .collect::<Vec<_>>(),
+                ),
+                age(r),
+                expiry(r),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                let _ = write!(l, "{cell:<w$}  ");
+            }
+        }
+        l.trim_end().to_owned() + "\n"
+    };
+    let mut out = headline(a) + "\n\n";
+    out.push_str(&line(&header.map(String::from)));
+    for r in &rows {
+        out.push_str(&line(r));
+    }
+    let details: Vec<String> = a
+        .tokens
+        .iter()
+        .filter(|r| {
+            !r.high_severity.is_empty()
+                || !r.problems.is_empty()
+                || !r.exceptions.is_empty()
+                || r.error.is_some()
+        })
+        .map(|r| {
+            let mut d = format!("{}:", r.case);
+            for h in &r.high_severity {
+                let _ = write!(d, "\n  high: {} ({})", h.privilege, h.reason);
+            }
+            for p in &r.problems {
+                let _ = write!(d, "\n  problem: {p}");
+            }
+            if let Some(e) = &r.error {
+                let _ = write!(d, "\n  error: {e}");
+            }
+            let expected = expected_line(&r.expected, false);
+            if !expected.is_empty() {
+                let _ = write!(d, "\n  expected: {expected}");
+            }
+            for e in &r.exceptions {
+                let _ = write!(d, "\n  exception: {}", exception_line(e));
+            }
+            d
+        })
+        .collect();
+    if !details.is_empty() {
+        out.push('\n');
+        out.push_str(&details.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+/// Backticked, with `|` escaped, for a Markdown table cell.
+fn md_code(items: &[String]) -> String {
+    if items.is_empty() {
+        return "–".into();
+    }
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.replace('|', "\\|")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn md_text(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A GitHub-flavoured Markdown report, ready to paste into a review.
+pub(crate) fn markdown(a: &Audit) -> String {
+    let s = &a.summary;
+    let mut out = format!(
+        "## Token permission audit\n\n{} tokens, {} pass, {} fail, {} error; **{} with a high-severity grant**. \
+         Generated {} from {} mode by `permspec audit`.\n\n",
+        s.tokens, s.pass, s.fail, s.error, s.high_severity, a.generated_at, a.mode
+    );
+    out.push_str("| Token | Provider | Status | Granted | Expected | Missing | Excess | Forbidden hits | Severity | Fixture age | Expires |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for r in &a.tokens {
+        let status = match r.status {
+            Status::Pass => "pass".to_owned(),
+            Status::Fail => "**FAIL**".to_owned(),
+            Status::Error => format!("**ERROR**: {}", md_text(r.error.as_deref().unwrap_or(""))),
+        };
+        let severity = if r.high_severity.is_empty() {
+            "–".to_owned()
+        } else {
+            let what: Vec<String> = r
+                .high_severity
+                .iter()
+                .map(|h| format!("`{}` {}", h.privilege, h.reason))
+                .collect();
+            format!("**HIGH**: {}", what.join(", "))
+        };
+        let hits: Vec<String> = r
+            .forbidden_hits
+            .iter()
+            .map(|h| format!("{} ⟂ {}", h.granted, h.forbidden))
+            .collect();
+        let mut expected = md_text(&expected_line(&r.expected, true));
+        for e in &r.exceptions {
+            expected.push_str(&format!("<br>exception: {}", md_text(&exception_line(e))));
+        }
+        for p in &r.problems {
+            expected.push_str(&format!("<br>⚠ {}", md_text(p)));
+        }
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {status} | {} | {} | {} | {} | {} | {severity} | {} | {} |",
+            r.case,
+            r.provider,
+            md_code(&r.granted),
+            if expected.is_empty() {
+                "–".into()
+            } else {
+                expected
+            },
+            md_code(&r.missing),
+            md_code(&r.excess),
+            md_code(&hits),
+            age(r),
+            expiry(r),
+        );
+    }
+    out
+}
