@@ -42,7 +42,7 @@ pub(crate) struct InitArgs {
     /// What the token is for
     #[arg(long)]
     description: Option<String>,
-    /// The spec file to write [default: <specs>/<provider>.yaml]
+    /// The spec file to write [default: SPECS/PROVIDER.yaml]
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     #[command(flatten)]
