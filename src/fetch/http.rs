@@ -76,7 +76,11 @@ pub(crate) fn client(settings: &Settings) -> Result<reqwest::Client, String> {
 /// A request ready to send. `auth` is the whole `Authorization` value;
 /// `headers` are further headers, possibly secret (DocSpace's
 /// `x-signature`); `keep` names a response header to hand back.
-#[derive(Clone, Debug)]
+///
+/// Its URL may carry the inspected token (Coveo's `accessToken`) and a JSON
+/// body may carry a password (DocSpace's sign-in), so `Debug` shows neither:
+/// see the `fmt::Debug` impls below.
+#[derive(Clone)]
 pub(crate) struct Outgoing {
     pub method: reqwest::Method,
     pub url: reqwest::Url,
@@ -86,12 +90,43 @@ pub(crate) struct Outgoing {
     pub keep: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) enum OutBody {
     None,
     Json(Value),
     /// `application/x-www-form-urlencoded`; values may be secrets.
     Form(Vec<(String, Secret)>),
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut url = self.url.clone();
+        if url.query().is_some() {
+            url.set_query(Some(crate::secret::REDACTED));
+        }
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Outgoing")
+            .field("method", &self.method)
+            .field("url", &url.as_str())
+            .field("auth", &self.auth)
+            .field("body", &self.body)
+            .field("headers", &headers)
+            .field("keep", &self.keep)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for OutBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutBody::None => f.write_str("None"),
+            OutBody::Json(_) => f.write_str("Json([REDACTED])"),
+            OutBody::Form(fields) => {
+                let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+                write!(f, "Form({names:?} = [REDACTED])")
+            }
+        }
+    }
 }
 
 impl OutBody {
@@ -474,4 +509,35 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
         .map(str::len)
         .sum();
     before + column.saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_query_token_no_body_and_no_header_value() {
+        let out = Outgoing {
+            method: reqwest::Method::POST,
+            url: reqwest::Url::parse("https://p.example.com/x?accessToken=xx-canary-token")
+                .unwrap(),
+            auth: Some(Secret::new("Bearer canary-caller")),
+            body: OutBody::Json(
+                serde_json::json!({"userName": "u", "password": "canary-password"}),
+            ),
+            headers: vec![("x-signature".into(), Secret::new("canary-signature"))],
+            keep: None,
+        };
+        let form = OutBody::Form(vec![("token".into(), Secret::new("canary-form-token"))]);
+        let text = format!("{out:?} {form:?}");
+        assert!(!text.contains("canary"), "{text}");
+        assert!(
+            text.contains("https://p.example.com/x?[REDACTED]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("x-signature") && text.contains("\"token\""),
+            "{text}"
+        );
+    }
 }
