@@ -76,13 +76,22 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Fixture, ReadError> {
         .map_err(|e| ReadError::Invalid(format!("it is not a permspec fixture: {e}")))
 }
 
-/// Writes the fixture next to its final path, then renames it into place,
-/// so a reader never sees half a file and a failed write loses nothing.
+/// Writes the fixture, pretty-printed, atomically.
 pub(crate) fn write(path: &Path, fixture: &Fixture) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
     let mut text = serde_json::to_string_pretty(fixture).map_err(std::io::Error::other)?;
     text.push('\n');
+    write_atomic(path, &text)
+}
+
+/// Writes `text` next to `path`, syncs it, then renames it into place, so a
+/// reader never sees half a file and a failed write loses nothing (fixtures,
+/// and the specs `init` writes).
+pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {

@@ -214,11 +214,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
         .map(|p| yaml_item(p))
         .collect();
     let text = candidate(Some(&granted))?;
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Stop(1, format!("error: cannot create {}: {e}", dir.display())))?;
-    }
-    write_atomically(&out, &text)
+    crate::fixture::write_atomic(&out, &text)
         .map_err(|e| Stop(1, format!("error: cannot write {}: {e}", out.display())))?;
     let mut message = format!(
         "wrote {}: token `{}` expects exactly [{}]\nrecorded {}",
@@ -399,14 +395,6 @@ fn edit(
     out.extend(block(&indent).lines().map(str::to_owned));
     out.extend(lines[stop..].iter().map(|l| l.to_string()));
     Ok(out.join("\n") + "\n")
-}
-
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("yaml.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 #[cfg(test)]
