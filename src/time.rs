@@ -12,6 +12,28 @@ pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Seconds since the epoch as an RFC 3339 UTC timestamp (civil-from-days,
+/// proleptic Gregorian calendar).
+pub(crate) fn format_utc(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// `YYYY-MM-DD` as days since the epoch.
 pub(crate) fn parse_date(s: &str) -> Option<i64> {
     let mut parts = s.split('-');
@@ -104,7 +126,7 @@ pub(crate) fn format_duration(secs: i64) -> String {
 
 /// A day number as `YYYY-MM-DD`.
 pub(crate) fn format_date(days: i64) -> String {
-    crate::fixture::format_utc(u64::try_from(days * 86_400).unwrap_or(0))[..10].to_owned()
+    format_utc(u64::try_from(days * 86_400).unwrap_or(0))[..10].to_owned()
 }
 
 /// Today, in days since the epoch. `PERMSPEC_TODAY` (`YYYY-MM-DD`) pins it
@@ -133,6 +155,13 @@ pub(crate) fn now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_utc_rfc3339() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(1_795_424_647), "2026-11-23T09:04:07Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
 
     #[test]
     fn durations_and_dates() {

@@ -23,7 +23,7 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     let Value::Array(items) = body else {
         return Err(format!(
             "expected a list of privileges, found {}",
-            super::docspace::kind(body)
+            super::kind(body)
         ));
     };
     let mut privileges = Vec::new();

@@ -4,7 +4,7 @@
 //! token's permissions", but the server returns the catalog of every
 //! permission name. Only `/keys/@self` tells what one key holds.
 
-use super::Grant;
+use super::{Grant, kind};
 use serde_json::Value;
 
 pub(super) const KEY_SELF_PATH: &str = "/api/2.0/keys/@self";
@@ -144,17 +144,6 @@ pub(super) fn envelope(body: &Value) -> Result<&Value, String> {
             "expected DocSpace's envelope `{{\"response\": ...}}`, found {}",
             kind(other)
         )),
-    }
-}
-
-pub(super) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 

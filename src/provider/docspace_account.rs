@@ -2,7 +2,8 @@
 //! privilege is its role, plus `auth:ldap` / `auth:sso` when set.
 
 use super::Grant;
-use super::docspace::{envelope, kind};
+use super::docspace::envelope;
+use super::kind;
 use serde_json::Value;
 
 pub(super) const PATH: &str = "/api/2.0/people/@self";

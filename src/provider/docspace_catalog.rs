@@ -3,7 +3,8 @@
 //! `GET /api/2.0/scopes`. The privileges are the names.
 
 use super::Grant;
-use super::docspace::{envelope, kind};
+use super::docspace::envelope;
+use super::kind;
 use serde_json::Value;
 
 pub(super) const PERMISSIONS_PATH: &str = "/api/2.0/keys/permissions";

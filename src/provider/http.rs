@@ -2,7 +2,7 @@
 //! GitHub's `x-oauth-scopes` header, GitLab's `/personal_access_tokens/self`,
 //! Slack's `auth.test`, Google's tokeninfo.
 
-use super::docspace::kind;
+use super::kind;
 use super::{Grant, Response};
 use crate::plan::PrivilegeSource;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! OAuth 2.0 token introspection (RFC 7662), as any standard server answers.
 
 use super::Grant;
-use super::docspace::kind;
+use super::kind;
 use serde_json::Value;
 
 /// `{"active": true, "scope": "a b", "client_id": ..., "exp": ...}`.
@@ -32,7 +32,7 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     if let Some(exp) = expires_at {
         notes.push(format!(
             "expires {}",
-            crate::fixture::format_utc(u64::try_from(exp).unwrap_or(0))
+            crate::time::format_utc(u64::try_from(exp).unwrap_or(0))
         ));
     }
     let privileges = if active {

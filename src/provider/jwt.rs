@@ -3,8 +3,8 @@
 //! an API. Every case says so.
 
 use super::Grant;
-use super::docspace::kind;
 use super::introspection::scope_list;
+use super::kind;
 use serde_json::{Value, json};
 
 pub(super) const UNVERIFIED: &str = "the JWT is decoded offline and its signature is not verified";
@@ -77,7 +77,7 @@ pub(super) fn parse(body: &Value, claim: Option<&str>) -> Result<Grant, String> 
     if let Some(exp) = expires_at {
         notes.push(format!(
             "expires {}",
-            crate::fixture::format_utc(u64::try_from(exp).unwrap_or(0))
+            crate::time::format_utc(u64::try_from(exp).unwrap_or(0))
         ));
     }
     let mut grant = Grant::new(scope_list(value, name)?, notes);

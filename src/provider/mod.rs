@@ -345,6 +345,18 @@ impl Provider {
     }
 }
 
+/// What a JSON value is, for "expected ..., found a list" messages.
+pub(crate) fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// OAuth and generic APIs: RFC 6749 error bodies (`{"error": "invalid_client"}`),
 /// else the first line of the body.
 fn generic_status(status: u16, body: &str) -> String {

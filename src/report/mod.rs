@@ -144,7 +144,7 @@ pub(crate) fn render_failure(
                     Some(at) => writeln!(
                         out,
                         "  expires    the token expires {}, later than expires_within {window} from now",
-                        &crate::fixture::format_utc(u64::try_from(*at).unwrap_or(0))[..10]
+                        &crate::time::format_utc(u64::try_from(*at).unwrap_or(0))[..10]
                     ),
                 };
             }

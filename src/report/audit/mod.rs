@@ -152,7 +152,7 @@ pub(crate) fn build(mode: Mode, entries: Vec<Gathered>, clock: Clock) -> Audit {
     };
     Audit {
         schema: SCHEMA,
-        generated_at: crate::fixture::format_utc(u64::try_from(clock.now).unwrap_or(0)),
+        generated_at: crate::time::format_utc(u64::try_from(clock.now).unwrap_or(0)),
         mode: mode.to_string(),
         summary,
         tokens,
@@ -251,7 +251,7 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
         };
         row.expires_at = grant
             .expires_at
-            .map(|t| crate::fixture::format_utc(u64::try_from(t).unwrap_or(0)));
+            .map(|t| crate::time::format_utc(u64::try_from(t).unwrap_or(0)));
     }
     row.high_severity = grant
         .privileges
