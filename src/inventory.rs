@@ -96,9 +96,8 @@ pub(crate) fn take(
         error: None,
     };
     let url = format!("{}{KEYS_PATH}", base_url.trim_end_matches('/'));
-    let explain = |s, b: &str| Provider::DocSpace.explain_status(s, b);
-    let keys =
-        crate::fetch::get_json(&url, admin_var, explain).and_then(|body| parse_key_list(&body));
+    let keys = crate::fetch::get_json(Provider::DocSpace, &url, admin_var)
+        .and_then(|body| parse_key_list(&body));
     let keys = match keys {
         Ok(k) => k,
         Err(e) => {

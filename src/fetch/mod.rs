@@ -14,7 +14,7 @@ use crate::evidence::{CaseError, Evidence, Fix, Origin};
 use crate::fixture::{self, Fixture, FixtureRequest, FixtureResponse};
 use crate::mode::Mode;
 use crate::plan::{Case, display_path};
-use crate::provider::{Grant, Response};
+use crate::provider::{Grant, Provider, Response};
 use crate::secret::{Secret, scrub};
 use http::{Answer, FetchError, Outgoing, Settings};
 use prepare::{Job, Prepared, Work, prepare};
@@ -143,13 +143,10 @@ pub(crate) fn fetch_all(
     (results, summary)
 }
 
-/// One authenticated GET outside the case pipeline (`audit --inventory`):
-/// the JSON body, or the error in words, scrubbed of the key.
-pub(crate) fn get_json(
-    url: &str,
-    key_var: &str,
-    explain: impl Fn(u16, &str) -> String,
-) -> Result<Value, String> {
+/// One authenticated GET outside the case pipeline (`audit --inventory`),
+/// sent the way every case's request is: the JSON body, or the error in the
+/// provider's words, scrubbed of the key.
+pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<Value, String> {
     let key = prepare::read_secret(&crate::plan::SecretSource::Env(key_var.to_owned()))
         .map_err(|e| e.cause)?;
     let url = reqwest::Url::parse(url).map_err(|e| format!("{url} is not a URL: {e}"))?;
@@ -165,14 +162,19 @@ pub(crate) fn get_json(
         headers: Vec::new(),
         keep: None,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the I/O runtime: {e}"))?;
-    runtime
-        .block_on(http::send(&client, &out, &settings))
-        .map(|a| a.body)
-        .map_err(|e| e.into_case_error(explain, &[&key, &auth]).cause)
+    let job = Job {
+        out,
+        login: None,
+        signature: None,
+        discovery: None,
+        provider,
+    };
+    let done = run_all(&client, vec![job], &settings).pop();
+    match done.map(|d| d.answer) {
+        Some(Ok(answer)) => Ok(answer.body),
+        Some(Err(e)) => Err(scrub(&e.cause, &[&key, &auth])),
+        None => Err("internal: the request was not made".to_owned()),
+    }
 }
 
 /// The de-duplication key. It holds secrets, so it lives only in memory
