@@ -203,6 +203,21 @@ fn inventory_lists_unnamed_keys_and_gone_tokens() {
         .current_dir(dir.path())
         .args(["audit", "--inventory"]));
     assert_eq!(refused.code, 2);
+    let rejected = run(permspec()
+        .current_dir(dir.path())
+        .args(["audit", "--inventory", "--admin-key-env", "ADMIN_KEY"])
+        .env("ADMIN_KEY", "sk-wrong-admin-canary"));
+    assert_eq!(rejected.code, 0, "the audit itself still reports");
+    assert!(
+        rejected
+            .stdout
+            .contains("  error: HTTP 401: the API rejected the credential"),
+        "{}",
+        rejected.stdout
+    );
+    let leaked = rejected.stdout.contains("sk-wrong-admin-canary")
+        || rejected.stderr.contains("sk-wrong-admin-canary");
+    assert!(!leaked, "the admin key was printed");
 }
 
 #[test]
