@@ -632,10 +632,15 @@ fn generate_fixtures(dir: &Path, files: usize) {
         fs::create_dir_all(&folder).unwrap();
         for t in 0..TOKENS_PER_FILE {
             let n = f * TOKENS_PER_FILE + t;
+            // The request the replay trees' specs ask (`KEY_n` is token n's).
             let fixture = json!({
                 "recorded_at": "2026-11-20T08:00:00Z",
                 "provider": "docspace",
-                "request": { "method": "GET", "url": url },
+                "request": {
+                    "method": "GET",
+                    "url": url,
+                    "credential": format!("bearer from env KEY_{n}")
+                },
                 "response": { "status": 200, "body": envelope(n, &format!("t{t}"), url) }
             });
             let mut text = serde_json::to_string_pretty(&fixture).unwrap();

@@ -63,7 +63,7 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
         AuditMode::Live => Mode::Live,
     };
     let (harness, _) = a.folders.harness();
-    let (mode, entries) = match harness.mode(mode).filters(a.filters).gather() {
+    let (mode, entries, scrubber) = match harness.mode(mode).filters(a.filters).gather() {
         Ok(x) => x,
         Err(e) => return usage(&e),
     };
@@ -87,7 +87,9 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
         None
     };
     let report = audit::build(mode, entries, clock);
-    let text = render(&report, a.format, inventory.as_ref());
+    // Built from scrubbed evidence; one more pass with every secret the
+    // run used, in every encoding, before anything is written.
+    let text = scrubber.scrub(&render(&report, a.format, inventory.as_ref()));
     match &a.out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {

@@ -4,8 +4,10 @@
 //! inputs give the same findings in the same order.
 
 use crate::plan::Expectations;
-use crate::privilege::{Family, covers, overlap};
+use crate::privilege::index::covering;
+use crate::privilege::{Family, Index};
 use crate::provider::Grant;
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rule {
@@ -121,13 +123,15 @@ pub(crate) fn compare(
     let granted = &grant.privileges;
     if let Some(exactly) = &expect.exactly {
         // Literal: the set the API reports must equal the list.
-        for p in exactly.iter().filter(|p| !granted.contains(p)) {
+        let want: HashSet<&str> = exactly.iter().map(String::as_str).collect();
+        let have: HashSet<&str> = granted.iter().map(String::as_str).collect();
+        for p in exactly.iter().filter(|p| !have.contains(p.as_str())) {
             findings.push(Finding::Missing {
                 privilege: p.clone(),
                 rule: Rule::Exactly,
             });
         }
-        for g in granted.iter().filter(|g| !exactly.contains(g)) {
+        for g in granted.iter().filter(|g| !want.contains(g.as_str())) {
             findings.push(Finding::Excess {
                 privilege: g.clone(),
                 rule: Rule::Exactly,
@@ -135,8 +139,9 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_least) = &expect.at_least {
+        let index = Index::new(granted, |g| family.gives(g));
         for need in at_least {
-            if !granted.iter().any(|g| covers(family, g, need)) {
+            if covering(family, &index, need).is_none() {
                 findings.push(Finding::Missing {
                     privilege: need.clone(),
                     rule: Rule::AtLeast,
@@ -145,8 +150,9 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_most) = &expect.at_most {
+        let index = Index::new(at_most, |c| family.gives(c));
         for g in granted {
-            if !at_most.iter().any(|ceiling| covers(family, ceiling, g)) {
+            if covering(family, &index, g).is_none() {
                 findings.push(Finding::Excess {
                     privilege: g.clone(),
                     rule: Rule::AtMost,
@@ -155,15 +161,21 @@ pub(crate) fn compare(
         }
     }
     if let Some(forbidden) = &expect.forbidden {
+        let index = Index::new(forbidden, |f| family.names(f));
         for g in granted {
-            for entry in forbidden {
-                if let Some(witness) = overlap(family, g, entry) {
-                    findings.push(Finding::Forbidden {
-                        granted: g.clone(),
-                        entry: entry.clone(),
-                        witness,
-                    });
-                }
+            // The first witness per entry, the entries in the spec's order.
+            let mut hits: BTreeMap<usize, String> = BTreeMap::new();
+            for given in family.gives(g).iter() {
+                index.meeting(given, |i, witness| {
+                    hits.entry(i).or_insert_with(|| family.show(&witness));
+                });
+            }
+            for (i, witness) in hits {
+                findings.push(Finding::Forbidden {
+                    granted: g.clone(),
+                    entry: forbidden[i].clone(),
+                    witness,
+                });
             }
         }
     }

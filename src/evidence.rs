@@ -3,6 +3,12 @@
 //! Replay lives here (it is a file read); live fetching is in `fetch`.
 //! Both hand the same [`Evidence`] to the comparison, so compare and report
 //! never know which mode produced it beyond the [`Origin`] they print.
+//!
+//! Architecture invariant: evidence is never rewritten, and what is shown is
+//! built from scrubbed evidence. Live evidence is parsed from the answer as
+//! it will be recorded (scrubbed), and only when that gives the same grant
+//! as the answer itself; replay parses the same bytes. So a token judged
+//! live and its replay can never be judged differently (issue 10, item 8).
 
 use crate::fixture::{self, ReadError};
 use crate::plan::{Case, display_path};
@@ -33,8 +39,16 @@ pub(crate) enum Origin {
 pub(crate) struct CaseError {
     pub cause: String,
     pub fix: Fix,
-    /// The HTTP status behind the error, when there was one.
-    pub status: Option<u16>,
+    /// The refusal behind the error, when the API answered with a status.
+    pub refusal: Option<Refusal>,
+}
+
+/// A non-2xx answer, as much of it as judging a revocation needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub status: u16,
+    /// The body was empty, as DocSpace's own refusals are.
+    pub empty: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,12 +64,11 @@ impl CaseError {
         CaseError {
             cause: cause.into(),
             fix,
-            status: None,
+            refusal: None,
         }
     }
 }
 
-/// Reads the case's fixture and parses it with the case's provider.
 /// What every replay of one run shares, read once: the time and the
 /// environment's fixture-age policy.
 #[derive(Clone, Debug)]
@@ -75,9 +88,15 @@ impl ReplayContext {
     }
 }
 
+/// How far in the future a recording may say it was made: clocks drift.
+const CLOCK_SKEW: i64 = 300;
+
+/// Reads the case's fixture and parses it with the case's provider, after
+/// checking that it answers the request the spec asks now and is neither
+/// stale nor from the future.
 pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, CaseError> {
     let shown = display_path(&case.fixture);
-    let fixture = fixture::read(&case.fixture).map_err(|e| match e {
+    let fixture = fixture::read(&case.spec.fixtures, &case.fixture).map_err(|e| match e {
         ReadError::Missing => CaseError::new(format!("no fixture at {shown}"), Fix::Record),
         ReadError::Invalid(why) => CaseError::new(format!("fixture {shown}: {why}"), Fix::Record),
     })?;
@@ -91,15 +110,45 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
             Fix::Record,
         ));
     }
-    check_age(case, context, &shown, &fixture.recorded_at)?;
+    let asked = fixture::request_of(case);
+    if fixture.request != asked {
+        let line = |r: &fixture::FixtureRequest| {
+            let mut s = format!(
+                "{} {}\n                 credential: {}",
+                r.method, r.url, r.credential
+            );
+            for (k, v) in &r.headers {
+                s.push_str(&format!("\n                 header {k}: {v}"));
+            }
+            s
+        };
+        return Err(CaseError::new(
+            format!(
+                "fixture {shown} answers another request than the spec asks now\n\
+                 \x20 recorded for  {}\n\
+                 \x20 asked now     {}",
+                line(&fixture.request),
+                line(&asked)
+            ),
+            Fix::Record,
+        ));
+    }
+    let recorded_at = fixture.recorded_at.clone();
+    check_age(case, context, &shown, &recorded_at)?;
     let status = fixture.response.status;
-    if case.expect.active == Some(false) && case.provider.inactive_status() == Some(status) {
+    let origin = Origin::Replayed {
+        fixture: shown.clone(),
+        recorded_at,
+    };
+    // A refusal stands for revocation only as it was recorded: DocSpace's
+    // empty 401, under `active: false` (see `fetch::conclude`).
+    if case.expect.active == Some(false)
+        && case.provider.inactive_status() == Some(status)
+        && fixture.response.body.is_null()
+    {
         return Ok(Evidence {
             grant: Grant::revoked(status),
-            origin: Origin::Replayed {
-                fixture: shown,
-                recorded_at: fixture.recorded_at,
-            },
+            origin,
         });
     }
     if !(200..300).contains(&status) {
@@ -116,13 +165,7 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         .provider
         .parse(&case.api, &response)
         .map_err(|why| CaseError::new(format!("fixture {shown}: {why}"), Fix::Record))?;
-    Ok(Evidence {
-        grant,
-        origin: Origin::Replayed {
-            fixture: shown,
-            recorded_at: fixture.recorded_at,
-        },
-    })
+    Ok(Evidence { grant, origin })
 }
 
 /// The stricter of the spec's `max_fixture_age` and `PERMSPEC_MAX_FIXTURE_AGE`.
@@ -139,28 +182,41 @@ fn max_age(case: &Case, context: &ReplayContext) -> Result<Option<i64>, CaseErro
     })
 }
 
-/// A replayed fixture older than the allowed age says nothing about today.
+/// A fixture must say when it was recorded, not in the future (a future
+/// date would never go stale; issue 10, item 17), and within the allowed
+/// age when there is one.
 fn check_age(
     case: &Case,
     context: &ReplayContext,
     shown: &str,
     recorded_at: &str,
 ) -> Result<(), CaseError> {
-    let Some(limit) = max_age(case, context)? else {
-        return Ok(());
-    };
+    let limit = max_age(case, context)?;
+    let written = crate::escape::text(recorded_at);
     let recorded = crate::time::parse_timestamp(recorded_at).ok_or_else(|| {
         CaseError::new(
-            format!("fixture {shown}: `recorded_at: {recorded_at}` is not a timestamp"),
+            format!("fixture {shown}: `recorded_at: {written}` is not a timestamp"),
             Fix::Record,
         )
     })?;
-    let age = context.now - recorded;
+    if recorded > context.now.saturating_add(CLOCK_SKEW) {
+        return Err(CaseError::new(
+            format!(
+                "fixture {shown}: `recorded_at: {written}` is in the future, so its age cannot \
+                 be known; the recording machine's clock (or PERMSPEC_NOW) was wrong"
+            ),
+            Fix::Record,
+        ));
+    }
+    let Some(limit) = limit else {
+        return Ok(());
+    };
+    let age = context.now.saturating_sub(recorded);
     if age > limit {
         return Err(CaseError::new(
             format!(
                 "fixture {shown} is stale: recorded {}, {} days ago, more than max_fixture_age {}",
-                &recorded_at[..recorded_at.len().min(10)],
+                crate::time::format_date(recorded.div_euclid(86_400)),
                 age / 86_400,
                 crate::time::format_duration(limit)
             ),

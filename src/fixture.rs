@@ -1,15 +1,25 @@
-//! Recorded answers: the fixture file format, replay, and atomic writes.
+//! Recorded answers: the fixture file format, the request a fixture
+//! answers, and safe, atomic writes.
 //!
-//! A fixture is the server's answer and nothing else: the request line
-//! (method and URL, secrets scrubbed), the status and the JSON body as the
-//! server sent it. No header is stored, so no `Authorization` or cookie can
-//! be. Keys are written sorted so re-recording gives small diffs.
+//! A fixture is the server's answer to one request and nothing else: which
+//! request (method, address as the spec writes it, where the credential
+//! comes from; never a secret), the status and the JSON body, scrubbed. No
+//! header is stored but the one a provider reads privileges from, so no
+//! `Authorization` or cookie can be. Keys are written sorted so re-recording
+//! gives small diffs.
+//!
+//! Architecture invariant: a fixture answers only the request the spec asks
+//! now. Replay compares the stored request with the one the spec would make
+//! and fails on any difference (issue 10, item 7).
 
+use crate::plan::{Api, Case, Credential, Endpoint, SecretSource};
+use crate::provider::TokenPlace;
+use crate::secret::REDACTED;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,11 +30,18 @@ pub(crate) struct Fixture {
     pub response: FixtureResponse,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The request a fixture answers, as the spec wrote it: `${VAR}` parts of
+/// the address unresolved, the inspected token's query parameter as
+/// `[REDACTED]`, and where each credential comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FixtureRequest {
     pub method: String,
     pub url: String,
+    pub credential: String,
+    /// The request headers the spec sets (`provider: http`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,6 +55,122 @@ pub(crate) struct FixtureResponse {
     pub body: Value,
 }
 
+/// The request `case` asks now, in the form a fixture stores it.
+pub(crate) fn request_of(case: &Case) -> FixtureRequest {
+    let token = source(&case.credential);
+    match &case.api {
+        Api::Jwt { .. } => FixtureRequest {
+            method: "DECODE".into(),
+            url: "(none: the token is decoded offline)".into(),
+            credential: match &case.credential {
+                Credential::Bearer(s) => format!("token from {}, decoded offline", from(s)),
+                other => source(other),
+            },
+            headers: BTreeMap::new(),
+        },
+        api => {
+            let (base, via) = match api {
+                Api::Introspection {
+                    endpoint: Endpoint::Discovery(d),
+                    ..
+                } => ("{introspection_endpoint}".to_owned(), Some(d.written())),
+                _ => (
+                    case.address().map(|(_, t)| t.written()).unwrap_or_default(),
+                    None,
+                ),
+            };
+            let request = case.provider.request(api, &base);
+            let (method, mut url, place, headers) = match request {
+                Some(r) => (r.method.to_owned(), r.url, r.token, r.headers),
+                None => (String::new(), base.clone(), TokenPlace::Header, Vec::new()),
+            };
+            if let Some(via) = via {
+                url = url.replace(
+                    "{introspection_endpoint}",
+                    &format!("the introspection_endpoint of {via}"),
+                );
+            }
+            let inspected = match &case.credential {
+                Credential::Bearer(s) | Credential::Raw(s) => from(s),
+                other => source(other),
+            };
+            let how = match &place {
+                TokenPlace::Query { param, .. } => {
+                    url.push(if url.contains('?') { '&' } else { '?' });
+                    url.push_str(&format!("{param}={REDACTED}"));
+                    format!("token from {inspected} in the query parameter {param}")
+                }
+                TokenPlace::Form(field) => {
+                    format!("token from {inspected} in the form field {field}")
+                }
+                TokenPlace::Header => token,
+            };
+            let credential = match api {
+                Api::Coveo { caller, .. } => match caller {
+                    Some(c) => format!("{how}; caller {}", source(c)),
+                    None => format!("{how}; the token calls for itself"),
+                },
+                Api::Introspection { client, .. } => format!("{how}; client {}", client_of(client)),
+                _ => how,
+            };
+            FixtureRequest {
+                method,
+                url,
+                credential,
+                headers: headers.into_iter().collect(),
+            }
+        }
+    }
+}
+
+/// Where one secret comes from, without its value.
+fn from(s: &SecretSource) -> String {
+    match s {
+        SecretSource::Env(var) => format!("env {var}"),
+        SecretSource::File(path) => format!("file {}", path.display()),
+    }
+}
+
+/// How an introspecting client authenticates.
+fn client_of(client: &Credential) -> String {
+    match client {
+        Credential::Basic { username, password } => format!(
+            "id from {}, secret from {} (client_secret_basic)",
+            from(username),
+            from(password)
+        ),
+        Credential::ClientPost { id, secret } => format!(
+            "id from {}, secret from {} (client_secret_post)",
+            from(id),
+            from(secret)
+        ),
+        other => source(other),
+    }
+}
+
+/// Where a credential comes from and how it is sent, without its value.
+fn source(credential: &Credential) -> String {
+    match credential {
+        Credential::Bearer(s) => format!("bearer from {}", from(s)),
+        Credential::Raw(s) => format!("raw from {}", from(s)),
+        Credential::Basic { username, password } => format!(
+            "basic, user from {}, password from {}",
+            from(username),
+            from(password)
+        ),
+        Credential::Login { username, password } => format!(
+            "login, user from {}, password from {}",
+            from(username),
+            from(password)
+        ),
+        Credential::ClientPost { id, secret } => format!(
+            "client_secret_post, id from {}, secret from {}",
+            from(id),
+            from(secret)
+        ),
+    }
+}
+
 /// Why a fixture could not be used. `Missing` is told apart because its
 /// hint differs: record it, rather than repair it.
 #[derive(Debug, PartialEq, Eq)]
@@ -49,8 +182,11 @@ pub(crate) enum ReadError {
 /// Fixtures larger than this are refused: no API answer we read is close.
 const MAX_FIXTURE_BYTES: u64 = 4 << 20;
 
-pub(crate) fn read(path: &Path) -> Result<Fixture, ReadError> {
+/// Reads the fixture at `path`, which must lie under `root` with no link
+/// on the way (issue 10, item 14).
+pub(crate) fn read(root: &Path, path: &Path) -> Result<Fixture, ReadError> {
     use std::io::Read;
+    no_links(root, path).map_err(ReadError::Invalid)?;
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
@@ -76,17 +212,63 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Fixture, ReadError> {
         .map_err(|e| ReadError::Invalid(format!("it is not a permspec fixture: {e}")))
 }
 
-/// Writes the fixture, pretty-printed, atomically.
-pub(crate) fn write(path: &Path, fixture: &Fixture) -> std::io::Result<()> {
+/// The fixture as written: pretty JSON and a final newline.
+pub(crate) fn text(fixture: &Fixture) -> std::io::Result<String> {
     let mut text = serde_json::to_string_pretty(fixture).map_err(std::io::Error::other)?;
     text.push('\n');
-    write_atomic(path, &text)
+    Ok(text)
+}
+
+/// Writes the fixture under `root`, atomically, through no link.
+pub(crate) fn write(root: &Path, path: &Path, fixture: &Fixture) -> Result<(), String> {
+    no_links(root, path)?;
+    let text = text(fixture).map_err(|e| e.to_string())?;
+    write_atomic(path, &text).map_err(|e| e.to_string())
+}
+
+/// Checks that `path` is `root` joined with plain names (no `..`, no root,
+/// no prefix), and that nothing between them that exists is a symbolic
+/// link: permspec never reads or writes through a link under fixtures/.
+pub(crate) fn no_links(root: &Path, path: &Path) -> Result<(), String> {
+    let rel = path.strip_prefix(root).map_err(|_| {
+        format!(
+            "{} is not under the fixtures folder {}",
+            crate::plan::display_path(path),
+            crate::plan::display_path(root)
+        )
+    })?;
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        let Component::Normal(name) = part else {
+            return Err(format!(
+                "{} leaves the fixtures folder",
+                crate::plan::display_path(path)
+            ));
+        };
+        at.push(name);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "{} is a symbolic link; permspec never writes through a link, nor reads one \
+                 (replace it with a folder or file of its own)",
+                crate::plan::display_path(&at)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Writes `text` next to `path`, syncs it, then renames it into place, so a
 /// reader never sees half a file and a failed write loses nothing (fixtures,
-/// and the specs `init` writes).
+/// and the specs `init` writes). The temporary file is created new, so a
+/// link put in its place is never followed.
 pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = stage(path, text)?;
+    commit(&tmp, path)
+}
+
+/// The first half of [`write_atomic`]: the text in a synced temporary file
+/// beside `path`, whose name is returned.
+pub(crate) fn stage(path: &Path, text: &str) -> std::io::Result<PathBuf> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -95,15 +277,27 @@ pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        file.sync_all()
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    result
+}
+
+/// The second half: the staged file renamed into place.
+pub(crate) fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    std::fs::rename(tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(tmp);
+    })
 }
 
 /// Now, as `2026-11-20T08:00:00Z` (`PERMSPEC_NOW` pins the clock).
@@ -123,6 +317,8 @@ mod tests {
             request: FixtureRequest {
                 method: "GET".into(),
                 url: "https://portal.example.com/api/2.0/keys/@self".into(),
+                credential: "bearer from env KEY".into(),
+                headers: BTreeMap::new(),
             },
             response: FixtureResponse {
                 status: 200,
@@ -132,12 +328,19 @@ mod tests {
         }
     }
 
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("permspec-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn write_then_read_round_trips_and_leaves_no_temporary_file() {
-        let dir = std::env::temp_dir().join(format!("permspec-fixture-{}", std::process::id()));
+        let dir = temp("fixture");
         let path = dir.join("docspace/ci.json");
-        write(&path, &sample()).unwrap();
-        assert_eq!(read(&path).unwrap(), sample());
+        write(&dir, &path, &sample()).unwrap();
+        assert_eq!(read(&dir, &path).unwrap(), sample());
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -150,15 +353,34 @@ mod tests {
 
     #[test]
     fn missing_and_broken_fixtures_are_told_apart() {
-        let dir = std::env::temp_dir().join(format!("permspec-fixture-b-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        assert_eq!(read(&dir.join("nope.json")), Err(ReadError::Missing));
+        let dir = temp("fixture-b");
+        assert_eq!(read(&dir, &dir.join("nope.json")), Err(ReadError::Missing));
         let path = dir.join("cut.json");
         std::fs::write(&path, "{\"recorded_at\": \"2026").unwrap();
-        let Err(ReadError::Invalid(why)) = read(&path) else {
+        let Err(ReadError::Invalid(why)) = read(&dir, &path) else {
             panic!()
         };
         assert!(why.contains("line 1"), "{why}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Issue 10, item 14.
+    #[test]
+    fn paths_outside_the_root_or_through_links_are_refused() {
+        let dir = temp("fixture-links");
+        let root = dir.join("fixtures");
+        std::fs::create_dir_all(&root).unwrap();
+        let e = no_links(&root, &root.join("../x.json")).unwrap_err();
+        assert!(e.contains("leaves the fixtures folder"), "{e}");
+        assert!(no_links(&root, &dir.join("x.json")).is_err());
+        #[cfg(unix)]
+        {
+            std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
+            std::os::unix::fs::symlink(dir.join("elsewhere"), root.join("keys")).unwrap();
+            let e = write(&root, &root.join("keys/a.json"), &sample()).unwrap_err();
+            assert!(e.contains("is a symbolic link"), "{e}");
+            assert_eq!(std::fs::read_dir(dir.join("elsewhere")).unwrap().count(), 0);
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

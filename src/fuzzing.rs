@@ -16,6 +16,8 @@ pub fn plan_spec(bytes: &[u8]) -> usize {
     let spec = Arc::new(SpecFile {
         display: "specs/fuzz.yaml".into(),
         id: "fuzz".into(),
+        dir: "specs".into(),
+        fixtures: "fixtures".into(),
     });
     let entries = plan::plan_bytes(spec, bytes.to_vec(), Path::new("fixtures"));
     entries
@@ -75,9 +77,9 @@ pub fn decode_jwt(token: &str) -> Result<Vec<String>, String> {
         .map(|g| g.privileges)
 }
 
-/// `scrub` as the fetch layer applies it to every text that leaves.
+/// Scrubbing as the fetch layer applies it to every text that leaves.
 pub fn scrub(text: &str, secret: &str) -> String {
-    crate::secret::scrub(text, &[&crate::secret::Secret::new(secret)])
+    crate::secret::Scrubber::new([&crate::secret::Secret::new(secret)]).scrub(text)
 }
 
 /// Whether `p` covers `q` under `family` (`docspace`, `roles`, `coveo`, `plain`).
@@ -107,8 +109,8 @@ pub fn passes(family: &str, rule: &str, listed: &[String], granted: &[String]) -
 }
 
 /// The privilege names a family knows, for generating inputs.
-pub fn known_names(family: &str) -> Vec<&'static str> {
-    family_named(family).atoms().to_vec()
+pub fn known_names(family: &str) -> Vec<String> {
+    family_named(family).vocabulary()
 }
 
 fn family_named(name: &str) -> &'static dyn crate::privilege::Family {
@@ -130,7 +132,7 @@ fn test_api(provider: Provider) -> plan::Api {
             caller: None,
         },
         Provider::Jwt => plan::Api::Jwt {
-            claim: None,
+            claims: None,
             rules: plan::Rules::Plain,
         },
         Provider::Http => plan::Api::Http(plan::HttpApi {

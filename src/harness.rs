@@ -8,6 +8,7 @@ use crate::mode::Mode;
 use crate::plan::{self, Case, Dirs, Entry};
 use crate::report::junit::{self, CaseResult};
 use crate::report::{self, Invocation, Style};
+use crate::secret::Scrubber;
 use libtest_mimic::{Arguments, ColorSetting, Failed, FormatSetting, Trial};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -121,16 +122,6 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
-        let clock = Clock::read();
-        let shared = Arc::new(Shared {
-            style: Style {
-                color: wants_color(args.color),
-                invocation: self.invocation,
-                mode,
-            },
-            clock,
-            replay: ReplayContext::from_env(clock.now),
-        });
         let mut entries = plan::load(&self.dirs);
         retain_filtered(&mut entries, &self.filters, args.exact);
 
@@ -140,8 +131,40 @@ impl Harness {
             .iter()
             .map(|e| !args.list && !args.ignored && !args.is_filtered_out(&probe(e)))
             .collect();
+        // The permspec binary names cases itself: a filter that selects
+        // none is a mistake, never a green run of nothing (issue 10, item
+        // 16). Under cargo test a filter may be meant for other tests.
+        let named = args.filter.is_some() || !self.filters.is_empty();
+        if matches!(self.invocation, Invocation::Cli { .. })
+            && named
+            && !args.list
+            && !selected.iter().any(|s| *s)
+        {
+            let filters: Vec<&str> = args
+                .filter
+                .iter()
+                .chain(&self.filters)
+                .map(String::as_str)
+                .collect();
+            eprintln!(
+                "error: no case matches {}\n  = help: `permspec check --list` names every case",
+                filters.join(", ")
+            );
+            return ExitCode::from(2);
+        }
         let to_stderr = matches!(args.format, Some(FormatSetting::Json));
-        let prefetched = prefetch(&entries, &selected, mode, to_stderr);
+        let (prefetched, scrubber) = prefetch(&entries, &selected, mode, to_stderr);
+        let clock = Clock::read();
+        let shared = Arc::new(Shared {
+            style: Style {
+                color: wants_color(args.color),
+                invocation: self.invocation,
+                mode,
+            },
+            clock,
+            replay: ReplayContext::from_env(clock.now),
+            scrubber,
+        });
 
         let results = Arc::new(Mutex::new(Vec::new()));
         let trials = entries
@@ -174,20 +197,25 @@ impl Harness {
     }
 
     /// Plans every spec and gathers the evidence of every case the way
-    /// `check` would (replay reads fixtures, live fetches), for `audit`.
-    pub(crate) fn gather(self) -> Result<(Mode, Vec<Gathered>), String> {
+    /// `check` would (replay reads fixtures, live fetches), for `audit`,
+    /// with the scrubber of every secret the run used.
+    pub(crate) fn gather(self) -> Result<(Mode, Vec<Gathered>, Scrubber), String> {
         let mode = self.mode?;
         let mut entries = plan::load(&self.dirs);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
-        let mut prefetched = prefetch(&entries, &selected, mode, true);
+        let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true);
         let context = ReplayContext::from_env(crate::time::now());
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
                 *fetched = Some(evidence::replay(case, &context));
             }
         }
-        Ok((mode, entries.into_iter().zip(prefetched).collect()))
+        Ok((
+            mode,
+            entries.into_iter().zip(prefetched).collect(),
+            scrubber,
+        ))
     }
 }
 
@@ -209,15 +237,17 @@ fn retain_filtered(entries: &mut Vec<Entry>, filters: &[String], exact: bool) {
 }
 
 /// In live and record modes, fetches every selected case before any is
-/// compared, and prints the one-line summary (on stderr when stdout carries
-/// JSON events). In replay mode, nothing: each trial reads its fixture.
+/// compared, records each good answer in record mode, and prints the
+/// one-line summary (on stderr when stdout carries JSON events). In replay
+/// mode, nothing: each trial reads its fixture.
 fn prefetch(
     entries: &[Entry],
     selected: &[bool],
     mode: Mode,
     to_stderr: bool,
-) -> Vec<Option<Result<Evidence, CaseError>>> {
+) -> (Vec<Option<Result<Evidence, CaseError>>>, Scrubber) {
     let mut prefetched: Vec<Option<Result<Evidence, CaseError>>> = Vec::new();
+    let mut scrubber = Scrubber::default();
     if mode.is_live() {
         let chosen: Vec<Option<&Case>> = entries
             .iter()
@@ -229,7 +259,20 @@ fn prefetch(
             .collect();
         let to_fetch: Vec<&Case> = chosen.iter().flatten().copied().collect();
         if !to_fetch.is_empty() {
-            let (results, summary) = fetch::fetch_all(&to_fetch, mode);
+            let (fetched, mut summary, everything) = fetch::fetch_all(&to_fetch);
+            scrubber = everything;
+            let results: Vec<Result<Evidence, CaseError>> = to_fetch
+                .iter()
+                .zip(fetched)
+                .map(|(case, result)| {
+                    let mut fetched = result?;
+                    if mode == Mode::Record {
+                        fetch::record(case, &mut fetched)?;
+                        summary.written += 1;
+                    }
+                    Ok(fetched.evidence)
+                })
+                .collect();
             let line = report::fetch_summary(mode, &summary);
             if to_stderr {
                 eprintln!("{line}");
@@ -244,7 +287,7 @@ fn prefetch(
         }
     }
     prefetched.resize_with(entries.len(), || None);
-    prefetched
+    (prefetched, scrubber)
 }
 
 /// Where a trial leaves its result for the JUnit report.
@@ -282,6 +325,9 @@ struct Shared {
     style: Style,
     clock: Clock,
     replay: ReplayContext,
+    /// Every secret the run used: a last pass over every text a case shows,
+    /// behind the scrubbing of each answer and error.
+    scrubber: Scrubber,
 }
 
 fn trial(
@@ -304,7 +350,14 @@ fn trial(
         let result = match entry {
             Entry::Broken(b) => Err(b.error),
             Entry::Case(case) => judge(&case, fetched, mode, &shared),
-        };
+        }
+        .map_err(|text| {
+            if shared.scrubber.is_empty() {
+                text
+            } else {
+                shared.scrubber.scrub(&text)
+            }
+        });
         record.keep(CaseResult {
             name: name.clone(),
             kind: recorded_kind,

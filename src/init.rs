@@ -6,7 +6,6 @@
 //! with `--force`. Nothing is written unless the live answer is good.
 
 use crate::cli::Folders;
-use crate::evidence::Evidence;
 use crate::mode::Mode;
 use crate::plan::{self, Entry, SpecFile, display_path};
 use crate::provider::Provider;
@@ -106,20 +105,23 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             ));
         }
     };
-    let specs = a
-        .folders
-        .specs
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("specs"));
-    let fixtures = a
-        .folders
-        .fixtures
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("fixtures"));
-    let out = a
-        .out
-        .clone()
-        .unwrap_or_else(|| specs.join(format!("{}.yaml", provider.name())));
+    let specs = lexical(
+        &a.folders
+            .specs
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("specs")),
+    );
+    let fixtures = lexical(
+        &a.folders
+            .fixtures
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("fixtures")),
+    );
+    let out = lexical(
+        &a.out
+            .clone()
+            .unwrap_or_else(|| specs.join(format!("{}.yaml", provider.name()))),
+    );
     let id = spec_id(&specs, &out)?;
     let fixture = fixtures.join(&id).join(format!("{}.json", a.token));
 
@@ -147,7 +149,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     let candidate = |expect: Option<&[String]>| -> Result<String, Stop> {
         match &existing {
             None => Ok(format!("{header}tokens:\n{}", block(expect))),
-            Some(text) => edit(text, provider, &a.token, a.force, &out, |indent| {
+            Some(text) => edit(text, provider, a, &out, |indent| {
                 token_block(
                     indent,
                     &a.token,
@@ -168,27 +170,31 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             ),
         ));
     }
-
-    let spec = Arc::new(SpecFile {
-        display: display_path(&out),
-        id: id.clone(),
-    });
-    let entries = plan::plan_bytes(spec, draft.into_bytes(), &fixtures);
-    let case_name = format!("{id}::{}", a.token);
-    let entry = entries
-        .into_iter()
-        .find(|e| e.name() == case_name || e.name() == id);
-    let case = match entry {
-        Some(Entry::Case(c)) => c,
-        Some(Entry::Broken(b)) => return Err(Stop(1, b.error)),
-        None => {
-            return Err(Stop(
+    let plan = |text: &str| -> Result<Box<crate::plan::Case>, Stop> {
+        let spec = Arc::new(SpecFile {
+            display: display_path(&out),
+            id: id.clone(),
+            dir: out.parent().map(Path::to_path_buf).unwrap_or_default(),
+            fixtures: fixtures.clone(),
+        });
+        let entries = plan::plan_bytes(spec, text.as_bytes().to_vec(), &fixtures);
+        let case_name = format!("{id}::{}", a.token);
+        match entries
+            .into_iter()
+            .find(|e| e.name() == case_name || e.name() == id)
+        {
+            Some(Entry::Case(c)) => Ok(c),
+            Some(Entry::Broken(b)) => Err(Stop(1, b.error)),
+            None => Err(Stop(
                 1,
                 "error: the generated spec holds no such token".to_owned(),
-            ));
+            )),
         }
     };
-    let (mut results, _) = crate::fetch::fetch_all(&[&case], Mode::Record);
+    let case = plan(&draft)?;
+    // Ask without recording: nothing is written until all of it is valid
+    // (issue 10, item 15).
+    let (mut results, _, scrubber) = crate::fetch::fetch_all(&[&case]);
     let style = Style {
         color: false,
         invocation: Invocation::Cli {
@@ -196,50 +202,156 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
         },
         mode: Mode::Record,
     };
-    let evidence: Evidence = match results.pop() {
-        Some(Ok(e)) => e,
-        Some(Err(e)) => return Err(Stop(1, crate::report::render_error(&case, &e, &style))),
+    let mut fetched = match results.pop() {
+        Some(Ok(f)) => f,
+        Some(Err(e)) => {
+            let text = crate::report::render_error(&case, &e, &style);
+            return Err(Stop(1, scrubber.scrub(&text)));
+        }
         None => return Err(Stop(1, "error: nothing was fetched".to_owned())),
     };
-    if evidence.grant.active == Some(false) {
+    let grant = &fetched.evidence.grant;
+    if grant.active == Some(false) {
         return Err(Stop(
             1,
             "error: the token is not active: expired, revoked or unknown; nothing written".into(),
         ));
     }
-    let granted: Vec<String> = evidence
-        .grant
+    let unknown: Vec<&str> = grant
         .privileges
         .iter()
-        .map(|p| yaml_item(p))
+        .filter(|p| !case.family().knows(p, &case.extra))
+        .map(String::as_str)
         .collect();
+    if !unknown.is_empty() {
+        return Err(Stop(
+            1,
+            format!(
+                "error: the API reports privileges permspec's catalogue does not know yet: {}; \
+                 nothing written\n  = help: check them, then declare them at the top of the spec \
+                 (`extra_privileges: [{}]`) and run init again",
+                unknown.join(", "),
+                unknown
+                    .iter()
+                    .map(|p| yaml_item(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let granted: Vec<String> = grant.privileges.iter().map(|p| yaml_item(p)).collect();
     let text = candidate(Some(&granted))?;
-    crate::fixture::write_atomic(&out, &text)
-        .map_err(|e| Stop(1, format!("error: cannot write {}: {e}", out.display())))?;
+    // The exact text must load, and say what was asked (issue 10, item 15),
+    // and hold no secret (item 9).
+    let planned = plan(&text)?;
+    if crate::fixture::request_of(&planned) != fetched.fixture.request {
+        return Err(Stop(
+            1,
+            "error: the spec would ask another request than the one just made; nothing written"
+                .into(),
+        ));
+    }
+    let fixture_text = crate::fixture::text(&fetched.fixture)
+        .map_err(|e| Stop(1, format!("error: cannot write the fixture: {e}")))?;
+    if scrubber.found_in(&text) || scrubber.found_in(&fixture_text) {
+        return Err(Stop(
+            1,
+            "error: the spec or fixture would hold a credential; nothing written".into(),
+        ));
+    }
+    write_together(&fixtures, &fixture, &fixture_text, &out, &text)?;
+    if let crate::evidence::Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
+        *recorded = Some(display_path(&fixture));
+    }
     let mut message = format!(
         "wrote {}: token `{}` expects exactly [{}]\nrecorded {}",
         display_path(&out),
         a.token,
-        evidence.grant.privileges.join(", "),
+        fetched.evidence.grant.privileges.join(", "),
         display_path(&fixture)
     );
-    for note in &evidence.grant.notes {
-        message.push_str(&format!("\nnote: {note}"));
+    for note in &fetched.evidence.grant.notes {
+        message.push_str(&format!("\nnote: {}", crate::escape::text(note)));
     }
-    Ok(message)
+    Ok(scrubber.scrub(&message))
+}
+
+/// Writes the fixture and the spec, both or neither: each is staged beside
+/// its place first, and a failed second rename puts the old fixture back.
+fn write_together(
+    fixtures: &Path,
+    fixture: &Path,
+    fixture_text: &str,
+    spec: &Path,
+    spec_text: &str,
+) -> Result<(), Stop> {
+    let fail = |what: &Path, e: &dyn std::fmt::Display| {
+        Stop(
+            1,
+            format!(
+                "error: cannot write {}: {e}; nothing written",
+                display_path(what)
+            ),
+        )
+    };
+    crate::fixture::no_links(fixtures, fixture).map_err(|e| fail(fixture, &e))?;
+    let old_fixture = std::fs::read(fixture).ok();
+    let staged_fixture =
+        crate::fixture::stage(fixture, fixture_text).map_err(|e| fail(fixture, &e))?;
+    let staged_spec = match crate::fixture::stage(spec, spec_text) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staged_fixture);
+            return Err(fail(spec, &e));
+        }
+    };
+    if let Err(e) = crate::fixture::commit(&staged_fixture, fixture) {
+        let _ = std::fs::remove_file(&staged_spec);
+        return Err(fail(fixture, &e));
+    }
+    if let Err(e) = crate::fixture::commit(&staged_spec, spec) {
+        match old_fixture {
+            Some(bytes) => {
+                let _ = std::fs::write(fixture, bytes);
+            }
+            None => {
+                let _ = std::fs::remove_file(fixture);
+            }
+        }
+        return Err(fail(spec, &e));
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with `.` and `..` resolved by the text alone (no
+/// link is followed, no file read): `specs/../../x.yaml` is `../x.yaml`
+/// from the working directory, outside `specs/` (issue 10, item 14).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// The spec's id: its path under the specs folder, without extension.
 fn spec_id(specs: &Path, out: &Path) -> Result<String, Stop> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let rel = absolute(out)
-        .strip_prefix(absolute(specs))
+    let rel = out
+        .strip_prefix(specs)
         .map(Path::to_path_buf)
         .map_err(|_| {
             usage(format!(
                 "{} is not under the specs folder {}",
-                out.display(),
-                specs.display()
+                display_path(out),
+                display_path(specs)
             ))
         })?;
     let ext = rel.extension().and_then(|e| e.to_str());
@@ -304,28 +416,65 @@ fn token_block(
     ));
     match exactly {
         Some(list) => b.push_str(&format!("{indent}    exactly: [{}]\n", list.join(", "))),
-        None => b.push_str(&format!("{indent}    at_least: []\n")),
+        None => b.push_str(&format!("{indent}    exactly: []\n")),
     }
     b
 }
 
-/// Adds or (with `force`) replaces the token's block in an existing spec.
+/// Adds or (with `--force`) replaces the token's block in an existing spec,
+/// whose header must say what the flags say: the new token would otherwise
+/// be asked at the spec's address, not the one given (issue 10, item 7).
 fn edit(
     text: &str,
     provider: Provider,
-    token: &str,
-    force: bool,
+    a: &InitArgs,
     path: &Path,
     block: impl Fn(&str) -> String,
 ) -> Result<String, Stop> {
+    let (token, force) = (a.token.as_str(), a.force);
     let shown = display_path(path);
-    let raw = spec::parse(text).map_err(|e| Stop(1, e.render(&shown, text)))?;
+    let parsed = spec::parse(text);
+    let raw = parsed
+        .spec
+        .map_err(|e| Stop(1, e.render(&shown, text, &parsed.masks)))?;
+    if let Some(b) = parsed.broken.first() {
+        return Err(Stop(1, b.error.render(&shown, text, &parsed.masks)));
+    }
     if raw.provider.value != provider.name() {
         return Err(usage(format!(
             "{shown} is a `{}` spec, not `{}`; choose another --out",
             raw.provider.value,
             provider.name()
         )));
+    }
+    let differs = |flag: &str, given: &Option<String>, key: &str, written: Option<&str>| match (
+        given, written,
+    ) {
+        (Some(g), Some(w)) if g.trim_end_matches('/') != w.trim_end_matches('/') => {
+            Some(usage(format!(
+                "{shown} says `{key}: {w}`, but --{flag} {g} was given; the token would be \
+                     asked at the spec's address. Leave out --{flag}, or choose another --out"
+            )))
+        }
+        (Some(g), None) => Some(usage(format!(
+            "{shown} has no `{key}`, but --{flag} {g} was given; choose another --out"
+        ))),
+        _ => None,
+    };
+    let value = |v: &Option<serde_saphyr::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+    for (flag, given, key, written) in [
+        ("base-url", &a.base_url, "base_url", value(&raw.base_url)),
+        (
+            "organization",
+            &a.organization,
+            "organization",
+            value(&raw.organization),
+        ),
+        ("region", &a.region, "region", value(&raw.region)),
+    ] {
+        if let Some(e) = differs(flag, given, key, written.as_deref()) {
+            return Err(e);
+        }
     }
     let names: Vec<(String, Pos)> = raw
         .tokens
@@ -403,6 +552,22 @@ mod tests {
 
     const SPEC: &str = "# keys\nprovider: docspace\nbase_url: https://p.example.com\ntokens:\n  a:\n    credential: { env: A }\n    expect: { exactly: [files:read] }\n\n  b:\n    credential: { env: B }\n    expect: { exactly: [rooms:read] }\nmax_fixture_age: 30d\n";
 
+    fn args(token: &str, force: bool) -> InitArgs {
+        InitArgs {
+            provider: "docspace".into(),
+            base_url: None,
+            organization: None,
+            region: None,
+            token: token.into(),
+            credential_env: Some("C".into()),
+            credential_file: None,
+            description: None,
+            out: None,
+            folders: Folders::default(),
+            force,
+        }
+    }
+
     fn block(indent: &str) -> String {
         token_block(
             indent,
@@ -418,8 +583,7 @@ mod tests {
         let out = edit(
             SPEC,
             Provider::DocSpace,
-            "c",
-            false,
+            &args("c", false),
             Path::new("s.yaml"),
             block,
         )
@@ -427,7 +591,7 @@ mod tests {
         .unwrap();
         assert!(out.starts_with("# keys\n"));
         assert!(out.contains("rooms:read] }\n\n  c:\n    credential: { env: C }\n    expect:\n      exactly: [files:write]\nmax_fixture_age: 30d\n"), "{out}");
-        assert!(spec::parse(&out).is_ok());
+        assert!(spec::parse(&out).spec.is_ok());
     }
 
     #[test]
@@ -435,8 +599,7 @@ mod tests {
         let refused = edit(
             SPEC,
             Provider::DocSpace,
-            "a",
-            false,
+            &args("a", false),
             Path::new("s.yaml"),
             block,
         );
@@ -446,8 +609,7 @@ mod tests {
         let forced = edit(
             SPEC,
             Provider::DocSpace,
-            "a",
-            true,
+            &args("a", true),
             Path::new("s.yaml"),
             |i| {
                 token_block(
@@ -474,11 +636,36 @@ mod tests {
         let r = edit(
             SPEC,
             Provider::Coveo,
-            "c",
-            false,
+            &args("c", false),
             Path::new("s.yaml"),
             block,
         );
         assert!(matches!(r, Err(Stop(2, m)) if m.contains("is a `docspace` spec")));
+    }
+
+    /// Issue 10, item 7: flags that disagree with the spec's header refuse.
+    #[test]
+    fn refuses_flags_that_disagree_with_the_header() {
+        let mut a = args("c", false);
+        a.base_url = Some("https://prod.example.org".into());
+        let r = edit(SPEC, Provider::DocSpace, &a, Path::new("s.yaml"), block);
+        assert!(
+            matches!(&r, Err(Stop(2, m)) if m.contains("says `base_url: https://p.example.com`, but --base-url https://prod.example.org")),
+            "{}",
+            r.err().map(|s| s.1).unwrap_or_default()
+        );
+        a.base_url = Some("https://p.example.com/".into());
+        assert!(edit(SPEC, Provider::DocSpace, &a, Path::new("s.yaml"), block).is_ok());
+    }
+
+    /// Issue 10, item 14: `..` is resolved by the text, so escaping is seen.
+    #[test]
+    fn out_paths_are_resolved_lexically() {
+        let specs = lexical(Path::new("specs"));
+        assert!(spec_id(&specs, &lexical(Path::new("specs/../../x.yaml"))).is_err());
+        assert_eq!(
+            spec_id(&specs, &lexical(Path::new("specs/./team/../keys.yaml"))).ok(),
+            Some("keys".to_owned())
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! names, and the spec tokens whose key is gone. Keys are matched by the
 //! `id` the portal reports, which every recorded `/keys/@self` answer holds.
 
+use crate::escape::{md_code, md_text, text};
 use crate::harness::Gathered;
 use crate::plan::{Api, Entry};
 use crate::provider::Provider;
@@ -130,9 +131,13 @@ pub(crate) fn take(
 
 impl Inventory {
     pub(crate) fn text(&self) -> String {
-        let mut out = format!("inventory of {} ({} keys):\n", self.base_url, self.keys);
+        let mut out = format!(
+            "inventory of {} ({} keys):\n",
+            text(&self.base_url),
+            self.keys
+        );
         if let Some(e) = &self.error {
-            let _ = writeln!(out, "  error: {e}");
+            let _ = writeln!(out, "  error: {}", text(e));
             return out;
         }
         let _ = writeln!(out, "  keys no spec names: {}", self.unnamed.len());
@@ -141,18 +146,19 @@ impl Inventory {
                 .high_severity
                 .map(|h| format!("  HIGH: {h}"))
                 .unwrap_or_default();
+            let perms: Vec<_> = u.key.permissions.iter().map(|p| text(p)).collect();
             let _ = writeln!(
                 out,
                 "    - {} \"{}\" (sk-***{}) [{}]{high}",
-                u.key.id,
-                u.key.name,
-                u.key.postfix,
-                u.key.permissions.join(", ")
+                text(&u.key.id),
+                text(&u.key.name),
+                text(&u.key.postfix),
+                perms.join(", ")
             );
         }
         let _ = writeln!(out, "  spec tokens whose key is gone: {}", self.gone.len());
         for g in &self.gone {
-            let _ = writeln!(out, "    - {} (key {})", g.case, g.key_id);
+            let _ = writeln!(out, "    - {} (key {})", g.case, text(&g.key_id));
         }
         if !self.unknown.is_empty() {
             let _ = writeln!(
@@ -167,10 +173,11 @@ impl Inventory {
     pub(crate) fn markdown(&self) -> String {
         let mut out = format!(
             "### Inventory of {} ({} keys)\n\n",
-            self.base_url, self.keys
+            md_text(&self.base_url),
+            self.keys
         );
         if let Some(e) = &self.error {
-            let _ = writeln!(out, "**Error**: {e}");
+            let _ = writeln!(out, "**Error**: {}", md_text(e));
             return out;
         }
         out.push_str("| Key | Name | Permissions | Finding |\n|---|---|---|---|\n");
@@ -179,20 +186,21 @@ impl Inventory {
                 .high_severity
                 .map(|h| format!(", **HIGH**: {h}"))
                 .unwrap_or_default();
-            let perms: Vec<String> = u.key.permissions.iter().map(|p| format!("`{p}`")).collect();
+            let perms: Vec<String> = u.key.permissions.iter().map(|p| md_code(p)).collect();
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | no spec names it{high} |",
-                u.key.id,
-                u.key.name,
+                "| {} | {} | {} | no spec names it{high} |",
+                md_code(&u.key.id),
+                md_text(&u.key.name),
                 perms.join(", ")
             );
         }
         for g in &self.gone {
             let _ = writeln!(
                 out,
-                "| `{}` | `{}` | – | the spec's key is gone |",
-                g.key_id, g.case
+                "| {} | {} | - | the spec's key is gone |",
+                md_code(&g.key_id),
+                md_code(&g.case)
             );
         }
         out

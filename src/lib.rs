@@ -19,6 +19,7 @@ mod audit;
 #[doc(hidden)]
 pub mod cli;
 mod compare;
+mod escape;
 mod evidence;
 mod fetch;
 mod fixture;

@@ -1,9 +1,16 @@
-//! A credential value that never prints.
+//! A credential value that never prints, and the scrubbing of everything
+//! that leaves permspec.
 //!
 //! Architecture invariant: a secret is only ever read through
 //! [`Secret::expose`], and only where it is put on the wire or searched for
 //! to be scrubbed. `Debug` and `Display` print `[REDACTED]`, so a secret that
 //! ends up in an error, a panic message or a `dbg!` leaks nothing.
+//!
+//! What counts as a secret: tokens, keys, passwords, client secrets, the
+//! Basic value built from them, and what an exchange hands out (a session
+//! token, a signature). User names and client ids are identifiers, not
+//! secrets: scrubbing them would rewrite evidence (a client called `admin`
+//! turned the scope `admin:org` into `[REDACTED]:org`; issue 10, item 8).
 
 use std::fmt;
 
@@ -37,22 +44,221 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Replaces every occurrence of every secret in `text` with `[REDACTED]`.
+/// Every form in which a set of secrets may appear in a text, and the
+/// replacement of each by `[REDACTED]`.
 ///
-/// Longer secrets are replaced first so that a secret that contains another
-/// one is removed whole. Empty secrets are ignored: replacing "" would
-/// interleave the marker between every character.
-pub(crate) fn scrub(text: &str, secrets: &[&Secret]) -> String {
-    let mut values: Vec<&str> = secrets
+/// The forms are the secret as sent and as a server, a proxy or a log may
+/// echo it (issue 10, item 10): percent-encoded as a form body or a query
+/// string (`+` or `%20` for a space, upper- or lower-case hex), escaped as
+/// a JSON string (`\"`, `\/`, `\u00e9`), base64 (standard and URL-safe,
+/// padded or not: Basic's value), and hex. Whatever no form catches, the
+/// decoded check does: a text that still holds a secret once
+/// percent-decoded and JSON-unescaped is replaced whole.
+#[derive(Clone, Default)]
+pub(crate) struct Scrubber {
+    /// The forms, longest first, so a form that contains another goes whole.
+    needles: Vec<String>,
+    /// The secrets themselves, for the decoded check.
+    plain: Vec<String>,
+}
+
+impl fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Scrubber({} forms)", self.needles.len())
+    }
+}
+
+impl Scrubber {
+    pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Scrubber {
+        let mut scrubber = Scrubber::default();
+        scrubber.extend(secrets);
+        scrubber
+    }
+
+    pub(crate) fn extend<'a>(&mut self, secrets: impl IntoIterator<Item = &'a Secret>) {
+        for s in secrets {
+            let value = s.expose();
+            if value.is_empty() || self.plain.iter().any(|p| p == value) {
+                continue;
+            }
+            self.plain.push(value.to_owned());
+            self.needles.extend(encodings(value));
+        }
+        self.needles
+            .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        self.needles.dedup();
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.plain.is_empty()
+    }
+
+    /// `text` with every form of every secret replaced by `[REDACTED]`.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for needle in &self.needles {
+            if out.contains(needle.as_str()) {
+                out = out.replace(needle.as_str(), REDACTED);
+            }
+        }
+        if self.hidden_in(&out) {
+            return format!(
+                "{REDACTED} (this text held a credential in an encoding permspec does not \
+                 remove piece by piece, so none of it is shown)"
+            );
+        }
+        out
+    }
+
+    /// Whether any form of any secret is in `text`, or a secret is once
+    /// `text` is decoded.
+    pub(crate) fn found_in(&self, text: &str) -> bool {
+        self.needles.iter().any(|n| text.contains(n.as_str())) || self.hidden_in(text)
+    }
+
+    fn hidden_in(&self, text: &str) -> bool {
+        if self.plain.is_empty() || !text.contains(['%', '\\', '+']) {
+            return false;
+        }
+        let decoded = json_unescape(&percent_decode(text));
+        self.plain.iter().any(|p| decoded.contains(p.as_str()))
+    }
+}
+
+/// The forms of one secret; see [`Scrubber`].
+fn encodings(value: &str) -> Vec<String> {
+    let bytes = value.as_bytes();
+    let mut out = vec![value.to_owned()];
+    for upper in [true, false] {
+        out.push(percent_encode(value, true, upper));
+        out.push(percent_encode(value, false, upper));
+        out.push(hex(bytes, upper));
+    }
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let json = json.trim_matches('"');
+    out.push(json.to_owned());
+    out.push(json.replace('/', "\\/"));
+    out.push(json_ascii(value));
+    let standard = base64(bytes);
+    let url_safe = standard.replace('+', "-").replace('/', "_");
+    for b in [standard, url_safe] {
+        out.push(b.trim_end_matches('=').to_owned());
+        out.push(b);
+    }
+    out.retain(|n| !n.is_empty());
+    out
+}
+
+/// `application/x-www-form-urlencoded` (`form`: a space is `+`, and `*`
+/// stays) or a URI component (`%20`, and `~` stays).
+fn percent_encode(s: &str, form: bool, upper: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        let plain = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_')
+            || (form && b == b'*')
+            || (!form && b == b'~');
+        if plain {
+            out.push(char::from(b));
+        } else if form && b == b' ' {
+            out.push('+');
+        } else if upper {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push_str(&format!("%{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The form encoding a request body uses (`client_secret_post`, `token=`).
+pub(crate) fn form_encode(s: &str) -> String {
+    percent_encode(s, true, true)
+}
+
+fn hex(bytes: &[u8], upper: bool) -> String {
+    bytes
         .iter()
-        .map(|s| s.expose())
-        .filter(|s| !s.is_empty())
-        .collect();
-    values.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mut out = text.to_owned();
-    for value in values {
-        if out.contains(value) {
-            out = out.replace(value, REDACTED);
+        .map(|b| {
+            if upper {
+                format!("{b:02X}")
+            } else {
+                format!("{b:02x}")
+            }
+        })
+        .collect()
+}
+
+/// A JSON string body with every non-ASCII character as `\uXXXX`.
+fn json_ascii(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex_at = |j: usize| bytes.get(j).and_then(|b| char::from(*b).to_digit(16));
+        match bytes[i] {
+            b'%' => match (hex_at(i + 1), hex_at(i + 2)) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn json_unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut pending: Option<u16> = None;
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('u') => {
+                let code: String = chars.by_ref().take(4).collect();
+                let Ok(unit) = u16::from_str_radix(&code, 16) else {
+                    out.push_str("\\u");
+                    out.push_str(&code);
+                    continue;
+                };
+                match pending.take() {
+                    Some(high) => out.extend(char::decode_utf16([high, unit]).flatten()),
+                    None if (0xD800..0xDC00).contains(&unit) => pending = Some(unit),
+                    None => out.extend(char::from_u32(u32::from(unit))),
+                }
+            }
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
         }
     }
     out
@@ -80,8 +286,87 @@ pub(crate) fn base64(input: &[u8]) -> String {
     out
 }
 
+/// Whether a value written in a spec looks like a credential rather than a
+/// name, a path or an address: a known token format (DocSpace `sk-`, GitHub
+/// `ghp_`, GitLab `glpat-`, Slack `xox?-`, Stripe `sk_live_`, Vault `hvs.`,
+/// AWS `AKIA`, Google `ya29.`, a JWT, a Coveo `xx` + UUID key), a long hex
+/// string, or a long run mixing upper case, lower case and digits. Names in
+/// specs are short, `UPPER_SNAKE`, or contain `:`, `/` or spaces.
+pub(crate) fn looks_like_secret(value: &str) -> bool {
+    let s = value.trim();
+    if s.len() < 12 || s.contains(char::is_whitespace) || s.contains("://") {
+        return false;
+    }
+    const PREFIXES: &[&str] = &[
+        "sk-",
+        "sk_live_",
+        "sk_test_",
+        "rk_live_",
+        "rk_test_",
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "gldt-",
+        "glptt-",
+        "xoxb-",
+        "xoxp-",
+        "xoxa-",
+        "xoxs-",
+        "xapp-",
+        "hvs.",
+        "hvb.",
+        "hvr.",
+        "ya29.",
+        "AKIA",
+        "ASIA",
+        "AIza",
+    ];
+    let token_chars = |t: &str| {
+        t.len() >= 8
+            && t.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=')
+            })
+    };
+    if PREFIXES
+        .iter()
+        .any(|p| s.strip_prefix(p).is_some_and(token_chars))
+    {
+        return true;
+    }
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() == 3 && parts[0].starts_with("eyJ") && parts[1].starts_with("eyJ") {
+        return true;
+    }
+    if s.len() == 38 && s.starts_with("xx") && is_uuid(&s[2..]) {
+        return true;
+    }
+    if s.len() >= 32 && s.chars().all(|c| c.is_ascii_hexdigit()) {
+        return true;
+    }
+    s.len() >= 32
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/' | '='))
+        && s.chars().any(|c| c.is_ascii_uppercase())
+        && s.chars().any(|c| c.is_ascii_lowercase())
+        && s.chars().any(|c| c.is_ascii_digit())
+}
+
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn base64_matches_rfc_4648_vectors() {
         let cases = [
@@ -94,11 +379,9 @@ mod tests {
             ("foobar", "Zm9vYmFy"),
         ];
         for (plain, encoded) in cases {
-            assert_eq!(super::base64(plain.as_bytes()), encoded);
+            assert_eq!(base64(plain.as_bytes()), encoded);
         }
     }
-
-    use super::*;
 
     #[test]
     fn debug_and_display_never_show_the_value() {
@@ -106,6 +389,8 @@ mod tests {
         assert_eq!(format!("{s:?}"), REDACTED);
         assert_eq!(format!("{s}"), REDACTED);
         assert_eq!(format!("{:?}", Some(&s)), "Some([REDACTED])");
+        let scrubber = Scrubber::new([&s]);
+        assert!(!format!("{scrubber:?}").contains("canary"));
     }
 
     #[test]
@@ -113,7 +398,76 @@ mod tests {
         let a = Secret::new("abc");
         let b = Secret::new("abcdef");
         let empty = Secret::new("");
-        let out = scrub("x abcdef y abc z", &[&a, &b, &empty]);
+        let out = Scrubber::new([&a, &b, &empty]).scrub("x abcdef y abc z");
         assert_eq!(out, "x [REDACTED] y [REDACTED] z");
+    }
+
+    /// Issue 10, item 10: every wire encoding.
+    #[test]
+    fn scrub_removes_every_wire_encoding() {
+        let secret = Secret::new("s3cr/et é+\"x\"~*");
+        let scrubber = Scrubber::new([&secret]);
+        let forms = [
+            "s3cr/et é+\"x\"~*".to_owned(),
+            "s3cr%2Fet+%C3%A9%2B%22x%22%7E*".to_owned(),
+            "s3cr%2fet+%c3%a9%2b%22x%22%7e*".to_owned(),
+            "s3cr%2Fet%20%C3%A9%2B%22x%22~%2A".to_owned(),
+            "s3cr/et é+\\\"x\\\"~*".to_owned(),
+            "s3cr\\/et é+\\\"x\\\"~*".to_owned(),
+            "s3cr/et \\u00e9+\\\"x\\\"~*".to_owned(),
+            base64(secret.expose().as_bytes()),
+            base64(secret.expose().as_bytes())
+                .replace('+', "-")
+                .replace('/', "_"),
+            hex(secret.expose().as_bytes(), false),
+            hex(secret.expose().as_bytes(), true),
+            // Mixed-case hex no single form has: the decoded check.
+            "s3cr%2fet+%C3%a9%2B%22x%22%7e*".to_owned(),
+            // Every character escaped.
+            secret
+                .expose()
+                .bytes()
+                .map(|b| format!("%{b:02X}"))
+                .collect::<String>(),
+        ];
+        for form in forms {
+            let text = format!("before {form} after");
+            let out = scrubber.scrub(&text);
+            assert!(scrubber.found_in(&text), "{form}");
+            assert!(!out.contains(&form), "{form} -> {out}");
+            assert!(out.contains(REDACTED), "{out}");
+        }
+        assert_eq!(scrubber.scrub("nothing here 100%"), "nothing here 100%");
+    }
+
+    #[test]
+    fn secrets_are_told_from_names() {
+        for secret in [
+            "sk-f00dfeed1234567890abcdef1234567890abcdef1234567890abcdef12345678",
+            "ghp_R4nd0mCanaryT0kenV4lue9x8y7z6w5v4u3t",
+            "glpat-abcdefghij1234567890",
+            "xoxb-1234-5678-abcdefghij",
+            "xx5f0c2e1a-9b8c-4d7e-8f6a-5b4c3d2e1f0a",
+            "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.c2ln",
+            "0123456789abcdef0123456789abcdef",
+            "aZ3kQ9vX2mN8pL5rT7wY1uB4cD6eF0gH",
+            "hvs.CAESIJlU9JMYEhOPYv4KMtDwB",
+        ] {
+            assert!(looks_like_secret(secret), "{secret}");
+        }
+        for name in [
+            "DOCSPACE_CI_UPLOADER_KEY",
+            "DocspaceCiUploaderKey2026",
+            "files:read",
+            "PLATFORM:SOURCE:EDIT@mycoveocloudv2organizationg8tp8wu3-vx3abcxyz7k2",
+            "mycoveocloudv2organizationg8tp8wu3",
+            "https://portal.example.com/api/2.0/keys/@self",
+            "/run/secrets/docspace-key",
+            "0a4e6c1e-3b1f-4c52-9d0e-6f2b7a1c9e01",
+            "Public search page; queries and sends analytics",
+            "2022-11-28",
+        ] {
+            assert!(!looks_like_secret(name), "{name}");
+        }
     }
 }

@@ -52,6 +52,17 @@ impl Template {
         }
     }
 
+    /// The template as the spec wrote it, `${VAR}` and all.
+    pub(crate) fn written(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.clone(),
+                Part::Var(v) => format!("${{{v}}}"),
+            })
+            .collect()
+    }
+
     pub(crate) fn starts_with_variable(&self) -> bool {
         matches!(self.parts.first(), Some(Part::Var(_)))
     }

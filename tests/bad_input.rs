@@ -97,12 +97,18 @@ tokens:
     expect: { at_least: [files:read], forbidden: [\"accounts:*\"] }
 ";
 
-/// A fixture as permspec writes it.
-fn fixture_json(provider: &str, status: u16, body: &str) -> String {
-    format!(
-        r#"{{"recorded_at": "2026-11-20T08:00:00Z", "provider": "{provider}",
-  "request": {{"method": "GET", "url": "https://portal.example.com/api/2.0/keys/@self"}},
-  "response": {{"status": {status}, "body": {body}}}}}"#
+/// A fixture as permspec writes it, answering `GET /keys/@self` at
+/// https://portal.example.com with the key from `env var`.
+fn fixture_json(provider: &str, var: &str, status: u16, body: &str) -> String {
+    support::fixture_json(
+        provider,
+        (
+            "GET",
+            "https://portal.example.com/api/2.0/keys/@self",
+            &format!("bearer from env {var}"),
+        ),
+        status,
+        body,
     )
 }
 
@@ -111,8 +117,8 @@ fn good_body() -> String {
         .to_owned()
 }
 
-fn good_fixture() -> String {
-    fixture_json("docspace", 200, &good_body())
+fn good_fixture(var: &str) -> String {
+    fixture_json("docspace", var, 200, &good_body())
 }
 
 /// The key of a live token: each differs, so each is its own request.
@@ -152,8 +158,16 @@ fn check(group: Group) {
     let mut good_cases: Vec<String> = group.good.clone();
     if group.mode == "replay" {
         write(root, "specs/good.yaml", GOOD_SPEC.as_bytes());
-        write(root, "fixtures/good/reader.json", good_fixture().as_bytes());
-        write(root, "fixtures/good/writer.json", good_fixture().as_bytes());
+        write(
+            root,
+            "fixtures/good/reader.json",
+            good_fixture("GOOD_KEY").as_bytes(),
+        );
+        write(
+            root,
+            "fixtures/good/writer.json",
+            good_fixture("GOOD_KEY").as_bytes(),
+        );
         good_cases.extend(["good::reader".to_owned(), "good::writer".to_owned()]);
     }
 
@@ -393,13 +407,22 @@ fn clip(text: &str, max: usize) -> String {
 const HEAD: &str = "provider: docspace\nbase_url: https://portal.example.com\n";
 const TOKEN: &str = "    credential: { env: KEY }\n    expect: { exactly: [files:read] }\n";
 
-/// A whole spec file that must fail as one case named after the file, and
-/// whose failure names the file.
+/// A whole spec file that must fail as one case named after the file (it
+/// is not YAML, or names no token), and whose failure names the file.
 fn bad_spec(id: &str, text: impl Into<Vec<u8>>, says: &[&str]) -> Case {
     let path = format!("specs/bad/{id}.yaml");
     let mut says = says.to_vec();
     says.push(&path);
     case(format!("bad/{id}"), &says, vec![file(&path, text)])
+}
+
+/// A spec file whose only token, `ci`, fails: the error is in its header
+/// or in the token, and the case is the token's, so a re-run can name it.
+fn bad_ci(id: &str, text: impl Into<Vec<u8>>, says: &[&str]) -> Case {
+    let path = format!("specs/bad/{id}.yaml");
+    let mut says = says.to_vec();
+    says.push(&path);
+    case(format!("bad/{id}::ci"), &says, vec![file(&path, text)])
 }
 
 /// A spec with a good token (`fine`, whose fixture exists) before one bad
@@ -417,7 +440,7 @@ fn bad_token(id: &str, bad: &str, token: &str, says: &[&str]) -> Case {
                 &path,
                 format!("{HEAD}tokens:\n  fine:\n{TOKEN}  {bad}:\n{token}"),
             ),
-            file(format!("fixtures/tok/{id}/fine.json"), good_fixture()),
+            file(format!("fixtures/tok/{id}/fine.json"), good_fixture("KEY")),
         ],
     )
 }
@@ -436,41 +459,41 @@ fn spec_cases() -> Vec<Case> {
             format!("{HEAD}tokens: [ci, cd]\n"),
             &["expected a mapping (`key: value` lines) here", ":3:9"],
         ),
-        bad_spec(
+        bad_ci(
             "exactly-is-a-string",
             format!(
                 "{HEAD}tokens:\n  ci:\n    credential: {{ env: KEY }}\n    expect:\n      exactly: files:read\n"
             ),
             &["expected a list here", "write privileges as a list"],
         ),
-        bad_spec(
+        bad_ci(
             "provider-is-a-list",
             "provider: [docspace]\ntokens:\n  ci:\n    credential: { env: KEY }\n",
             &["expected a string here", ":1:11"],
         ),
-        bad_spec(
+        bad_ci(
             "provider-is-a-number",
             format!("provider: 7\ntokens:\n  ci:\n{TOKEN}"),
             &["unknown provider `7`"],
         ),
-        bad_spec(
+        bad_ci(
             "unknown-provider",
             format!("provider: docspaces\ntokens:\n  ci:\n{TOKEN}"),
             &["unknown provider `docspaces`", "did you mean `docspace`?"],
         ),
-        bad_spec(
+        bad_ci(
             "unknown-top-key",
             format!("{HEAD}colour: blue\ntokens:\n  ci:\n{TOKEN}"),
             &["unknown key `colour`", ":3:1"],
         ),
-        bad_spec(
+        bad_ci(
             "unknown-token-key",
             format!(
                 "{HEAD}tokens:\n  ci:\n    credential: {{ env: KEY }}\n    expcet: {{ exactly: [files:read] }}\n"
             ),
             &["unknown key `expcet`", "did you mean `expect`?"],
         ),
-        bad_spec(
+        bad_ci(
             "duplicate-token",
             format!("{HEAD}tokens:\n  ci:\n{TOKEN}  ci:\n{TOKEN}"),
             &["`ci` appears twice in the same mapping", ":7:3"],
@@ -493,7 +516,7 @@ fn spec_cases() -> Vec<Case> {
             &["expected a mapping (`key: value` lines) here"],
         ),
         bad_spec("missing-tokens", HEAD, &["missing key `tokens`"]),
-        bad_spec(
+        bad_ci(
             "missing-provider",
             format!("tokens:\n  ci:\n{TOKEN}"),
             &["missing key `provider`"],
@@ -508,12 +531,12 @@ fn spec_cases() -> Vec<Case> {
             format!("{HEAD}tokens: {{}}\n"),
             &["`tokens` is empty"],
         ),
-        bad_spec(
+        bad_ci(
             "no-scheme",
             format!("provider: docspace\nbase_url: portal.example.com\ntokens:\n  ci:\n{TOKEN}"),
             &["`base_url` must start with https://"],
         ),
-        bad_spec(
+        bad_ci(
             "bad-variable",
             format!("provider: docspace\nbase_url: https://${{}}\ntokens:\n  ci:\n{TOKEN}"),
             &["is not a variable reference"],
@@ -572,7 +595,7 @@ fn spec_cases() -> Vec<Case> {
             ),
             &["unknown key `a`"],
         ),
-        bad_spec(
+        bad_ci(
             "billion-laughs",
             {
                 // Each anchor is nine of the previous: 9^4 names if expanded,
@@ -589,14 +612,14 @@ fn spec_cases() -> Vec<Case> {
             },
             &["invalid type: sequence"],
         ),
-        bad_spec(
+        bad_ci(
             "undefined-alias",
             format!("{HEAD}tokens:\n  ci:\n    credential: *nowhere\n"),
-            &["alias references unknown anchor"],
+            &["a value that starts with `*` is read as a YAML alias"],
         ),
-        bad_spec(
+        bad_ci(
             "two-documents",
-            format!("{HEAD}tokens:\n  ci:\n{TOKEN}---\n{HEAD}tokens:\n  cd:\n{TOKEN}"),
+            format!("{HEAD}tokens:\n  ci:\n{TOKEN}---\n{HEAD}tokens:\n  ci:\n{TOKEN}"),
             &["more than one YAML document"],
         ),
         case(
@@ -648,8 +671,8 @@ fn spec_cases() -> Vec<Case> {
             "bad",
             "    credential: { env: \"sk-0123456789\" }\n    expect: { exactly: [files:read] }\n",
             &[
-                "`env` must name an environment variable",
-                "never the secret",
+                "the value of `env` looks like a secret, not a variable's name",
+                "rotate it",
             ],
         ),
         bad_token(
@@ -697,6 +720,7 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
     let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let huge = fixture_json(
         "docspace",
+        "FX_KEY",
         200,
         &format!(
             r#"{{"response": {{"permissions": ["files:read"], "pad": "{}"}}}}"#,
@@ -707,18 +731,24 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
     let table: Vec<(&str, Fx, Vec<&str>)> = vec![
         (
             "truncated",
-            Fx::Bytes(good_fixture().as_bytes()[..60].to_vec()),
+            Fx::Bytes(good_fixture("FX_KEY").as_bytes()[..60].to_vec()),
             vec!["it is not a permspec fixture: EOF while parsing"],
         ),
         (
             "wrong-provider",
-            Fx::Bytes(fixture_json("coveo", 200, "[]").into_bytes()),
+            Fx::Bytes(fixture_json("coveo", "FX_KEY", 200, "[]").into_bytes()),
             vec!["was recorded for provider `coveo`, but the spec says `docspace`"],
         ),
         (
             "wrong-shape",
             Fx::Bytes(
-                fixture_json("docspace", 200, r#"{"permissions": ["files:read"]}"#).into_bytes(),
+                fixture_json(
+                    "docspace",
+                    "FX_KEY",
+                    200,
+                    r#"{"permissions": ["files:read"]}"#,
+                )
+                .into_bytes(),
             ),
             vec![
                 "expected DocSpace's envelope `{\"response\": ...}`, found an object without `response`",
@@ -726,14 +756,19 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
         ),
         (
             "array-body",
-            Fx::Bytes(fixture_json("docspace", 200, r#"["files:read"]"#).into_bytes()),
+            Fx::Bytes(fixture_json("docspace", "FX_KEY", 200, r#"["files:read"]"#).into_bytes()),
             vec!["expected DocSpace's envelope `{\"response\": ...}`, found a list"],
         ),
         (
             "numbers",
             Fx::Bytes(
-                fixture_json("docspace", 200, r#"{"response": {"permissions": [1, 2]}}"#)
-                    .into_bytes(),
+                fixture_json(
+                    "docspace",
+                    "FX_KEY",
+                    200,
+                    r#"{"response": {"permissions": [1, 2]}}"#,
+                )
+                .into_bytes(),
             ),
             vec!["expected `response.permissions` to hold strings, found a number"],
         ),
@@ -755,7 +790,7 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
         (
             "unknown-field",
             Fx::Bytes(
-                good_fixture()
+                good_fixture("FX_KEY")
                     .replacen("\"recorded_at\"", "\"headers\": {}, \"recorded_at\"", 1)
                     .into_bytes(),
             ),
@@ -771,7 +806,7 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
         (
             "non-utf8",
             Fx::Bytes({
-                let mut b = good_fixture().into_bytes();
+                let mut b = good_fixture("FX_KEY").into_bytes();
                 let at = b.windows(10).position(|w| w == b"files:read").unwrap();
                 b[at + 5] = 0xff;
                 b
@@ -780,7 +815,7 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
         ),
         (
             "deep-json",
-            Fx::Bytes(fixture_json("docspace", 200, &nested).into_bytes()),
+            Fx::Bytes(fixture_json("docspace", "FX_KEY", 200, &nested).into_bytes()),
             vec!["it is not a permspec fixture: recursion limit exceeded"],
         ),
         (
@@ -790,12 +825,14 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
         ),
         (
             "status-500",
-            Fx::Bytes(fixture_json("docspace", 500, r#""Internal Server Error""#).into_bytes()),
+            Fx::Bytes(
+                fixture_json("docspace", "FX_KEY", 500, r#""Internal Server Error""#).into_bytes(),
+            ),
             vec!["holds an HTTP 500 answer, not a grant"],
         ),
         (
             "status-401",
-            Fx::Bytes(fixture_json("docspace", 401, "null").into_bytes()),
+            Fx::Bytes(fixture_json("docspace", "FX_KEY", 401, "null").into_bytes()),
             vec!["holds an HTTP 401 answer, not a grant"],
         ),
         ("dir", Fx::Dir, vec!["cannot read it"]),
@@ -817,7 +854,7 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
     }
     let shared = vec![
         file("specs/fx.yaml", spec),
-        file("fixtures/fx/fine.json", good_fixture()),
+        file("fixtures/fx/fine.json", good_fixture("FX_KEY")),
     ];
     let mut cases = Vec::new();
     for (token, fixture, says) in table {
@@ -964,7 +1001,7 @@ fn server_cases() -> Vec<Case> {
         answer(
             "status-500",
             Reply::json(500, "<html>oops</html>").with_content_type("text/html"),
-            &["HTTP 500: the API answered HTTP 500"],
+            &["HTTP 500: the answer is an HTML page, not the API's"],
         ),
         answer("status-502", Reply::empty(502), &["HTTP 502", RETRIED]),
         answer("status-503", Reply::empty(503), &["HTTP 503", RETRIED]),
@@ -1088,6 +1125,7 @@ fn each_bad_answer_fails_its_own_case_in_record_mode_and_keeps_the_old_fixture()
     let cases = server_cases();
     let old = fixture_json(
         "docspace",
+        "KEY",
         200,
         &good_body().replace("files:read", "rooms:read"),
     );
@@ -1160,10 +1198,10 @@ fn spec_errors_carry_no_library_leftovers() {
     );
     let out = run(&mut support::check_in(&dir, "replay"));
     let blocks: BTreeMap<String, String> = failure_blocks(&out.stdout).into_iter().collect();
-    let alias = &blocks["alias"];
+    let alias = &blocks["alias::ci"];
     let first = alias.lines().next().unwrap();
     assert!(!first.ends_with("(used"), "cut short: {first}");
-    let two = &blocks["two"];
+    let two = &blocks["two::ci"];
     assert!(!two.contains("from_str_multiple"), "{two}");
 }
 
@@ -1239,8 +1277,16 @@ fn numbers_at_the_edge_never_panic() {
         )
         .as_bytes(),
     );
-    write(root, "fixtures/edge/fine.json", good_fixture().as_bytes());
-    write(root, "fixtures/edge/window.json", good_fixture().as_bytes());
+    write(
+        root,
+        "fixtures/edge/fine.json",
+        good_fixture("KEY").as_bytes(),
+    );
+    write(
+        root,
+        "fixtures/edge/window.json",
+        good_fixture("KEY").as_bytes(),
+    );
     let offset = good_body().replace(
         r#""isActive": true"#,
         r#""isActive": true, "expiresAt": "2000-01-01T00:00:00+3000000000000000:0""#,
@@ -1248,7 +1294,7 @@ fn numbers_at_the_edge_never_panic() {
     write(
         root,
         "fixtures/edge/offset.json",
-        fixture_json("docspace", 200, &offset).as_bytes(),
+        fixture_json("docspace", "KEY", 200, &offset).as_bytes(),
     );
     let out = run(&mut support::check_in(&dir, "replay"));
     let both = format!("{}\n{}", out.stdout, clip(&out.stderr, 1_000));

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{TempDir, normalize, outcome, permspec, run};
+use support::{TempDir, key_fixture, normalize, outcome, permspec, run};
 
 const PASSING: &str = "provider: docspace
 base_url: https://portal.example.com
@@ -16,12 +16,8 @@ tokens:
     expect: { at_least: [files:read], forbidden: [\"rooms:*\"] }
 ";
 
-fn fixture(perms: &str) -> String {
-    format!(
-        r#"{{"recorded_at": "2026-11-20T08:00:00Z", "provider": "docspace",
-  "request": {{"method": "GET", "url": "https://portal.example.com/api/2.0/keys/@self"}},
-  "response": {{"status": 200, "body": {{"response": {{"permissions": {perms}}}, "status": 0, "statusCode": 200}}}}}}"#
-    )
+fn fixture(var: &str, perms: &str) -> String {
+    key_fixture("https://portal.example.com", var, perms)
 }
 
 fn project() -> TempDir {
@@ -29,11 +25,11 @@ fn project() -> TempDir {
     dir.write("specs/team/docspace.yaml", PASSING);
     dir.write(
         "fixtures/team/docspace/reader.json",
-        &fixture(r#"["files:read"]"#),
+        &fixture("READER_KEY", r#"["files:read"]"#),
     );
     dir.write(
         "fixtures/team/docspace/writer.json",
-        &fixture(r#"["files:write"]"#),
+        &fixture("WRITER_KEY", r#"["files:write"]"#),
     );
     dir
 }
@@ -117,7 +113,7 @@ fn exit_status_is_101_on_failure_and_2_on_usage_errors() {
     let dir = project();
     dir.write(
         "fixtures/team/docspace/reader.json",
-        &fixture(r#"["files:write"]"#),
+        &fixture("READER_KEY", r#"["files:write"]"#),
     );
     let out = run(permspec().current_dir(dir.path()).arg("check"));
     assert_eq!(out.code, 101, "{}", out.stdout);
@@ -188,6 +184,16 @@ fn replay_needs_no_environment_even_for_variables_in_base_url() {
         "specs/team/docspace.yaml",
         &PASSING.replace("https://portal.example.com", "${UNSET_PORTAL_URL}"),
     );
+    // The fixtures answer the spec's request as written, `${VAR}` and all.
+    for (token, var, perms) in [
+        ("reader", "READER_KEY", r#"["files:read"]"#),
+        ("writer", "WRITER_KEY", r#"["files:write"]"#),
+    ] {
+        dir.write(
+            &format!("fixtures/team/docspace/{token}.json"),
+            &key_fixture("${UNSET_PORTAL_URL}", var, perms),
+        );
+    }
     let out = run(permspec()
         .current_dir(dir.path())
         .arg("check")
@@ -200,7 +206,7 @@ fn colour_only_when_asked() {
     let dir = project();
     dir.write(
         "fixtures/team/docspace/reader.json",
-        &fixture(r#"["files:write"]"#),
+        &fixture("READER_KEY", r#"["files:write"]"#),
     );
     let plain = run(permspec()
         .current_dir(dir.path())

@@ -267,10 +267,10 @@ fn jwt_is_decoded_offline_and_its_fixture_holds_claims_only() {
     let dir = TempDir::new("jwt");
     dir.write(
         "specs/jwt.yaml",
-        "provider: jwt\nscopes: docspace\ntokens:\n  app:\n    credential: { env: APP_JWT }\n    expect: { at_most: [\"*:read\"] }\n  \
+        "provider: jwt\nscopes: docspace\nclaims: [scope]\ntokens:\n  app:\n    credential: { env: APP_JWT }\n    expect: { at_most: [\"*:read\"] }\n  \
          roles:\n    credential: { env: APP_JWT }\n    expect: { exactly: [files:read] }\n",
     );
-    dir.write("specs/roles.yaml", "provider: jwt\nclaim: roles\ntokens:\n  app:\n    credential: { env: APP_JWT }\n    expect: { exactly: [auditor] }\n");
+    dir.write("specs/roles.yaml", "provider: jwt\nclaims: [roles]\ntokens:\n  app:\n    credential: { env: APP_JWT }\n    expect: { exactly: [auditor] }\n");
     let out = run(check_in(&dir, "record").env("APP_JWT", JWT));
     assert_eq!(out.code, 101, "{}", out.stdout);
     assert!(
@@ -382,10 +382,14 @@ fn http_reads_a_scopes_header_or_a_json_list_and_keeps_only_that_header() {
     );
 }
 
+/// DocSpace API keys: `sk-` and 64 hex digits (API-FACTS.md).
+const LIVE_KEY: &str = "sk-1c0ffee2c0ffee3c0ffee4c0ffee5c0ffee6c0ffee7c0ffee8c0ffee9c0ffeea";
+const REVOKED_KEY: &str = "sk-dead0000dead0000dead0000dead0000dead0000dead0000dead0000dead0001";
+
 #[test]
 fn a_revoked_docspace_key_passes_active_false_and_is_recorded_as_the_refusal() {
     let server = Portal::default()
-        .with_key("sk-live", &["files:read"])
+        .with_key(LIVE_KEY, &["files:read"])
         .start();
     let dir = TempDir::new("docspace-revoked");
     dir.write(
@@ -397,8 +401,8 @@ fn a_revoked_docspace_key_passes_active_false_and_is_recorded_as_the_refusal() {
         ),
     );
     let out = run(check_in(&dir, "record")
-        .env("LEAKED", "sk-revoked")
-        .env("LIVE", "sk-live"));
+        .env("LEAKED", REVOKED_KEY)
+        .env("LIVE", LIVE_KEY));
     assert_eq!(
         outcome(&out.stdout, "keys::leaked"),
         Some("ok"),

@@ -41,7 +41,11 @@ fn record_writes_the_scrubbed_answer_and_replay_then_passes() {
     assert_eq!(fixture["provider"], "docspace");
     assert_eq!(
         fixture["request"],
-        json!({"method": "GET", "url": format!("{}/api/2.0/keys/@self", server.url())})
+        json!({
+            "method": "GET",
+            "url": format!("{}/api/2.0/keys/@self", server.url()),
+            "credential": "bearer from env CI_KEY"
+        })
     );
     assert_eq!(fixture["response"]["status"], 200);
     assert_eq!(

@@ -174,7 +174,8 @@ fn inventory_lists_unnamed_keys_and_gone_tokens() {
     let gone = std::fs::read_to_string(dir.path().join("fixtures/docspace/ci.json"))
         .unwrap()
         .replace(&Portal::key_id(KEY), "id-deleted1")
-        .replace("\"files:read\"", "\"rooms:read\"");
+        .replace("\"files:read\"", "\"rooms:read\"")
+        .replace("env CI_KEY", "env OLD_KEY");
     std::fs::write(dir.path().join("fixtures/docspace/old.json"), gone).unwrap();
     let out = run(permspec()
         .current_dir(dir.path())
@@ -260,7 +261,7 @@ fn the_stricter_fixture_age_limit_wins() {
     let dir = TempDir::new("stale-env");
     dir.write(
         "specs/keys.yaml",
-        "provider: docspace\nbase_url: https://p.example.com\nmax_fixture_age: 90d\ntokens:\n  ci:\n    credential: { env: K }\n    expect: { exactly: [files:read, files:write] }\n",
+        "provider: docspace\nbase_url: https://portal.example.com\nmax_fixture_age: 90d\ntokens:\n  ci:\n    credential: { env: DOCSPACE_CI_UPLOADER_KEY }\n    expect: { exactly: [files:read, files:write] }\n",
     );
     let fixture = std::fs::read_to_string("fixtures/docspace/ci-uploader.json").unwrap();
     dir.write("fixtures/keys/ci.json", &fixture);

@@ -5,10 +5,11 @@
 //! secrets in use; reqwest's own errors are stripped of their URL first.
 
 use super::retry::{MAX_RETRIES, backoff, parse_retry_after, retryable_status};
-use crate::evidence::{CaseError, Fix};
-use crate::secret::{Secret, scrub};
+use crate::evidence::{CaseError, Fix, Refusal};
+use crate::secret::{Scrubber, Secret, form_encode};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use serde_json::Value;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -21,61 +22,119 @@ pub(crate) struct Settings {
     pub timeout: Duration,
     pub concurrency: usize,
     pub retry_base: Duration,
+    /// The https proxy, from `HTTPS_PROXY` (or `https_proxy`, `ALL_PROXY`,
+    /// `all_proxy`): the variable's name and its value.
+    pub proxy: Option<(&'static str, Secret)>,
 }
 
+/// The variables that name an https proxy, first found wins.
+const PROXY_VARS: &[&str] = &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+
 impl Settings {
-    /// Defaults: connect 10 s, request 30 s (`PERMSPEC_TIMEOUT`), 8 requests
-    /// at once (`PERMSPEC_CONCURRENCY`).
+    /// Defaults: connect 10 s, request 30 s (`PERMSPEC_TIMEOUT`, 1 to 3600),
+    /// 8 requests at once (`PERMSPEC_CONCURRENCY`, 1 to 1024). Out-of-range
+    /// values are errors, never clamped in silence nor a panic (issue 10,
+    /// item 17).
     pub(crate) fn from_env() -> Result<Settings, String> {
-        let number = |name: &str, default: u64| -> Result<u64, String> {
+        let number = |name: &str, default: u64, max: u64| -> Result<u64, String> {
             match std::env::var(name) {
                 Ok(v) if !v.trim().is_empty() => v
                     .trim()
                     .parse::<u64>()
                     .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("{name}={v:?} is not a positive whole number")),
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| {
+                        format!(
+                            "{name}={:?} is not a whole number from 1 to {max}",
+                            crate::escape::text(&v)
+                        )
+                    }),
                 _ => Ok(default),
             }
         };
+        let proxy = PROXY_VARS.iter().find_map(|var| match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => Some((*var, Secret::new(v.trim()))),
+            _ => None,
+        });
         Ok(Settings {
             connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(number("PERMSPEC_TIMEOUT", 30)?),
-            concurrency: usize::try_from(number("PERMSPEC_CONCURRENCY", 8)?).unwrap_or(8),
+            timeout: Duration::from_secs(number("PERMSPEC_TIMEOUT", 30, 3600)?),
+            concurrency: usize::try_from(number("PERMSPEC_CONCURRENCY", 8, 1024)?).unwrap_or(8),
             retry_base: Duration::from_millis(250),
+            proxy,
         })
     }
 }
 
-/// Builds the one client a run shares: rustls on the ring provider, built
-/// explicitly so no process-wide crypto provider needs to be installed, the
-/// platform's roots, no redirects, no proxy discovery surprises.
-pub(crate) fn client(settings: &Settings) -> Result<reqwest::Client, String> {
-    use rustls_platform_verifier::BuilderVerifierExt;
+/// Builds a client: rustls on the ring provider, built explicitly so no
+/// process-wide crypto provider needs to be installed, the platform's roots
+/// plus the spec's `ca_file` if any, no redirects.
+///
+/// Proxies (issue 10, item 13): plain http (allowed only to loopback) never
+/// goes through one, whatever `http_proxy` or `ALL_PROXY` say, so a
+/// credential meant for this machine stays on it. https goes through the
+/// proxy `HTTPS_PROXY` (or `ALL_PROXY`) names, except for the hosts
+/// `NO_PROXY` lists; TLS runs end to end inside the tunnel.
+pub(crate) fn client(
+    settings: &Settings,
+    ca_file: Option<&Path>,
+) -> Result<reqwest::Client, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let extra = match ca_file {
+        None => Vec::new(),
+        Some(path) => read_ca(path)?,
+    };
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
+            .map_err(|e| format!("cannot set up TLS: {e}"))?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_platform_verifier())
         .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.timeout)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("permspec/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| {
-            format!(
-                "cannot set up the HTTP client: {}",
-                error_chain(&e.without_url())
-            )
-        })
+        .no_proxy();
+    if let Some((var, url)) = &settings.proxy {
+        let proxy = reqwest::Proxy::https(url.expose())
+            .map_err(|_| format!("{var} is not the address of an http or https proxy"))?
+            .no_proxy(reqwest::NoProxy::from_env());
+        builder = builder.proxy(proxy);
+    }
+    builder.build().map_err(|e| {
+        format!(
+            "cannot set up the HTTP client: {}",
+            error_chain(&e.without_url())
+        )
+    })
+}
+
+/// The certificates of a PEM file, for a private CA.
+fn read_ca(path: &Path) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let shown = crate::plan::display_path(path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read the CA file {shown}: {}", e.kind()))?;
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the CA file {shown} is not PEM certificates: {e}"))?;
+    if certs.is_empty() {
+        return Err(format!("the CA file {shown} holds no certificate"));
+    }
+    Ok(certs)
 }
 
 /// A request ready to send. `auth` is the whole `Authorization` value;
 /// `headers` are further headers, possibly secret (DocSpace's
-/// `x-signature`); `keep` names a response header to hand back.
+/// `x-signature`); `keep` names the response headers to hand back; without
+/// `needs_body`, the answer's body is not read as JSON (privileges in a
+/// header: a HEAD, or an empty body, is a good answer).
 ///
 /// Its URL may carry the inspected token (Coveo's `accessToken`) and a JSON
 /// body may carry a password (DocSpace's sign-in), so `Debug` shows neither:
@@ -87,7 +146,8 @@ pub(crate) struct Outgoing {
     pub auth: Option<Secret>,
     pub body: OutBody,
     pub headers: Vec<(String, Secret)>,
-    pub keep: Option<String>,
+    pub keep: Vec<String>,
+    pub needs_body: bool,
 }
 
 #[derive(Clone)]
@@ -112,6 +172,7 @@ impl std::fmt::Debug for Outgoing {
             .field("body", &self.body)
             .field("headers", &headers)
             .field("keep", &self.keep)
+            .field("needs_body", &self.needs_body)
             .finish()
     }
 }
@@ -147,21 +208,6 @@ impl OutBody {
     }
 }
 
-/// `application/x-www-form-urlencoded` for one name or value.
-fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 impl Answer {
     /// The "answer" of a provider that asks nothing: its decoded input.
     pub(crate) fn offline(body: Value) -> Answer {
@@ -192,6 +238,8 @@ pub(crate) enum Failure {
     Status {
         status: u16,
         body: String,
+        /// The answer is an HTML page: a proxy's or a firewall's, not the API's.
+        html: bool,
         retry_after: Option<Duration>,
         /// The `X-Request-ID` the server gave, for the vendor's support.
         request_id: Option<String>,
@@ -246,7 +294,16 @@ pub(crate) async fn send(
                         retries: attempt,
                     })
                     .map_err(|failure| FetchError {
-                        failure,
+                        failure: match (failure, &settings.proxy) {
+                            (Failure::Connect(why), Some((var, _)))
+                                if out.url.scheme() == "https" =>
+                            {
+                                Failure::Connect(format!(
+                                    "{why} (through the proxy {var} names, unless NO_PROXY lists the host)"
+                                ))
+                            }
+                            (failure, _) => failure,
+                        },
                         retries: attempt,
                     });
             }
@@ -265,19 +322,22 @@ fn jitter() -> f64 {
 
 impl FetchError {
     /// The failure in a person's words. `explain` gives the provider's
-    /// meaning of a non-2xx status; every text is scrubbed of `secrets`.
+    /// meaning of a non-2xx status; every text is scrubbed by `scrubber`.
     pub(crate) fn into_case_error(
         self,
         explain: impl Fn(u16, &str) -> String,
-        secrets: &[&Secret],
+        scrubber: &Scrubber,
     ) -> CaseError {
         let after = match self.retries {
             0 => String::new(),
             1 => " (after 1 retry)".to_owned(),
             n => format!(" (after {n} retries)"),
         };
-        let status = match &self.failure {
-            Failure::Status { status, .. } => Some(*status),
+        let refusal = match &self.failure {
+            Failure::Status { status, body, .. } => Some(Refusal {
+                status: *status,
+                empty: body.trim().is_empty(),
+            }),
             _ => None,
         };
         let (cause, fix) = match self.failure {
@@ -288,6 +348,21 @@ impl FetchError {
             Failure::Timeout => (
                 "the API did not answer in time".to_owned(),
                 "raise the limit with PERMSPEC_TIMEOUT=SECONDS, or check the API's health",
+            ),
+            Failure::Status {
+                status,
+                html: true,
+                body,
+                ..
+            } => (
+                // A firewall's or a proxy's page says nothing of the API's
+                // rules: it is never "a scope is missing" (issue 10, item 19).
+                format!(
+                    "HTTP {status}: the answer is an HTML page, not the API's (a proxy or a \
+                     firewall in front of it?): {}",
+                    html_summary(&body)
+                ),
+                "check `base_url`, and whether a proxy or firewall blocks this machine",
             ),
             Failure::Status {
                 status,
@@ -319,11 +394,25 @@ impl FetchError {
             ),
         };
         let mut error = CaseError::new(
-            scrub(&format!("{cause}{after}"), secrets),
-            Fix::Hint(scrub(fix, secrets)),
+            scrubber.scrub(&crate::escape::lines(&format!("{cause}{after}"))),
+            Fix::Hint(fix.to_owned()),
         );
-        error.status = status;
+        error.refusal = refusal;
         error
+    }
+}
+
+/// An HTML page in a few words: its title, else its first line of text.
+fn html_summary(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    let title = lower.find("<title>").and_then(|start| {
+        let from = start + "<title>".len();
+        let end = lower[from..].find("</title>")? + from;
+        body.get(from..end).map(str::trim)
+    });
+    match title.filter(|t| !t.is_empty()) {
+        Some(t) => format!("\"{}\"", first_line(t)),
+        None => format!("it begins: {}", first_line(body)),
     }
 }
 
@@ -355,6 +444,11 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
     let resp = req.send().await.map_err(classify)?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     if resp.status().is_redirection() {
         let location = headers
             .get(LOCATION)
@@ -365,6 +459,7 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
     }
     let bytes = read_capped(resp).await?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
+    let looks_html = content_type.contains("html") || text.trim_start().starts_with('<');
     if !(200..300).contains(&status) {
         let retry_after = headers
             .get(RETRY_AFTER)
@@ -377,16 +472,22 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
         return Err(Failure::Status {
             status,
             body: text,
+            html: looks_html,
             retry_after,
             request_id,
         });
     }
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let looks_html = content_type.contains("html") || text.trim_start().starts_with('<');
+    let kept = out
+        .keep
+        .iter()
+        .filter_map(|name| {
+            let value = headers.get(name.as_str())?.to_str().ok()?;
+            Some((name.clone(), value.to_owned()))
+        })
+        .collect();
+    if !out.needs_body {
+        return Ok((status, Value::Null, kept));
+    }
     if looks_html {
         let shown = if content_type.is_empty() {
             "an HTML page"
@@ -403,14 +504,6 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
             "HTTP {status} with an empty body; expected JSON"
         )));
     }
-    let kept = out
-        .keep
-        .iter()
-        .filter_map(|name| {
-            let value = headers.get(name.as_str())?.to_str().ok()?;
-            Some((name.clone(), value.to_owned()))
-        })
-        .collect();
     serde_json::from_slice(&bytes)
         .map(|v| (status, v, kept))
         .map_err(|e| {
@@ -526,7 +619,8 @@ mod tests {
                 serde_json::json!({"userName": "u", "password": "canary-password"}),
             ),
             headers: vec![("x-signature".into(), Secret::new("canary-signature"))],
-            keep: None,
+            keep: Vec::new(),
+            needs_body: true,
         };
         let form = OutBody::Form(vec![("token".into(), Secret::new("canary-form-token"))]);
         let text = format!("{out:?} {form:?}");

@@ -3,23 +3,25 @@
 //!
 //! Architecture invariant: secrets are read here and only here, and only in
 //! live or record mode. Each one goes into a request (the `Authorization`
-//! header, or DocSpace's sign-in body) and into the list of values scrubbed
-//! from every error text and every recorded fixture; nothing else sees it.
+//! header, a form field, the query, DocSpace's sign-in body) and into the
+//! scrubber that cleans every error text and every answer before anything
+//! leaves; nothing else sees it. This module never writes: it hands back
+//! the fixture to record, and the caller writes it.
 
 mod http;
 mod prepare;
 mod retry;
 
 use crate::evidence::{CaseError, Evidence, Fix, Origin};
-use crate::fixture::{self, Fixture, FixtureRequest, FixtureResponse};
-use crate::mode::Mode;
-use crate::plan::{Case, display_path};
+use crate::fixture::{self, Fixture, FixtureResponse};
+use crate::plan::Case;
 use crate::provider::{Grant, Provider, Response};
-use crate::secret::{Secret, scrub};
+use crate::secret::{Scrubber, Secret};
 use http::{Answer, FetchError, Outgoing, Settings};
 use prepare::{Job, Prepared, Work, prepare};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What a job produced: the answer, and the secrets the exchange handed
@@ -41,36 +43,57 @@ pub(crate) struct Summary {
     pub written: usize,
 }
 
-/// Fetches every case in `cases`; the result has one entry per case, in order.
-pub(crate) fn fetch_all(
-    cases: &[&Case],
-    mode: Mode,
-) -> (Vec<Result<Evidence, CaseError>>, Summary) {
+/// A case's live evidence, and the fixture that records it.
+#[derive(Clone, Debug)]
+pub(crate) struct Fetched {
+    pub evidence: Evidence,
+    pub fixture: Fixture,
+}
+
+/// Fetches every case in `cases`; the result has one entry per case, in
+/// order, and a scrubber for every secret the run used (for a last pass
+/// over everything shown).
+pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Summary, Scrubber) {
     let mut summary = Summary {
         cases: cases.len(),
         ..Summary::default()
     };
+    let mut everything = Scrubber::default();
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => {
             return (
                 fail_all(cases.len(), &e, "fix or unset the variable"),
                 summary,
+                everything,
             );
         }
     };
+    if let Some((_, proxy)) = &settings.proxy {
+        everything.extend([proxy]);
+    }
     let prepared: Vec<Result<Prepared, CaseError>> = cases.iter().map(|c| prepare(c)).collect();
 
-    // Identical requests (same method, URL, credential and body) are made once.
+    // Identical requests (same method, URL, credential, body and trusted
+    // CA) are made once; the headers each case reads are all kept.
     let mut unique: Vec<Job> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let slot: Vec<Option<usize>> = prepared
         .iter()
         .map(|p| match p.as_ref().ok().map(|p| &p.work) {
-            Some(Work::Network(job)) => Some(*index.entry(identity(job)).or_insert_with(|| {
-                unique.push((**job).clone());
-                unique.len() - 1
-            })),
+            Some(Work::Network(job)) => {
+                let i = *index.entry(identity(job)).or_insert_with(|| {
+                    unique.push((**job).clone());
+                    unique.len() - 1
+                });
+                for name in &job.out.keep {
+                    if !unique[i].out.keep.contains(name) {
+                        unique[i].out.keep.push(name.clone());
+                    }
+                }
+                unique[i].out.needs_body |= job.out.needs_body;
+                Some(i)
+            }
             _ => None,
         })
         .collect();
@@ -79,26 +102,21 @@ pub(crate) fn fetch_all(
     let outcomes = if unique.is_empty() {
         Vec::new()
     } else {
-        match http::client(&settings) {
-            Ok(client) => run_all(&client, unique, &settings),
-            Err(e) => {
-                let error = CaseError::new(
-                    e,
-                    Fix::Hint("this machine cannot make TLS connections".into()),
-                );
-                unique
-                    .iter()
-                    .map(|_| JobResult {
-                        answer: Err(error.clone()),
-                        found: Vec::new(),
-                        retries: 0,
-                    })
-                    .collect()
-            }
-        }
+        let mut clients: HashMap<Option<PathBuf>, Result<reqwest::Client, String>> = HashMap::new();
+        let jobs = unique
+            .into_iter()
+            .map(|job| {
+                let client = clients
+                    .entry(job.ca_file.clone())
+                    .or_insert_with(|| http::client(&settings, job.ca_file.as_deref()))
+                    .clone();
+                (client, job)
+            })
+            .collect();
+        run_all(jobs, &settings)
     };
     summary.retries = outcomes.iter().map(|o| o.retries).sum();
-    let results: Vec<Result<Evidence, CaseError>> = cases
+    let results: Vec<Result<Fetched, CaseError>> = cases
         .iter()
         .zip(prepared)
         .zip(slot)
@@ -122,25 +140,36 @@ pub(crate) fn fetch_all(
                     ));
                 }
             };
-            conclude(case, &prepared, outcome, mode)
+            let scrubber = scrubber_for(&prepared, outcome);
+            everything.extend(
+                prepared
+                    .secrets
+                    .iter()
+                    .chain(outcome.found.iter())
+                    .chain(job_auth(&prepared)),
+            );
+            conclude(case, &prepared, outcome, &scrubber)
         })
         .collect();
-    summary.written = results
-        .iter()
-        .filter(|r| {
-            matches!(
-                r,
-                Ok(Evidence {
-                    origin: Origin::Live {
-                        recorded: Some(_),
-                        ..
-                    },
-                    ..
-                })
-            )
-        })
-        .count();
-    (results, summary)
+    (results, summary, everything)
+}
+
+/// The secrets of one case's exchange.
+fn scrubber_for(prepared: &Prepared, outcome: &JobResult) -> Scrubber {
+    Scrubber::new(
+        prepared
+            .secrets
+            .iter()
+            .chain(job_auth(prepared))
+            .chain(&outcome.found),
+    )
+}
+
+fn job_auth(prepared: &Prepared) -> Option<&Secret> {
+    match &prepared.work {
+        Work::Network(job) => job.out.auth.as_ref(),
+        Work::Offline(_) => None,
+    }
 }
 
 /// One authenticated GET outside the case pipeline (`audit --inventory`),
@@ -152,15 +181,17 @@ pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<V
     let url = reqwest::Url::parse(url).map_err(|e| format!("{url} is not a URL: {e}"))?;
     prepare::check_transport(&url).map_err(|e| e.cause)?;
     let settings = Settings::from_env()?;
-    let client = http::client(&settings)?;
+    let client = http::client(&settings, None)?;
     let auth = Secret::new(format!("Bearer {}", key.expose()));
+    let scrubber = Scrubber::new([&key, &auth]);
     let out = Outgoing {
         method: reqwest::Method::GET,
         url,
         auth: Some(auth.clone()),
         body: http::OutBody::None,
         headers: Vec::new(),
-        keep: None,
+        keep: Vec::new(),
+        needs_body: true,
     };
     let job = Job {
         out,
@@ -168,11 +199,13 @@ pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<V
         signature: None,
         discovery: None,
         provider,
+        ca_file: None,
     };
-    let done = run_all(&client, vec![job], &settings).pop();
+    let done = run_all(vec![(Ok(client), job)], &settings).pop();
     match done.map(|d| d.answer) {
-        Some(Ok(answer)) => Ok(answer.body),
-        Some(Err(e)) => Err(scrub(&e.cause, &[&key, &auth])),
+        // What the portal says is shown (key names): scrubbed like any answer.
+        Some(Ok(answer)) => Ok(scrub_value(&answer.body, &scrubber)),
+        Some(Err(e)) => Err(scrubber.scrub(&e.cause)),
         None => Err("internal: the request was not made".to_owned()),
     }
 }
@@ -195,17 +228,26 @@ fn identity(job: &Job) -> String {
         format!("{} {} {auth} {body} {}", o.method, o.url, headers.join(","))
     };
     let login = job.login.as_ref().map(part).unwrap_or_default();
-    format!("{}\u{0}{login}", part(&job.out))
+    let ca = job
+        .ca_file
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{}\u{0}{login}\u{0}{ca}", part(&job.out))
 }
 
-fn fail_all(n: usize, cause: &str, hint: &str) -> Vec<Result<Evidence, CaseError>> {
+fn fail_all(n: usize, cause: &str, hint: &str) -> Vec<Result<Fetched, CaseError>> {
     (0..n)
         .map(|_| Err(CaseError::new(cause, Fix::Hint(hint.to_owned()))))
         .collect()
 }
 
-/// Runs the distinct jobs concurrently on one small runtime.
-fn run_all(client: &reqwest::Client, jobs: Vec<Job>, settings: &Settings) -> Vec<JobResult> {
+/// Runs the distinct jobs concurrently on one small runtime, each through
+/// its client (or failing with why there is none).
+fn run_all(
+    jobs: Vec<(Result<reqwest::Client, String>, Job)>,
+    settings: &Settings,
+) -> Vec<JobResult> {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -229,9 +271,26 @@ fn run_all(client: &reqwest::Client, jobs: Vec<Job>, settings: &Settings) -> Vec
     runtime.block_on(async {
         let permits = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
         let mut tasks = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let (client, settings, permits) = (client.clone(), settings.clone(), permits.clone());
+        for (client, job) in jobs {
+            let (settings, permits) = (settings.clone(), permits.clone());
             tasks.push(tokio::spawn(async move {
+                let client = match client {
+                    Ok(c) => c,
+                    Err(why) => {
+                        return JobResult {
+                            answer: Err(CaseError::new(
+                                why,
+                                Fix::Hint(
+                                    "check `ca_file` (a PEM file, relative to the spec), and \
+                                     the proxy variables"
+                                        .into(),
+                                ),
+                            )),
+                            found: Vec::new(),
+                            retries: 0,
+                        };
+                    }
+                };
                 let _permit = permits.acquire_owned().await;
                 run_job(&client, job, &settings).await
             }));
@@ -274,7 +333,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
         retries += tally(&sent);
         let endpoint = match sent {
             Ok(a) => provider.introspection_endpoint(&a.body),
-            Err(e) => Err(e.into_case_error(explain, &[]).cause),
+            Err(e) => Err(e.into_case_error(explain, &Scrubber::default()).cause),
         };
         let url = endpoint
             .and_then(|u| {
@@ -299,7 +358,11 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             Ok(a) => a,
             Err(e) => {
                 let explain = |status, body: &str| provider.explain_login_status(status, body);
-                return fail(e.into_case_error(explain, &[]), found, retries);
+                return fail(
+                    e.into_case_error(explain, &Scrubber::default()),
+                    found,
+                    retries,
+                );
             }
         };
         match provider.parse_login(&answer.body) {
@@ -337,7 +400,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
         retries += tally(&sent);
         let signature = match sent {
             Ok(a) => provider.parse_signature(&a.body),
-            Err(e) => Err(e.into_case_error(explain, &[]).cause),
+            Err(e) => Err(e.into_case_error(explain, &Scrubber::default()).cause),
         };
         match signature {
             Ok(value) => {
@@ -352,7 +415,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             Err(why) => {
                 let cause = result
                     .err()
-                    .map(|e| e.into_case_error(explain, &[]).cause)
+                    .map(|e| e.into_case_error(explain, &Scrubber::default()).cause)
                     .unwrap_or_default();
                 let error = CaseError::new(
                     format!(
@@ -371,7 +434,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             a.retries = retries;
             a
         })
-        .map_err(|e| e.into_case_error(explain, &[]));
+        .map_err(|e| e.into_case_error(explain, &Scrubber::default()));
     JobResult {
         answer,
         found,
@@ -379,155 +442,209 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
     }
 }
 
-/// Turns the shared outcome into this case's evidence, recording it if asked.
+/// Turns the shared outcome into this case's evidence and the fixture that
+/// would record it.
+///
+/// The evidence is parsed from the answer as it would be stored (scrubbed,
+/// and only the header this case reads), and must equal what the answer
+/// itself gives: a secret inside the evidence would be rewritten by
+/// scrubbing, so live and replay would judge different grants. Such an
+/// answer fails the case and is never recorded (issue 10, item 8).
 fn conclude(
     case: &Case,
     prepared: &Prepared,
     outcome: &JobResult,
-    mode: Mode,
-) -> Result<Evidence, CaseError> {
-    let (job_auth, url, method) = match &prepared.work {
+    scrubber: &Scrubber,
+) -> Result<Fetched, CaseError> {
+    let (url, keep, needs_body) = match &prepared.work {
         Work::Network(job) => (
-            job.out.auth.as_ref(),
             Some(&job.out.url),
-            job.out.method.to_string(),
+            job.out.keep.as_slice(),
+            job.out.needs_body,
         ),
-        Work::Offline(_) => (None, None, "DECODE".to_owned()),
+        Work::Offline(_) => (None, &[][..], true),
     };
-    let secrets: Vec<&Secret> = prepared
-        .secrets
-        .iter()
-        .chain(job_auth)
-        .chain(&outcome.found)
-        .collect();
+    let shown_url = url.map_or_else(
+        || "(none: the token is decoded offline)".to_owned(),
+        |u| scrubber.scrub(u.as_str()),
+    );
     let answer = match &outcome.answer {
         Ok(answer) => answer,
-        // A revoked DocSpace key is answered 401: what `active: false` wants.
-        Err(e)
-            if case.expect.active == Some(false)
-                && e.status.is_some()
-                && e.status == case.provider.inactive_status() =>
-        {
-            let url = url.map(|u| scrub(u.as_str(), &secrets)).unwrap_or_default();
-            return revoked(case, url, method, e.status.unwrap_or(401), mode);
-        }
-        Err(e) => {
-            return Err(CaseError {
-                cause: scrub(&e.cause, &secrets),
-                fix: match &e.fix {
-                    Fix::Hint(h) => Fix::Hint(scrub(h, &secrets)),
-                    other => other.clone(),
-                },
-                status: e.status,
-            });
-        }
+        Err(e) => return refused(case, prepared, e, scrubber, shown_url),
     };
-    let response = Response {
+    let raw = Response {
         body: &answer.body,
         headers: &answer.headers,
     };
-    let grant = case.provider.parse(&case.api, &response).map_err(|why| {
+    let grant = case.provider.parse(&case.api, &raw).map_err(|why| {
         CaseError::new(
-            scrub(
-                &format!(
-                    "the answer is not what {} sends: {why}",
-                    case.provider.name()
-                ),
-                &secrets,
-            ),
+            scrubber.scrub(&crate::escape::lines(&format!(
+                "the answer is not what {} sends: {why}",
+                case.provider.name()
+            ))),
             Fix::Hint("check the address in the spec: it should be the API's own".into()),
         )
     })?;
-    let url = url.map_or_else(
-        || "(none: the token is decoded offline)".to_owned(),
-        |u| scrub(u.as_str(), &secrets),
-    );
-    let mut recorded = None;
-    if mode == Mode::Record {
-        let headers = answer
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), scrub(v, &secrets)))
-            .collect();
-        let response = FixtureResponse {
-            status: answer.status,
-            headers,
-            body: scrub_value(&answer.body, &secrets),
-        };
-        recorded = Some(write_fixture(case, method, url.clone(), response)?);
+    let headers: BTreeMap<String, String> = answer
+        .headers
+        .iter()
+        .filter(|(k, _)| keep.contains(k))
+        .map(|(k, v)| (k.clone(), scrubber.scrub(v)))
+        .collect();
+    let body = if needs_body {
+        scrub_value(&answer.body, scrubber)
+    } else {
+        Value::Null
+    };
+    let stored = Response {
+        body: &body,
+        headers: &headers,
+    };
+    let echoed = || {
+        CaseError::new(
+            "the server echoed a credential into the evidence (a privilege, the activity or the \
+             expiry): removing it would change what is judged, so the case is not judged and \
+             nothing is recorded",
+            Fix::Hint(
+                "the API (or a proxy in front of it) returns the credential in its answer; \
+                 report it to its owner, and rotate the credential"
+                    .into(),
+            ),
+        )
+    };
+    let evidence = case
+        .provider
+        .parse(&case.api, &stored)
+        .map_err(|_| echoed())?;
+    if !same_evidence(&grant, &evidence) {
+        return Err(echoed());
     }
-    Ok(Evidence {
-        grant,
-        origin: Origin::Live {
-            url,
-            retries: answer.retries,
-            recorded,
-        },
-    })
-}
-
-/// The evidence of a refused credential, recorded as the refusal itself.
-fn revoked(
-    case: &Case,
-    url: String,
-    method: String,
-    status: u16,
-    mode: Mode,
-) -> Result<Evidence, CaseError> {
-    let mut recorded = None;
-    if mode == Mode::Record {
-        let response = FixtureResponse {
-            status,
-            headers: Default::default(),
-            body: Value::Null,
-        };
-        recorded = Some(write_fixture(case, method, url.clone(), response)?);
-    }
-    Ok(Evidence {
-        grant: Grant::revoked(status),
-        origin: Origin::Live {
-            url,
-            retries: 0,
-            recorded,
-        },
-    })
-}
-
-/// Writes the case's fixture (atomically) and returns its path as shown.
-fn write_fixture(
-    case: &Case,
-    method: String,
-    url: String,
-    response: FixtureResponse,
-) -> Result<String, CaseError> {
     let fixture = Fixture {
         recorded_at: fixture::now_utc(),
         provider: case.provider.name().to_owned(),
-        request: FixtureRequest { method, url },
-        response,
+        request: fixture::request_of(case),
+        response: FixtureResponse {
+            status: answer.status,
+            headers,
+            body,
+        },
     };
-    fixture::write(&case.fixture, &fixture).map_err(|e| {
-        CaseError::new(
-            format!(
-                "cannot write the fixture {}: {e}",
-                display_path(&case.fixture)
+    Ok(Fetched {
+        evidence: Evidence {
+            grant: evidence,
+            origin: Origin::Live {
+                url: shown_url,
+                retries: answer.retries,
+                recorded: None,
+            },
+        },
+        fixture,
+    })
+}
+
+/// What a verdict depends on; notes are words built from it.
+fn same_evidence(a: &Grant, b: &Grant) -> bool {
+    a.privileges == b.privileges
+        && a.active == b.active
+        && a.expires_at == b.expires_at
+        && a.identity == b.identity
+}
+
+/// A refused request: an error, or, under `active: false`, the revocation
+/// it proves. A refusal proves revocation only when the request could have
+/// succeeded (issue 10, item 6): the provider's own refusal of a revoked
+/// credential (DocSpace's 401 with an empty body), of a credential with the
+/// right shape (an API key), sent the way the endpoint takes it (the plan
+/// allows no other scheme). Anything else is an error that says why.
+fn refused(
+    case: &Case,
+    prepared: &Prepared,
+    e: &CaseError,
+    scrubber: &Scrubber,
+    shown_url: String,
+) -> Result<Fetched, CaseError> {
+    let cause = scrubber.scrub(&e.cause);
+    let fix = match &e.fix {
+        Fix::Hint(h) => Fix::Hint(scrubber.scrub(h)),
+        other => other.clone(),
+    };
+    let Some(refusal) = e.refusal.filter(|r| {
+        case.expect.active == Some(false) && Some(r.status) == case.provider.inactive_status()
+    }) else {
+        return Err(CaseError {
+            cause,
+            fix,
+            refusal: e.refusal,
+        });
+    };
+    let why_not = if !refusal.empty {
+        Some("DocSpace refuses a revoked key with an empty body, and this answer was not empty")
+    } else if !prepared.key_shaped {
+        Some("the credential is not a DocSpace API key (sk-...)")
+    } else {
+        None
+    };
+    if let Some(why) = why_not {
+        return Err(CaseError {
+            cause: format!(
+                "{cause}; under `active: false` this refusal proves nothing about the key: {why}"
             ),
-            Fix::Hint("check that the fixtures folder is writable".into()),
+            fix: Fix::Hint(
+                "check the credential and `base_url`: only the portal's own refusal of an API \
+                 key shows it is revoked"
+                    .into(),
+            ),
+            refusal: e.refusal,
+        });
+    }
+    let fixture = Fixture {
+        recorded_at: fixture::now_utc(),
+        provider: case.provider.name().to_owned(),
+        request: fixture::request_of(case),
+        response: FixtureResponse {
+            status: refusal.status,
+            headers: BTreeMap::new(),
+            body: Value::Null,
+        },
+    };
+    Ok(Fetched {
+        evidence: Evidence {
+            grant: Grant::revoked(refusal.status),
+            origin: Origin::Live {
+                url: shown_url,
+                retries: 0,
+                recorded: None,
+            },
+        },
+        fixture,
+    })
+}
+
+/// Records a fetched case's fixture under `case.fixture`, and says where.
+pub(crate) fn record(case: &Case, fetched: &mut Fetched) -> Result<(), CaseError> {
+    let shown = crate::plan::display_path(&case.fixture);
+    fixture::write(&case.spec.fixtures, &case.fixture, &fetched.fixture).map_err(|e| {
+        CaseError::new(
+            format!("cannot write the fixture {shown}: {e}"),
+            Fix::Hint("check that the fixtures folder is writable, and holds no link".into()),
         )
     })?;
-    Ok(display_path(&case.fixture))
+    if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
+        *recorded = Some(shown);
+    }
+    Ok(())
 }
 
 /// Scrubs every string, key included, of every secret in use.
-fn scrub_value(v: &Value, secrets: &[&Secret]) -> Value {
+fn scrub_value(v: &Value, scrubber: &Scrubber) -> Value {
     match v {
-        Value::String(s) => Value::String(scrub(s, secrets)),
+        Value::String(s) => Value::String(scrubber.scrub(s)),
         Value::Array(items) => {
-            Value::Array(items.iter().map(|i| scrub_value(i, secrets)).collect())
+            Value::Array(items.iter().map(|i| scrub_value(i, scrubber)).collect())
         }
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (scrub(k, secrets), scrub_value(v, secrets)))
+                .map(|(k, v)| (scrubber.scrub(k), scrub_value(v, scrubber)))
                 .collect(),
         ),
         other => other.clone(),
@@ -544,7 +661,7 @@ mod tests {
     fn scrub_value_reaches_keys_and_nested_strings() {
         let s = Secret::new("sk-canary");
         let v = json!({"a": ["x sk-canary y", {"sk-canary": 1}], "n": 2});
-        let out = scrub_value(&v, &[&s]);
+        let out = scrub_value(&v, &Scrubber::new([&s]));
         assert_eq!(
             out,
             json!({"a": [format!("x {REDACTED} y"), {REDACTED: 1}], "n": 2})

@@ -22,6 +22,8 @@ pub(super) struct Job {
     /// introspection endpoint it names.
     pub discovery: Option<Outgoing>,
     pub provider: Provider,
+    /// The spec's `ca_file`: the job goes through a client that trusts it.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// What a case needs: a request, or nothing at all (a JWT read offline).
@@ -34,8 +36,12 @@ pub(super) enum Work {
 
 pub(super) struct Prepared {
     pub work: Work,
-    /// Every secret value this case uses, in every form it is sent in.
+    /// Every secret value this case uses (the scrubber adds their encodings).
     pub secrets: Vec<Secret>,
+    /// Whether the inspected credential has the shape of what the endpoint
+    /// inspects (a DocSpace API key: `sk-...`), so a refusal of it can mean
+    /// revocation (issue 10, item 6).
+    pub key_shaped: bool,
 }
 
 /// How one credential goes on the wire.
@@ -67,6 +73,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         return Ok(Prepared {
             work: Work::Offline(decoded),
             secrets: vec![token],
+            key_shaped: false,
         });
     }
     let (key, address) = case.address().ok_or_else(|| {
@@ -83,6 +90,17 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
             )),
         )
     })?;
+    // The resolved address is never printed when it carries a password.
+    if crate::plan::has_userinfo(&base) {
+        return Err(CaseError::new(
+            format!("the address `{key}` resolves to carries a user name or password"),
+            Fix::Hint(
+                "set the variable to the address alone, and say where the secret comes from in \
+                 `credential:`; if the password was real, rotate it"
+                    .into(),
+            ),
+        ));
+    }
     let request = case.provider.request(&case.api, &base).ok_or_else(|| {
         CaseError::new(
             "internal: no request for this provider",
@@ -94,6 +112,10 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
 
     let token = resolve(&case.credential, case, &base)?;
+    let key_shaped = token
+        .secrets
+        .first()
+        .is_some_and(|s| is_api_key(s.expose()));
     let mut secrets = token.secrets.clone();
     let caller = match &case.api {
         Api::Coveo {
@@ -114,15 +136,8 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         })?;
         match &request.token {
             TokenPlace::Query { param, .. } => {
+                // Its percent-encoded form is one the scrubber knows.
                 url.query_pairs_mut().append_pair(param, inspected.expose());
-                // The token as it appears percent-encoded in the URL, to scrub too.
-                let prefix = format!("{param}=");
-                let encoded = url
-                    .query()
-                    .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix(prefix.as_str())));
-                if let Some(encoded) = encoded.filter(|e| *e != inspected.expose()) {
-                    secrets.push(Secret::new(encoded));
-                }
             }
             TokenPlace::Form(field) => form.push(((*field).to_owned(), inspected)),
             TokenPlace::Header => {}
@@ -166,7 +181,8 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         auth: auth.header,
         body,
         headers,
-        keep: request.keep_header,
+        keep: request.keep_header.into_iter().collect(),
+        needs_body: request.needs_body,
     };
     let signature = match case.provider.signature_url(&base) {
         Some(u) => Some(Outgoing {
@@ -187,7 +203,8 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
             auth: None,
             body: OutBody::None,
             headers: Vec::new(),
-            keep: None,
+            keep: Vec::new(),
+            needs_body: true,
         }),
         _ => None,
     };
@@ -197,11 +214,22 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         signature,
         discovery,
         provider: case.provider,
+        ca_file: case.ca_file.clone(),
     };
     Ok(Prepared {
         work: Work::Network(Box::new(job)),
         secrets,
+        key_shaped,
     })
+}
+
+/// A DocSpace API key: `sk-` and the key's characters (API-FACTS.md,
+/// "Credentials": `Bearer sk-<64 lowercase hex>`). Anything else the
+/// portal refuses says nothing about a key.
+fn is_api_key(value: &str) -> bool {
+    value
+        .strip_prefix("sk-")
+        .is_some_and(|rest| rest.len() >= 16 && rest.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, CaseError> {
@@ -224,13 +252,16 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
             header(secret.clone(), vec![secret])
         }
         Credential::Basic { username, password } => {
+            // The user name is an identifier, not a secret: scrubbing it
+            // would rewrite evidence (issue 10, item 8). The password and
+            // the Basic value built from it are.
             let (user, pass) = (read_secret(username)?, read_secret(password)?);
             let encoded = Secret::new(base64(
                 format!("{}:{}", user.expose(), pass.expose()).as_bytes(),
             ));
             header(
                 Secret::new(format!("Basic {}", encoded.expose())),
-                vec![user, pass, encoded],
+                vec![pass, encoded],
             )
         }
         Credential::Login { username, password } => {
@@ -247,26 +278,27 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
                 auth: None,
                 body: OutBody::Json(json!({"userName": user.expose(), "password": pass.expose()})),
                 headers: Vec::new(),
-                keep: None,
+                keep: Vec::new(),
+                needs_body: true,
             };
             Auth {
                 header: None,
                 login: Some(login),
                 form: Vec::new(),
-                secrets: vec![user, pass],
+                secrets: vec![pass],
             }
         }
         Credential::ClientPost { id, secret } => {
             let (id, secret) = (read_secret(id)?, read_secret(secret)?);
             let form = vec![
-                ("client_id".to_owned(), id.clone()),
+                ("client_id".to_owned(), id),
                 ("client_secret".to_owned(), secret.clone()),
             ];
             Auth {
                 header: None,
                 login: None,
                 form,
-                secrets: vec![id, secret],
+                secrets: vec![secret],
             }
         }
     })
@@ -283,8 +315,15 @@ fn parse_url(url: &str) -> Result<reqwest::Url, CaseError> {
     Ok(parsed)
 }
 
-/// A credential is only ever sent over https, or plain http to this machine.
+/// A credential is only ever sent over https, or plain http to this
+/// machine, and never to an address that carries a user name or password.
 pub(super) fn check_transport(url: &reqwest::Url) -> Result<(), CaseError> {
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(CaseError::new(
+            "the address carries a user name or password (`user:password@host`)",
+            Fix::Hint("write the address without them; if the password was real, rotate it".into()),
+        ));
+    }
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),

@@ -4,29 +4,119 @@
 //! belongs to another provider is an error that names the right ones.
 
 use super::token::{plan_credential, plan_source};
-use super::{Api, Credential, Endpoint, HttpApi, PrivilegeSource, Rules};
-use crate::provider::Provider;
-use crate::provider::coveo::REGIONS;
+use super::{Api, Credential, Endpoint, HttpApi, PrivilegeSource, Provider, Rules};
+use crate::privilege::Family;
+use crate::secret::looks_like_secret;
 use crate::spec::{Pos, RawSpec, SpecError};
 use crate::suggest::did_you_mean;
 use crate::template::Template;
 use serde_saphyr::Spanned;
+use std::path::{Path, PathBuf};
 
-/// Which top-level keys each provider takes (besides `provider` and `tokens`).
+/// Coveo's regions and their base URLs (API-FACTS.md, "Coveo Platform").
+const REGIONS: &[(&str, &str)] = &[
+    ("us", "https://platform.cloud.coveo.com"),
+    ("eu", "https://platform-eu.cloud.coveo.com"),
+    ("au", "https://platform-au.cloud.coveo.com"),
+    ("ca", "https://platform-ca.cloud.coveo.com"),
+    ("hipaa", "https://platformhipaa.cloud.coveo.com"),
+];
+
+/// Everything the top of a spec decides for all its tokens.
+pub(super) struct Header {
+    pub provider: Provider,
+    pub api: Api,
+    pub family: &'static dyn Family,
+    pub max_fixture_age: Option<i64>,
+    pub extra: Vec<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Which top-level keys each provider takes (besides `provider`, `tokens`,
+/// `max_fixture_age` and `extra_privileges`).
 fn keys_of(provider: Provider) -> &'static [&'static str] {
     match provider {
         Provider::DocSpace
         | Provider::DocSpaceAccount
         | Provider::DocSpacePermissions
-        | Provider::DocSpaceScopes => &["base_url"],
-        Provider::Coveo => &["organization", "region", "base_url", "caller"],
-        Provider::OAuth2Introspection => &["introspection_url", "discovery", "client", "scopes"],
-        Provider::Jwt => &["claim", "scopes"],
-        Provider::Http => &["base_url", "request", "privileges"],
+        | Provider::DocSpaceScopes => &["base_url", "ca_file"],
+        Provider::Coveo => &["organization", "region", "base_url", "caller", "ca_file"],
+        Provider::OAuth2Introspection => &[
+            "introspection_url",
+            "discovery",
+            "client",
+            "scopes",
+            "ca_file",
+        ],
+        Provider::Jwt => &["claims", "scopes"],
+        Provider::Http => &["base_url", "request", "privileges", "ca_file"],
     }
 }
 
-pub(super) fn plan_header(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
+/// Plans the header; `dir` is the spec file's folder.
+pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError> {
+    let (provider, api) = provider_and_api(raw)?;
+    let family = api.family(provider);
+    let max_fixture_age = match &raw.max_fixture_age {
+        None => None,
+        Some(a) => Some(
+            crate::time::parse_duration(&a.value)
+                .map_err(|why| SpecError::at(Pos::of(a), why, None))?,
+        ),
+    };
+    let extra = match &raw.extra_privileges {
+        None => Vec::new(),
+        Some(list) if !family.checks_names() => {
+            return Err(SpecError::at(
+                Pos::of(list),
+                format!(
+                    "provider `{}` accepts any privilege name, so `extra_privileges` has nothing to add",
+                    provider.name()
+                ),
+                Some("remove it"),
+            ));
+        }
+        Some(list) => {
+            let mut names = Vec::with_capacity(list.value.len());
+            for name in &list.value {
+                let check = if provider.is_coveo() {
+                    crate::privilege::coveo::check_declared(&name.value)
+                } else if name.value.is_empty() || name.value.contains(['*', ' ']) {
+                    Err(format!(
+                        "`{}` is not a privilege name: write it as the API reports it, without `*`",
+                        name.value
+                    ))
+                } else {
+                    Ok(())
+                };
+                check.map_err(|why| SpecError::at(Pos::of(name), why, None))?;
+                names.push(name.value.clone());
+            }
+            names
+        }
+    };
+    let ca_file = match &raw.ca_file {
+        None => None,
+        Some(f) if f.value.trim().is_empty() => {
+            return Err(SpecError::at(
+                Pos::of(f),
+                "`ca_file` is empty",
+                Some("name a PEM file of CA certificates, relative to this spec file"),
+            ));
+        }
+        Some(f) => Some(dir.join(&f.value)),
+    };
+    Ok(Header {
+        provider,
+        api,
+        family,
+        max_fixture_age,
+        extra,
+        ca_file,
+    })
+}
+
+fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
     let name = &raw.provider.value;
     let provider = Provider::from_name(name).ok_or_else(|| {
         let known = Provider::ALL.iter().map(|p| p.name());
@@ -52,7 +142,8 @@ pub(super) fn plan_header(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
         ("discovery", raw.discovery.as_ref().map(Pos::of)),
         ("client", raw.client.as_ref().map(Pos::of)),
         ("scopes", raw.scopes.as_ref().map(Pos::of)),
-        ("claim", raw.claim.as_ref().map(Pos::of)),
+        ("claims", raw.claims.as_ref().map(Pos::of)),
+        ("ca_file", raw.ca_file.as_ref().map(Pos::of)),
         ("request", raw.request.as_ref().map(Pos::of)),
         ("privileges", raw.privileges.as_ref().map(Pos::of)),
     ];
@@ -103,14 +194,8 @@ pub(super) fn plan_header(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
                 (None, None) => return Err(needs("introspection_url")),
             };
             let client = raw.client.as_ref().ok_or_else(|| needs("client"))?;
-            let (id, secret) = (&client.value.id, &client.value.secret);
-            let id = plan_source(Pos::of(id), &id.value.env, &id.value.file, "id")?;
-            let secret = plan_source(
-                Pos::of(secret),
-                &secret.value.env,
-                &secret.value.file,
-                "secret",
-            )?;
+            let id = plan_source(&client.value.id, "id")?;
+            let secret = plan_source(&client.value.secret, "secret")?;
             let method = client.value.auth_method.as_ref();
             let client = match method.map_or("client_secret_basic", |m| m.value.as_str()) {
                 "client_secret_basic" => Credential::Basic {
@@ -139,7 +224,7 @@ pub(super) fn plan_header(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
             }
         }
         Provider::Jwt => Api::Jwt {
-            claim: raw.claim.as_ref().map(|c| c.value.clone()),
+            claims: claims(raw)?,
             rules: rules(raw)?,
         },
         Provider::Http => http(raw, &needs)?,
@@ -205,8 +290,17 @@ fn coveo(provider: Provider, raw: &RawSpec) -> Result<Api, SpecError> {
     let caller = raw
         .caller
         .as_ref()
-        .map(|c| plan_credential(provider, c))
+        .map(|c| plan_credential(provider, "caller", c))
         .transpose()?;
+    if let (Some(c), Some(caller)) = (&raw.caller, &caller)
+        && !matches!(caller, Credential::Bearer(_))
+    {
+        return Err(SpecError::at(
+            Pos::of(c),
+            "Coveo's API takes the caller as `Authorization: Bearer`, so `caller` is `{ env: NAME }` or `{ file: PATH }`",
+            Some("drop `scheme:`"),
+        ));
+    }
     Ok(Api::Coveo {
         base_url,
         organization,
@@ -252,6 +346,33 @@ fn http(raw: &RawSpec, needs: &dyn Fn(&str) -> SpecError) -> Result<Api, SpecErr
             Some("put the token in the token's `credential:`"),
         ));
     }
+    // A header value is written in the spec, so it must not be a secret
+    // (issue 10, item 11); the error does not quote it.
+    if let Some((name, _)) = headers.iter().find(|(n, v)| {
+        looks_like_secret(v)
+            || [
+                "proxy-authorization",
+                "cookie",
+                "private-token",
+                "x-api-key",
+                "api-key",
+                "x-auth-token",
+                "x-vault-token",
+            ]
+            .contains(&n.to_ascii_lowercase().as_str())
+    }) {
+        return Err(SpecError::at(
+            Pos::of(request),
+            format!(
+                "the header `{name}` looks like it holds a secret; a spec names where a secret \
+                 comes from, never the secret itself"
+            ),
+            Some(
+                "send the token through the token's `credential:` (as Authorization, or in the \
+                 query with `token_query:`); if the value was real, rotate it",
+            ),
+        ));
+    }
     let source = raw.privileges.as_ref().ok_or_else(|| needs("privileges"))?;
     let s = &source.value;
     let privileges = match (&s.header, &s.json) {
@@ -289,6 +410,34 @@ fn http(raw: &RawSpec, needs: &dyn Fn(&str) -> SpecError) -> Result<Api, SpecErr
     }))
 }
 
+/// jwt: the claims that hold privileges, each a claim name.
+fn claims(raw: &RawSpec) -> Result<Option<Vec<String>>, SpecError> {
+    let Some(list) = &raw.claims else {
+        return Ok(None);
+    };
+    if list.value.is_empty() {
+        return Err(SpecError::at(
+            Pos::of(list),
+            "`claims: []` reads no claim, so no token could hold a privilege",
+            Some(
+                "name the claims that hold privileges, such as `claims: [scp, roles]`, or remove the key",
+            ),
+        ));
+    }
+    let mut names = Vec::new();
+    for c in &list.value {
+        if c.value.is_empty() || names.contains(&c.value) {
+            return Err(SpecError::at(
+                Pos::of(c),
+                format!("`{}` is empty or listed twice", c.value),
+                None,
+            ));
+        }
+        names.push(c.value.clone());
+    }
+    Ok(Some(names))
+}
+
 fn rules(raw: &RawSpec) -> Result<Rules, SpecError> {
     match raw.scopes.as_ref() {
         None => Ok(Rules::Plain),
@@ -301,8 +450,20 @@ fn rules(raw: &RawSpec) -> Result<Rules, SpecError> {
     }
 }
 
-/// A URL setting: `${VAR}` references allowed, otherwise http(s) only.
+/// A URL setting: `${VAR}` references allowed, otherwise http(s) only, and
+/// never a user name or password in it (issue 10, item 12): those would be
+/// sent, printed and recorded with the address.
 fn url(key: &str, written: &Spanned<String>) -> Result<Template, SpecError> {
+    if has_userinfo(&written.value) {
+        return Err(SpecError::at(
+            Pos::of(written),
+            format!("`{key}` carries a user name or password (`user:password@host`)"),
+            Some(
+                "write the address without them, and say where the secret comes from in \
+                 `credential:` (or `client:`); if the password was real, rotate it",
+            ),
+        ));
+    }
     let template =
         Template::parse(&written.value).map_err(|e| SpecError::at(Pos::of(written), e, None))?;
     let scheme_ok = ["https://", "http://"]
@@ -319,4 +480,10 @@ fn url(key: &str, written: &Spanned<String>) -> Result<Template, SpecError> {
         ));
     }
     Ok(template)
+}
+
+/// Whether an address written in a spec has `user[:password]@` before its
+/// host.
+pub(crate) fn has_userinfo(address: &str) -> bool {
+    crate::spec::userinfo(address).is_some()
 }

@@ -2,22 +2,26 @@
 //!
 //! Turns each spec file's raw form into one [`Entry`] per token: a runnable
 //! [`Case`] with resolved names, paths and checked privileges, or a
-//! [`Broken`] entry carrying the rendered error. A file that does not parse
-//! becomes one broken entry named after the file, so the other files' cases
-//! still run (the trycmd `Case::with_error` idea).
+//! [`Broken`] entry carrying the rendered error. A token whose own text is
+//! wrong fails alone; a wrong header fails each of the file's tokens; only a
+//! file that is not YAML at all is one broken entry named after the file,
+//! so the other cases still run (the trycmd `Case::with_error` idea).
 //!
 //! Architecture invariant: planning reads the spec files and nothing else.
 //! No credential, environment variable or fixture is touched here, which is
 //! why replay mode needs no secrets.
 
+mod file;
 mod header;
+mod provider;
 mod token;
 
+pub(crate) use file::plan_bytes;
+pub(crate) use header::has_userinfo;
+pub(crate) use provider::Provider;
 pub(crate) use token::valid_token_name;
 
-use crate::privilege::{DOCSPACE, Family};
-use crate::provider::Provider;
-use crate::spec::{self, Pos, SpecError};
+use crate::privilege::{DOCSPACE_SCOPES, Family};
 use crate::template::Template;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,6 +33,10 @@ pub(crate) struct SpecFile {
     pub display: String,
     /// The path under the specs directory, without extension, `/`-separated.
     pub id: String,
+    /// The folder the file is in: relative paths in it (`ca_file`) start here.
+    pub dir: PathBuf,
+    /// The fixtures folder: nothing is read or written outside it.
+    pub fixtures: PathBuf,
 }
 
 #[derive(Debug)]
@@ -70,6 +78,11 @@ pub(crate) struct Case {
     pub credential: Credential,
     pub expect: Expectations,
     pub fixture: PathBuf,
+    /// The spec's `extra_privileges`: names its rules may use that the
+    /// family's catalogue lacks.
+    pub extra: Vec<String>,
+    /// The spec's `ca_file`, resolved against the spec's folder.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Where a secret will be read from, in live and record modes only.
@@ -140,7 +153,9 @@ pub(crate) enum Api {
     },
     /// Decoded offline: no request at all.
     Jwt {
-        claim: Option<String>,
+        /// The claims that hold privileges; `None`: every one of `scope`,
+        /// `scp` and `roles` the token has.
+        claims: Option<Vec<String>>,
         rules: Rules,
     },
     Http(HttpApi),
@@ -154,7 +169,7 @@ pub(crate) enum Endpoint {
 }
 
 /// How scope strings cover each other: plain names and globs, or DocSpace's
-/// rules (write covers read) for DocSpace OAuth tokens.
+/// rules (write covers read) and scope catalogue for DocSpace OAuth tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Rules {
     Plain,
@@ -197,7 +212,7 @@ impl Api {
             | Api::Jwt {
                 rules: Rules::DocSpace,
                 ..
-            } => &DOCSPACE,
+            } => &DOCSPACE_SCOPES,
             _ => provider.family(),
         }
     }
@@ -293,7 +308,13 @@ pub(crate) fn load(dirs: &Dirs) -> Vec<Entry> {
             }));
             continue;
         }
-        let spec = Arc::new(SpecFile { display, id });
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let spec = Arc::new(SpecFile {
+            display,
+            id,
+            dir,
+            fixtures: dirs.fixtures.clone(),
+        });
         entries.extend(plan_file(spec, &path, &dirs.fixtures));
     }
     entries
@@ -336,109 +357,14 @@ fn discover(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
 
 /// Plans one file: one entry per token, or one broken entry for the file.
 fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
-    let broken_file = |error: String| {
-        vec![Entry::Broken(Broken {
-            name: spec.id.clone(),
-            kind: "spec".into(),
-            error,
-        })]
-    };
     match std::fs::read(path) {
-        Ok(bytes) => plan_bytes(spec.clone(), bytes, fixtures),
-        Err(e) => broken_file(format!("error: cannot read {}: {e}", spec.display)),
-    }
-}
-
-/// Plans one spec file's bytes: one entry per token, or one broken entry
-/// for the file. Never panics, whatever the bytes (the fuzzer checks).
-pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -> Vec<Entry> {
-    let broken_file = |error: String| {
-        vec![Entry::Broken(Broken {
+        Ok(bytes) => plan_bytes(spec, bytes, fixtures),
+        Err(e) => vec![Entry::Broken(Broken {
             name: spec.id.clone(),
             kind: "spec".into(),
-            error,
-        })]
-    };
-    if bytes.len() > spec::MAX_SPEC_BYTES {
-        return broken_file(format!(
-            "error: {} is {} bytes; specs are limited to {} bytes\n  = help: split it into several files",
-            spec.display,
-            bytes.len(),
-            spec::MAX_SPEC_BYTES
-        ));
+            error: format!("error: cannot read {}: {e}", spec.display),
+        })],
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let column =
-                good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
-            return broken_file(format!(
-                "error: the file is not UTF-8 text\n  --> {}:{line}:{column}\n  = help: save it as UTF-8",
-                spec.display
-            ));
-        }
-    };
-    let raw = match spec::parse(&text) {
-        Ok(raw) => raw,
-        Err(e) => return broken_file(e.render(&spec.display, &text)),
-    };
-    let (provider, api) = match header::plan_header(&raw) {
-        Ok(header) => header,
-        Err(e) => return broken_file(e.render(&spec.display, &text)),
-    };
-    let family = api.family(provider);
-    let max_fixture_age = match raw
-        .max_fixture_age
-        .as_ref()
-        .map(|a| (a, crate::time::parse_duration(&a.value)))
-    {
-        None => None,
-        Some((_, Ok(secs))) => Some(secs),
-        Some((at, Err(why))) => {
-            return broken_file(SpecError::at(Pos::of(at), why, None).render(&spec.display, &text));
-        }
-    };
-    if raw.tokens.value.0.is_empty() {
-        let e = SpecError::at(
-            Pos::of(&raw.tokens),
-            "`tokens` is empty",
-            Some("declare at least one token, or delete the file"),
-        );
-        return broken_file(e.render(&spec.display, &text));
-    }
-    let fixture_dir = fixtures.join(&spec.id);
-    let mut entries = Vec::new();
-    for (name, token) in &raw.tokens.value.0 {
-        let case_name = format!("{}::{}", spec.id, name.value);
-        let planned = token::check_token_name(name)
-            .and_then(|()| token::plan_token(provider, family, Pos::of(name), &token.value));
-        entries.push(match planned {
-            Ok((credential, expect)) => Entry::Case(Box::new(Case {
-                name: case_name,
-                spec: spec.clone(),
-                token: name.value.clone(),
-                description: token.value.description.clone(),
-                provider,
-                api: api.clone(),
-                max_fixture_age,
-                credential,
-                expect,
-                fixture: fixture_dir.join(format!("{}.json", name.value)),
-            })),
-            Err(errors) => Entry::Broken(Broken {
-                name: case_name,
-                kind: provider.name().into(),
-                error: errors
-                    .iter()
-                    .map(|e| e.render(&spec.display, &text))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            }),
-        });
-    }
-    entries
 }
 
 /// A path as the user should see it: relative to the working directory

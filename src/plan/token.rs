@@ -1,11 +1,16 @@
 //! One token's entry: its name, its credential and its expectations.
 
-use super::{Credential, Exception, Expectations, SecretSource};
-use crate::privilege::{Family, coveo, overlap};
-use crate::provider::Provider;
-use crate::spec::{Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawToken, SpecError};
+use super::header::Header;
+use super::{Credential, Exception, Expectations, Provider, SecretSource};
+use crate::privilege::index::Index;
+use crate::privilege::{Family, allows_everything, coveo};
+use crate::secret::looks_like_secret;
+use crate::spec::{
+    Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawToken, SpecError,
+};
 use crate::suggest::did_you_mean;
 use serde_saphyr::Spanned;
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// Token names become test names and fixture file names.
@@ -29,11 +34,11 @@ pub(super) fn check_token_name(name: &Spanned<String>) -> Result<(), Vec<SpecErr
 }
 
 pub(super) fn plan_token(
-    provider: Provider,
-    family: &dyn Family,
+    header: &Header,
     at: Pos,
     token: &RawToken,
 ) -> Result<(Credential, Expectations), Vec<SpecError>> {
+    let provider = header.provider;
     let mut errors = Vec::new();
     let credential = match &token.credential {
         None => {
@@ -44,16 +49,29 @@ pub(super) fn plan_token(
             ));
             None
         }
-        Some(c) => match plan_credential(provider, c) {
-            // Coveo inspects the token itself: it travels in the query string.
-            Ok(cred) if provider.is_coveo() && !matches!(cred, Credential::Bearer(_)) => {
-                errors.push(SpecError::at(
-                    Pos::of(c),
-                    "Coveo inspects an access token: the credential must be `{ env: NAME }` or `{ file: PATH }`",
-                    Some("put a different calling credential under `caller:` at the top of the file"),
-                ));
-                None
-            }
+        Some(c) => match plan_credential(provider, "credential", c) {
+            // Where the endpoint takes only the plain token, any other scheme
+            // asks something it cannot answer (issue 10, item 6).
+            Ok(cred) if !matches!(cred, Credential::Bearer(_)) => match provider.plain_token_only()
+            {
+                Some(rule) => {
+                    let scheme = match &c.value {
+                        RawCredential::Source(m) => {
+                            m.scheme.as_ref().map_or("bearer", |s| s.value.as_str())
+                        }
+                        RawCredential::Pasted(_) => "bearer",
+                    };
+                    errors.push(SpecError::at(
+                        Pos::of(c),
+                        format!(
+                            "{rule}; `scheme: {scheme}` sends something else, and its refusal would prove nothing"
+                        ),
+                        Some("drop `scheme:` and name the token's source: `{ env: NAME }` or `{ file: PATH }`"),
+                    ));
+                    None
+                }
+                None => Some(cred),
+            },
             result => result.map_err(|e| errors.push(e)).ok(),
         },
     };
@@ -66,7 +84,7 @@ pub(super) fn plan_token(
             ));
             None
         }
-        Some(e) => plan_expect(provider, family, e, &mut errors),
+        Some(e) => plan_expect(header, e, &mut errors),
     };
     match (credential, expect) {
         (Some(c), Some(e)) if errors.is_empty() => Ok((c, e)),
@@ -76,11 +94,36 @@ pub(super) fn plan_token(
 
 const SCHEMES: &[&str] = &["bearer", "raw", "basic", "login"];
 
+/// The error for a value written where a secret's source belongs. It never
+/// quotes the value (issue 10, item 11).
+fn pasted(at: Pos, what: &str, p: &Pasted) -> SpecError {
+    let hint = match &p.variable {
+        Some(var) => format!("did you mean `{{ env: {var} }}`?"),
+        None => "write `{ env: NAME }` (or `{ file: PATH }`) and put the value in that variable"
+            .to_owned(),
+    };
+    let message = if p.looks_secret {
+        format!(
+            "`{what}` must say where the secret comes from, not hold it: the value looks like a \
+             secret, and it is now in this file (and perhaps its history), so rotate it"
+        )
+    } else {
+        format!(
+            "`{what}` must say where the secret comes from: `{{ env: NAME }}` or `{{ file: PATH }}`"
+        )
+    };
+    SpecError::at(at, message, Some(&hint))
+}
+
 pub(super) fn plan_credential(
     provider: Provider,
+    what: &str,
     c: &Spanned<RawCredential>,
 ) -> Result<Credential, SpecError> {
-    let raw = &c.value;
+    let raw = match &c.value {
+        RawCredential::Source(m) => m,
+        RawCredential::Pasted(p) => return Err(pasted(Pos::of(c), what, p)),
+    };
     let scheme = raw.scheme.as_ref().map_or("bearer", |s| s.value.as_str());
     let at = raw.scheme.as_ref().map_or(Pos::of(c), Pos::of);
     match scheme {
@@ -96,7 +139,7 @@ pub(super) fn plan_credential(
                     ),
                 ));
             }
-            let source = plan_source(Pos::of(c), &raw.env, &raw.file, "credential")?;
+            let source = source_of(Pos::of(c), &raw.env, &raw.file, what)?;
             Ok(if scheme == "raw" {
                 Credential::Raw(source)
             } else {
@@ -121,13 +164,13 @@ pub(super) fn plan_credential(
                         Some(&format!("add `{name}: {{ env: VARIABLE }}`")),
                     )
                 })?;
-                plan_source(Pos::of(f), &f.value.env, &f.value.file, name)
+                plan_source(f, name)
             };
             let (username, password) = (
                 part(&raw.username, "username")?,
                 part(&raw.password, "password")?,
             );
-            if scheme == "login" && provider.login_url("").is_none() {
+            if scheme == "login" && !provider.has_login() {
                 return Err(SpecError::at(
                     at,
                     format!(
@@ -157,14 +200,37 @@ pub(super) fn plan_credential(
     }
 }
 
-/// `{ env: NAME }` or `{ file: PATH }`, exactly one of them.
-pub(super) fn plan_source(
+/// One secret's source (`username:`, `password:`, `client.id` ...).
+pub(super) fn plan_source(s: &Spanned<RawSource>, what: &str) -> Result<SecretSource, SpecError> {
+    match &s.value {
+        RawSource::Source(m) => source_of(Pos::of(s), &m.env, &m.file, what),
+        RawSource::Pasted(p) => Err(pasted(Pos::of(s), what, p)),
+    }
+}
+
+/// `{ env: NAME }` or `{ file: PATH }`, exactly one of them, and neither a
+/// secret itself.
+fn source_of(
     at: Pos,
     env: &Option<Spanned<String>>,
     file: &Option<Spanned<String>>,
     what: &str,
 ) -> Result<SecretSource, SpecError> {
+    let secret_in = |key: &str, value: &Spanned<String>| {
+        SpecError::at(
+            Pos::of(value),
+            format!(
+                "the value of `{key}` looks like a secret, not a variable's name: it is now in \
+                 this file (and perhaps its history), so rotate it"
+            ),
+            Some(&format!(
+                "`{key}` names where the secret is: `{{ env: DOCSPACE_KEY }}` with the secret in DOCSPACE_KEY"
+            )),
+        )
+    };
     match (env, file) {
+        (Some(env), None) if looks_like_secret(&env.value) => Err(secret_in("env", env)),
+        (None, Some(file)) if looks_like_secret(&file.value) => Err(secret_in("file", file)),
         (Some(env), None) => {
             let valid = !env.value.is_empty()
                 && env
@@ -178,7 +244,10 @@ pub(super) fn plan_source(
                 Err(SpecError::at(
                     Pos::of(env),
                     "`env` must name an environment variable (letters, digits and '_')",
-                    Some("write the variable's name, never the secret: `{ env: DOCSPACE_KEY }`"),
+                    Some(
+                        "write the variable's name, never the secret: `{ env: DOCSPACE_KEY }`; \
+                         if the value was a secret, it is now in this file, so rotate it",
+                    ),
                 ))
             }
         }
@@ -201,11 +270,11 @@ pub(super) fn plan_source(
 /// One list entry as a canonical privilege string, checked by the
 /// provider's family, with its exception if it is written as one.
 fn privilege(
-    provider: Provider,
-    family: &dyn Family,
+    header: &Header,
     rule: &str,
     item: &Spanned<RawPrivilege>,
 ) -> Result<(String, Option<Exception>), SpecError> {
+    let (provider, family) = (header.provider, header.family);
     let at = Pos::of(item);
     let (name, exception) = match &item.value {
         RawPrivilege::Name(n) => (n.clone(), None),
@@ -302,34 +371,36 @@ fn privilege(
         }
     };
     family
-        .validate(&name)
+        .validate(&name, &header.extra)
         .map_err(|message| SpecError::at(at, message, None))?;
     Ok((name, exception))
 }
 
 fn plan_expect(
-    provider: Provider,
-    family: &dyn Family,
+    header: &Header,
     e: &Spanned<RawExpect>,
     errors: &mut Vec<SpecError>,
 ) -> Option<Expectations> {
+    let (provider, family) = (header.provider, header.family);
     let before = errors.len();
     let mut exceptions = Vec::new();
     let mut list = |rule: &str,
-                    items: &Option<Vec<Spanned<RawPrivilege>>>|
+                    items: &Option<Spanned<Vec<Spanned<RawPrivilege>>>>|
      -> Option<Vec<(String, Pos)>> {
-        let items = items.as_ref()?;
+        let items = &items.as_ref()?.value;
         let mut out: Vec<(String, Pos)> = Vec::with_capacity(items.len());
+        let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
         for item in items {
-            match privilege(provider, family, rule, item) {
+            match privilege(header, rule, item) {
                 Err(e) => errors.push(e),
-                Ok((name, _)) if out.iter().any(|(n, _)| *n == name) => errors.push(SpecError::at(
+                Ok((name, _)) if seen.contains(&name) => errors.push(SpecError::at(
                     Pos::of(item),
                     format!("`{name}` is listed twice"),
                     Some("remove the second one"),
                 )),
                 Ok((name, exception)) => {
                     exceptions.extend(exception);
+                    seen.insert(name.clone());
                     out.push((name, Pos::of(item)));
                 }
             }
@@ -392,18 +463,72 @@ fn plan_expect(
             Some("add one or more of exactly, at_least, at_most, forbidden, active"),
         ));
     }
+    check_nothing(family, raw, &expect, errors);
     // A spec that no grant can satisfy is a spec error, not a finding.
-    let required = exactly.iter().chain(&at_least).flatten();
-    for (need, at) in required {
-        for ban in expect.forbidden.iter().flatten() {
-            if overlap(family, need, ban).is_some() {
+    if let Some(banned) = &expect.forbidden {
+        let index = Index::new(banned, |f| family.names(f));
+        for (need, at) in exactly.iter().chain(&at_least).flatten() {
+            let mut hits: Vec<usize> = Vec::new();
+            for given in family.gives(need).iter() {
+                index.meeting(given, |i, _| {
+                    if !hits.contains(&i) {
+                        hits.push(i);
+                    }
+                });
+            }
+            hits.sort_unstable();
+            for i in hits {
                 errors.push(SpecError::at(
                     *at,
-                    format!("`{need}` is required here but forbidden by `{ban}`"),
+                    format!("`{need}` is required here but forbidden by `{}`", banned[i]),
                     Some("no grant can pass both rules; remove one of them"),
                 ));
             }
         }
     }
     (errors.len() == before).then_some(expect)
+}
+
+/// A rule that no grant could fail is a spec error (issue 10, item 4):
+/// it reads as a check and checks nothing. `at_most: []` and `exactly: []`
+/// do check something: nothing may be granted.
+fn check_nothing(
+    family: &dyn Family,
+    raw: &RawExpect,
+    expect: &Expectations,
+    errors: &mut Vec<SpecError>,
+) {
+    let at = |items: &Option<Spanned<Vec<Spanned<RawPrivilege>>>>| {
+        items.as_ref().map(Pos::of).unwrap_or_default()
+    };
+    // Written empty, not emptied by entries that were errors.
+    let empty = |items: &Option<Spanned<Vec<Spanned<RawPrivilege>>>>| {
+        items.as_ref().is_some_and(|l| l.value.is_empty())
+    };
+    if empty(&raw.forbidden) {
+        errors.push(SpecError::at(
+            at(&raw.forbidden),
+            "`forbidden: []` forbids nothing, so it can never fail",
+            Some("list what the token must never hold, or remove the rule"),
+        ));
+    }
+    if empty(&raw.at_least) {
+        errors.push(SpecError::at(
+            at(&raw.at_least),
+            "`at_least: []` requires nothing, so it can never fail",
+            Some("list what the token must hold, or remove the rule"),
+        ));
+    }
+    if let Some(ceiling) = expect.at_most.as_ref().filter(|c| !c.is_empty())
+        && allows_everything(family, ceiling)
+    {
+        errors.push(SpecError::at(
+            at(&raw.at_most),
+            format!(
+                "[{}] allows every privilege: `at_most` checks nothing",
+                ceiling.join(", ")
+            ),
+            Some("narrow the ceiling to what the token needs, or remove the rule"),
+        ));
+    }
 }

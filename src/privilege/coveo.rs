@@ -1,46 +1,18 @@
 //! Coveo privileges, written `OWNER:DOMAIN[:TYPE][@TARGET]` (API-FACTS.md,
-//! "Coveo Platform"). A privilege on every resource (no `@`) covers the
-//! same privilege on one resource; globs work on the canonical form.
+//! "Coveo Platform"). A privilege without `@` is on every resource, on the
+//! grant side and on the spec side alike: its atom is `BASE@*`, so
+//! `forbidden: [PLATFORM:SOURCE:EDIT]` overlaps `PLATFORM:SOURCE:EDIT@src-1`
+//! and `at_most: [PLATFORM:SOURCE:EDIT]` covers it. Globs work on the base
+//! and the target separately: `*:EDIT` names `PLATFORM:SOURCE:EDIT@src-1`.
 
-use super::{Family, glob_matches};
+use super::coveo_catalog::{DOMAINS, OWNERS, TYPES, names};
+use super::{Family, Patterns, glob_matches};
 use crate::suggest::did_you_mean;
+use std::borrow::Cow;
 
 pub(crate) struct Coveo;
 
 pub(crate) static COVEO: Coveo = Coveo;
-
-pub(crate) const OWNERS: &[&str] = &[
-    "PLATFORM",
-    "SEARCH_API",
-    "USAGE_ANALYTICS",
-    "COVEO_ML",
-    "COMMERCE",
-];
-pub(crate) const TYPES: &[&str] = &["VIEW", "EDIT", "CREATE", "ENABLE"];
-
-/// Known privileges, the witnesses for overlaps.
-const ATOMS: &[&str] = &[
-    "SEARCH_API:EXECUTE_QUERY",
-    "SEARCH_API:IMPERSONATE",
-    "SEARCH_API:QUERY_PIPELINE:VIEW",
-    "SEARCH_API:QUERY_PIPELINE:EDIT",
-    "USAGE_ANALYTICS:ANALYTICS_DATA:VIEW",
-    "USAGE_ANALYTICS:ANALYTICS_DATA:EDIT",
-    "USAGE_ANALYTICS:ADMINISTRATE",
-    "USAGE_ANALYTICS:DELETE_USER_ANALYTICS_DATA",
-    "PLATFORM:SOURCE:CREATE",
-    "PLATFORM:SOURCE:VIEW",
-    "PLATFORM:SOURCE:EDIT",
-    "PLATFORM:API_KEY:CREATE",
-    "PLATFORM:API_KEY:VIEW",
-    "PLATFORM:API_KEY:EDIT",
-    "PLATFORM:ORGANIZATION:VIEW",
-    "PLATFORM:ORGANIZATION:EDIT",
-    "COVEO_ML:MODELS:CREATE",
-    "COVEO_ML:MODELS:VIEW",
-    "COVEO_ML:MODELS:EDIT",
-    "COVEO_ML:ALLOW_CONTENT_PREVIEW:ENABLE",
-];
 
 /// The canonical string of one privilege. `target` of `None` or `*` means
 /// every resource and prints without `@`.
@@ -62,80 +34,185 @@ pub(crate) fn canonical(
     s
 }
 
+/// `BASE@TARGET`, with `@*` for every resource.
+fn atom(p: &str) -> Cow<'_, str> {
+    if p.contains('@') {
+        Cow::Borrowed(p)
+    } else {
+        Cow::Owned(format!("{p}@*"))
+    }
+}
+
+fn base(p: &str) -> &str {
+    p.split_once('@').map_or(p, |(b, _)| b)
+}
+
+/// A spec's declared names that extend the catalogue.
+fn declared(extra: &[String]) -> impl Iterator<Item = &str> + Clone {
+    extra.iter().map(String::as_str)
+}
+
 impl Family for Coveo {
-    fn atoms(&self) -> &[&'static str] {
-        ATOMS
+    fn what(&self) -> &'static str {
+        "Coveo privilege"
     }
 
-    fn extra_covers(&self, p: &str, q: &str) -> bool {
-        // Every resource covers one resource: `X` covers `X@id`.
-        !p.contains('@')
-            && q.split_once('@')
-                .is_some_and(|(base, _)| base == p || (p.contains('*') && glob_matches(p, base)))
+    fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+        Patterns::One(atom(p))
     }
 
-    /// `X` on every resource gives `X@t` for the target of a forbidden
-    /// `...@t`: `PLATFORM:SOURCE:EDIT` overlaps `PLATFORM:SOURCE:*@src-1`.
-    fn witnesses(&self, granted: &str, forbidden: &str) -> Vec<String> {
-        match (granted.contains('@'), forbidden.rsplit_once('@')) {
-            (false, Some((_, target))) => vec![format!("{granted}@{target}")],
-            _ => Vec::new(),
-        }
+    fn names<'a>(&self, p: &'a str) -> Patterns<'a> {
+        Patterns::One(atom(p))
     }
 
-    fn validate(&self, name: &str) -> Result<(), String> {
-        if name.contains('*') && !name.starts_with(|c: char| c.is_ascii_uppercase()) {
-            return Ok(()); // `*`, `*:EDIT`: a glob over every owner.
-        }
-        let (base, target) = match name.split_once('@') {
+    fn show(&self, atom: &str) -> String {
+        atom.strip_suffix("@*").unwrap_or(atom).to_owned()
+    }
+
+    fn vocabulary(&self) -> Vec<String> {
+        names().to_vec()
+    }
+
+    fn knows(&self, privilege: &str, extra: &[String]) -> bool {
+        let b = base(privilege);
+        names().iter().any(|n| n == b) || declared(extra).any(|e| e == b)
+    }
+
+    fn validate(&self, name: &str, extra: &[String]) -> Result<(), String> {
+        let (b, target) = match name.split_once('@') {
             Some((b, t)) => (b, Some(t)),
             None => (name, None),
         };
         if target.is_some_and(str::is_empty) {
             return Err(format!("`{name}` has an empty target after `@`"));
         }
-        let parts: Vec<&str> = base.split(':').collect();
-        let owner = parts[0];
-        if !OWNERS.contains(&owner) && !owner.contains('*') {
-            let hint = match did_you_mean(owner, OWNERS.iter().copied()) {
+        if b.contains('*') {
+            return glob(name, b, target, extra);
+        }
+        if declared(extra).any(|e| e == b) {
+            return Ok(());
+        }
+        literal(name, b, extra)
+    }
+}
+
+/// A glob must match a privilege the catalogue (or the spec) knows, or it
+/// checks nothing; the usual mistake is case (`platform:*`).
+fn glob(name: &str, b: &str, target: Option<&str>, extra: &[String]) -> Result<(), String> {
+    let known = names().iter().map(String::as_str).chain(declared(extra));
+    if known.clone().any(|n| glob_matches(b, n)) {
+        return Ok(());
+    }
+    let with_target = |s: &str| match target {
+        Some(t) => format!("{s}@{t}"),
+        None => s.to_owned(),
+    };
+    let upper = b.to_ascii_uppercase();
+    let hint = if upper != b && known.clone().any(|n| glob_matches(&upper, n)) {
+        format!(
+            "did you mean `{}`? Names are upper case",
+            with_target(&upper)
+        )
+    } else {
+        let owner_globs: Vec<String> = OWNERS.iter().map(|o| format!("{o}:*")).collect();
+        let candidates = known.chain(owner_globs.iter().map(String::as_str));
+        match did_you_mean(b, candidates) {
+            Some(s) => format!("did you mean `{}`?", with_target(s)),
+            None => "write OWNER:DOMAIN[:TYPE] with `*` where any part goes, such as `PLATFORM:*`"
+                .to_owned(),
+        }
+    };
+    Err(format!("`{name}` matches no Coveo privilege; {hint}"))
+}
+
+/// Owner, domain and type, each against the catalogue.
+fn literal(name: &str, b: &str, extra: &[String]) -> Result<(), String> {
+    let declare = format!(
+        "if the API reports `{b}` and permspec does not know it yet, declare it under \
+         `extra_privileges:` at the top of the spec"
+    );
+    let parts: Vec<&str> = b.split(':').collect();
+    let owner = parts[0];
+    if !OWNERS.contains(&owner) {
+        let hint = match did_you_mean(owner, OWNERS.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the owners are {}", OWNERS.join(", ")),
+        };
+        return Err(format!(
+            "`{owner}` in `{name}` is not a Coveo privilege owner; {hint}"
+        ));
+    }
+    let Some(&domain) = parts.get(1) else {
+        return Err(format!(
+            "`{name}` needs a domain: write OWNER:DOMAIN[:TYPE], such as SEARCH_API:EXECUTE_QUERY"
+        ));
+    };
+    if parts.len() > 3 {
+        return Err(format!(
+            "`{name}` has too many parts: write OWNER:DOMAIN[:TYPE][@TARGET]"
+        ));
+    }
+    let domains = DOMAINS.iter().filter(|(o, _, _)| *o == owner);
+    let Some((_, _, types)) = domains.clone().find(|(_, d, _)| *d == domain) else {
+        let mine: Vec<&str> = domains
+            .map(|(_, d, _)| *d)
+            .chain(declared(extra).filter_map(|e| {
+                e.strip_prefix(owner)
+                    .and_then(|r| r.strip_prefix(':'))
+                    .map(|r| r.split(':').next().unwrap_or(r))
+            }))
+            .collect();
+        let hint = match did_you_mean(domain, mine.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("its domains are {}", mine.join(", ")),
+        };
+        return Err(format!(
+            "`{domain}` is not a domain of {owner} (in `{name}`); {hint} ({declare})"
+        ));
+    };
+    let on_off = types.is_empty();
+    match parts.get(2) {
+        None if on_off => Ok(()),
+        Some(&"ENABLE") if on_off => Ok(()),
+        Some(kind) if on_off => Err(format!(
+            "{owner}:{domain} takes no type: it is on or off (`{kind}` in `{name}`); \
+             write `{owner}:{domain}`"
+        )),
+        None => Err(format!(
+            "`{name}` needs a type: {} (or `{owner}:{domain}:*` for every type)",
+            types.join(", ")
+        )),
+        Some(kind) if types.contains(kind) => Ok(()),
+        Some(kind) => {
+            let hint = match did_you_mean(kind, types.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the owners are {}", OWNERS.join(", ")),
+                None if TYPES.contains(kind) => {
+                    format!("{owner}:{domain} takes {}", types.join(", "))
+                }
+                None => format!("the types are {}", types.join(", ")),
             };
-            return Err(format!(
-                "`{owner}` in `{name}` is not a Coveo privilege owner; {hint}"
-            ));
+            Err(format!(
+                "`{kind}` in `{name}` is not a type of {owner}:{domain}; {hint} ({declare})"
+            ))
         }
-        if parts.len() < 2 && !name.contains('*') {
-            return Err(format!(
-                "`{name}` needs a domain: write OWNER:DOMAIN[:TYPE], such as SEARCH_API:EXECUTE_QUERY"
-            ));
-        }
-        if parts.len() > 3 {
-            return Err(format!(
-                "`{name}` has too many parts: write OWNER:DOMAIN[:TYPE][@TARGET]"
-            ));
-        }
-        if let Some(kind) = parts.get(2).filter(|k| !k.contains('*'))
-            && !TYPES.contains(kind)
-        {
-            let hint = match did_you_mean(kind, TYPES.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the types are {}", TYPES.join(", ")),
-            };
-            return Err(format!(
-                "`{kind}` in `{name}` is not a Coveo privilege type; {hint}"
-            ));
-        }
-        if let Some(domain) = parts.get(1)
-            && !domain
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '*')
-        {
-            return Err(format!(
-                "the domain `{domain}` in `{name}` should be upper case, such as SOURCE"
-            ));
-        }
+    }
+}
+
+/// What a name declared under `extra_privileges` must look like.
+pub(crate) fn check_declared(name: &str) -> Result<(), String> {
+    let parts: Vec<&str> = name.split(':').collect();
+    let word = |p: &&str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    if (2..=3).contains(&parts.len()) && parts.iter().all(word) {
         Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a Coveo privilege name: write OWNER:DOMAIN[:TYPE] in upper case, \
+             without `*` or `@TARGET`"
+        ))
     }
 }
 
@@ -146,14 +223,35 @@ mod tests {
     use crate::compare::compare;
     use crate::plan::Expectations;
 
-    fn passes(granted: &str, expect: Expectations) -> bool {
+    fn passes(granted: &[&str], expect: Expectations) -> bool {
         compare(
             &COVEO,
             &expect,
-            &crate::provider::Grant::new(vec![granted.to_owned()], Vec::new()),
+            &crate::provider::Grant::new(
+                granted.iter().map(|g| g.to_string()).collect(),
+                Vec::new(),
+            ),
             crate::compare::Clock { now: 0, today: 0 },
         )
         .passed()
+    }
+
+    fn one(rule: &str, entry: &str) -> Expectations {
+        let list = Some(vec![entry.to_owned()]);
+        match rule {
+            "forbidden" => Expectations {
+                forbidden: list,
+                ..Default::default()
+            },
+            "at_most" => Expectations {
+                at_most: list,
+                ..Default::default()
+            },
+            _ => Expectations {
+                at_least: list,
+                ..Default::default()
+            },
+        }
     }
 
     #[test]
@@ -182,23 +280,56 @@ mod tests {
         assert!(covers(&COVEO, "PLATFORM:SOURCE:*", "PLATFORM:SOURCE:VIEW"));
     }
 
+    /// Issue 10, item 1: the untargeted entry is the wider one on both sides.
     #[test]
-    fn the_two_rules_from_the_issue() {
-        let forbidden = Expectations {
-            forbidden: Some(vec!["PLATFORM:SOURCE:EDIT@src-1".into()]),
-            ..Default::default()
-        };
-        assert!(
-            !passes("PLATFORM:SOURCE:EDIT", forbidden),
-            "every source includes src-1"
+    fn an_untargeted_entry_means_any_resource_in_every_rule() {
+        let on_two = ["PLATFORM:SOURCE:EDIT@src-1", "PLATFORM:SOURCE:EDIT@src-2"];
+        assert!(!passes(&on_two, one("forbidden", "PLATFORM:SOURCE:EDIT")));
+        assert!(!passes(
+            &on_two,
+            one("forbidden", "PLATFORM:SOURCE:EDIT@src-1")
+        ));
+        assert!(!passes(&on_two, one("forbidden", "*:EDIT")));
+        assert!(!passes(&on_two, one("forbidden", "PLATFORM:*")));
+        assert!(passes(
+            &on_two,
+            one("forbidden", "PLATFORM:SOURCE:EDIT@src-3")
+        ));
+        assert!(passes(&on_two, one("at_most", "PLATFORM:SOURCE:EDIT")));
+        assert!(!passes(
+            &on_two,
+            one("at_most", "PLATFORM:SOURCE:EDIT@src-1")
+        ));
+        assert!(!passes(&on_two, one("at_least", "PLATFORM:SOURCE:EDIT")));
+        assert!(passes(
+            &on_two,
+            one("at_least", "PLATFORM:SOURCE:EDIT@src-2")
+        ));
+        let everywhere = ["PLATFORM:SOURCE:EDIT"];
+        assert!(!passes(
+            &everywhere,
+            one("forbidden", "PLATFORM:SOURCE:EDIT@src-1")
+        ));
+        assert!(passes(
+            &everywhere,
+            one("at_least", "PLATFORM:SOURCE:EDIT@src-1")
+        ));
+        assert!(!passes(
+            &everywhere,
+            one("at_most", "PLATFORM:SOURCE:EDIT@src-1")
+        ));
+        assert_eq!(
+            overlap(&COVEO, "PLATFORM:SOURCE:EDIT@src-1", "PLATFORM:SOURCE:EDIT").as_deref(),
+            Some("PLATFORM:SOURCE:EDIT@src-1")
         );
-        let at_most = Expectations {
-            at_most: Some(vec!["PLATFORM:SOURCE:EDIT".into()]),
-            ..Default::default()
-        };
-        assert!(passes("PLATFORM:SOURCE:EDIT@src-1", at_most));
-        assert!(overlap(&COVEO, "SEARCH_API:EXECUTE_QUERY", "PLATFORM:*").is_none());
-        // Found by the property tests: a targeted glob names the grant's narrowing.
+        assert_eq!(
+            overlap(&COVEO, "PLATFORM:SOURCE:EDIT", "*:EDIT").as_deref(),
+            Some("PLATFORM:SOURCE:EDIT")
+        );
+    }
+
+    #[test]
+    fn targeted_globs_name_the_grants_narrowing() {
         for forbidden in ["PLATFORM:SOURCE:*@src-1", "*@src-1", "PLATFORM:*@src-1"] {
             assert_eq!(
                 overlap(&COVEO, "PLATFORM:SOURCE:EDIT", forbidden).as_deref(),
@@ -207,6 +338,7 @@ mod tests {
             );
         }
         assert!(overlap(&COVEO, "PLATFORM:SOURCE:EDIT@src-2", "*@src-1").is_none());
+        assert!(overlap(&COVEO, "SEARCH_API:EXECUTE_QUERY", "PLATFORM:*").is_none());
     }
 
     #[test]
@@ -225,8 +357,10 @@ mod tests {
         );
     }
 
+    /// Issue 10, item 2: every part is checked, globs included.
     #[test]
-    fn names_are_checked_with_suggestions() {
+    fn names_are_checked_part_by_part_with_suggestions() {
+        let none: &[String] = &[];
         for ok in [
             "SEARCH_API:EXECUTE_QUERY",
             "PLATFORM:SOURCE:EDIT@src-1",
@@ -234,21 +368,42 @@ mod tests {
             "*",
             "*:EDIT",
             "COMMERCE:CATALOG:VIEW",
+            "COVEO_ML:ALLOW_CONTENT_PREVIEW:ENABLE",
+            "PLATFORM:SOURCE:*@src-*",
         ] {
-            assert!(COVEO.validate(ok).is_ok(), "{ok}");
+            assert!(COVEO.validate(ok, none).is_ok(), "{ok}");
         }
-        let e = COVEO.validate("PLATFROM:SOURCE:EDIT").unwrap_err();
-        assert!(e.contains("did you mean `PLATFORM`?"), "{e}");
-        let e = COVEO.validate("PLATFORM:SOURCE:EIDT").unwrap_err();
-        assert!(e.contains("did you mean `EDIT`?"), "{e}");
+        let err = |name: &str| COVEO.validate(name, none).unwrap_err();
+        assert!(err("PLATFROM:SOURCE:EDIT").contains("did you mean `PLATFORM`?"));
+        assert!(err("PLATFORM:SOURCE:EIDT").contains("did you mean `EDIT`?"));
+        assert!(err("PLATFORM:SOURCES:EDIT").contains("did you mean `SOURCE`?"));
+        assert!(err("ANALYTICS:DATA").contains("the owners are PLATFORM"));
+        assert!(err("platform:*").contains("did you mean `PLATFORM:*`?"));
+        assert!(err("*:edit").contains("did you mean `*:EDIT`?"));
+        assert!(err("PLATFORM:NOTHING_*").contains("matches no Coveo privilege"));
+        assert!(err("SEARCH_API:EXECUTE_QUERY:EDIT").contains("takes no type"));
+        assert!(err("PLATFORM:SOURCE").contains("needs a type"));
+        assert!(err("SEARCH_API").contains("needs a domain"));
+        assert!(err("PLATFORM:SOURCE:EDIT@").contains("empty target"));
+        assert!(err("PLATFORM:source:EDIT").contains("is not a domain of PLATFORM"));
+        let e = err("PLATFORM:QUANTUM_INDEX:EDIT");
+        assert!(e.contains("extra_privileges"), "{e}");
+        let extra = vec!["PLATFORM:QUANTUM_INDEX:EDIT".to_owned()];
         assert!(
             COVEO
-                .validate("ANALYTICS:DATA")
-                .unwrap_err()
-                .contains("the owners are PLATFORM")
+                .validate("PLATFORM:QUANTUM_INDEX:EDIT", &extra)
+                .is_ok()
         );
-        assert!(COVEO.validate("SEARCH_API").is_err());
-        assert!(COVEO.validate("PLATFORM:SOURCE:EDIT@").is_err());
-        assert!(COVEO.validate("PLATFORM:source:EDIT").is_err());
+        assert!(COVEO.validate("*:QUANTUM_*", &extra).is_ok());
+        assert!(
+            COVEO
+                .validate("PLATFORM:QUANTUM_INDEX:EDIT@x", &extra)
+                .is_ok()
+        );
+        assert!(COVEO.knows("PLATFORM:SOURCE:EDIT@x", none));
+        assert!(!COVEO.knows("PLATFORM:QUANTUM_INDEX:EDIT", none));
+        assert!(check_declared("PLATFORM:QUANTUM_INDEX:EDIT").is_ok());
+        assert!(check_declared("PLATFORM:*").is_err());
+        assert!(check_declared("platform:x").is_err());
     }
 }

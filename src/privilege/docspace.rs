@@ -1,100 +1,110 @@
-//! DocSpace API key permissions (reference: API-FACTS.md, "Meaning of the
-//! permissions"): `X:write` also passes X's read routes, `*:read` passes every
-//! read route, `*:write` and `*` pass every route.
+//! DocSpace API key permissions and OAuth scopes (reference: API-FACTS.md,
+//! "Meaning of the permissions" and "OAuth scope catalog"): `X:write` also
+//! passes X's read routes, `*:read` passes every read route, `*:write` and
+//! `*` pass every route. OAuth scopes follow the same rules, and add
+//! `openid`.
 
-use super::{Family, glob_matches};
+use super::{Family, Patterns, glob_matches};
 use crate::suggest::did_you_mean;
+use std::borrow::Cow;
 
-pub(crate) struct DocSpace;
-
-pub(crate) static DOCSPACE: DocSpace = DocSpace;
-
-/// The concrete permissions the server checks routes against.
-const ATOMS: &[&str] = &[
-    "accounts:read",
-    "accounts:write",
-    "accounts.self:read",
-    "accounts.self:write",
-    "files:read",
-    "files:write",
-    "rooms:read",
-    "rooms:write",
-];
-
-/// Every name `GET /api/2.0/keys/permissions` lists (release 3.7).
-pub(crate) const CATALOG: &[&str] = &[
-    "*",
-    "*:read",
-    "*:write",
-    "accounts:read",
-    "accounts:write",
-    "accounts.self:read",
-    "accounts.self:write",
-    "files:read",
-    "files:write",
-    "rooms:read",
-    "rooms:write",
-];
-
-/// What an access level lets through: read, write, or both. `write` passes
-/// read routes too, so its set is {read, write}; `*` is the same.
-fn access(level: &str) -> Option<(bool, bool)> {
-    match level {
-        "read" => Some((true, false)),
-        "write" | "*" => Some((true, true)),
-        _ => None,
-    }
+/// One vocabulary with DocSpace's rules.
+pub(crate) struct DocSpace {
+    what: &'static str,
+    /// Every name the server's catalogue lists.
+    catalog: &'static [&'static str],
 }
 
-/// `resource:level`, with the bare `*` read as `*:*` (every route).
-fn split(p: &str) -> Option<(&str, &str)> {
-    if p == "*" {
-        Some(("*", "*"))
-    } else {
-        p.rsplit_once(':')
-    }
-}
+/// API key permissions: every name `GET /api/2.0/keys/permissions` lists
+/// (release 3.7).
+pub(crate) static DOCSPACE: DocSpace = DocSpace {
+    what: "DocSpace permission",
+    catalog: &[
+        "*",
+        "*:read",
+        "*:write",
+        "accounts:read",
+        "accounts:write",
+        "accounts.self:read",
+        "accounts.self:write",
+        "files:read",
+        "files:write",
+        "rooms:read",
+        "rooms:write",
+    ],
+};
+
+/// OAuth scopes: every name `GET /api/2.0/scopes` lists, `openid` included
+/// (an OAuth token never holds the `*` permissions of keys).
+pub(crate) static DOCSPACE_SCOPES: DocSpace = DocSpace {
+    what: "DocSpace OAuth scope",
+    catalog: &[
+        "accounts:read",
+        "accounts:write",
+        "accounts.self:read",
+        "accounts.self:write",
+        "files:read",
+        "files:write",
+        "rooms:read",
+        "rooms:write",
+        "openid",
+    ],
+};
+
+/// The resources of the permissions, for "did you mean `files:*`".
+const RESOURCES: &[&str] = &["accounts", "accounts.self", "files", "rooms"];
 
 impl Family for DocSpace {
-    fn atoms(&self) -> &[&'static str] {
-        ATOMS
+    fn what(&self) -> &'static str {
+        self.what
     }
 
-    fn extra_covers(&self, p: &str, q: &str) -> bool {
-        let (Some((pr, pl)), Some((qr, ql))) = (split(p), split(q)) else {
-            return false;
-        };
-        let resource = pr == qr || (pr.contains('*') && glob_matches(pr, qr));
-        let level = match (access(pl), access(ql)) {
-            (Some((pr_, pw)), Some((qr_, qw))) => (pr_ || !qr_) && (pw || !qw),
-            _ => false,
-        };
-        resource && level
+    /// `*`, `*:write` and `*:*` give every route; `X:write` and `X:*` give
+    /// X's reads and writes (the only two access levels); anything else
+    /// gives what it says.
+    fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+        match p {
+            "*" | "*:write" | "*:*" => Patterns::one("*"),
+            _ => match p.rsplit_once(':') {
+                Some((resource, "write" | "*")) => Patterns::Many(vec![
+                    Cow::Owned(format!("{resource}:write")),
+                    Cow::Owned(format!("{resource}:read")),
+                ]),
+                _ => Patterns::one(p),
+            },
+        }
     }
 
-    fn validate(&self, name: &str) -> Result<(), String> {
-        if CATALOG.contains(&name) {
+    fn vocabulary(&self) -> Vec<String> {
+        self.catalog.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn knows(&self, privilege: &str, extra: &[String]) -> bool {
+        self.catalog.contains(&privilege) || extra.iter().any(|e| e == privilege)
+    }
+
+    fn validate(&self, name: &str, extra: &[String]) -> Result<(), String> {
+        if self.knows(name, extra) {
             return Ok(());
         }
-        if name.contains('*') && ATOMS.iter().any(|a| glob_matches(name, a)) {
-            return Ok(());
-        }
-        let patterns: Vec<String> = ["accounts", "accounts.self", "files", "rooms"]
-            .iter()
-            .map(|r| format!("{r}:*"))
-            .collect();
-        let candidates = CATALOG
+        let known = self
+            .catalog
             .iter()
             .copied()
-            .chain(patterns.iter().map(String::as_str));
+            .chain(extra.iter().map(String::as_str));
+        if name.contains('*') && known.clone().any(|k| glob_matches(name, k)) {
+            return Ok(());
+        }
+        let patterns: Vec<String> = RESOURCES.iter().map(|r| format!("{r}:*")).collect();
+        let candidates = known.chain(patterns.iter().map(String::as_str));
         let what = if name.contains('*') {
-            format!("`{name}` matches no DocSpace permission")
+            format!("`{name}` matches no {}", self.what)
         } else {
-            format!("`{name}` is not a DocSpace permission")
+            format!("`{name}` is not a {}", self.what)
         };
         Err(match did_you_mean(name, candidates) {
             Some(s) => format!("{what}; did you mean `{s}`?"),
-            None => format!("{what}; the permissions are {}", CATALOG.join(", ")),
+            None => format!("{what}; they are {}", self.catalog.join(", ")),
         })
     }
 }
@@ -131,6 +141,8 @@ mod tests {
         assert!(!c("*:read", "*"));
         assert!(c("files:*", "files:write"));
         assert!(c("files:write", "files:*"));
+        // A level the server does not have is not covered by `write`.
+        assert!(!c("files:write", "files:admin"));
     }
 
     #[test]
@@ -141,25 +153,43 @@ mod tests {
         assert!(overlap(&DOCSPACE, "rooms:read", "*:write").is_none());
         assert!(overlap(&DOCSPACE, "accounts.self:read", "accounts:*").is_none());
         // Write access includes read access.
-        assert!(overlap(&DOCSPACE, "files:write", "files:read").is_some());
+        assert_eq!(
+            overlap(&DOCSPACE, "files:write", "files:read").as_deref(),
+            Some("files:read")
+        );
         // A permission this release does not know still overlaps a glob naming it.
         assert!(overlap(&DOCSPACE, "contacts:write", "*:write").is_some());
     }
 
     #[test]
     fn validation_suggests_the_closest_name() {
-        assert!(DOCSPACE.validate("files:read").is_ok());
-        assert!(DOCSPACE.validate("*:write").is_ok());
-        assert!(DOCSPACE.validate("rooms:*").is_ok());
-        assert!(DOCSPACE.validate("*:*").is_ok());
-        let e = DOCSPACE.validate("file:read").unwrap_err();
+        let none: &[String] = &[];
+        assert!(DOCSPACE.validate("files:read", none).is_ok());
+        assert!(DOCSPACE.validate("*:write", none).is_ok());
+        assert!(DOCSPACE.validate("rooms:*", none).is_ok());
+        assert!(DOCSPACE.validate("*:*", none).is_ok());
+        let e = DOCSPACE.validate("file:read", none).unwrap_err();
         assert!(e.contains("did you mean `files:read`?"), "{e}");
-        let e = DOCSPACE.validate("file:*").unwrap_err();
+        let e = DOCSPACE.validate("file:*", none).unwrap_err();
         assert!(e.contains("matches no DocSpace permission"), "{e}");
         assert!(e.contains("did you mean `files:*`?"), "{e}");
-        let e = DOCSPACE.validate("Files:Read").unwrap_err();
+        let e = DOCSPACE.validate("Files:Read", none).unwrap_err();
         assert!(e.contains("`files:read`"), "{e}");
-        let e = DOCSPACE.validate("payments").unwrap_err();
-        assert!(e.contains("the permissions are *, *:read"), "{e}");
+        let e = DOCSPACE.validate("payments", none).unwrap_err();
+        assert!(e.contains("they are *, *:read"), "{e}");
+        assert!(DOCSPACE.validate("*:delete", none).is_err());
+        let extra = vec!["contacts:read".to_owned()];
+        assert!(DOCSPACE.validate("contacts:read", &extra).is_ok());
+        assert!(DOCSPACE.validate("contacts:*", &extra).is_ok());
+    }
+
+    #[test]
+    fn the_scope_catalogue_has_openid() {
+        let none: &[String] = &[];
+        assert!(DOCSPACE_SCOPES.validate("openid", none).is_ok());
+        assert!(DOCSPACE_SCOPES.validate("*:write", none).is_ok());
+        assert!(DOCSPACE.validate("openid", none).is_err());
+        assert!(covers(&DOCSPACE_SCOPES, "files:write", "files:read"));
+        assert!(!covers(&DOCSPACE_SCOPES, "files:write", "openid"));
     }
 }

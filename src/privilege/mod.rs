@@ -1,148 +1,175 @@
 //! What a privilege string means: the "covers" relation and its two uses,
 //! ceilings (`at_most`, `at_least`) and overlaps (`forbidden`).
 //!
-//! Privileges are canonical strings (`files:read`). A *family* holds the rules
-//! one API applies on top of plain equality and `*` globbing, the names it
-//! knows, and the check of names written in a spec.
+//! Every family reads a privilege as a set of *atoms*, written as `*`-globs
+//! over atom strings (see [`glob`]): [`Family::gives`] is what holding a
+//! privilege gives (DocSpace's `files:write` gives `files:write` and
+//! `files:read`), [`Family::names`] what a rule entry names (`*:write` names
+//! every `X:write`). Then
+//!
+//! - P covers Q when every atom Q gives, P gives too;
+//! - a grant G overlaps a forbidden entry F when some atom G gives is one F
+//!   names (the two sets intersect; the shared atom is the witness shown).
+//!
+//! Deciding both on the sets, not on the strings, is what keeps a wider
+//! entry from checking less than a narrower one (issue 10, items 1 and 3).
 //!
 //! Architecture invariant: nothing here does I/O or knows about YAML; the
 //! functions are total and never panic, so the property tests and the fuzzer
 //! can call them with anything.
 
 pub(crate) mod coveo;
+mod coveo_catalog;
 mod docspace;
+mod glob;
+pub(crate) mod index;
 mod roles;
 
+use std::borrow::Cow;
+
 pub(crate) use coveo::COVEO;
-pub(crate) use docspace::DOCSPACE;
+pub(crate) use docspace::{DOCSPACE, DOCSPACE_SCOPES};
+pub(crate) use glob::{glob_matches, includes, intersection};
+pub(crate) use index::Index;
 pub(crate) use roles::ROLES;
+
+/// The atom patterns of one privilege: usually one, so it does not allocate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Patterns<'a> {
+    One(Cow<'a, str>),
+    Many(Vec<Cow<'a, str>>),
+}
+
+impl<'a> Patterns<'a> {
+    pub(crate) fn one(p: &'a str) -> Patterns<'a> {
+        Patterns::One(Cow::Borrowed(p))
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            Patterns::One(p) => (Some(p.as_ref()), &[][..]),
+            Patterns::Many(ps) => (None, &ps[..]),
+        };
+        one.into_iter().chain(many.iter().map(|p| p.as_ref()))
+    }
+}
 
 /// The rules of one family of privilege names.
 pub(crate) trait Family: Sync {
-    /// Concrete privileges the family knows. They are the witnesses used to
-    /// decide whether two patterns overlap.
-    fn atoms(&self) -> &[&'static str];
+    /// What one name is, for messages: "DocSpace permission".
+    fn what(&self) -> &'static str;
 
-    /// Covering the API applies beyond equality and globbing
-    /// (DocSpace: `files:write` covers `files:read`).
-    fn extra_covers(&self, _p: &str, _q: &str) -> bool {
-        false
+    /// Checks a privilege written in a spec, given the names the spec
+    /// declares under `extra_privileges`. The error is one sentence with the
+    /// fix ("did you mean ...?").
+    fn validate(&self, name: &str, extra: &[String]) -> Result<(), String>;
+
+    /// Whether names are checked at all. A family whose vocabulary is open
+    /// (any OAuth scope, any header value) accepts every name, and a typo in
+    /// its `forbidden` cannot be caught: the README says so.
+    fn checks_names(&self) -> bool {
+        true
     }
 
-    /// Checks a privilege written in a spec. The error is one sentence with
-    /// the fix ("did you mean ...?").
-    fn validate(&self, name: &str) -> Result<(), String>;
+    /// Whether `privilege`, as an API reported it, is one the family knows
+    /// (or the spec declares). Reports name the others, so a reader knows
+    /// to declare them before writing them in a rule.
+    fn knows(&self, _privilege: &str, _extra: &[String]) -> bool {
+        true
+    }
 
-    /// Further privileges that may witness an overlap of `granted` and
-    /// `forbidden`, beyond the two strings and the known atoms (Coveo: the
-    /// grant narrowed to the forbidden entry's target).
-    fn witnesses(&self, _granted: &str, _forbidden: &str) -> Vec<String> {
+    /// Names the family knows, for generating test inputs and suggestions.
+    fn vocabulary(&self) -> Vec<String> {
         Vec::new()
     }
-}
 
-/// `*`-only glob matching: `*` stands for any run of characters, everything
-/// else is literal. Iterative with backtracking to the last star, so it is
-/// linear in practice and never recurses. It works on bytes, which gives the
-/// same answer as on chars (`*` is ASCII, and UTF-8 never lets a literal run
-/// match half a character) without allocating: this is the hottest function
-/// of a replay run (BENCHMARKS.md).
-pub(crate) fn glob_matches(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
+    /// When the provider can only ever report these names (roles are read
+    /// from flags), the list: an `at_most` that covers all of them checks
+    /// nothing.
+    fn every_reportable(&self) -> Option<&[&'static str]> {
+        None
     }
-    p[pi..].iter().all(|c| *c == b'*')
+
+    /// The atom patterns that holding `p` gives.
+    fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+        Patterns::one(p)
+    }
+
+    /// The atom patterns a rule entry `p` names.
+    fn names<'a>(&self, p: &'a str) -> Patterns<'a> {
+        Patterns::one(p)
+    }
+
+    /// An atom pattern in the family's written form (Coveo drops `@*`).
+    fn show(&self, atom: &str) -> String {
+        atom.to_owned()
+    }
 }
 
-/// "P names Q": P equals Q, or P contains `*` and matches Q as a glob.
-/// This is what a `forbidden` entry means: the privileges it names.
-pub(crate) fn names(p: &str, q: &str) -> bool {
-    p == q || (p.contains('*') && glob_matches(p, q))
-}
-
-/// "P covers Q": P names Q, or the family's rules say P implies Q, or P is
-/// a pattern naming a known privilege that implies Q (`role:*admin` names
-/// `role:room-admin`, which covers `role:user`; this keeps "covers"
-/// transitive for patterns).
+/// "P covers Q": every atom Q gives, P gives too (each of Q's patterns is
+/// included in one of P's). So `role:*admin` covers `role:user` (through
+/// `role:room-admin`), and a wildcard grant is covered only by a pattern as
+/// wide: `*:read` is not covered by any finite list of `X:read`.
 pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
-    names(p, q)
-        || family.extra_covers(p, q)
-        || (p.contains('*')
-            && family
-                .atoms()
-                .iter()
-                .any(|atom| names(p, atom) && family.extra_covers(atom, q)))
+    if p == q {
+        return true;
+    }
+    let given = family.gives(p);
+    family
+        .gives(q)
+        .iter()
+        .all(|b| given.iter().any(|a| includes(a, b)))
 }
 
-/// Whether a granted privilege gives something a `forbidden` entry names.
-///
-/// Returns the witness: a privilege that `granted` covers and `forbidden`
-/// names. The candidates are the two strings themselves and the family's
-/// known atoms, so a privilege the family does not know yet still counts.
+/// Whether a granted privilege gives something a `forbidden` entry names,
+/// and the witness: an atom both hold, in the family's written form.
 /// `forbidden: ["*:write"]` therefore fails `files:write` and `*`, but not
 /// `rooms:read` (which `*:write` covers, but does not name).
 pub(crate) fn overlap(family: &dyn Family, granted: &str, forbidden: &str) -> Option<String> {
-    let derived = family.witnesses(granted, forbidden);
-    [granted, forbidden]
-        .into_iter()
-        .chain(family.atoms().iter().copied())
-        .chain(derived.iter().map(String::as_str))
-        // `names` is cheap and usually false: test it first.
-        .find(|atom| names(forbidden, atom) && covers(family, granted, atom))
-        .map(str::to_owned)
+    let named = family.names(forbidden);
+    family.gives(granted).iter().find_map(|a| {
+        named
+            .iter()
+            .find_map(|b| intersection(a, b))
+            .map(|w| family.show(&w))
+    })
+}
+
+/// Whether a ceiling allows every privilege the API could report, so
+/// `at_most` with it checks nothing: it covers `*`, or, where the provider
+/// can only report known names, it covers each of them.
+pub(crate) fn allows_everything(family: &dyn Family, ceiling: &[String]) -> bool {
+    if ceiling.iter().any(|c| covers(family, c, "*")) {
+        return true;
+    }
+    family.every_reportable().is_some_and(|all| {
+        all.iter()
+            .all(|atom| ceiling.iter().any(|c| covers(family, c, atom)))
+    })
 }
 
 /// A family with no rules beyond equality and globbing, for lists whose
-/// entries are plain names (the DocSpace catalogs). Names are not checked:
-/// a catalog grows, and a new name must be writable before permspec knows it.
+/// entries are plain names (the DocSpace catalogs, OAuth scopes in
+/// general, http). Names are not checked: the vocabulary is open.
 pub(crate) struct Plain;
 
 pub(crate) static PLAIN: Plain = Plain;
 
 impl Family for Plain {
-    fn atoms(&self) -> &[&'static str] {
-        &[]
+    fn what(&self) -> &'static str {
+        "name"
     }
-    fn validate(&self, _name: &str) -> Result<(), String> {
+    fn validate(&self, _name: &str, _extra: &[String]) -> Result<(), String> {
         Ok(())
+    }
+    fn checks_names(&self) -> bool {
+        false
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_star_matches_any_run() {
-        assert!(glob_matches("*", ""));
-        assert!(glob_matches("*", "files:read"));
-        assert!(glob_matches("*:read", "files:read"));
-        assert!(glob_matches("*:read", "accounts.self:read"));
-        assert!(!glob_matches("*:read", "files:write"));
-        assert!(glob_matches("files:*", "files:write"));
-        assert!(!glob_matches("accounts:*", "accounts.self:read"));
-        assert!(glob_matches("a*b*c", "a-x-b-y-c"));
-        assert!(!glob_matches("a*b*c", "a-x-c"));
-        assert!(glob_matches("**", "x"));
-        assert!(!glob_matches("files:read", "files:rea"));
-        assert!(glob_matches("r*s:é*", "rooms:é-lecture"));
-        assert!(!glob_matches("é", "e"));
-    }
 
     #[test]
     fn a_pattern_covers_what_the_privileges_it_names_cover() {
@@ -152,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_family_is_equality_and_globs() {
+    fn plain_family_is_equality_and_glob_languages() {
         assert!(covers(&Plain, "repo", "repo"));
         assert!(covers(&Plain, "read:*", "read:org"));
         assert!(!covers(&Plain, "read:org", "read:*"));
@@ -163,5 +190,24 @@ mod tests {
         assert_eq!(overlap(&Plain, "read:org", "admin:*"), None);
         // An unknown granted wildcard against a forbidden pattern that names it.
         assert_eq!(overlap(&Plain, "admin:*", "*"), Some("admin:*".into()));
+        // Two globs overlap when their languages meet (item 3).
+        assert_eq!(
+            overlap(&Plain, "projects:*", "*:delete"),
+            Some("projects:delete".into())
+        );
+        assert_eq!(overlap(&Plain, "projects:*", "users:*"), None);
+    }
+
+    #[test]
+    fn a_ceiling_that_covers_everything_checks_nothing() {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(allows_everything(&Plain, &list(&["*"])));
+        assert!(!allows_everything(&Plain, &list(&["read:*", "repo"])));
+        assert!(allows_everything(&DOCSPACE, &list(&["*:write"])));
+        assert!(!allows_everything(&DOCSPACE, &list(&["*:read"])));
+        assert!(allows_everything(&ROLES, &list(&["role:owner", "auth:*"])));
+        assert!(!allows_everything(&ROLES, &list(&["role:owner"])));
+        assert!(allows_everything(&COVEO, &list(&["*"])));
+        assert!(!allows_everything(&COVEO, &list(&["PLATFORM:*"])));
     }
 }

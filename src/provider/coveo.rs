@@ -1,22 +1,55 @@
 //! Coveo: the privileges of an access token,
 //! `POST {base}/rest/organizations/{org}/privileges/token?accessToken=<token>`.
 //! Two response shapes exist in the wild (API-FACTS.md); both parse.
+//!
+//! Every field the verdict depends on is checked for its type, and names
+//! for the characters Coveo writes them with: a `type` that is a number, or
+//! an owner with a `*` in it, is an error, never a privilege read some
+//! other way (issue 10, item 5).
 
 use super::Grant;
 use crate::privilege::coveo::canonical;
 use serde_json::Value;
 
-/// The regions' base URLs.
-pub(crate) const REGIONS: &[(&str, &str)] = &[
-    ("us", "https://platform.cloud.coveo.com"),
-    ("eu", "https://platform-eu.cloud.coveo.com"),
-    ("au", "https://platform-au.cloud.coveo.com"),
-    ("ca", "https://platform-ca.cloud.coveo.com"),
-    ("hipaa", "https://platformhipaa.cloud.coveo.com"),
-];
-
 pub(super) fn path(organization: &str) -> String {
     format!("/rest/organizations/{organization}/privileges/token")
+}
+
+/// A name part as Coveo writes them: upper case, digits and `_`.
+fn name_part<'a>(item: &'a Value, i: usize, field: &str) -> Result<Option<&'a str>, String> {
+    match item.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s))
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            Ok(Some(s))
+        }
+        Some(Value::String(s)) => Err(format!(
+            "privilege {i}: `{field}` is {}, not a name as Coveo writes them (upper case, digits, `_`)",
+            Value::String(s.clone())
+        )),
+        Some(other) => Err(format!(
+            "privilege {i}: expected `{field}` to be a string, found {}",
+            super::kind(other)
+        )),
+    }
+}
+
+/// A target id: any string but `*` inside one (a wildcard is `"*"` alone).
+fn target<'a>(value: &'a Value, i: usize, field: &str) -> Result<&'a str, String> {
+    match value {
+        Value::String(t) if t == "*" || (!t.is_empty() && !t.contains('*')) => Ok(t),
+        Value::String(t) => Err(format!(
+            "privilege {i}: the target {} is not a resource id",
+            Value::String(t.clone())
+        )),
+        other => Err(format!(
+            "privilege {i}: expected `{field}` to hold strings, found {}",
+            super::kind(other)
+        )),
+    }
 }
 
 pub(super) fn parse(body: &Value) -> Result<Grant, String> {
@@ -28,24 +61,61 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     };
     let mut privileges = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let field = |name: &str| item.get(name).and_then(Value::as_str);
-        let (Some(owner), Some(domain)) = (field("owner"), field("targetDomain")) else {
+        if !item.is_object() {
+            return Err(format!(
+                "privilege {i}: expected an object, found {}",
+                super::kind(item)
+            ));
+        }
+        let (Some(owner), Some(domain)) = (
+            name_part(item, i, "owner")?,
+            name_part(item, i, "targetDomain")?,
+        ) else {
             return Err(format!(
                 "privilege {i} has no `owner` or `targetDomain`: {item}"
             ));
         };
-        let kind = field("type");
-        match item.get("targetIds") {
-            // The legacy shape: a list of ids, empty meaning every resource.
-            Some(Value::Array(ids)) if !ids.is_empty() => {
-                for id in ids {
-                    let id = id
-                        .as_str()
-                        .ok_or_else(|| format!("privilege {i} has a non-string target id: {id}"))?;
-                    privileges.push(canonical(owner, domain, kind, Some(id)));
-                }
+        let kind = name_part(item, i, "type")?;
+        // Every resource: `global: true`, `targetId: "*"`, no target, or the
+        // legacy `targetIds: []` (API-FACTS.md). The wider reading wins.
+        let global = match item.get("global") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                return Err(format!(
+                    "privilege {i}: expected `global` to be true or false, found {}",
+                    super::kind(other)
+                ));
             }
-            _ => privileges.push(canonical(owner, domain, kind, field("targetId"))),
+        };
+        let one = match item.get("targetId") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(target(v, i, "targetId")?),
+        };
+        let many = match item.get("targetIds") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(ids)) => ids
+                .iter()
+                .map(|id| target(id, i, "targetIds"))
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(other) => {
+                return Err(format!(
+                    "privilege {i}: expected `targetIds` to be a list, found {}",
+                    super::kind(other)
+                ));
+            }
+        };
+        let targets: Vec<&str> = if global || one == Some("*") || many.contains(&"*") {
+            Vec::new()
+        } else {
+            many.into_iter().chain(one).collect()
+        };
+        if targets.is_empty() {
+            privileges.push(canonical(owner, domain, kind, None));
+        } else {
+            for t in targets {
+                privileges.push(canonical(owner, domain, kind, Some(t)));
+            }
         }
     }
     Ok(Grant::new(privileges, Vec::new()))
@@ -131,6 +201,43 @@ mod tests {
                 .is_err()
         );
         assert_eq!(parse(&json!([])).unwrap().privileges, Vec::<String>::new());
+    }
+
+    /// Issue 10, item 5: a mistyped or odd field is an error, never a default.
+    #[test]
+    fn every_field_the_verdict_reads_is_checked() {
+        let one = |extra: Value| {
+            let mut p = json!({"owner": "PLATFORM", "targetDomain": "SOURCE", "type": "EDIT"});
+            for (k, v) in extra.as_object().unwrap() {
+                p[k] = v.clone();
+            }
+            parse(&json!([p]))
+        };
+        let e = one(json!({"type": 5})).unwrap_err();
+        assert!(
+            e.contains("privilege 0: expected `type` to be a string, found a number"),
+            "{e}"
+        );
+        assert!(one(json!({"owner": "PLATFORM:*"})).is_err());
+        assert!(one(json!({"owner": "platform"})).is_err());
+        assert!(one(json!({"targetId": 7})).is_err());
+        assert!(one(json!({"targetId": "src-*"})).is_err());
+        assert!(one(json!({"targetIds": "src-1"})).is_err());
+        assert!(one(json!({"global": "yes"})).is_err());
+        assert!(parse(&json!(["PLATFORM"])).is_err());
+        // `global: true` is every resource, whatever the ids say.
+        assert_eq!(
+            one(json!({"global": true, "targetIds": ["a"]}))
+                .unwrap()
+                .privileges,
+            ["PLATFORM:SOURCE:EDIT"]
+        );
+        assert_eq!(
+            one(json!({"targetId": "a", "targetIds": ["b"]}))
+                .unwrap()
+                .privileges,
+            ["PLATFORM:SOURCE:EDIT@a", "PLATFORM:SOURCE:EDIT@b"]
+        );
     }
 
     #[test]

@@ -117,18 +117,44 @@ pub(super) fn parse_key(body: &Value) -> Result<Grant, String> {
     } else {
         listed
     };
-    // The key answered for itself, so it works unless it says otherwise.
-    let active = key.get("isActive").and_then(Value::as_bool).unwrap_or(true);
+    // The key answered for itself, so it works unless it says otherwise;
+    // a flag of another type is an error, never a default (issue 10, item 5).
+    let active = match key.get("isActive") {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(format!(
+                "expected `response.isActive` to be true or false, found {}",
+                kind(other)
+            ));
+        }
+    };
     if !active {
         notes.push("the key is disabled (`isActive: false`)".to_owned());
     }
-    let expires = key.get("expiresAt").and_then(Value::as_str);
-    if let Some(at) = expires {
-        notes.push(format!("expires {at}"));
-    }
+    // Absent: the key never expires (API-FACTS.md). Present: a timestamp.
+    let expires_at = match key.get("expiresAt") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(at)) => {
+            let t = crate::time::parse_timestamp(at).ok_or_else(|| {
+                format!(
+                    "`response.expiresAt` is not a timestamp: {}",
+                    Value::String(at.clone())
+                )
+            })?;
+            notes.push(format!("expires {at}"));
+            Some(t)
+        }
+        Some(other) => {
+            return Err(format!(
+                "expected `response.expiresAt` to be a timestamp, found {}",
+                kind(other)
+            ));
+        }
+    };
     let mut grant = Grant::new(privileges, notes);
     grant.active = Some(active);
-    grant.expires_at = expires.and_then(crate::time::parse_timestamp);
+    grant.expires_at = expires_at;
     grant.identity = key.get("id").and_then(Value::as_str).map(str::to_owned);
     Ok(grant)
 }
@@ -215,6 +241,19 @@ mod tests {
         assert!(e.contains("hold strings, found a number"), "{e}");
         let e = parse_key(&envelope_of(json!("x"))).unwrap_err();
         assert!(e.contains("key object"), "{e}");
+        // Issue 10, item 5: activity and expiry are typed or an error.
+        let e = parse_key(&envelope_of(json!({"isActive": "false"}))).unwrap_err();
+        assert!(
+            e.contains("`response.isActive` to be true or false, found a string"),
+            "{e}"
+        );
+        let e = parse_key(&envelope_of(json!({"expiresAt": 12}))).unwrap_err();
+        assert!(
+            e.contains("`response.expiresAt` to be a timestamp, found a number"),
+            "{e}"
+        );
+        let e = parse_key(&envelope_of(json!({"expiresAt": "soon"}))).unwrap_err();
+        assert!(e.contains("is not a timestamp: \"soon\""), "{e}");
     }
 
     #[test]

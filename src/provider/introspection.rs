@@ -28,7 +28,7 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     if let Some(Value::String(client)) = map.get("client_id") {
         notes.push(format!("issued to client {client}"));
     }
-    let expires_at = map.get("exp").and_then(Value::as_i64);
+    let expires_at = expiry(map.get("exp"))?;
     if let Some(exp) = expires_at {
         notes.push(format!(
             "expires {}",
@@ -44,6 +44,28 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     grant.active = Some(active);
     grant.expires_at = expires_at;
     Ok(grant)
+}
+
+/// `exp`, seconds since the epoch (RFC 7662, RFC 7519's NumericDate, which
+/// may have a fraction). Absent means no expiry; any other type is an
+/// error, never "no expiry" (issue 10, item 5).
+pub(super) fn expiry(value: Option<&Value>) -> Result<Option<i64>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.is_finite())
+                    .map(|f| f.floor() as i64)
+            })
+            .map(Some)
+            .ok_or_else(|| format!("`exp` is not a time: {n}")),
+        Some(other) => Err(format!(
+            "expected `exp` to be a number of seconds, found {}",
+            kind(other)
+        )),
+    }
 }
 
 /// A scope claim or member: a space-separated string or a list of strings.
@@ -106,5 +128,17 @@ mod tests {
         assert!(parse(&json!({"active": true, "scope": 3})).is_err());
         assert!(parse(&json!({"active": true, "scope": [1]})).is_err());
         assert!(parse(&json!([])).is_err());
+        // Issue 10, item 5: a mistyped expiry is an error, not "never".
+        let e = parse(&json!({"active": true, "exp": "tomorrow"})).unwrap_err();
+        assert!(
+            e.contains("expected `exp` to be a number of seconds, found a string"),
+            "{e}"
+        );
+        assert_eq!(
+            parse(&json!({"active": true, "exp": 1795425247.5}))
+                .unwrap()
+                .expires_at,
+            Some(1_795_425_247)
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! an API. Every case says so.
 
 use super::Grant;
-use super::introspection::scope_list;
+use super::introspection::{expiry, scope_list};
 use super::kind;
 use serde_json::{Value, json};
 
@@ -50,9 +50,17 @@ fn base64url(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Reads `claim` (or `scope`, then `scp`) from the decoded claims.
-pub(super) fn parse(body: &Value, claim: Option<&str>) -> Result<Grant, String> {
-    let claims = body
+/// The claims that carry privileges unless the spec names others: OAuth's
+/// `scope` (RFC 8693 and DocSpace), `scp` (Azure AD, Okta) and `roles`
+/// (Azure AD app roles, Keycloak-style role lists). Every one present is
+/// read: a token's privileges are all of them.
+pub(super) const DEFAULT_CLAIMS: &[&str] = &["scope", "scp", "roles"];
+
+/// Reads the privilege claims (`claims`, or [`DEFAULT_CLAIMS`]) from the
+/// decoded token. A token with none of them cannot say what it may do: that
+/// is an error, never an empty grant (issue 10, item 5).
+pub(super) fn parse(body: &Value, claims: Option<&[String]>) -> Result<Grant, String> {
+    let decoded = body
         .get("claims")
         .filter(|c| c.is_object())
         .ok_or_else(|| {
@@ -61,26 +69,40 @@ pub(super) fn parse(body: &Value, claim: Option<&str>) -> Result<Grant, String> 
                 kind(body)
             )
         })?;
-    let (name, value) = match claim {
-        Some(c) => (c, claims.get(c)),
-        None if claims.get("scope").is_some() => ("scope", claims.get("scope")),
-        None => ("scp", claims.get("scp")),
+    let names: Vec<&str> = match claims {
+        Some(list) => list.iter().map(String::as_str).collect(),
+        None => DEFAULT_CLAIMS.to_vec(),
     };
-    if value.is_none() && claim.is_some() {
-        return Err(format!("the token has no `{name}` claim"));
+    let mut privileges = Vec::new();
+    let mut found = false;
+    for name in &names {
+        match decoded.get(name) {
+            None | Some(Value::Null) => {}
+            value => {
+                found = true;
+                privileges.extend(scope_list(value, name)?);
+            }
+        }
+    }
+    if !found {
+        return Err(format!(
+            "the token has none of the claims {}, so what it may do cannot be read; name the \
+             claims that hold its privileges with `claims: [...]`",
+            names.join(", ")
+        ));
     }
     let mut notes = vec![UNVERIFIED.to_owned()];
-    if let Some(Value::String(iss)) = claims.get("iss") {
+    if let Some(Value::String(iss)) = decoded.get("iss") {
         notes.push(format!("issued by {iss}"));
     }
-    let expires_at = claims.get("exp").and_then(Value::as_i64);
+    let expires_at = expiry(decoded.get("exp"))?;
     if let Some(exp) = expires_at {
         notes.push(format!(
             "expires {}",
             crate::time::format_utc(u64::try_from(exp).unwrap_or(0))
         ));
     }
-    let mut grant = Grant::new(scope_list(value, name)?, notes);
+    let mut grant = Grant::new(privileges, notes);
     grant.expires_at = expires_at;
     Ok(grant)
 }
@@ -105,18 +127,25 @@ mod tests {
     }
 
     #[test]
-    fn scp_and_named_claims() {
+    fn scp_roles_and_named_claims() {
         let v = json!({"claims": {"scp": "read:org repo"}});
         assert_eq!(parse(&v, None).unwrap().privileges, ["read:org", "repo"]);
-        let v = json!({"claims": {"roles": ["admin"]}});
-        assert_eq!(parse(&v, Some("roles")).unwrap().privileges, ["admin"]);
+        // Issue 10, item 5: roles carry privileges too; nothing is an error.
+        let v = json!({"claims": {"roles": ["admin"], "scp": "read"}});
+        assert_eq!(parse(&v, None).unwrap().privileges, ["admin", "read"]);
+        let named = ["roles".to_owned()];
+        assert_eq!(parse(&v, Some(&named)).unwrap().privileges, ["admin"]);
+        let groups = ["groups".to_owned()];
         assert!(
-            parse(&v, Some("groups"))
+            parse(&v, Some(&groups))
                 .unwrap_err()
-                .contains("no `groups` claim")
+                .contains("none of the claims groups")
         );
+        let e = parse(&json!({"claims": {"sub": "x"}}), None).unwrap_err();
+        assert!(e.contains("none of the claims scope, scp, roles"), "{e}");
+        // An empty scope is a claim: the token holds nothing.
         assert!(
-            parse(&json!({"claims": {}}), None)
+            parse(&json!({"claims": {"scope": ""}}), None)
                 .unwrap()
                 .privileges
                 .is_empty()

@@ -1,6 +1,7 @@
 //! JUnit XML for CI dashboards: one `<testcase>` per case, the provider and
 //! token as properties, the failure text as the failure's body.
 
+use crate::escape::xml as escape;
 use std::fmt::Write;
 use std::time::Duration;
 
@@ -76,25 +77,6 @@ pub(crate) fn render(results: &[CaseResult], timestamp: &str) -> String {
         out.push_str("    </testcase>\n");
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
-    out
-}
-
-/// XML text and attribute escaping; characters XML 1.0 cannot carry are
-/// replaced, so any failure text makes a valid document.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
     out
 }
 

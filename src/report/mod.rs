@@ -13,6 +13,7 @@ mod next;
 pub(crate) use next::{Invocation, shell_word, yaml_item};
 
 use crate::compare::{Finding, Outcome, Rule};
+use crate::escape::{lines, text};
 use crate::evidence::{CaseError, Evidence, Fix, Origin};
 use crate::mode::Mode;
 use crate::plan::{Case, Expectations, SecretSource};
@@ -44,10 +45,10 @@ impl Style {
 }
 
 fn header(case: &Case, style: &Style) -> String {
-    let title = format!("token `{}` in {}", case.token, case.spec.display);
+    let title = format!("token `{}` in {}", case.token, text(&case.spec.display));
     let mut out = format!("{}\n", style.paint(BOLD, &title));
     if let Some(d) = &case.description {
-        let _ = writeln!(out, "  purpose    {d}");
+        let _ = writeln!(out, "  purpose    {}", text(d));
     }
     let _ = writeln!(out, "  provider   {}", case.provider.name());
     out
@@ -60,14 +61,14 @@ fn origin_line(origin: &Origin) -> String {
             recorded_at,
         } => {
             let day = recorded_at.get(..10).unwrap_or(recorded_at);
-            format!("replayed from {fixture}, recorded {day}")
+            format!("replayed from {}, recorded {}", text(fixture), text(day))
         }
         Origin::Live {
             url,
             retries,
             recorded,
         } => {
-            let mut s = format!("live from {url}");
+            let mut s = format!("live from {}", text(url));
             match retries {
                 0 => {}
                 1 => s.push_str(" after 1 retry"),
@@ -83,9 +84,10 @@ fn origin_line(origin: &Origin) -> String {
     }
 }
 
-/// A privilege list as the spec would show it.
+/// A privilege list as the spec would show it, each name escaped.
 fn list(items: &[String]) -> String {
-    format!("[{}]", items.join(", "))
+    let shown: Vec<_> = items.iter().map(|i| text(i)).collect();
+    format!("[{}]", shown.join(", "))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -104,7 +106,21 @@ pub(crate) fn render_failure(
     let _ = writeln!(out, "  source     {}", origin_line(&evidence.origin));
     let _ = writeln!(out, "  granted    {}", list(granted));
     for note in &evidence.grant.notes {
-        let _ = writeln!(out, "  note       {note}");
+        let _ = writeln!(out, "  note       {}", text(note));
+    }
+    // A name the catalogue lacks cannot be written in a rule until the
+    // spec declares it: say so, rather than let it pass unnamed.
+    let family = case.family();
+    if family.checks_names() {
+        for p in granted.iter().filter(|p| !family.knows(p, &case.extra)) {
+            let _ = writeln!(
+                out,
+                "  note       `{}` is not a {} permspec knows; to name it in a rule, declare it \
+                 under `extra_privileges:` at the top of the spec",
+                text(p),
+                family.what()
+            );
+        }
     }
     out.push('\n');
     if outcome.findings.contains(&Finding::Inactive) {
@@ -218,11 +234,13 @@ pub(crate) fn render_failure(
             let via = if witness == granted || witness == entry {
                 String::new()
             } else {
-                format!(" (it gives {witness})")
+                format!(" (it gives {})", text(witness))
             };
             let _ = writeln!(
                 out,
-                "  forbidden  `{granted}` overlaps forbidden `{entry}`{via}"
+                "  forbidden  `{}` overlaps forbidden `{}`{via}",
+                text(granted),
+                text(entry)
             );
         }
     }
@@ -250,7 +268,7 @@ pub(crate) fn render_failure(
                 excess
                     .entry(granted)
                     .or_default()
-                    .push(format!("forbidden `{entry}`"));
+                    .push(format!("forbidden `{}`", text(entry)));
             }
             Finding::Inactive
             | Finding::StillActive
@@ -263,10 +281,18 @@ pub(crate) fn render_failure(
         out.push_str(&next::without_diff(case, &outcome.findings, style));
         return out;
     }
+    let missing: BTreeMap<String, Vec<String>> = missing
+        .into_iter()
+        .map(|(p, r)| (text(p).into_owned(), r))
+        .collect();
+    let excess: BTreeMap<String, Vec<String>> = excess
+        .into_iter()
+        .map(|(p, r)| (text(p).into_owned(), r))
+        .collect();
     let width = missing
         .keys()
         .chain(excess.keys())
-        .map(|p| p.len())
+        .map(|p| p.chars().count())
         .max()
         .unwrap_or(0);
     let _ = writeln!(
@@ -322,8 +348,14 @@ pub(crate) fn render_failure(
 fn exactly_diff(expect: &Expectations, granted: &[String], style: &Style) -> String {
     let mut want = expect.exactly.clone().unwrap_or_default();
     want.sort();
-    let old = want.iter().map(|p| format!("{p}\n")).collect::<String>();
-    let new = granted.iter().map(|p| format!("{p}\n")).collect::<String>();
+    let old = want
+        .iter()
+        .map(|p| format!("{}\n", text(p)))
+        .collect::<String>();
+    let new = granted
+        .iter()
+        .map(|p| format!("{}\n", text(p)))
+        .collect::<String>();
     let diff = similar::TextDiff::from_lines(&old, &new);
     let mut out = String::from("  exactly, line by line (- spec, + API):\n");
     for change in diff.iter_all_changes() {
@@ -360,7 +392,7 @@ pub(crate) fn fetch_summary(mode: Mode, s: &crate::fetch::Summary) -> String {
 /// The text of a case that could not be compared at all.
 pub(crate) fn render_error(case: &Case, error: &CaseError, style: &Style) -> String {
     let mut out = header(case, style);
-    let _ = writeln!(out, "  error      {}", error.cause);
+    let _ = writeln!(out, "  error      {}", lines(&error.cause));
     match &error.fix {
         Fix::Record => {
             let needs: Vec<String> = case
@@ -381,7 +413,7 @@ pub(crate) fn render_error(case: &Case, error: &CaseError, style: &Style) -> Str
             );
         }
         Fix::Hint(hint) => {
-            let _ = writeln!(out, "\n  {hint}");
+            let _ = writeln!(out, "\n  {}", lines(hint));
         }
     }
     out

@@ -49,17 +49,33 @@ pub(crate) fn shell_word(s: &str) -> String {
     }
 }
 
-/// A privilege as a YAML flow-sequence item.
+/// A privilege as a YAML flow-sequence item: plain when it can be, else
+/// double-quoted with every control, invisible or direction-changing
+/// character escaped (`\u202E`), so pasting it forges nothing.
 pub(crate) fn yaml_item(s: &str) -> String {
     let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '@'))
         && !s.ends_with(':');
     if plain {
-        s.to_owned()
-    } else {
-        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+        return s.to_owned();
     }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if crate::escape::hostile(c) => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// After "the token is not active": expect it, or find out why.
@@ -189,5 +205,7 @@ mod tests {
             yaml_item("PLATFORM:SOURCE:EDIT@src-1"),
             "PLATFORM:SOURCE:EDIT@src-1"
         );
+        assert_eq!(yaml_item("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(yaml_item("x\ny\u{202e}"), "\"x\\u000Ay\\u202E\"");
     }
 }

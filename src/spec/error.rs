@@ -1,6 +1,8 @@
 //! A spec error: where it is and how to fix it.
 
 use super::Pos;
+use super::scan::Mask;
+use crate::secret::{REDACTED, looks_like_secret};
 use std::fmt::Write;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,14 +23,26 @@ impl SpecError {
 
     /// Renders the error the way rustc does: the message, `file:line:column`,
     /// the offending line with a caret under the column, then the hint.
-    pub(crate) fn render(&self, path: &str, source: &str) -> String {
-        let mut out = format!("error: {}\n", self.message);
+    ///
+    /// `masks` are scalars that must never be shown (a secret pasted where
+    /// a credential's source belongs): the line shows `[REDACTED]` in their
+    /// place, and neither the message nor the hint quotes them. Anything
+    /// else that looks like a secret is hidden the same way.
+    pub(crate) fn render(&self, path: &str, source: &str, masks: &[Mask]) -> String {
+        let hidden: Vec<&str> = masks
+            .iter()
+            .filter_map(|m| source.get(m.start..m.end))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut out = format!("error: {}\n", hide(&self.message, &hidden));
         if self.pos.line == 0 {
             let _ = writeln!(out, "  --> {path}");
         } else {
             let _ = writeln!(out, "  --> {path}:{}:{}", self.pos.line, self.pos.column);
-            if let Some(line) = source.lines().nth(self.pos.line as usize - 1) {
-                let (text, column) = window(line, self.pos.column.saturating_sub(1) as usize);
+            let column = self.pos.column.saturating_sub(1) as usize;
+            if let Some((line, column)) = masked_line(source, self.pos.line as usize, column, masks)
+            {
+                let (text, column) = window(&line, column);
                 let number = self.pos.line.to_string();
                 let pad = " ".repeat(number.len());
                 let caret_at = text
@@ -37,17 +51,98 @@ impl SpecError {
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect::<String>();
                 let rest: String = text.chars().skip(column).collect();
-                let carets = "^".repeat(scalar_width(&rest).max(1));
+                let width = if rest.starts_with(REDACTED) {
+                    REDACTED.len()
+                } else {
+                    scalar_width(&rest)
+                };
+                let carets = "^".repeat(width.max(1));
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{number} | {text}");
                 let _ = writeln!(out, "{pad} | {caret_at}{carets}");
             }
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = help: {hint}");
+            let _ = writeln!(out, "  = help: {}", hide(hint, &hidden));
         }
         out
     }
+}
+
+/// `text` without the hidden values, or any word that looks like a secret.
+fn hide(text: &str, hidden: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for h in hidden {
+        out = out.replace(h, REDACTED);
+    }
+    out.split_inclusive(|c: char| c.is_whitespace() || "`\"'(),[]{}".contains(c))
+        .map(|word| {
+            let core =
+                word.trim_end_matches(|c: char| c.is_whitespace() || "`\"'(),[]{}".contains(c));
+            if looks_like_secret(core) {
+                word.replacen(core, REDACTED, 1)
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect()
+}
+
+/// Line `number` (1-based) of `source` with every mask on it, and every
+/// word that looks like a secret, replaced by `[REDACTED]`; and where
+/// `column` (0-based, in chars) moved to.
+fn masked_line(
+    source: &str,
+    number: usize,
+    column: usize,
+    masks: &[Mask],
+) -> Option<(String, usize)> {
+    let start: usize = source
+        .split_inclusive('\n')
+        .take(number - 1)
+        .map(str::len)
+        .sum();
+    let line = source[start..].lines().next()?;
+    let end = start + line.len();
+    let mut out = String::new();
+    let mut new_column = None;
+    let mut at = start;
+    let mut chars = 0;
+    let mut ranges: Vec<(usize, usize)> = masks
+        .iter()
+        .filter(|m| m.start < end && m.end > start)
+        .map(|m| (m.start.max(start), m.end.min(end)))
+        .collect();
+    ranges.sort_unstable();
+    for (from, to) in ranges {
+        if from < at {
+            continue;
+        }
+        for c in source[at..from].chars() {
+            if chars == column {
+                new_column = Some(out.chars().count());
+            }
+            out.push(c);
+            chars += 1;
+        }
+        let masked = source.get(from..to).map_or(0, |s| s.chars().count());
+        if new_column.is_none() && (chars..chars + masked).contains(&column) {
+            new_column = Some(out.chars().count());
+        }
+        out.push_str(REDACTED);
+        chars += masked;
+        at = to;
+    }
+    for c in source[at..end].chars() {
+        if chars == column {
+            new_column = Some(out.chars().count());
+        }
+        out.push(c);
+        chars += 1;
+    }
+    let column = new_column.unwrap_or_else(|| out.chars().count() + column.saturating_sub(chars));
+    let hidden = hide(&out, &[]);
+    Some((hidden, column))
 }
 
 /// Lines longer than this are shown as a window around the error.
@@ -114,7 +209,7 @@ mod tests {
             "bad thing",
             Some("do the other thing"),
         );
-        let text = e.render("specs/x.yaml", "a: 1\nb:  oops\n");
+        let text = e.render("specs/x.yaml", "a: 1\nb:  oops\n", &[]);
         assert_eq!(
             text,
             "error: bad thing\n  --> specs/x.yaml:2:5\n  |\n2 | b:  oops\n  |     ^^^^\n  = help: do the other thing\n"
@@ -132,7 +227,7 @@ mod tests {
             "here",
             None,
         );
-        let text = e.render("f", &line);
+        let text = e.render("f", &line, &[]);
         assert!(text.len() < 400, "{} bytes", text.len());
         let shown = text.lines().nth(3).unwrap();
         assert!(
@@ -154,6 +249,42 @@ mod tests {
         assert_eq!(scalar_width(""), 0);
     }
 
+    /// Issue 10, item 11: a pasted secret is never shown.
+    #[test]
+    fn masked_values_and_secret_looking_words_are_never_shown() {
+        let source = "tokens:\n  a: { credential: hunter2, foo: 1 }\n";
+        let start = source.find("hunter2").unwrap();
+        let masks = [Mask {
+            start,
+            end: start + "hunter2".len(),
+        }];
+        let e = SpecError::at(
+            Pos {
+                line: 2,
+                column: 29,
+            },
+            "unknown key `foo` after hunter2",
+            Some("not hunter2"),
+        );
+        let text = e.render("s.yaml", source, &masks);
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("2 |   a: { credential: [REDACTED], foo: 1 }"),
+            "{text}"
+        );
+        let caret = text.lines().nth(4).unwrap();
+        let at = text.lines().nth(3).unwrap().find("foo").unwrap();
+        assert_eq!(caret.find('^'), Some(at), "{text}");
+        let key = "sk-f00dfeed1234567890abcdef1234567890abcdef1234567890abcdef12345678";
+        let e = SpecError::at(
+            Pos { line: 1, column: 7 },
+            format!("invalid type: string `{key}`"),
+            None,
+        );
+        let text = e.render("s.yaml", &format!("token {key}\n"), &[]);
+        assert!(!text.contains("f00dfeed"), "{text}");
+    }
+
     #[test]
     fn a_position_past_the_end_still_renders() {
         let e = SpecError::at(
@@ -164,6 +295,6 @@ mod tests {
             "eof",
             None,
         );
-        assert_eq!(e.render("f", "a"), "error: eof\n  --> f:99:1\n");
+        assert_eq!(e.render("f", "a", &[]), "error: eof\n  --> f:99:1\n");
     }
 }

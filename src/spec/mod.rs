@@ -6,9 +6,13 @@
 
 mod error;
 pub(crate) mod raw;
+mod scan;
 
 pub(crate) use error::SpecError;
-pub(crate) use raw::{Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawSpec, RawToken};
+pub(crate) use raw::{
+    Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawSpec, RawToken,
+};
+pub(crate) use scan::{Mask, userinfo};
 
 use crate::suggest::did_you_mean;
 
@@ -16,17 +20,137 @@ use crate::suggest::did_you_mean;
 /// close, and a runaway file should not eat the machine.
 pub(crate) const MAX_SPEC_BYTES: usize = 1 << 20;
 
-/// Parses one spec file's text.
-pub(crate) fn parse(text: &str) -> Result<RawSpec, SpecError> {
+/// One spec file's text, parsed token by token.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    /// The spec, without the tokens whose own text is wrong; `Err` when the
+    /// file or its header cannot be read.
+    pub spec: Result<RawSpec, SpecError>,
+    /// The tokens whose own text is wrong (issue 10, item 16), in file order.
+    pub broken: Vec<BrokenToken>,
+    /// Every token's name and place in file order, even when the header is
+    /// wrong, so each still gets its own failing case.
+    pub names: Vec<(String, Pos)>,
+    /// Scalars that must never be shown (see [`SpecError::render`]).
+    pub masks: Vec<Mask>,
+}
+
+#[derive(Debug)]
+pub(crate) struct BrokenToken {
+    pub name: String,
+    pub error: SpecError,
+}
+
+/// Parses one spec file's text. A value of the wrong shape inside a token
+/// fails that token only: its entry is blanked out (same length, so every
+/// other position stays) and the rest is parsed again, once per broken
+/// token at most.
+pub(crate) fn parse(text: &str) -> Parsed {
+    let mut parsed = Parsed {
+        spec: Err(SpecError::at(Pos::default(), "", None)),
+        broken: Vec::new(),
+        names: Vec::new(),
+        masks: Vec::new(),
+    };
     if text.trim().is_empty() {
-        return Err(SpecError::at(
+        parsed.spec = Err(SpecError::at(
             Pos::default(),
             "the spec file is empty",
             Some(
                 "a spec needs at least `provider:` and `tokens:`; see README.md, \"The spec format\"",
             ),
         ));
+        return parsed;
     }
+    let scanned = scan::scan(text).unwrap_or_default();
+    parsed.masks = scanned.masks;
+    parsed.names = scanned
+        .tokens
+        .iter()
+        .map(|r| {
+            let pos = Pos {
+                line: r.line,
+                column: r.column,
+            };
+            (r.name.clone(), pos)
+        })
+        .collect();
+    let mut current = text.to_owned();
+    let mut blanked = vec![false; scanned.tokens.len()];
+    loop {
+        let error = match strict(&current) {
+            Ok(raw) => {
+                parsed.spec = Ok(raw);
+                return parsed;
+            }
+            Err(e) => e,
+        };
+        let at = byte_offset(&current, error.pos);
+        let region = scanned
+            .tokens
+            .iter()
+            .position(|r| at.is_some_and(|at| (r.start..r.end.max(r.start + 1)).contains(&at)));
+        match region {
+            Some(i) if !blanked[i] => {
+                let r = &scanned.tokens[i];
+                blanked[i] = true;
+                parsed.broken.push(BrokenToken {
+                    name: r.name.clone(),
+                    error,
+                });
+                current = blank(&current, r.start, r.end);
+                if blanked.iter().all(|b| *b) {
+                    // Every token fails on its own; no case needs the header.
+                    parsed.spec = Err(SpecError::at(Pos::default(), "every token is broken", None));
+                    return parsed;
+                }
+            }
+            _ => {
+                parsed.spec = Err(error);
+                return parsed;
+            }
+        }
+    }
+}
+
+/// `text` with bytes `start..end` turned into spaces, line breaks kept and
+/// every byte offset with them.
+fn blank(text: &str, start: usize, end: usize) -> String {
+    let (Some(before), Some(middle), Some(after)) =
+        (text.get(..start), text.get(start..end), text.get(end..))
+    else {
+        return text.to_owned();
+    };
+    let middle: String = middle
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => c.to_string(),
+            c => " ".repeat(c.len_utf8()),
+        })
+        .collect();
+    format!("{before}{middle}{after}")
+}
+
+/// The byte offset of a 1-based line and column (in chars).
+fn byte_offset(text: &str, pos: Pos) -> Option<usize> {
+    if pos.line == 0 {
+        return None;
+    }
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(pos.line as usize - 1)
+        .map(str::len)
+        .sum();
+    let line = text.get(start..)?.lines().next().unwrap_or("");
+    let column = line
+        .char_indices()
+        .nth(pos.column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    Some(start + column)
+}
+
+/// Deserializes the whole text, or says where and why it cannot.
+fn strict(text: &str) -> Result<RawSpec, SpecError> {
     let options = serde_saphyr::options! {
         with_snippet: false,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
@@ -143,6 +267,11 @@ fn humanize(message: &str) -> (String, Option<String>) {
             "the file holds more than one YAML document (`---` starts another)",
             Some("keep one document per spec file; split the others into files of their own"),
         )
+    } else if message.contains("unknown anchor") || message.contains("alias") {
+        (
+            "a value that starts with `*` is read as a YAML alias",
+            Some("quote values that start with `*`: write \"*:read\", not *:read"),
+        )
     } else if message.starts_with("unexpected end of input") {
         (
             "the file ends before the spec is complete",
@@ -160,7 +289,7 @@ mod tests {
 
     #[test]
     fn parses_the_documented_example() {
-        let spec = parse(
+        let spec = strict(
             "provider: docspace\nbase_url: https://portal.example.com\ntokens:\n  ci:\n    \
              credential: { env: KEY }\n    expect:\n      exactly: [files:read]\n",
         )
@@ -179,7 +308,7 @@ mod tests {
             .as_ref()
             .unwrap();
         assert_eq!(
-            Pos::of(&exactly[0]),
+            Pos::of(&exactly.value[0]),
             Pos {
                 line: 7,
                 column: 17
@@ -189,7 +318,7 @@ mod tests {
 
     #[test]
     fn privileges_are_names_or_coveo_mappings() {
-        let spec = parse(
+        let spec = strict(
             "provider: coveo\ntokens:\n  t:\n    expect:\n      exactly:\n        - SEARCH_API:EXECUTE_QUERY\n        \
              - { owner: PLATFORM, targetDomain: SOURCE, type: EDIT, targetId: src-1 }\n        - 7\n",
         )
@@ -202,6 +331,7 @@ mod tests {
             .value
             .exactly
             .as_ref()
+            .map(|l| &l.value)
             .unwrap();
         assert_eq!(
             list[0].value,
@@ -222,13 +352,13 @@ mod tests {
             }
         );
         assert_eq!(list[2].value, RawPrivilege::Name("7".into()));
-        let e = parse("provider: coveo\ntokens:\n  t:\n    expect:\n      exactly: [{ owner: X, domain: Y }]\n").unwrap_err();
+        let e = strict("provider: coveo\ntokens:\n  t:\n    expect:\n      exactly: [{ owner: X, domain: Y }]\n").unwrap_err();
         assert!(e.message.contains("unknown key `domain`"), "{e:?}");
     }
 
     #[test]
     fn unknown_key_is_located_and_gets_a_suggestion() {
-        let e = parse("provider: docspace\ntokens:\n  ci:\n    expcet: {}\n").unwrap_err();
+        let e = strict("provider: docspace\ntokens:\n  ci:\n    expcet: {}\n").unwrap_err();
         assert_eq!(e.pos.line, 4, "{e:?}");
         assert!(e.message.contains("expcet"), "{e:?}");
         assert_eq!(e.message, "unknown key `expcet`");
@@ -237,7 +367,7 @@ mod tests {
 
     #[test]
     fn duplicate_token_names_are_an_error_at_the_second() {
-        let e = parse("provider: docspace\ntokens:\n  a: {}\n  a: {}\n").unwrap_err();
+        let e = strict("provider: docspace\ntokens:\n  a: {}\n  a: {}\n").unwrap_err();
         assert_eq!(e.pos.line, 4, "{e:?}");
         assert_eq!(e.message, "`a` appears twice in the same mapping");
     }
@@ -245,7 +375,7 @@ mod tests {
     #[test]
     fn a_key_at_the_wrong_level_says_so() {
         let e =
-            parse("provider: docspace\ntokens:\n  a:\n    exactly: [files:read]\n").unwrap_err();
+            strict("provider: docspace\ntokens:\n  a:\n    exactly: [files:read]\n").unwrap_err();
         assert_eq!(
             e.hint.as_deref(),
             Some("`exactly` belongs at another level; check its indentation")
@@ -254,20 +384,65 @@ mod tests {
 
     #[test]
     fn library_words_become_user_words() {
-        let e = parse("provider: docspace\ntokens:\n  a:\n    expect: {exactly: files:read}\n")
+        let e = strict("provider: docspace\ntokens:\n  a:\n    expect: {exactly: files:read}\n")
             .unwrap_err();
         assert_eq!(e.message, "expected a list here");
         assert_eq!((e.pos.line, e.pos.column), (4, 23));
-        let e = parse("provider: docspace\n").unwrap_err();
+        let e = strict("provider: docspace\n").unwrap_err();
         assert_eq!(e.message, "missing key `tokens`");
+    }
+
+    /// Issue 10, item 16: a value of the wrong shape fails its token only.
+    #[test]
+    fn a_wrong_value_fails_its_token_and_the_others_parse() {
+        let text = "provider: docspace\ntokens:\n  a:\n    expect: { exactly: [files:read] }\n  \
+                    b:\n    expect:\n      exactly: files:read\n  c: { expect: { at_most: [*:read] } }\n  \
+                    d: { expect: { forbidden: [x] } }\nmax_fixture_age: 3d\n";
+        let parsed = parse(text);
+        let raw = parsed.spec.unwrap();
+        let names: Vec<&str> = raw
+            .tokens
+            .value
+            .0
+            .iter()
+            .map(|(n, _)| n.value.as_str())
+            .collect();
+        assert_eq!(names, ["a", "d"]);
+        assert_eq!(raw.max_fixture_age.unwrap().value, "3d");
+        let broken: Vec<(&str, u32, &str)> = parsed
+            .broken
+            .iter()
+            .map(|b| (b.name.as_str(), b.error.pos.line, b.error.message.as_str()))
+            .collect();
+        assert_eq!(
+            broken,
+            [
+                ("b", 7, "expected a list here"),
+                (
+                    "c",
+                    8,
+                    "a value that starts with `*` is read as a YAML alias"
+                ),
+            ]
+        );
+        let names: Vec<&str> = parsed.names.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        // A wrong header is the file's error; the names are still known.
+        let parsed = parse("provider: [docspace]\ntokens:\n  a: {}\n  b: {}\n");
+        assert_eq!(parsed.spec.unwrap_err().pos.line, 1);
+        assert_eq!(parsed.names.len(), 2);
+        // Every token broken.
+        let parsed = parse("provider: docspace\ntokens:\n  a: {expect: 3}\n");
+        assert!(parsed.spec.is_err());
+        assert_eq!(parsed.broken.len(), 1);
     }
 
     #[test]
     fn empty_and_malformed_files_are_errors_not_panics() {
-        assert!(parse("").is_err());
-        assert!(parse("# only a comment\n").is_err());
-        assert!(parse("provider: [unclosed").is_err());
-        assert!(parse("- a\n- b\n").is_err());
-        assert!(parse("provider: docspace\ntokens: 3\n").is_err());
+        assert!(parse("").spec.is_err());
+        assert!(strict("# only a comment\n").is_err());
+        assert!(strict("provider: [unclosed").is_err());
+        assert!(strict("- a\n- b\n").is_err());
+        assert!(strict("provider: docspace\ntokens: 3\n").is_err());
     }
 }

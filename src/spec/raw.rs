@@ -47,7 +47,7 @@ pub(crate) struct RawSpec {
     pub region: Option<Spanned<String>>,
     /// Coveo: the token that calls the endpoint, when not the inspected one.
     #[serde(default)]
-    #[schemars(with = "Option<RawCredential>")]
+    #[schemars(with = "Option<RawCredentialMap>")]
     pub caller: Option<Spanned<RawCredential>>,
     /// oauth2-introspection: the RFC 7662 endpoint ...
     #[serde(default)]
@@ -65,10 +65,11 @@ pub(crate) struct RawSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub scopes: Option<Spanned<String>>,
-    /// jwt: the claim that holds the privileges (default `scope`, then `scp`).
+    /// jwt: the claims that hold the privileges (default: every one of
+    /// `scope`, `scp` and `roles` the token has).
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub claim: Option<Spanned<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub claims: Option<Spanned<Vec<Spanned<String>>>>,
     /// http: what to ask.
     #[serde(default)]
     #[schemars(with = "Option<RawHttpRequest>")]
@@ -81,6 +82,16 @@ pub(crate) struct RawSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub max_fixture_age: Option<Spanned<String>>,
+    /// A PEM file of CA certificates to trust for this API, besides the
+    /// system's (relative to this spec file).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub ca_file: Option<Spanned<String>>,
+    /// Privilege names the API reports that permspec's catalogue lacks, to
+    /// accept in rules as written.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub extra_privileges: Option<Spanned<Vec<Spanned<String>>>>,
     /// The named tokens: letters, digits, '-', '_' and '.'.
     #[schemars(with = "std::collections::BTreeMap<String, RawToken>")]
     pub tokens: Spanned<TokenMap>,
@@ -90,10 +101,10 @@ pub(crate) struct RawSpec {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClient {
     /// Where the client id comes from.
-    #[schemars(with = "RawSource")]
+    #[schemars(with = "RawSourceMap")]
     pub id: Spanned<RawSource>,
     /// Where the client secret comes from.
-    #[schemars(with = "RawSource")]
+    #[schemars(with = "RawSourceMap")]
     pub secret: Spanned<RawSource>,
     /// client_secret_basic (default) or client_secret_post.
     #[serde(default)]
@@ -145,7 +156,7 @@ pub(crate) struct RawToken {
     pub description: Option<String>,
     /// Where the secret comes from: `{ env: NAME }` or `{ file: PATH }`, never the secret itself.
     #[serde(default)]
-    #[schemars(with = "Option<RawCredential>")]
+    #[schemars(with = "Option<RawCredentialMap>")]
     pub credential: Option<Spanned<RawCredential>>,
     /// What the token must, may and must never hold.
     #[serde(default)]
@@ -157,9 +168,9 @@ pub(crate) struct RawToken {
 /// `{ scheme: basic|login, username: {...}, password: {...} }`. Every key is
 /// optional here so the plan can say which one is missing, or which two
 /// clash, at the mapping's own position.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawCredential {
+pub(crate) struct RawCredentialMap {
     /// The environment variable that holds the secret.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -174,18 +185,18 @@ pub(crate) struct RawCredential {
     pub scheme: Option<Spanned<String>>,
     /// basic and login: where the user name comes from.
     #[serde(default)]
-    #[schemars(with = "Option<RawSource>")]
+    #[schemars(with = "Option<RawSourceMap>")]
     pub username: Option<Spanned<RawSource>>,
     /// basic and login: where the password comes from.
     #[serde(default)]
-    #[schemars(with = "Option<RawSource>")]
+    #[schemars(with = "Option<RawSourceMap>")]
     pub password: Option<Spanned<RawSource>>,
 }
 
 /// Where one secret value comes from: `{ env: NAME }` or `{ file: PATH }`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawSource {
+pub(crate) struct RawSourceMap {
     /// The environment variable that holds the value.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -196,25 +207,120 @@ pub(crate) struct RawSource {
     pub file: Option<Spanned<String>>,
 }
 
+/// A value written where a source belongs (`credential: sk-...`): an
+/// error, and perhaps a leaked secret. The value itself is kept only when
+/// it is a variable's name (`credential: DOCSPACE_KEY`), for the hint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Pasted {
+    pub looks_secret: bool,
+    pub variable: Option<String>,
+}
+
+impl Pasted {
+    fn of(value: &str) -> Pasted {
+        let variable = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && !value.starts_with(|c: char| c.is_ascii_digit());
+        Pasted {
+            looks_secret: !variable,
+            variable: variable.then(|| value.to_owned()),
+        }
+    }
+}
+
+/// A credential: its source, or a value pasted in its place.
+#[derive(Debug)]
+pub(crate) enum RawCredential {
+    Source(Box<RawCredentialMap>),
+    Pasted(Pasted),
+}
+
+/// One secret's source, or a value pasted in its place.
+#[derive(Debug)]
+pub(crate) enum RawSource {
+    Source(RawSourceMap),
+    Pasted(Pasted),
+}
+
+/// Deserializes a mapping into `M`, or keeps only whether a scalar looked
+/// like a secret.
+fn map_or_pasted<'de, D, M, T>(
+    deserializer: D,
+    map: fn(M) -> T,
+    pasted: fn(Pasted) -> T,
+) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    M: Deserialize<'de>,
+{
+    struct SourceVisitor<M, T> {
+        map: fn(M) -> T,
+        pasted: fn(Pasted) -> T,
+    }
+    impl<'de, M: Deserialize<'de>, T> Visitor<'de> for SourceVisitor<M, T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("`{ env: NAME }` or `{ file: PATH }`")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok((self.pasted)(Pasted::of(v)))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<T, E> {
+            Ok((self.pasted)(Pasted::of("0")))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<T, E> {
+            Ok((self.pasted)(Pasted::of("0")))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<T, E> {
+            Ok((self.pasted)(Pasted::of("0")))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<T, E> {
+            Ok((self.pasted)(Pasted::of("0")))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<T, A::Error> {
+            M::deserialize(de::value::MapAccessDeserializer::new(access)).map(self.map)
+        }
+    }
+    deserializer.deserialize_any(SourceVisitor { map, pasted })
+}
+
+impl<'de> Deserialize<'de> for RawCredential {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        map_or_pasted(
+            deserializer,
+            |m| RawCredential::Source(Box::new(m)),
+            RawCredential::Pasted,
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSource {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        map_or_pasted(deserializer, RawSource::Source, RawSource::Pasted)
+    }
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpect {
     /// The granted set equals this list (literal, order-insensitive).
     #[serde(default)]
     #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
-    pub exactly: Option<Vec<Spanned<RawPrivilege>>>,
+    pub exactly: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Every listed privilege is granted, or covered by one granted.
     #[serde(default)]
     #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
-    pub at_least: Option<Vec<Spanned<RawPrivilege>>>,
+    pub at_least: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Every granted privilege is covered by a listed one (a ceiling).
     #[serde(default)]
     #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
-    pub at_most: Option<Vec<Spanned<RawPrivilege>>>,
+    pub at_most: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// No granted privilege gives anything a listed entry names.
     #[serde(default)]
     #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
-    pub forbidden: Option<Vec<Spanned<RawPrivilege>>>,
+    pub forbidden: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Whether the token must be active (`false`: must stay revoked).
     #[serde(default)]
     #[schemars(with = "Option<bool>")]

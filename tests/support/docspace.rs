@@ -72,9 +72,13 @@ impl Portal {
         envelope(hit, Portal::key_json(secret, perms))
     }
 
-    /// The id the portal gives a key: stable, and different per key.
+    /// The id the portal gives a key: stable, different per key, and (as on
+    /// the real server, a UUID) nothing of the secret in it.
     pub fn key_id(secret: &str) -> String {
-        format!("id-{}", &secret[secret.len().saturating_sub(8)..])
+        let hash = secret.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("id-{hash:016x}")
     }
 
     fn key_json(secret: &str, perms: &[String]) -> Value {

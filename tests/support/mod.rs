@@ -5,6 +5,7 @@
 pub mod coveo;
 pub mod docspace;
 pub mod server;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -170,4 +171,37 @@ pub fn check_in(dir: &TempDir, mode: &str) -> Command {
         .args(["check", "--test-threads=1"])
         .env("PERMSPEC_MODE", mode);
     cmd
+}
+
+/// A fixture as permspec records it: the request it answers (method, the
+/// address as the spec writes it, and where the credential comes from),
+/// the status and the JSON body.
+pub fn fixture_json(
+    provider: &str,
+    (method, url, credential): (&str, &str, &str),
+    status: u16,
+    body: &str,
+) -> String {
+    format!(
+        r#"{{"recorded_at": "2026-11-20T08:00:00Z", "provider": "{provider}",
+  "request": {{"method": "{method}", "url": "{url}", "credential": "{credential}"}},
+  "response": {{"status": {status}, "body": {body}}}}}"#
+    )
+}
+
+/// A DocSpace key's fixture: `GET {base}/api/2.0/keys/@self` with the key
+/// from `env var`, answered with `permissions` (a JSON list).
+pub fn key_fixture(base: &str, var: &str, permissions: &str) -> String {
+    fixture_json(
+        "docspace",
+        (
+            "GET",
+            &format!("{base}/api/2.0/keys/@self"),
+            &format!("bearer from env {var}"),
+        ),
+        200,
+        &format!(
+            r#"{{"response": {{"permissions": {permissions}, "isActive": true}}, "status": 0, "statusCode": 200}}"#
+        ),
+    )
 }

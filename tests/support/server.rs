@@ -5,8 +5,8 @@
 //! gives a handler that answers like the real API; the server records every
 //! request so tests can count them and inspect what was sent.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -97,27 +97,64 @@ type Handler = dyn Fn(&Hit) -> Reply + Send + Sync;
 pub struct Server {
     port: u16,
     hits: Arc<Mutex<Vec<Hit>>>,
+    /// `https://localhost` for a TLS server, else `http://127.0.0.1`.
+    origin: &'static str,
 }
 
 impl Server {
     pub fn start(handler: impl Fn(&Hit) -> Reply + Send + Sync + 'static) -> Server {
+        Server::start_with(None, handler)
+    }
+
+    /// Like [`Server::start`], speaking TLS with `config`.
+    pub fn start_tls(
+        config: Arc<rustls::ServerConfig>,
+        handler: impl Fn(&Hit) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        Server::start_with(Some(config), handler)
+    }
+
+    fn start_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&Hit) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().unwrap().port();
         let hits = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let recorded = hits.clone();
+        let origin = if tls.is_some() {
+            "https://localhost"
+        } else {
+            "http://127.0.0.1"
+        };
         // The thread lives as long as the test process; tests are short.
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (handler, recorded) = (handler.clone(), recorded.clone());
-                std::thread::spawn(move || serve(stream, &*handler, &recorded));
+                let (handler, recorded, tls) = (handler.clone(), recorded.clone(), tls.clone());
+                std::thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    match tls.map(rustls::ServerConnection::new) {
+                        None => serve(stream, &*handler, &recorded),
+                        Some(Ok(conn)) => {
+                            serve(rustls::StreamOwned::new(conn, stream), &*handler, &recorded)
+                        }
+                        Some(Err(_)) => {}
+                    }
+                });
             }
         });
-        Server { port, hits }
+        Server { port, hits, origin }
     }
 
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("{}:{}", self.origin, self.port)
+    }
+
+    /// `host:port`, as a proxy's CONNECT names it.
+    pub fn authority(&self) -> String {
+        let host = self.origin.rsplit('/').next().unwrap_or_default();
+        format!("{host}:{}", self.port)
     }
 
     pub fn hits(&self) -> Vec<Hit> {
@@ -129,10 +166,8 @@ impl Server {
     }
 }
 
-fn serve(stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Hit>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
+fn serve(stream: impl Read + Write, handler: &Handler, recorded: &Mutex<Vec<Hit>>) {
+    let mut reader = BufReader::new(stream);
     loop {
         let Some(hit) = read_request(&mut reader) else {
             return;
@@ -140,7 +175,11 @@ fn serve(stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Hit>>) {
         recorded.lock().unwrap().push(hit.clone());
         let reply = handler(&hit);
         std::thread::sleep(reply.delay);
-        if write_reply(&mut writer, &reply).is_err() || reply.cut_after.is_some() {
+        if write_reply(reader.get_mut(), &reply).is_err() || reply.cut_after.is_some() {
+            return;
+        }
+        // A proxy that refuses a CONNECT closes the tunnel.
+        if hit.method == "CONNECT" {
             return;
         }
     }

@@ -2,10 +2,11 @@
 //! Markdown to paste into a review. (JSON is the serialized model.)
 
 use super::{Audit, ExceptionRow, Expected, Row, Source, Status};
+use crate::escape::{md_code, md_text, text as esc};
 use std::fmt::Write;
 
 /// The expectation in one short line: `exactly [a, b]; forbidden [c]`,
-/// with the lists in code spans for Markdown.
+/// escaped for the rendering (the lists in code spans for Markdown).
 fn expected_line(e: &Expected, markdown: bool) -> String {
     let mut parts = Vec::new();
     let rules = [
@@ -18,9 +19,9 @@ fn expected_line(e: &Expected, markdown: bool) -> String {
         if let Some(l) = list {
             let list = format!("[{}]", l.join(", "));
             parts.push(if markdown {
-                format!("{name} `{list}`")
+                format!("{name} {}", md_code(&list))
             } else {
-                format!("{name} {list}")
+                format!("{name} {}", esc(&list))
             });
         }
     }
@@ -33,6 +34,7 @@ fn expected_line(e: &Expected, markdown: bool) -> String {
     parts.join("; ")
 }
 
+/// An exception in words, unescaped: each rendering escapes it whole.
 fn exception_line(e: &ExceptionRow) -> String {
     let ticket = e
         .ticket
@@ -64,11 +66,12 @@ fn expiry(row: &Row) -> String {
     }
 }
 
+/// A list for the plain table, each item escaped.
 fn or_dash(items: &[String]) -> String {
     if items.is_empty() {
         "-".into()
     } else {
-        items.join(", ")
+        items.iter().map(|i| esc(i)).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -99,7 +102,7 @@ pub(crate) fn text(a: &Audit) -> String {
         .iter()
         .map(|r| {
             [
-                r.case.clone(),
+                esc(&r.case).into_owned(),
                 r.provider.clone(),
                 match r.status {
                     Status::Pass => "pass".into(),
@@ -158,22 +161,22 @@ pub(crate) fn text(a: &Audit) -> String {
                 || r.error.is_some()
         })
         .map(|r| {
-            let mut d = format!("{}:", r.case);
+            let mut d = format!("{}:", esc(&r.case));
             for h in &r.high_severity {
-                let _ = write!(d, "\n  high: {} ({})", h.privilege, h.reason);
+                let _ = write!(d, "\n  high: {} ({})", esc(&h.privilege), h.reason);
             }
             for p in &r.problems {
-                let _ = write!(d, "\n  problem: {p}");
+                let _ = write!(d, "\n  problem: {}", esc(p));
             }
             if let Some(e) = &r.error {
-                let _ = write!(d, "\n  error: {e}");
+                let _ = write!(d, "\n  error: {}", esc(e));
             }
             let expected = expected_line(&r.expected, false);
             if !expected.is_empty() {
                 let _ = write!(d, "\n  expected: {expected}");
             }
             for e in &r.exceptions {
-                let _ = write!(d, "\n  exception: {}", exception_line(e));
+                let _ = write!(d, "\n  exception: {}", esc(&exception_line(e)));
             }
             d
         })
@@ -186,20 +189,16 @@ pub(crate) fn text(a: &Audit) -> String {
     out
 }
 
-/// Backticked, with `|` escaped, for a Markdown table cell.
-fn md_code(items: &[String]) -> String {
+/// Each item as a code span, for a Markdown table cell.
+fn md_codes(items: &[String]) -> String {
     if items.is_empty() {
-        return "–".into();
+        return "-".into();
     }
     items
         .iter()
-        .map(|i| format!("`{}`", i.replace('|', "\\|")))
+        .map(|i| md_code(i))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn md_text(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
 }
 
 /// A GitHub-flavoured Markdown report, ready to paste into a review.
@@ -219,43 +218,43 @@ pub(crate) fn markdown(a: &Audit) -> String {
             Status::Error => format!("**ERROR**: {}", md_text(r.error.as_deref().unwrap_or(""))),
         };
         let severity = if r.high_severity.is_empty() {
-            "–".to_owned()
+            "-".to_owned()
         } else {
             let what: Vec<String> = r
                 .high_severity
                 .iter()
-                .map(|h| format!("`{}` {}", h.privilege, h.reason))
+                .map(|h| format!("{} {}", md_code(&h.privilege), h.reason))
                 .collect();
             format!("**HIGH**: {}", what.join(", "))
         };
         let hits: Vec<String> = r
             .forbidden_hits
             .iter()
-            .map(|h| format!("{} ⟂ {}", h.granted, h.forbidden))
+            .map(|h| format!("{} vs {}", h.granted, h.forbidden))
             .collect();
-        let mut expected = md_text(&expected_line(&r.expected, true));
+        let mut expected = expected_line(&r.expected, true);
         for e in &r.exceptions {
             expected.push_str(&format!("<br>exception: {}", md_text(&exception_line(e))));
         }
         for p in &r.problems {
-            expected.push_str(&format!("<br>⚠ {}", md_text(p)));
+            expected.push_str(&format!("<br>problem: {}", md_text(p)));
         }
         let _ = writeln!(
             out,
-            "| `{}` | {} | {status} | {} | {} | {} | {} | {} | {severity} | {} | {} |",
-            r.case,
-            r.provider,
-            md_code(&r.granted),
+            "| {} | {} | {status} | {} | {} | {} | {} | {} | {severity} | {} | {} |",
+            md_code(&r.case),
+            md_text(&r.provider),
+            md_codes(&r.granted),
             if expected.is_empty() {
-                "–".into()
+                "-".into()
             } else {
                 expected
             },
-            md_code(&r.missing),
-            md_code(&r.excess),
-            md_code(&hits),
+            md_codes(&r.missing),
+            md_codes(&r.excess),
+            md_codes(&hits),
             age(r),
-            expiry(r),
+            md_text(&expiry(r)),
         );
     }
     out

@@ -1,0 +1,192 @@
+//! One spec file's bytes to its entries: one per token, in file order.
+
+use super::token::{check_token_name, plan_token};
+use super::{Broken, Case, Entry, SpecFile, header};
+use crate::spec::{self, Mask, Pos, SpecError};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where errors are shown from: the file's name and text, and the scalars
+/// that must never appear (a pasted secret).
+pub(super) struct Source<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub masks: &'a [Mask],
+}
+
+impl Source<'_> {
+    pub(super) fn render(&self, e: &SpecError) -> String {
+        e.render(self.path, self.text, self.masks)
+    }
+}
+
+/// Plans one spec file's bytes: one entry per token, or one broken entry
+/// for the file. Never panics, whatever the bytes (the fuzzer checks).
+pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -> Vec<Entry> {
+    let broken_file = |error: String| {
+        vec![Entry::Broken(Broken {
+            name: spec.id.clone(),
+            kind: "spec".into(),
+            error,
+        })]
+    };
+    if bytes.len() > spec::MAX_SPEC_BYTES {
+        return broken_file(format!(
+            "error: {} is {} bytes; specs are limited to {} bytes\n  = help: split it into several files",
+            spec.display,
+            bytes.len(),
+            spec::MAX_SPEC_BYTES
+        ));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let column =
+                good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+            return broken_file(format!(
+                "error: the file is not UTF-8 text\n  --> {}:{line}:{column}\n  = help: save it as UTF-8",
+                spec.display
+            ));
+        }
+    };
+    // The spec's path names its fixtures' folder: it must stay inside
+    // fixtures/ (issue 10, item 14).
+    if let Some(part) = spec
+        .id
+        .split('/')
+        .find(|part| matches!(*part, "" | "." | "..") || part.chars().any(char::is_control))
+    {
+        return broken_file(format!(
+            "error: the spec file name gives `{part}` as a folder, which cannot name a folder \
+             under fixtures/\n  --> {}\n  = help: rename the file (letters, digits, '-', '_', '.')",
+            spec.display
+        ));
+    }
+    let parsed = spec::parse(&text);
+    let source = Source {
+        path: &spec.display,
+        text: &text,
+        masks: &parsed.masks,
+    };
+    let mut broken: HashMap<&str, String> = HashMap::new();
+    for b in &parsed.broken {
+        broken
+            .entry(b.name.as_str())
+            .and_modify(|e| {
+                e.push('\n');
+                e.push_str(&source.render(&b.error));
+            })
+            .or_insert_with(|| source.render(&b.error));
+    }
+    let names: Vec<(String, Pos)> = match (&parsed.spec, parsed.names.is_empty()) {
+        (Ok(raw), true) => raw
+            .tokens
+            .value
+            .0
+            .iter()
+            .map(|(n, _)| (n.value.clone(), Pos::of(n)))
+            .collect(),
+        _ => parsed.names.clone(),
+    };
+    let raw = match &parsed.spec {
+        // Not YAML at all, or no token to name: the file is the case.
+        Err(e) if names.is_empty() => return broken_file(source.render(e)),
+        Err(e) => Err(source.render(e)),
+        Ok(raw) if raw.tokens.value.0.is_empty() && names.is_empty() => {
+            // The header's own error first: it is the one to fix first.
+            let e = header::plan_header(raw, &spec.dir)
+                .err()
+                .unwrap_or_else(|| {
+                    SpecError::at(
+                        Pos::of(&raw.tokens),
+                        "`tokens` is empty",
+                        Some("declare at least one token, or delete the file"),
+                    )
+                });
+            return broken_file(source.render(&e));
+        }
+        Ok(raw) => Ok(raw),
+    };
+    // The header, shared by every token; its error fails each of them.
+    let header = raw.and_then(|raw| {
+        header::plan_header(raw, &spec.dir)
+            .map(|h| (raw, h))
+            .map_err(|e| source.render(&e))
+    });
+    let fixture_dir = fixtures.join(&spec.id);
+    let mut entries: Vec<Entry> = Vec::with_capacity(names.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (name, pos) in names {
+        let case_name = format!("{}::{}", spec.id, name);
+        let kind = match &header {
+            Ok((_, h)) => h.provider.name().to_owned(),
+            Err(_) => "spec".to_owned(),
+        };
+        let planned = match (broken.get(name.as_str()), &header) {
+            (Some(error), _) => Err(error.clone()),
+            (None, Err(error)) => Err(error.clone()),
+            (None, Ok((raw, h))) => {
+                let token = raw
+                    .tokens
+                    .value
+                    .0
+                    .iter()
+                    .find(|(n, _)| n.value == name)
+                    .map(|(n, t)| (n, &t.value));
+                match token {
+                    None => Err(source.render(&SpecError::at(
+                        pos,
+                        format!("token `{name}` could not be read"),
+                        None,
+                    ))),
+                    Some((spanned, token)) => check_token_name(spanned)
+                        .and_then(|()| plan_token(h, Pos::of(spanned), token))
+                        .map(|(credential, expect)| Case {
+                            name: case_name.clone(),
+                            spec: spec.clone(),
+                            token: name.clone(),
+                            description: token.description.clone(),
+                            provider: h.provider,
+                            api: h.api.clone(),
+                            max_fixture_age: h.max_fixture_age,
+                            credential,
+                            expect,
+                            fixture: fixture_dir.join(format!("{name}.json")),
+                            extra: h.extra.clone(),
+                            ca_file: h.ca_file.clone(),
+                        })
+                        .map_err(|errors| {
+                            errors
+                                .iter()
+                                .map(|e| source.render(e))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        }),
+                }
+            }
+        };
+        let entry = match planned {
+            Ok(case) => Entry::Case(Box::new(case)),
+            Err(error) => Entry::Broken(Broken {
+                name: case_name.clone(),
+                kind,
+                error,
+            }),
+        };
+        // A name given twice is one failing case, never two with one name
+        // (the loader reports the second; `broken` is by name, so the first
+        // fails with it too).
+        match seen.get(&case_name) {
+            Some(&i) if matches!(entries[i], Entry::Case(_)) => entries[i] = entry,
+            Some(_) => {}
+            None => {
+                seen.insert(case_name, entries.len());
+                entries.push(entry);
+            }
+        }
+    }
+    entries
+}

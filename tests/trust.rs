@@ -1,0 +1,82 @@
+//! Regression tests for the trust issue (issue 10): the gate never passes an
+//! over-privileged token, and no secret leaves in any form.
+//!
+//! Each test is named after the item of the issue it proves (`item07_...`),
+//! and each failed on the main branch before the fix (see the closing note
+//! of the change). They run the `permspec` binary against loopback servers
+//! that answer as the real APIs do; fixtures are produced by record mode, as
+//! a user produces them, never written by hand.
+
+mod support;
+
+#[path = "trust/false_pass.rs"]
+mod false_pass;
+#[path = "trust/leaks.rs"]
+mod leaks;
+#[path = "trust/writes.rs"]
+mod writes;
+
+use support::server::{Hit, Reply, Server};
+use support::{Run, TempDir, check_in, failure_blocks, outcome, permspec, run};
+
+/// A server that answers every request with `reply(hit)` and counts them.
+pub fn serve(reply: impl Fn(&Hit) -> Reply + Send + Sync + 'static) -> Server {
+    Server::start(reply)
+}
+
+/// Runs `permspec check` in `mode` with `env` set.
+pub fn check(dir: &TempDir, mode: &str, env: &[(&str, &str)]) -> Run {
+    run(check_in(dir, mode).envs(env.iter().copied()))
+}
+
+/// The failure text of `case` in a run's output ("" when it passed).
+pub fn failure_of(out: &Run, case: &str) -> String {
+    failure_blocks(&out.stdout)
+        .into_iter()
+        .find(|(name, _)| name == case)
+        .map(|(_, text)| text)
+        .unwrap_or_default()
+}
+
+/// Asserts `case` ran and failed, and that its failure says every phrase.
+pub fn assert_fails(out: &Run, case: &str, says: &[&str]) {
+    assert_eq!(
+        outcome(&out.stdout, case),
+        Some("FAILED"),
+        "{case} must fail\nstdout:\n{}\nstderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let text = failure_of(out, case);
+    for phrase in says {
+        assert!(
+            text.contains(phrase),
+            "the failure of {case} does not say {phrase:?}:\n{text}"
+        );
+    }
+}
+
+pub fn assert_passes(out: &Run, case: &str) {
+    assert_eq!(
+        outcome(&out.stdout, case),
+        Some("ok"),
+        "{case} must pass\nstdout:\n{}\nstderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
+/// Asserts no byte of `text` holds `needle`.
+pub fn assert_absent(what: &str, text: &str, needle: &str) {
+    assert!(
+        !text.contains(needle),
+        "{what} contains {needle:?}:\n{text}"
+    );
+}
+
+/// `permspec` in `dir`, with the arguments given.
+pub fn permspec_in(dir: &TempDir, args: &[&str]) -> std::process::Command {
+    let mut cmd = permspec();
+    cmd.current_dir(dir.path()).args(args);
+    cmd
+}
