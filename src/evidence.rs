@@ -11,8 +11,11 @@
 //! live and its replay can never be judged differently (issue 10, item 8).
 
 use crate::fixture::{self, ReadError};
-use crate::plan::{Case, display_path};
+use crate::plan::{Case, Entry, display_path};
 use crate::provider::{Grant, Response};
+
+/// A planned entry and the evidence gathered for it (none for a broken spec).
+pub(crate) type Gathered = (Entry, Option<Result<Evidence, CaseError>>);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Evidence {

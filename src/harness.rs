@@ -16,8 +16,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// A planned entry and the evidence gathered for it (none for a broken spec).
-pub(crate) type Gathered = (Entry, Option<Result<Evidence, CaseError>>);
+use crate::evidence::Gathered;
 
 /// Runs every (spec file, token) pair as a test case.
 ///

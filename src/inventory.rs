@@ -3,7 +3,7 @@
 //! `id` the portal reports, which every recorded `/keys/@self` answer holds.
 
 use crate::escape::{md_code, md_text, text};
-use crate::harness::Gathered;
+use crate::evidence::Gathered;
 use crate::plan::{Api, Entry};
 use crate::provider::Provider;
 use crate::provider::docspace::{KEYS_PATH, KeyInfo, parse_key_list};

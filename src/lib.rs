@@ -15,7 +15,6 @@
 //! ARCHITECTURE.md for how the pipeline spec -> plan -> provider -> compare
 //! -> report fits together.
 
-mod audit;
 #[doc(hidden)]
 pub mod cli;
 mod compare;
@@ -26,7 +25,6 @@ mod fixture;
 #[doc(hidden)]
 pub mod fuzzing;
 mod harness;
-mod init;
 mod inventory;
 mod mode;
 mod plan;

@@ -3,8 +3,7 @@
 //! `permspec-audit/1`, documented in the README) for tools.
 
 use crate::compare::{Clock, Finding, compare};
-use crate::evidence::{CaseError, Evidence, Origin};
-use crate::harness::Gathered;
+use crate::evidence::{CaseError, Evidence, Gathered, Origin};
 use crate::mode::Mode;
 use crate::plan::{Case, Entry, Expectations};
 use crate::provider::Provider;

@@ -1,4 +1,10 @@
 //! The `permspec` command line. Not a stable API: the binary calls [`main`].
+//!
+//! `check` and `record` are the harness; `audit` and `init` are the review
+//! commands, in modules of their own below this one.
+
+mod audit;
+mod init;
 
 use crate::harness::Harness;
 use crate::mode::Mode;
@@ -26,9 +32,9 @@ enum Command {
     /// Ask the live API and write each successful answer as the case's fixture
     Record(RecordArgs),
     /// One table of every token: granted, expected, missing, excess, high-severity grants
-    Audit(crate::audit::AuditArgs),
+    Audit(audit::AuditArgs),
     /// Ask the live API once and write a spec whose `exactly` is today's grant, with its fixture
-    Init(crate::init::InitArgs),
+    Init(init::InitArgs),
     /// Print the JSON Schema of the spec format (for editor completion)
     Schema,
 }
@@ -161,8 +167,8 @@ pub fn main() -> ExitCode {
                 .invocation(Invocation::Cli { args })
                 .run_with_args(test)
         }
-        Command::Audit(a) => crate::audit::run(a),
-        Command::Init(i) => crate::init::run(i),
+        Command::Audit(a) => audit::run(a),
+        Command::Init(i) => init::run(i),
         Command::Schema => {
             print!("{}", crate::schema::json());
             ExitCode::SUCCESS
