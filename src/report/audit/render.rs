@@ -66,6 +66,11 @@ fn expiry(row: &Row) -> String {
     }
 }
 
+/// An error's first line: the tables show what failed, the JSON all of it.
+fn first_line(error: &str) -> &str {
+    error.lines().next().unwrap_or("")
+}
+
 /// A list for the plain table, each item escaped.
 fn or_dash(items: &[String]) -> String {
     if items.is_empty() {
@@ -169,7 +174,7 @@ pub(crate) fn text(a: &Audit) -> String {
                 let _ = write!(d, "\n  problem: {}", esc(p));
             }
             if let Some(e) = &r.error {
-                let _ = write!(d, "\n  error: {}", esc(e));
+                let _ = write!(d, "\n  error: {}", esc(first_line(e)));
             }
             let expected = expected_line(&r.expected, false);
             if !expected.is_empty() {
@@ -215,7 +220,10 @@ pub(crate) fn markdown(a: &Audit) -> String {
         let status = match r.status {
             Status::Pass => "pass".to_owned(),
             Status::Fail => "**FAIL**".to_owned(),
-            Status::Error => format!("**ERROR**: {}", md_text(r.error.as_deref().unwrap_or(""))),
+            Status::Error => format!(
+                "**ERROR**: {}",
+                md_text(first_line(r.error.as_deref().unwrap_or("")))
+            ),
         };
         let severity = if r.high_severity.is_empty() {
             "-".to_owned()
