@@ -12,6 +12,7 @@
 //! secrets: scrubbing them would rewrite evidence (a client called `admin`
 //! turned the scope `admin:org` into `[REDACTED]:org`; issue 10, item 8).
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::fmt;
 
 /// The text that stands in for a secret everywhere it would otherwise appear.
@@ -54,12 +55,33 @@ impl fmt::Display for Secret {
 /// padded or not: Basic's value), and hex. Whatever no form catches, the
 /// decoded check does: a text that still holds a secret once
 /// percent-decoded and JSON-unescaped is replaced whole.
+///
+/// A few dozen forms (one case's secrets) are searched one by one, longest
+/// first, which costs nothing to prepare; a run's scrubber holds every form
+/// of every secret of thousands of cases, and searches them all at once
+/// (Aho-Corasick, leftmost-longest, compiled once when first used), so
+/// scrubbing a text is one pass over it, not one per form.
 #[derive(Clone, Default)]
 pub(crate) struct Scrubber {
-    /// The forms, longest first, so a form that contains another goes whole.
     needles: Vec<String>,
     /// The secrets themselves, for the decoded check.
     plain: Vec<String>,
+    seen: std::collections::HashSet<String>,
+    /// How the forms are searched, prepared when first used.
+    matcher: std::sync::OnceLock<Matcher>,
+}
+
+/// Up to this many forms are searched one by one.
+const FEW_FORMS: usize = 128;
+
+#[derive(Clone)]
+enum Matcher {
+    /// The forms longest first, and the plain secrets.
+    Few(Vec<String>),
+    /// The forms, and the plain secrets, compiled.
+    Many(AhoCorasick, AhoCorasick),
+    /// The automaton could not be built (it is bounded by memory): hide all.
+    Unusable,
 }
 
 impl fmt::Debug for Scrubber {
@@ -78,29 +100,81 @@ impl Scrubber {
     pub(crate) fn extend<'a>(&mut self, secrets: impl IntoIterator<Item = &'a Secret>) {
         for s in secrets {
             let value = s.expose();
-            if value.is_empty() || self.plain.iter().any(|p| p == value) {
+            if value.is_empty() || !self.seen.insert(value.to_owned()) {
                 continue;
             }
             self.plain.push(value.to_owned());
             self.needles.extend(encodings(value));
         }
-        self.needles
-            .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        self.needles.dedup();
+        self.matcher = std::sync::OnceLock::new();
+    }
+
+    /// Adds another scrubber's secrets, with the forms it already made.
+    pub(crate) fn absorb(&mut self, other: &Scrubber) {
+        let mut added = false;
+        for value in &other.plain {
+            if self.seen.insert(value.clone()) {
+                self.plain.push(value.clone());
+                added = true;
+            }
+        }
+        if added {
+            self.needles.extend(other.needles.iter().cloned());
+            self.matcher = std::sync::OnceLock::new();
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
         self.plain.is_empty()
     }
 
+    fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| {
+            if self.needles.len() <= FEW_FORMS {
+                let mut few = self.needles.clone();
+                few.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+                few.dedup();
+                return Matcher::Few(few);
+            }
+            let build = |patterns: &[String]| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(patterns)
+                    .ok()
+            };
+            match (build(&self.needles), build(&self.plain)) {
+                (Some(forms), Some(plain)) => Matcher::Many(forms, plain),
+                _ => Matcher::Unusable,
+            }
+        })
+    }
+
     /// `text` with every form of every secret replaced by `[REDACTED]`.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for needle in &self.needles {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), REDACTED);
-            }
+        if self.plain.is_empty() {
+            return text.to_owned();
         }
+        let out = match self.matcher() {
+            Matcher::Few(forms) => {
+                let mut out = text.to_owned();
+                for form in forms {
+                    if out.contains(form.as_str()) {
+                        out = out.replace(form.as_str(), REDACTED);
+                    }
+                }
+                out
+            }
+            Matcher::Many(forms, _) => {
+                let mut out = String::with_capacity(text.len());
+                forms.replace_all_with(text, &mut out, |_, _, dst| {
+                    dst.push_str(REDACTED);
+                    true
+                });
+                out
+            }
+            Matcher::Unusable => return REDACTED.to_owned(),
+        };
         if self.hidden_in(&out) {
             return format!(
                 "{REDACTED} (this text held a credential in an encoding permspec does not \
@@ -113,15 +187,28 @@ impl Scrubber {
     /// Whether any form of any secret is in `text`, or a secret is once
     /// `text` is decoded.
     pub(crate) fn found_in(&self, text: &str) -> bool {
-        self.needles.iter().any(|n| text.contains(n.as_str())) || self.hidden_in(text)
+        if self.plain.is_empty() {
+            return false;
+        }
+        let any = match self.matcher() {
+            Matcher::Few(forms) => forms.iter().any(|f| text.contains(f.as_str())),
+            Matcher::Many(forms, _) => forms.is_match(text),
+            Matcher::Unusable => true,
+        };
+        any || self.hidden_in(text)
     }
 
+    /// Whether a secret appears in `text` once it is percent-decoded and
+    /// JSON-unescaped.
     fn hidden_in(&self, text: &str) -> bool {
-        if self.plain.is_empty() || !text.contains(['%', '\\', '+']) {
+        if !text.contains(['%', '\\', '+']) {
             return false;
         }
         let decoded = json_unescape(&percent_decode(text));
-        self.plain.iter().any(|p| decoded.contains(p.as_str()))
+        match self.matcher() {
+            Matcher::Many(_, plain) => plain.is_match(&decoded),
+            _ => self.plain.iter().any(|p| decoded.contains(p.as_str())),
+        }
     }
 }
 
@@ -149,10 +236,19 @@ fn encodings(value: &str) -> Vec<String> {
     out
 }
 
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+fn push_hex(out: &mut String, b: u8, upper: bool) {
+    let digits = if upper { HEX_UPPER } else { HEX_LOWER };
+    out.push(char::from(digits[usize::from(b >> 4)]));
+    out.push(char::from(digits[usize::from(b & 15)]));
+}
+
 /// `application/x-www-form-urlencoded` (`form`: a space is `+`, and `*`
 /// stays) or a URI component (`%20`, and `~` stays).
 fn percent_encode(s: &str, form: bool, upper: bool) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         let plain = b.is_ascii_alphanumeric()
             || matches!(b, b'-' | b'.' | b'_')
@@ -162,10 +258,9 @@ fn percent_encode(s: &str, form: bool, upper: bool) -> String {
             out.push(char::from(b));
         } else if form && b == b' ' {
             out.push('+');
-        } else if upper {
-            out.push_str(&format!("%{b:02X}"));
         } else {
-            out.push_str(&format!("%{b:02x}"));
+            out.push('%');
+            push_hex(&mut out, b, upper);
         }
     }
     out
@@ -177,16 +272,11 @@ pub(crate) fn form_encode(s: &str) -> String {
 }
 
 fn hex(bytes: &[u8], upper: bool) -> String {
-    bytes
-        .iter()
-        .map(|b| {
-            if upper {
-                format!("{b:02X}")
-            } else {
-                format!("{b:02x}")
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        push_hex(&mut out, *b, upper);
+    }
+    out
 }
 
 /// A JSON string body with every non-ASCII character as `\uXXXX`.
@@ -438,6 +528,27 @@ mod tests {
             assert!(out.contains(REDACTED), "{out}");
         }
         assert_eq!(scrubber.scrub("nothing here 100%"), "nothing here 100%");
+    }
+
+    /// A run's scrubber (hundreds of forms) searches them all at once,
+    /// with the same answers.
+    #[test]
+    fn many_secrets_scrub_like_few() {
+        let secrets: Vec<Secret> = (0..40)
+            .map(|i| Secret::new(format!("run-secret/{i:02}+x")))
+            .collect();
+        let many = Scrubber::new(&secrets);
+        assert!(many.needles.len() > FEW_FORMS);
+        for (i, s) in secrets.iter().enumerate() {
+            let few = Scrubber::new([s]);
+            for form in encodings(s.expose()) {
+                let text = format!("<{form}> and run-secret/{i:02}");
+                assert_eq!(many.scrub(&text), few.scrub(&text), "{form}");
+                assert!(many.found_in(&text) && !many.scrub(&text).contains(&form));
+            }
+        }
+        assert_eq!(many.scrub("nothing"), "nothing");
+        assert!(!many.found_in("run-secret/99"));
     }
 
     #[test]

@@ -434,11 +434,12 @@ fn edit(
     let (token, force) = (a.token.as_str(), a.force);
     let shown = display_path(path);
     let parsed = spec::parse(text);
-    let raw = parsed
-        .spec
-        .map_err(|e| Stop(1, e.render(&shown, text, &parsed.masks)))?;
+    let raw = match &parsed.spec {
+        Ok(raw) => raw,
+        Err(e) => return Err(Stop(1, e.render(&shown, text, parsed.masks(text)))),
+    };
     if let Some(b) = parsed.broken.first() {
-        return Err(Stop(1, b.error.render(&shown, text, &parsed.masks)));
+        return Err(Stop(1, b.error.render(&shown, text, parsed.masks(text))));
     }
     if raw.provider.value != provider.name() {
         return Err(usage(format!(

@@ -141,13 +141,7 @@ pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Su
                 }
             };
             let scrubber = scrubber_for(&prepared, outcome);
-            everything.extend(
-                prepared
-                    .secrets
-                    .iter()
-                    .chain(outcome.found.iter())
-                    .chain(job_auth(&prepared)),
-            );
+            everything.absorb(&scrubber);
             conclude(case, &prepared, outcome, &scrubber)
         })
         .collect();

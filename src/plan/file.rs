@@ -2,22 +2,22 @@
 
 use super::token::{check_token_name, plan_token};
 use super::{Broken, Case, Entry, SpecFile, header};
-use crate::spec::{self, Mask, Pos, SpecError};
+use crate::spec::{self, Parsed, Pos, SpecError};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Where errors are shown from: the file's name and text, and the scalars
-/// that must never appear (a pasted secret).
+/// Where errors are shown from: the file's name and text, and its parse,
+/// which knows the scalars that must never appear (a pasted secret).
 pub(super) struct Source<'a> {
     pub path: &'a str,
     pub text: &'a str,
-    pub masks: &'a [Mask],
+    pub parsed: &'a Parsed,
 }
 
 impl Source<'_> {
     pub(super) fn render(&self, e: &SpecError) -> String {
-        e.render(self.path, self.text, self.masks)
+        e.render(self.path, self.text, self.parsed.masks(self.text))
     }
 }
 
@@ -69,7 +69,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
     let source = Source {
         path: &spec.display,
         text: &text,
-        masks: &parsed.masks,
+        parsed: &parsed,
     };
     let mut broken: HashMap<&str, String> = HashMap::new();
     for b in &parsed.broken {

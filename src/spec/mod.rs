@@ -29,10 +29,23 @@ pub(crate) struct Parsed {
     /// The tokens whose own text is wrong (issue 10, item 16), in file order.
     pub broken: Vec<BrokenToken>,
     /// Every token's name and place in file order, even when the header is
-    /// wrong, so each still gets its own failing case.
+    /// wrong, so each still gets its own failing case (empty when the file
+    /// parsed whole: the spec's own `tokens` say it).
     pub names: Vec<(String, Pos)>,
-    /// Scalars that must never be shown (see [`SpecError::render`]).
-    pub masks: Vec<Mask>,
+    /// The scan of the text, made only when an error needs it: a good spec
+    /// is parsed once (the scan would cost a third of planning).
+    scan: std::cell::OnceCell<scan::Scan>,
+}
+
+impl Parsed {
+    /// Scalars of `text` (the text parsed) that must never be shown (see
+    /// [`SpecError::render`]).
+    pub(crate) fn masks(&self, text: &str) -> &[Mask] {
+        &self
+            .scan
+            .get_or_init(|| scan::scan(text).unwrap_or_default())
+            .masks
+    }
 }
 
 #[derive(Debug)]
@@ -50,7 +63,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
         spec: Err(SpecError::at(Pos::default(), "", None)),
         broken: Vec::new(),
         names: Vec::new(),
-        masks: Vec::new(),
+        scan: std::cell::OnceCell::new(),
     };
     if text.trim().is_empty() {
         parsed.spec = Err(SpecError::at(
@@ -62,8 +75,16 @@ pub(crate) fn parse(text: &str) -> Parsed {
         ));
         return parsed;
     }
-    let scanned = scan::scan(text).unwrap_or_default();
-    parsed.masks = scanned.masks;
+    let mut error = match strict(text) {
+        Ok(raw) => {
+            parsed.spec = Ok(raw);
+            return parsed;
+        }
+        Err(e) => e,
+    };
+    let scanned = parsed
+        .scan
+        .get_or_init(|| scan::scan(text).unwrap_or_default());
     parsed.names = scanned
         .tokens
         .iter()
@@ -78,13 +99,6 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let mut current = text.to_owned();
     let mut blanked = vec![false; scanned.tokens.len()];
     loop {
-        let error = match strict(&current) {
-            Ok(raw) => {
-                parsed.spec = Ok(raw);
-                return parsed;
-            }
-            Err(e) => e,
-        };
         let at = byte_offset(&current, error.pos);
         let region = scanned
             .tokens
@@ -103,6 +117,13 @@ pub(crate) fn parse(text: &str) -> Parsed {
                     // Every token fails on its own; no case needs the header.
                     parsed.spec = Err(SpecError::at(Pos::default(), "every token is broken", None));
                     return parsed;
+                }
+                match strict(&current) {
+                    Ok(raw) => {
+                        parsed.spec = Ok(raw);
+                        return parsed;
+                    }
+                    Err(e) => error = e,
                 }
             }
             _ => {
