@@ -52,7 +52,8 @@ pub(crate) struct FixtureResponse {
     /// no other header is ever stored.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
-    pub body: Value,
+    /// Shared: the cases of one request store the same scrubbed body.
+    pub body: std::sync::Arc<Value>,
 }
 
 /// The request `case` asks now, in the form a fixture stores it.
@@ -341,7 +342,7 @@ mod tests {
             response: FixtureResponse {
                 status: 200,
                 headers: BTreeMap::new(),
-                body: json!({"response": {"permissions": ["files:read"]}, "status": 0}),
+                body: json!({"response": {"permissions": ["files:read"]}, "status": 0}).into(),
             },
         }
     }

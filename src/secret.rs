@@ -76,8 +76,10 @@ const FEW_FORMS: usize = 128;
 
 #[derive(Clone)]
 enum Matcher {
-    /// The forms longest first, and the plain secrets.
-    Few(Vec<String>),
+    /// `needles` (sorted longest first while they are few), and the length
+    /// of the shortest: a shorter text holds none of them, decoded or not
+    /// (decoding never lengthens a text).
+    Few(usize),
     /// The forms, and the plain secrets, compiled.
     Many(AhoCorasick, AhoCorasick),
     /// The automaton could not be built (it is bounded by memory): hide all.
@@ -106,22 +108,34 @@ impl Scrubber {
             self.plain.push(value.to_owned());
             self.needles.extend(encodings(value));
         }
-        self.matcher = std::sync::OnceLock::new();
+        self.settle();
     }
 
     /// Adds another scrubber's secrets, with the forms it already made.
     pub(crate) fn absorb(&mut self, other: &Scrubber) {
         let mut added = false;
         for value in &other.plain {
-            if self.seen.insert(value.clone()) {
+            if !self.seen.contains(value) && self.seen.insert(value.clone()) {
                 self.plain.push(value.clone());
                 added = true;
             }
         }
         if added {
             self.needles.extend(other.needles.iter().cloned());
-            self.matcher = std::sync::OnceLock::new();
+            self.settle();
         }
+    }
+
+    /// After new forms: few are kept longest first (so a longer form is
+    /// replaced before a shorter one inside it), many are compiled when
+    /// first used.
+    fn settle(&mut self) {
+        if self.needles.len() <= FEW_FORMS {
+            self.needles
+                .sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            self.needles.dedup();
+        }
+        self.matcher = std::sync::OnceLock::new();
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -131,10 +145,7 @@ impl Scrubber {
     fn matcher(&self) -> &Matcher {
         self.matcher.get_or_init(|| {
             if self.needles.len() <= FEW_FORMS {
-                let mut few = self.needles.clone();
-                few.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-                few.dedup();
-                return Matcher::Few(few);
+                return Matcher::Few(self.needles.last().map_or(0, String::len));
             }
             let build = |patterns: &[String]| {
                 AhoCorasick::builder()
@@ -156,9 +167,10 @@ impl Scrubber {
             return text.to_owned();
         }
         let out = match self.matcher() {
-            Matcher::Few(forms) => {
+            Matcher::Few(shortest) if text.len() < *shortest => return text.to_owned(),
+            Matcher::Few(_) => {
                 let mut out = text.to_owned();
-                for form in forms {
+                for form in &self.needles {
                     if out.contains(form.as_str()) {
                         out = out.replace(form.as_str(), REDACTED);
                     }
@@ -191,7 +203,8 @@ impl Scrubber {
             return false;
         }
         let any = match self.matcher() {
-            Matcher::Few(forms) => forms.iter().any(|f| text.contains(f.as_str())),
+            Matcher::Few(shortest) if text.len() < *shortest => return false,
+            Matcher::Few(_) => self.needles.iter().any(|f| text.contains(f.as_str())),
             Matcher::Many(forms, _) => forms.is_match(text),
             Matcher::Unusable => true,
         };
@@ -528,6 +541,26 @@ mod tests {
             assert!(out.contains(REDACTED), "{out}");
         }
         assert_eq!(scrubber.scrub("nothing here 100%"), "nothing here 100%");
+    }
+
+    /// A text shorter than every form is skipped unsearched; one exactly as
+    /// long as the shortest form, or as the secret, is still searched.
+    #[test]
+    fn texts_as_long_as_a_form_are_searched() {
+        let secret = Secret::new("k/y");
+        let scrubber = Scrubber::new([&secret]);
+        let shortest = encodings("k/y").into_iter().min_by_key(String::len);
+        let shortest = shortest.unwrap();
+        assert_eq!(shortest.len(), 3, "{shortest}");
+        let b64 = base64(b"k/y");
+        for text in ["k/y", "k%2fy", b64.as_str(), "6b2f79"] {
+            assert_eq!(scrubber.scrub(text), REDACTED, "{text}");
+            assert!(scrubber.found_in(text), "{text}");
+        }
+        for text in ["k/", "", "k/Y"] {
+            assert_eq!(scrubber.scrub(text), text);
+            assert!(!scrubber.found_in(text), "{text}");
+        }
     }
 
     /// A run's scrubber (hundreds of forms) searches them all at once,

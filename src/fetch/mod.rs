@@ -166,7 +166,7 @@ struct Shared {
     scrubber: Scrubber,
     /// The answer's body as it is stored, and whether scrubbing changed it,
     /// made when a case first needs it.
-    body: std::cell::OnceCell<(Value, bool)>,
+    body: std::cell::OnceCell<(Arc<Value>, bool)>,
     /// When the run recorded, read once (`PERMSPEC_NOW` pins it).
     recorded_at: std::rc::Rc<str>,
 }
@@ -527,12 +527,15 @@ fn conclude(
     let body = if needs_body {
         let (body, body_changed) = shared.body.get_or_init(|| {
             let mut changed = false;
-            (scrub_value(&answer.body, scrubber, &mut changed), changed)
+            (
+                Arc::new(scrub_value(&answer.body, scrubber, &mut changed)),
+                changed,
+            )
         });
         changed |= *body_changed;
-        body.clone()
+        Arc::clone(body)
     } else {
-        Value::Null
+        Arc::new(Value::Null)
     };
     let stored = Response {
         body: &body,
@@ -649,7 +652,7 @@ fn refused(
         response: FixtureResponse {
             status: refusal.status,
             headers: BTreeMap::new(),
-            body: Value::Null,
+            body: Arc::new(Value::Null),
         },
     };
     Ok(Fetched {
