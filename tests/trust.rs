@@ -80,3 +80,29 @@ pub fn permspec_in(dir: &TempDir, args: &[&str]) -> std::process::Command {
     cmd.current_dir(dir.path()).args(args);
     cmd
 }
+
+/// `permspec init` in `dir` for the DocSpace key `key` (in `$KEY`) at
+/// `base_url`, named `token`, with `extra` arguments after.
+pub fn init_docspace(
+    dir: &TempDir,
+    base_url: &str,
+    token: &str,
+    key: &str,
+    extra: &[&str],
+) -> std::process::Command {
+    let mut args = vec![
+        "init",
+        "--provider",
+        "docspace",
+        "--base-url",
+        base_url,
+        "--token",
+        token,
+        "--credential-env",
+        "KEY",
+    ];
+    args.extend(extra);
+    let mut cmd = permspec_in(dir, &args);
+    cmd.env("KEY", key);
+    cmd
+}

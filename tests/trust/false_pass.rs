@@ -5,7 +5,7 @@ use crate::support::coveo::Platform;
 use crate::support::docspace::{Portal, envelope};
 use crate::support::server::Reply;
 use crate::support::{TempDir, base64, run};
-use crate::{assert_fails, assert_passes, check, permspec_in, serve};
+use crate::{assert_fails, assert_passes, check, init_docspace, serve};
 use serde_json::{Value, json};
 
 const COVEO_A: &str = "xx0e7c1a2b-1111-4a1a-8a1a-0123456789aa";
@@ -680,21 +680,13 @@ fn item07_replay_fails_when_the_spec_asks_another_request_than_the_fixture_answe
     let dir = TempDir::new("item07-init");
     dir.write("specs/docspace.yaml", &spec(&portal.url(), "KEY"));
     let before = dir.all_files();
-    let out = run(permspec_in(
+    let out = run(&mut init_docspace(
         &dir,
-        &[
-            "init",
-            "--provider",
-            "docspace",
-            "--base-url",
-            "https://prod.example.org",
-            "--token",
-            "writer",
-            "--credential-env",
-            "KEY",
-        ],
-    )
-    .env("KEY", KEY));
+        "https://prod.example.org",
+        "writer",
+        KEY,
+        &[],
+    ));
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains("--base-url https://prod.example.org")

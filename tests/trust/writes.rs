@@ -5,7 +5,7 @@ use crate::support::coveo::Platform;
 use crate::support::docspace::{Portal, envelope};
 use crate::support::server::Reply;
 use crate::support::{TempDir, run};
-use crate::{assert_fails, assert_passes, check, failure_of, permspec_in, serve};
+use crate::{assert_fails, assert_passes, check, failure_of, init_docspace, permspec_in, serve};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -80,23 +80,13 @@ fn item14_nothing_is_read_or_written_outside_the_fixtures_folder() {
 
     // init --out outside the specs folder.
     let dir = TempDir::new("item14-init");
-    let out = run(permspec_in(
+    let out = run(&mut init_docspace(
         &dir,
-        &[
-            "init",
-            "--provider",
-            "docspace",
-            "--base-url",
-            &portal.url(),
-            "--token",
-            "x",
-            "--credential-env",
-            "KEY",
-            "--out",
-            "specs/../../escaped.yaml",
-        ],
-    )
-    .env("KEY", KEY));
+        &portal.url(),
+        "x",
+        KEY,
+        &["--out", "specs/../../escaped.yaml"],
+    ));
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains("is not under the specs folder"),
@@ -117,21 +107,7 @@ fn item15_init_writes_spec_and_fixture_together_or_nothing() {
         )
     });
     let dir = TempDir::new("item15-inactive");
-    let out = run(permspec_in(
-        &dir,
-        &[
-            "init",
-            "--provider",
-            "docspace",
-            "--base-url",
-            &disabled.url(),
-            "--token",
-            "old",
-            "--credential-env",
-            "KEY",
-        ],
-    )
-    .env("KEY", KEY));
+    let out = run(&mut init_docspace(&dir, &disabled.url(), "old", KEY, &[]));
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("not active"), "{}", out.stderr);
     assert!(dir.all_files().is_empty(), "{:?}", dir.all_files());
