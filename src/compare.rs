@@ -139,7 +139,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_least) = &expect.at_least {
-        let index = Index::new(granted, |g| family.gives(g));
+        let index = Index::new(granted, family.separator(), |g| family.gives(g));
         for need in at_least {
             if covering(family, &index, need).is_none() {
                 findings.push(Finding::Missing {
@@ -150,7 +150,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_most) = &expect.at_most {
-        let index = Index::new(at_most, |c| family.gives(c));
+        let index = Index::new(at_most, family.separator(), |c| family.gives(c));
         for g in granted {
             if covering(family, &index, g).is_none() {
                 findings.push(Finding::Excess {
@@ -161,7 +161,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(forbidden) = &expect.forbidden {
-        let index = Index::new(forbidden, |f| family.names(f));
+        let index = Index::new(forbidden, family.separator(), |f| family.names(f));
         for g in granted {
             // The first witness per entry, the entries in the spec's order.
             let mut hits: BTreeMap<usize, String> = BTreeMap::new();

@@ -220,11 +220,10 @@ pub(crate) fn text(fixture: &Fixture) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// Writes the fixture under `root`, atomically, through no link.
-pub(crate) fn write(root: &Path, path: &Path, fixture: &Fixture) -> Result<(), String> {
+/// Writes a fixture's [`text`] under `root`, atomically, through no link.
+pub(crate) fn write(root: &Path, path: &Path, text: &str) -> Result<(), String> {
     no_links(root, path)?;
-    let text = text(fixture).map_err(|e| e.to_string())?;
-    write_atomic(path, &text).map_err(|e| e.to_string())
+    write_atomic(path, text).map_err(|e| e.to_string())
 }
 
 /// Checks that `path` is `root` joined with plain names (no `..`, no root,
@@ -358,7 +357,7 @@ mod tests {
     fn write_then_read_round_trips_and_leaves_no_temporary_file() {
         let dir = temp("fixture");
         let path = dir.join("docspace/ci.json");
-        write(&dir, &path, &sample()).unwrap();
+        write(&dir, &path, &text(&sample()).unwrap()).unwrap();
         assert_eq!(read(&dir, &path).unwrap(), sample());
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
@@ -396,7 +395,7 @@ mod tests {
         {
             std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
             std::os::unix::fs::symlink(dir.join("elsewhere"), root.join("keys")).unwrap();
-            let e = write(&root, &root.join("keys/a.json"), &sample()).unwrap_err();
+            let e = write(&root, &root.join("keys/a.json"), &text(&sample()).unwrap()).unwrap_err();
             assert!(e.contains("is a symbolic link"), "{e}");
             assert_eq!(std::fs::read_dir(dir.join("elsewhere")).unwrap().count(), 0);
         }

@@ -266,7 +266,7 @@ fn prefetch(
                 .map(|(case, result)| {
                     let mut fetched = result?;
                     if mode == Mode::Record {
-                        fetch::record(case, &mut fetched)?;
+                        fetch::record(case, &mut fetched, &scrubber)?;
                         summary.written += 1;
                     }
                     Ok(fetched.evidence)

@@ -73,7 +73,11 @@ pub(crate) fn portal(entries: &[Gathered]) -> Result<String, String> {
         0 => Err("no docspace spec names a portal; pass --base-url".to_owned()),
         _ => Err(format!(
             "the docspace specs name several portals ({}); pass --base-url",
-            portals.join(", ")
+            portals
+                .iter()
+                .map(|p| crate::spec::hide_userinfo(p))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -85,7 +89,8 @@ pub(crate) fn take(
     known: &[(String, Option<String>)],
 ) -> Inventory {
     let mut inventory = Inventory {
-        base_url: base_url.to_owned(),
+        // Shown and written everywhere: never with a password in it.
+        base_url: crate::spec::hide_userinfo(base_url),
         keys: 0,
         unnamed: Vec::new(),
         gone: Vec::new(),

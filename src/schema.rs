@@ -9,7 +9,24 @@ use crate::spec::RawSpec;
 pub(crate) fn json() -> String {
     let mut schema = schemars::schema_for!(RawSpec);
     schema.insert("title".into(), "permspec spec file".into());
-    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+    let mut value = schema.to_value();
+    drop_null_defaults(&mut value);
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// An optional key is absent or has a value: a key written with no value
+/// is an error (`spec::raw`), so no key defaults to `null`.
+fn drop_null_defaults(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("default").is_some_and(serde_json::Value::is_null) {
+                map.remove("default");
+            }
+            map.values_mut().for_each(drop_null_defaults);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_null_defaults),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -31,6 +48,10 @@ mod tests {
         assert_eq!(
             schema["additionalProperties"], false,
             "unknown keys are errors, and the schema says so"
+        );
+        assert!(
+            !text.contains("\"null\""),
+            "a key written with no value is an error, and the schema says so"
         );
     }
 }

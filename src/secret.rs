@@ -225,7 +225,8 @@ impl Scrubber {
     }
 }
 
-/// The forms of one secret; see [`Scrubber`].
+/// The forms of one secret; see [`Scrubber`]. Kept short: a scrubber of one
+/// request searches them one by one.
 fn encodings(value: &str) -> Vec<String> {
     let bytes = value.as_bytes();
     let mut out = vec![value.to_owned()];
@@ -245,9 +246,34 @@ fn encodings(value: &str) -> Vec<String> {
         out.push(b.trim_end_matches('=').to_owned());
         out.push(b);
     }
+    // Base64 of a longer text that holds the secret: at each of the three
+    // alignments, the characters made of the secret's bits alone (the ones
+    // at either end mix in the neighbouring bytes).
+    for lead in 0..3usize {
+        let mut shifted = vec![0u8; lead];
+        shifted.extend_from_slice(bytes);
+        let encoded = base64(&shifted);
+        let (from, to) = ((8 * lead).div_ceil(6), 8 * (lead + bytes.len()) / 6);
+        if let Some(fragment) = encoded.get(from..to).filter(|f| f.len() >= MIN_FRAGMENT) {
+            out.push(fragment.replace('+', "-").replace('/', "_"));
+            out.push(fragment.to_owned());
+        }
+    }
+    // An echo that changed the case, or read the secret's own escapes
+    // (`\n`, `%41`) as a JSON or URL decoder would.
+    out.push(value.to_ascii_uppercase());
+    out.push(value.to_ascii_lowercase());
+    out.push(json_unescape(value));
+    out.push(percent_decode(value));
     out.retain(|n| !n.is_empty());
+    out.sort_unstable();
+    out.dedup();
     out
 }
+
+/// A base64 fragment shorter than this is not searched: it would hide
+/// ordinary text, and holds at most four bytes of the secret.
+const MIN_FRAGMENT: usize = 6;
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
@@ -541,6 +567,37 @@ mod tests {
             assert!(out.contains(REDACTED), "{out}");
         }
         assert_eq!(scrubber.scrub("nothing here 100%"), "nothing here 100%");
+    }
+
+    /// Base64 of a text that holds the secret anywhere, and echoes that
+    /// changed its case or decoded its escapes.
+    #[test]
+    fn scrub_finds_a_secret_inside_base64_at_any_alignment() {
+        let secret = Secret::new("s3cret-value/with+chars\\n");
+        let scrubber = Scrubber::new([&secret]);
+        for prefix in ["", "k", "k=", "key", "key="] {
+            for suffix in ["", "&x", "&x=1"] {
+                let text = format!("{prefix}{}{suffix}", secret.expose());
+                for encoded in [
+                    base64(text.as_bytes()),
+                    base64(text.as_bytes()).replace('+', "-").replace('/', "_"),
+                ] {
+                    let out = scrubber.scrub(&encoded);
+                    assert!(
+                        out.contains(REDACTED),
+                        "{prefix}|{suffix}: {encoded} -> {out}"
+                    );
+                    // What is left is the few characters at the edges.
+                    assert!(out.len() <= REDACTED.len() + 16, "{out}");
+                }
+            }
+        }
+        for echo in [
+            "S3CRET-VALUE/WITH+CHARS\\N".to_owned(),
+            "s3cret-value/with+chars\n".to_owned(),
+        ] {
+            assert_eq!(scrubber.scrub(&echo), REDACTED, "{echo:?}");
+        }
     }
 
     /// A text shorter than every form is skipped unsearched; one exactly as

@@ -577,9 +577,9 @@ fn spec_cases() -> Vec<Case> {
         ),
         bad_spec(
             "deep-flow-nesting",
-            // 10,000 nested lists, one bracket a line.
+            // 10,000 nested lists, one bracket a line, after the token.
             format!(
-                "{HEAD}tokens:\n  ci:\n    credential: {{ env: KEY }}\n    expect:\n      exactly:\n{}{}",
+                "{HEAD}tokens:\n  ci:\n    credential: {{ env: KEY }}\n    expect:\n      exactly: [files:read]\n{}{}",
                 "[\n".repeat(10_000),
                 "]\n".repeat(10_000)
             ),

@@ -3,7 +3,8 @@
 //! Loopback servers for every provider that makes a request echo the
 //! credentials they receive back, in every wire encoding (as sent,
 //! percent-encoded with `+` or `%20` and upper- or lower-case hex, mixed
-//! case, JSON-escaped, base64 of every flavour, hex), into every field the
+//! case, JSON-escaped, base64 of every flavour and inside the base64 of a
+//! longer text, hex, upper- and lower-cased), into every field the
 //! provider parses: fields that are only shown (a key's name, a profile's
 //! e-mail, a client id) and fields that are evidence (permissions, expiry,
 //! scopes, a scopes header), and into their error messages. Then
@@ -122,10 +123,32 @@ fn forms(secret: &str) -> Vec<String> {
         b64url.trim_end_matches('=').to_owned(),
         hex.clone(),
         hex.to_uppercase(),
+        // An echo that changed the case.
+        secret.to_uppercase(),
+        secret.to_lowercase(),
     ];
+    // Base64 of a longer text that holds it, at the two alignments the
+    // secret's own base64 does not show (see `embedded_pieces`).
+    for prefix in EMBEDDED_PREFIXES {
+        all.push(base64(format!("{prefix}{secret}&x").as_bytes()));
+    }
     all.sort();
     all.dedup();
     all
+}
+
+const EMBEDDED_PREFIXES: [&str; 2] = ["k", "k="];
+
+/// The middles of the embedded base64 forms: the characters made of the
+/// secret's bits alone, which no scrubbed text may hold.
+fn embedded_pieces(secret: &str) -> Vec<String> {
+    EMBEDDED_PREFIXES
+        .iter()
+        .map(|prefix| {
+            let whole = base64(format!("{prefix}{secret}&x").as_bytes());
+            whole[4..whole.len() - 8].to_owned()
+        })
+        .collect()
 }
 
 /// What the servers write into a field: every form of every value.
@@ -147,6 +170,7 @@ fn needles() -> Vec<String> {
         .chain([basic_user.as_str(), basic_client.as_str()])
         .flat_map(forms)
         .collect();
+    all.extend(SECRETS.iter().flat_map(|s| embedded_pieces(s)));
     // Distinctive pieces too: a scrubber must not leave half a secret.
     all.extend(
         SECRETS

@@ -13,6 +13,8 @@ mod support;
 mod false_pass;
 #[path = "trust/leaks.rs"]
 mod leaks;
+#[path = "trust/review.rs"]
+mod review;
 #[path = "trust/writes.rs"]
 mod writes;
 

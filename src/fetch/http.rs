@@ -249,6 +249,12 @@ pub(crate) enum Failure {
         location: String,
     },
     Body(String),
+    /// A successful answer that is an HTML page: its content type and text,
+    /// summarized once its secrets are scrubbed.
+    Html {
+        shown: String,
+        text: String,
+    },
     /// A credential value no HTTP header can carry (a line break, say).
     Credential(String),
 }
@@ -357,10 +363,12 @@ impl FetchError {
             } => (
                 // A firewall's or a proxy's page says nothing of the API's
                 // rules: it is never "a scope is missing" (issue 10, item 19).
+                // Scrubbed before it is cut short: a cut secret matches no
+                // form.
                 format!(
                     "HTTP {status}: the answer is an HTML page, not the API's (a proxy or a \
                      firewall in front of it?): {}",
-                    html_summary(&body)
+                    html_summary(&scrubber.scrub(&body))
                 ),
                 "check `base_url`, and whether a proxy or firewall blocks this machine",
             ),
@@ -388,6 +396,13 @@ impl FetchError {
                 "set `base_url` to the address the API really serves",
             ),
             Failure::Body(why) => (why, "check `base_url`: this is not the API's answer"),
+            Failure::Html { shown, text } => (
+                format!(
+                    "expected JSON, got {shown}: a proxy or firewall page? It begins: {}",
+                    first_line(&scrubber.scrub(&text))
+                ),
+                "check `base_url`: this is not the API's answer",
+            ),
             Failure::Credential(why) => (
                 why,
                 "check the credential's value: one line of printable characters, with no line break",
@@ -477,14 +492,24 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
             request_id,
         });
     }
-    let kept = out
-        .keep
-        .iter()
-        .filter_map(|name| {
-            let value = headers.get(name.as_str())?.to_str().ok()?;
-            Some((name.clone(), value.to_owned()))
-        })
-        .collect();
+    // A header sent on several lines is one comma-separated list (RFC 9110,
+    // 5.3): every line is kept, or a second `X-OAuth-Scopes` line would go
+    // unread. A value that is not text is an error, never "no header".
+    let mut kept = std::collections::BTreeMap::new();
+    for name in &out.keep {
+        let mut values = Vec::new();
+        for value in headers.get_all(name.as_str()) {
+            let text = value.to_str().map_err(|_| {
+                Failure::Body(format!(
+                    "the `{name}` header holds bytes that are not text; permspec cannot read it"
+                ))
+            })?;
+            values.push(text.trim());
+        }
+        if !values.is_empty() {
+            kept.insert(name.clone(), values.join(", "));
+        }
+    }
     if !out.needs_body {
         return Ok((status, Value::Null, kept));
     }
@@ -494,10 +519,10 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
         } else {
             content_type.as_str()
         };
-        return Err(Failure::Body(format!(
-            "expected JSON, got {shown}: a proxy or firewall page? It begins: {}",
-            first_line(&text)
-        )));
+        return Err(Failure::Html {
+            shown: shown.to_owned(),
+            text,
+        });
     }
     if bytes.is_empty() {
         return Err(Failure::Body(format!(

@@ -205,7 +205,9 @@ fn job_auth(prepared: &Prepared) -> Option<&Secret> {
 pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<Value, String> {
     let key = prepare::read_secret(&crate::plan::SecretSource::Env(key_var.to_owned()))
         .map_err(|e| e.cause)?;
-    let url = reqwest::Url::parse(url).map_err(|e| format!("{url} is not a URL: {e}"))?;
+    let url = reqwest::Url::parse(url).map_err(|e| {
+        format!("the portal's address is not a URL: {e} (it is not shown: it may hold a secret)")
+    })?;
     prepare::check_transport(&url).map_err(|e| e.cause)?;
     let settings = Settings::from_env()?;
     let client = http::client(&settings, None)?;
@@ -227,6 +229,7 @@ pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<V
         discovery: None,
         provider,
         ca_file: None,
+        secrets: vec![key.clone()],
     };
     let done = run_all(vec![(Ok(client), job)], &settings).pop();
     match done.map(|d| d.answer) {
@@ -355,12 +358,16 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
         Err(e) => e.retries,
     };
     let explain = |status, body: &str| provider.explain_status(status, body);
+    // Errors are scrubbed here, with every secret the job sends and every
+    // one it was given, before an error page is cut short.
+    let sent: Vec<Secret> = job.secrets.iter().chain(&job.out.auth).cloned().collect();
+    let scrubber = |found: &[Secret]| Scrubber::new(sent.iter().chain(found));
     if let Some(discovery) = &job.discovery {
         let sent = http::send(client, discovery, settings).await;
         retries += tally(&sent);
         let endpoint = match sent {
             Ok(a) => provider.introspection_endpoint(&a.body),
-            Err(e) => Err(e.into_case_error(explain, &Scrubber::default()).cause),
+            Err(e) => Err(e.into_case_error(explain, &scrubber(&found)).cause),
         };
         let url = endpoint
             .and_then(|u| {
@@ -386,7 +393,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             Err(e) => {
                 let explain = |status, body: &str| provider.explain_login_status(status, body);
                 return fail(
-                    e.into_case_error(explain, &Scrubber::default()),
+                    e.into_case_error(explain, &scrubber(&found)),
                     found,
                     retries,
                 );
@@ -427,7 +434,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
         retries += tally(&sent);
         let signature = match sent {
             Ok(a) => provider.parse_signature(&a.body),
-            Err(e) => Err(e.into_case_error(explain, &Scrubber::default()).cause),
+            Err(e) => Err(e.into_case_error(explain, &scrubber(&found)).cause),
         };
         match signature {
             Ok(value) => {
@@ -442,7 +449,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             Err(why) => {
                 let cause = result
                     .err()
-                    .map(|e| e.into_case_error(explain, &Scrubber::default()).cause)
+                    .map(|e| e.into_case_error(explain, &scrubber(&found)).cause)
                     .unwrap_or_default();
                 let error = CaseError::new(
                     format!(
@@ -461,7 +468,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             a.retries = retries;
             a
         })
-        .map_err(|e| e.into_case_error(explain, &Scrubber::default()));
+        .map_err(|e| e.into_case_error(explain, &scrubber(&found)));
     JobResult {
         answer,
         found,
@@ -669,14 +676,32 @@ fn refused(
 }
 
 /// Records a fetched case's fixture under `case.fixture`, and says where.
-pub(crate) fn record(case: &Case, fetched: &mut Fetched) -> Result<(), CaseError> {
+///
+/// The fixture was scrubbed of its own request's secrets; before it is
+/// written it is checked against `run`, every secret of the run (other
+/// cases' credentials, the proxy's): an answer that holds one is not
+/// recorded, and the case fails.
+pub(crate) fn record(case: &Case, fetched: &mut Fetched, run: &Scrubber) -> Result<(), CaseError> {
     let shown = crate::plan::display_path(&case.fixture);
-    fixture::write(&case.spec.fixtures, &case.fixture, &fetched.fixture).map_err(|e| {
+    let cannot = |e: String| {
         CaseError::new(
             format!("cannot write the fixture {shown}: {e}"),
             Fix::Hint("check that the fixtures folder is writable, and holds no link".into()),
         )
-    })?;
+    };
+    let text = fixture::text(&fetched.fixture).map_err(|e| cannot(e.to_string()))?;
+    if run.found_in(&text) {
+        return Err(CaseError::new(
+            "the answer holds another credential of this run (another case's, or the \
+             proxy's); nothing is recorded",
+            Fix::Hint(
+                "the API (or a proxy or cache in front of it) returns one token's credential \
+                 with another's answer; report it to its owner, and rotate the credential"
+                    .into(),
+            ),
+        ));
+    }
+    fixture::write(&case.spec.fixtures, &case.fixture, &text).map_err(cannot)?;
     if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
         *recorded = Some(shown);
     }

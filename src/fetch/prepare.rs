@@ -24,6 +24,9 @@ pub(super) struct Job {
     pub provider: Provider,
     /// The spec's `ca_file`: the job goes through a client that trusts it.
     pub ca_file: Option<std::path::PathBuf>,
+    /// The secrets the job sends, so its errors are scrubbed before an
+    /// error page is cut short (a cut secret matches no form).
+    pub secrets: Vec<Secret>,
 }
 
 /// What a case needs: a request, or nothing at all (a JWT read offline).
@@ -93,7 +96,9 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
     // The resolved address is never printed when it carries a password.
     if crate::plan::has_userinfo(&base) {
         return Err(CaseError::new(
-            format!("the address `{key}` resolves to carries a user name or password"),
+            format!(
+                "the address `{key}` resolves to carries a user name or password (any `@` counts)"
+            ),
             Fix::Hint(
                 "set the variable to the address alone, and say where the secret comes from in \
                  `credential:`; if the password was real, rotate it"
@@ -215,6 +220,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         discovery,
         provider: case.provider,
         ca_file: case.ca_file.clone(),
+        secrets: secrets.clone(),
     };
     Ok(Prepared {
         work: Work::Network(Box::new(job)),
@@ -304,11 +310,17 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
     })
 }
 
+/// The address is not shown when it does not parse: it comes from the spec
+/// or a variable, and a variable set to the wrong value may hold a secret.
 fn parse_url(url: &str) -> Result<reqwest::Url, CaseError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| {
         CaseError::new(
-            format!("{url} is not a URL: {e}"),
-            Fix::Hint("write it as https://portal.example.com".into()),
+            format!("the API's address is not a URL: {e} (it is not shown: it may hold a secret)"),
+            Fix::Hint(
+                "check the spec's address (`base_url`, `introspection_url`...) and the variable \
+                 it names: write it as https://portal.example.com"
+                    .into(),
+            ),
         )
     })?;
     check_transport(&parsed)?;

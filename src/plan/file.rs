@@ -118,9 +118,15 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
     });
     let fixture_dir = fixtures.join(&spec.id);
     let mut entries: Vec<Entry> = Vec::with_capacity(names.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, (usize, Pos)> = HashMap::new();
     for (name, pos) in names {
-        let case_name = format!("{}::{}", spec.id, name);
+        // A name that looks like a credential is never printed: the case
+        // is named after its line (and fails, see `check_token_name`).
+        let case_name = if crate::secret::looks_like_secret(&name) {
+            format!("{}::token-at-line-{}", spec.id, pos.line)
+        } else {
+            format!("{}::{}", spec.id, name)
+        };
         let kind = match &header {
             Ok((_, h)) => h.provider.name().to_owned(),
             Err(_) => "spec".to_owned(),
@@ -172,18 +178,33 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
             Ok(case) => Entry::Case(Box::new(case)),
             Err(error) => Entry::Broken(Broken {
                 name: case_name.clone(),
-                kind,
+                kind: kind.clone(),
                 error,
             }),
         };
-        // A name given twice is one failing case, never two with one name
-        // (the loader reports the second; `broken` is by name, so the first
-        // fails with it too).
+        // A name given twice is one failing case, never two with one name.
+        // The loader reports a key written twice; two keys YAML reads as
+        // one name (`1:` and `"1":`) it does not, and planning both from the
+        // first entry's body would check the second's rules never.
         match seen.get(&case_name) {
-            Some(&i) if matches!(entries[i], Entry::Case(_)) => entries[i] = entry,
+            Some(&(i, first)) if matches!(entries[i], Entry::Case(_)) => {
+                let twice = SpecError::at(
+                    pos,
+                    format!(
+                        "token `{name}` is declared twice: line {} and line {}",
+                        first.line, pos.line
+                    ),
+                    Some("give each token its own name (YAML reads `1` and \"1\" as one name)"),
+                );
+                entries[i] = Entry::Broken(Broken {
+                    name: case_name.clone(),
+                    kind,
+                    error: source.render(&twice),
+                });
+            }
             Some(_) => {}
             None => {
-                seen.insert(case_name, entries.len());
+                seen.insert(case_name, (entries.len(), pos));
                 entries.push(entry);
             }
         }

@@ -457,7 +457,9 @@ fn url(key: &str, written: &Spanned<String>) -> Result<Template, SpecError> {
     if has_userinfo(&written.value) {
         return Err(SpecError::at(
             Pos::of(written),
-            format!("`{key}` carries a user name or password (`user:password@host`)"),
+            format!(
+                "`{key}` carries a user name or password (`user:password@host`: any `@` counts)"
+            ),
             Some(
                 "write the address without them, and say where the secret comes from in \
                  `credential:` (or `client:`); if the password was real, rotate it",
@@ -482,8 +484,8 @@ fn url(key: &str, written: &Spanned<String>) -> Result<Template, SpecError> {
     Ok(template)
 }
 
-/// Whether an address written in a spec has `user[:password]@` before its
-/// host.
+/// Whether an address may carry `user[:password]@` (see
+/// [`crate::spec::userinfo`]: any `@` after the scheme counts).
 pub(crate) fn has_userinfo(address: &str) -> bool {
     crate::spec::userinfo(address).is_some()
 }

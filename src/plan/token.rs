@@ -23,6 +23,17 @@ pub(crate) fn valid_token_name(name: &str) -> bool {
 }
 
 pub(super) fn check_token_name(name: &Spanned<String>) -> Result<(), Vec<SpecError>> {
+    if crate::secret::looks_like_secret(&name.value) {
+        return Err(vec![SpecError::at(
+            Pos::of(name),
+            "this token's name looks like a credential (it is not shown); a name is printed \
+             everywhere: the case's name, JUnit, the fixture's file name",
+            Some(
+                "name the token for what it is for, such as `ci-uploader`; if the name was a \
+                 real credential, rotate it",
+            ),
+        )]);
+    }
     if valid_token_name(&name.value) {
         return Ok(());
     }
@@ -354,6 +365,30 @@ fn privilege(
                     ),
                 ));
             };
+            // An empty part is a mistake, never "no type" or "every
+            // resource" (which is `*`, or no `targetId`).
+            for (field, value) in [
+                ("owner", Some(owner)),
+                ("targetDomain", Some(domain)),
+                ("type", m.kind.as_ref()),
+                ("targetId", m.target_id.as_ref()),
+            ] {
+                if value.is_some_and(|v| v.trim().is_empty()) {
+                    return Err(SpecError::at(
+                        at,
+                        format!("`{field}` is empty"),
+                        Some(match field {
+                            "targetId" => {
+                                "write `*` for every resource (or leave `targetId` out), or the resource's id"
+                            }
+                            "type" => "write the type (VIEW, EDIT, CREATE...), or leave `type` out",
+                            _ => {
+                                "write it in upper case, as Coveo does: `{ owner: PLATFORM, targetDomain: SOURCE, type: EDIT }`"
+                            }
+                        }),
+                    ));
+                }
+            }
             (
                 coveo::canonical(owner, domain, m.kind.as_deref(), m.target_id.as_deref()),
                 None,
@@ -373,6 +408,11 @@ fn privilege(
     family
         .validate(&name, &header.extra)
         .map_err(|message| SpecError::at(at, message, None))?;
+    let name = family.normalize(&name).into_owned();
+    let exception = exception.map(|e| Exception {
+        privilege: name.clone(),
+        ..e
+    });
     Ok((name, exception))
 }
 
@@ -456,6 +496,31 @@ fn plan_expect(
             Some("`active` works with docspace (API keys) and oauth2-introspection"),
         ));
     }
+    // A revoked token holds nothing: a rule about what it holds could only
+    // ever be skipped, so it is an error next to `active: false`.
+    if let Some(active) = raw.active.as_ref().filter(|a| !a.value) {
+        let others: Vec<&str> = [
+            ("exactly", raw.exactly.is_some()),
+            ("at_least", raw.at_least.is_some()),
+            ("at_most", raw.at_most.is_some()),
+            ("forbidden", raw.forbidden.is_some()),
+            ("expires_within", raw.expires_within.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(rule, written)| written.then_some(rule))
+        .collect();
+        if !others.is_empty() {
+            errors.push(SpecError::at(
+                Pos::of(active),
+                format!(
+                    "`active: false` says the token is revoked, so {} next to it could never be \
+                     checked",
+                    others.join(", ")
+                ),
+                Some("keep `active: false` alone, or remove it to check what the token holds"),
+            ));
+        }
+    }
     if expect == Expectations::default() {
         errors.push(SpecError::at(
             Pos::of(e),
@@ -466,7 +531,7 @@ fn plan_expect(
     check_nothing(family, raw, &expect, errors);
     // A spec that no grant can satisfy is a spec error, not a finding.
     if let Some(banned) = &expect.forbidden {
-        let index = Index::new(banned, |f| family.names(f));
+        let index = Index::new(banned, family.separator(), |f| family.names(f));
         for (need, at) in exactly.iter().chain(&at_least).flatten() {
             let mut hits: Vec<usize> = Vec::new();
             for given in family.gives(need).iter() {

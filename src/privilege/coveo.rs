@@ -4,8 +4,14 @@
 //! `forbidden: [PLATFORM:SOURCE:EDIT]` overlaps `PLATFORM:SOURCE:EDIT@src-1`
 //! and `at_most: [PLATFORM:SOURCE:EDIT]` covers it. Globs work on the base
 //! and the target separately: `*:EDIT` names `PLATFORM:SOURCE:EDIT@src-1`.
+//!
+//! An on/off privilege (`SEARCH_API:IMPERSONATE`) is one privilege however
+//! it is written: the API sends it with `type: ENABLE` or with no type, and
+//! a spec may write either. Its atom has no type; a glob that matches the
+//! `:ENABLE` spelling names it too, so `*:ENABLE` and `*:IMPERSONATE` both
+//! name `SEARCH_API:IMPERSONATE`.
 
-use super::coveo_catalog::{DOMAINS, OWNERS, TYPES, names};
+use super::coveo_catalog::{DOMAINS, OWNERS, TYPES, names, types_of};
 use super::{Family, Patterns, glob_matches};
 use crate::suggest::did_you_mean;
 use std::borrow::Cow;
@@ -34,12 +40,67 @@ pub(crate) fn canonical(
     s
 }
 
-/// `BASE@TARGET`, with `@*` for every resource.
-fn atom(p: &str) -> Cow<'_, str> {
-    if p.contains('@') {
+/// The name of a privilege as an answer reports it (`owner`,
+/// `targetDomain`, `type`, target), or why it cannot be read: an on/off
+/// privilege with a type other than `ENABLE`, or a privilege of a domain
+/// that takes a type without one. Such a name would match no rule written
+/// for the privilege, so it is an error, never a name (fail closed).
+pub(crate) fn grant_name(
+    owner: &str,
+    domain: &str,
+    kind: Option<&str>,
+    target: Option<&str>,
+) -> Result<String, String> {
+    match (types_of(owner, domain), kind) {
+        (Some([]), None | Some("ENABLE")) => Ok(canonical(owner, domain, None, target)),
+        (Some([]), Some(kind)) => Err(format!(
+            "{owner}:{domain} is on or off, and the answer gives it the type `{kind}`: \
+             permspec cannot tell what that grants"
+        )),
+        (Some(types), None) => Err(format!(
+            "{owner}:{domain} takes a type ({}), and the answer gives none: permspec cannot \
+             tell which it grants",
+            types.join(", ")
+        )),
+        _ => Ok(canonical(owner, domain, kind, target)),
+    }
+}
+
+/// `OWNER:DOMAIN` when `base` is an on/off privilege written with `:ENABLE`.
+fn without_enable(base: &str) -> Option<&str> {
+    let plain = base.strip_suffix(":ENABLE")?;
+    let (owner, domain) = plain.split_once(':')?;
+    (types_of(owner, domain) == Some(&[])).then_some(plain)
+}
+
+/// The atoms of `p`: `BASE@TARGET`, with `@*` for every resource, an
+/// on/off privilege without its `:ENABLE`; and for a glob, also every
+/// on/off privilege it matches only in its `:ENABLE` spelling.
+fn atoms(p: &str) -> Patterns<'_> {
+    let (b, target) = match p.split_once('@') {
+        Some((b, t)) => (b, t),
+        None => (p, "*"),
+    };
+    let b = without_enable(b).unwrap_or(b);
+    let first = if b.len() == p.len() && p.contains('@') {
         Cow::Borrowed(p)
     } else {
-        Cow::Owned(format!("{p}@*"))
+        Cow::Owned(format!("{b}@{target}"))
+    };
+    if !b.contains('*') {
+        return Patterns::One(first);
+    }
+    let mut out = vec![first];
+    for (owner, domain, _) in DOMAINS.iter().filter(|(_, _, types)| types.is_empty()) {
+        let plain = format!("{owner}:{domain}");
+        if glob_matches(b, &format!("{plain}:ENABLE")) && !glob_matches(b, &plain) {
+            out.push(Cow::Owned(format!("{plain}@{target}")));
+        }
+    }
+    if out.len() == 1 {
+        Patterns::One(out.remove(0))
+    } else {
+        Patterns::Many(out)
     }
 }
 
@@ -58,11 +119,27 @@ impl Family for Coveo {
     }
 
     fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
-        Patterns::One(atom(p))
+        atoms(p)
     }
 
     fn names<'a>(&self, p: &'a str) -> Patterns<'a> {
-        Patterns::One(atom(p))
+        atoms(p)
+    }
+
+    fn separator(&self) -> Option<char> {
+        Some('@')
+    }
+
+    fn normalize<'a>(&self, name: &'a str) -> Cow<'a, str> {
+        let (b, target) = match name.split_once('@') {
+            Some((b, t)) => (b, Some(t)),
+            None => (name, None),
+        };
+        match (without_enable(b), target) {
+            (Some(plain), Some(t)) => Cow::Owned(format!("{plain}@{t}")),
+            (Some(plain), None) => Cow::Owned(plain.to_owned()),
+            (None, _) => Cow::Borrowed(name),
+        }
     }
 
     fn show(&self, atom: &str) -> String {
@@ -85,6 +162,11 @@ impl Family for Coveo {
         };
         if target.is_some_and(str::is_empty) {
             return Err(format!("`{name}` has an empty target after `@`"));
+        }
+        if target.is_some_and(|t| t.contains('@')) {
+            return Err(format!(
+                "`{name}` has two `@`: write OWNER:DOMAIN[:TYPE]@TARGET"
+            ));
         }
         if b.contains('*') {
             return glob(name, b, target, extra);
@@ -339,6 +421,57 @@ mod tests {
         }
         assert!(overlap(&COVEO, "PLATFORM:SOURCE:EDIT@src-2", "*@src-1").is_none());
         assert!(overlap(&COVEO, "SEARCH_API:EXECUTE_QUERY", "PLATFORM:*").is_none());
+    }
+
+    /// An on/off privilege is one privilege with or without `:ENABLE`, on
+    /// either side, through globs too.
+    #[test]
+    fn on_off_privileges_are_one_with_or_without_enable() {
+        let (plain, enable) = ("SEARCH_API:IMPERSONATE", "SEARCH_API:IMPERSONATE:ENABLE");
+        assert!(covers(&COVEO, plain, enable) && covers(&COVEO, enable, plain));
+        for forbidden in [plain, enable, "*:ENABLE", "*:IMPERSONATE", "SEARCH_API:*"] {
+            assert_eq!(
+                overlap(&COVEO, plain, forbidden).as_deref(),
+                Some(plain),
+                "{forbidden}"
+            );
+        }
+        assert_eq!(
+            overlap(&COVEO, "SEARCH_API:IMPERSONATE@p1", "*:ENABLE@p1").as_deref(),
+            Some("SEARCH_API:IMPERSONATE@p1")
+        );
+        assert!(overlap(&COVEO, "PLATFORM:SOURCE:EDIT", "*:ENABLE").is_none());
+        // A `*` in the privilege never reaches into the target: a grant on
+        // every resource does not "end in" `:EDIT` or `:IMPERSONATE`.
+        assert!(overlap(&COVEO, "PLATFORM:SOURCE:VIEW", "*:EDIT").is_none());
+        assert!(overlap(&COVEO, "SEARCH_API:EXECUTE_QUERY", "*:IMPERSONATE").is_none());
+        assert!(!covers(&COVEO, "*:EDIT", "PLATFORM:SOURCE:VIEW"));
+        assert!(COVEO.validate("PLATFORM:SOURCE:EDIT@a@b", &[]).is_err());
+        assert!(covers(&COVEO, "*:ENABLE", plain));
+        assert_eq!(COVEO.normalize(enable), plain);
+        assert_eq!(
+            COVEO.normalize("SEARCH_API:IMPERSONATE:ENABLE@x"),
+            "SEARCH_API:IMPERSONATE@x"
+        );
+        // A typed domain keeps its type; an unknown domain is left alone.
+        assert_eq!(
+            COVEO.normalize("PLATFORM:SOURCE:EDIT"),
+            "PLATFORM:SOURCE:EDIT"
+        );
+        assert_eq!(
+            COVEO.normalize("X_OWNER:THING:ENABLE"),
+            "X_OWNER:THING:ENABLE"
+        );
+        assert!(grant_name("PLATFORM", "SOURCE", None, None).is_err());
+        assert!(grant_name("SEARCH_API", "IMPERSONATE", Some("EDIT"), None).is_err());
+        assert_eq!(
+            grant_name("SEARCH_API", "IMPERSONATE", Some("ENABLE"), Some("*")).unwrap(),
+            plain
+        );
+        assert_eq!(
+            grant_name("X_OWNER", "THING", None, None).unwrap(),
+            "X_OWNER:THING"
+        );
     }
 
     #[test]

@@ -103,6 +103,14 @@ pub(super) const DOMAINS: &[(&str, &str, &[&str])] = &[
     ("SEARCH_API", "VIEW_ALL_CONTENT", ON_OFF),
 ];
 
+/// The types of a domain the catalogue knows (empty: on or off).
+pub(super) fn types_of(owner: &str, domain: &str) -> Option<&'static [&'static str]> {
+    DOMAINS
+        .iter()
+        .find(|(o, d, _)| *o == owner && *d == domain)
+        .map(|(_, _, types)| *types)
+}
+
 /// Every canonical name the catalogue allows: `OWNER:DOMAIN` for on/off
 /// domains (and `OWNER:DOMAIN:ENABLE`), `OWNER:DOMAIN:TYPE` for the others.
 pub(super) fn names() -> &'static [String] {

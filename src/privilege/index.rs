@@ -3,10 +3,12 @@
 //! in a list. A 60,000-entry list is then checked in linear time; the naive
 //! pairwise loop took 31 s (issue 10, item 17).
 
-use super::{Family, Patterns, glob_matches, includes, intersection};
+use super::{Family, Patterns, atom_includes, atom_intersection, atom_matches};
 use std::collections::HashMap;
 
 pub(crate) struct Index<'a> {
+    /// The family's [`Family::separator`].
+    sep: Option<char>,
     literal: HashMap<String, Vec<usize>>,
     globs: Vec<(String, usize)>,
     /// The items themselves, for the final full check.
@@ -19,6 +21,7 @@ impl<'a> Index<'a> {
     /// forbidden entries).
     pub(crate) fn new(
         items: &'a [String],
+        sep: Option<char>,
         patterns: impl Fn(&'a str) -> Patterns<'a>,
     ) -> Index<'a> {
         let mut literal: HashMap<String, Vec<usize>> = HashMap::with_capacity(items.len());
@@ -36,6 +39,7 @@ impl<'a> Index<'a> {
             }
         }
         Index {
+            sep,
             literal,
             globs,
             items,
@@ -53,7 +57,7 @@ impl<'a> Index<'a> {
         out.extend(
             self.globs
                 .iter()
-                .filter(|(g, _)| includes(g, pattern))
+                .filter(|(g, _)| atom_includes(self.sep, g, pattern))
                 .map(|(_, i)| *i),
         );
         out.sort_unstable();
@@ -66,7 +70,7 @@ impl<'a> Index<'a> {
     pub(crate) fn meeting(&self, pattern: &str, mut found: impl FnMut(usize, String)) {
         if pattern.contains('*') {
             for (lit, items) in &self.literal {
-                if glob_matches(pattern, lit) {
+                if atom_matches(self.sep, pattern, lit) {
                     items.iter().for_each(|i| found(*i, lit.clone()));
                 }
             }
@@ -74,7 +78,7 @@ impl<'a> Index<'a> {
             items.iter().for_each(|i| found(*i, pattern.to_owned()));
         }
         for (g, i) in &self.globs {
-            if let Some(w) = intersection(pattern, g) {
+            if let Some(w) = atom_intersection(self.sep, pattern, g) {
                 found(*i, w);
             }
         }
@@ -104,7 +108,7 @@ mod tests {
     #[test]
     fn finds_covering_items_through_literal_and_glob_patterns() {
         let ceilings = list(&["files:read", "rooms:*", "*:read"]);
-        let index = Index::new(&ceilings, |p| DOCSPACE.gives(p));
+        let index = Index::new(&ceilings, None, |p| DOCSPACE.gives(p));
         assert_eq!(covering(&DOCSPACE, &index, "files:read"), Some(0));
         assert_eq!(covering(&DOCSPACE, &index, "rooms:write"), Some(1));
         assert_eq!(covering(&DOCSPACE, &index, "accounts:read"), Some(2));
@@ -114,7 +118,7 @@ mod tests {
     #[test]
     fn meeting_reports_each_item_with_a_witness() {
         let forbidden = list(&["admin:org", "*:delete", "users:*"]);
-        let index = Index::new(&forbidden, |p| PLAIN.names(p));
+        let index = Index::new(&forbidden, None, |p| PLAIN.names(p));
         let mut hits = Vec::new();
         index.meeting("projects:*", |i, w| hits.push((i, w)));
         assert_eq!(hits, vec![(1, "projects:delete".to_owned())]);

@@ -100,6 +100,23 @@ pub(crate) trait Family: Sync {
         Patterns::one(p)
     }
 
+    /// One spelling for names that mean the same privilege, so that
+    /// `exactly` (a literal comparison) and duplicate checks see one name:
+    /// Coveo's `SEARCH_API:IMPERSONATE:ENABLE` is `SEARCH_API:IMPERSONATE`.
+    /// Used on the spec's names after [`Family::validate`]; the providers
+    /// report names in this spelling already.
+    fn normalize<'a>(&self, name: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(name)
+    }
+
+    /// The character that splits an atom into parts compared one by one, so
+    /// that a `*` never reaches into the next part: Coveo's `@` between the
+    /// privilege and its target (`*:EDIT` must not match
+    /// `PLATFORM:SOURCE:VIEW@` followed by a target that reads `:EDIT`).
+    fn separator(&self) -> Option<char> {
+        None
+    }
+
     /// An atom pattern in the family's written form (Coveo drops `@*`).
     fn show(&self, atom: &str) -> String {
         atom.to_owned()
@@ -115,10 +132,11 @@ pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
         return true;
     }
     let given = family.gives(p);
+    let sep = family.separator();
     family
         .gives(q)
         .iter()
-        .all(|b| given.iter().any(|a| includes(a, b)))
+        .all(|b| given.iter().any(|a| atom_includes(sep, a, b)))
 }
 
 /// Whether a granted privilege gives something a `forbidden` entry names,
@@ -127,12 +145,48 @@ pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
 /// `rooms:read` (which `*:write` covers, but does not name).
 pub(crate) fn overlap(family: &dyn Family, granted: &str, forbidden: &str) -> Option<String> {
     let named = family.names(forbidden);
+    let sep = family.separator();
     family.gives(granted).iter().find_map(|a| {
         named
             .iter()
-            .find_map(|b| intersection(a, b))
+            .find_map(|b| atom_intersection(sep, a, b))
             .map(|w| family.show(&w))
     })
+}
+
+/// Splits an atom at the family's separator (the first one: the parts
+/// before it never hold one).
+fn parts(sep: Option<char>, atom: &str) -> Option<(&str, &str)> {
+    atom.split_once(sep?)
+}
+
+/// [`glob_matches`], part by part where the family has parts.
+pub(crate) fn atom_matches(sep: Option<char>, pattern: &str, text: &str) -> bool {
+    match (parts(sep, pattern), parts(sep, text)) {
+        (Some((p1, p2)), Some((t1, t2))) => glob_matches(p1, t1) && glob_matches(p2, t2),
+        _ => glob_matches(pattern, text),
+    }
+}
+
+/// [`includes`], part by part where the family has parts.
+pub(crate) fn atom_includes(sep: Option<char>, sup: &str, sub: &str) -> bool {
+    match (parts(sep, sup), parts(sep, sub)) {
+        (Some((a1, a2)), Some((b1, b2))) => includes(a1, b1) && includes(a2, b2),
+        _ => includes(sup, sub),
+    }
+}
+
+/// [`intersection`], part by part where the family has parts: the witness
+/// is the two parts' witnesses joined.
+pub(crate) fn atom_intersection(sep: Option<char>, a: &str, b: &str) -> Option<String> {
+    match (sep, parts(sep, a), parts(sep, b)) {
+        (Some(sep), Some((a1, a2)), Some((b1, b2))) => {
+            let first = intersection(a1, b1)?;
+            let second = intersection(a2, b2)?;
+            Some(format!("{first}{sep}{second}"))
+        }
+        _ => intersection(a, b),
+    }
 }
 
 /// Whether a ceiling allows every privilege the API could report, so

@@ -8,7 +8,7 @@
 //! other way (issue 10, item 5).
 
 use super::Grant;
-use crate::privilege::coveo::canonical;
+use crate::privilege::coveo::grant_name;
 use serde_json::Value;
 
 pub(super) fn path(organization: &str) -> String {
@@ -40,7 +40,7 @@ fn name_part<'a>(item: &'a Value, i: usize, field: &str) -> Result<Option<&'a st
 /// A target id: any string but `*` inside one (a wildcard is `"*"` alone).
 fn target<'a>(value: &'a Value, i: usize, field: &str) -> Result<&'a str, String> {
     match value {
-        Value::String(t) if t == "*" || (!t.is_empty() && !t.contains('*')) => Ok(t),
+        Value::String(t) if t == "*" || (!t.is_empty() && !t.contains(['*', '@'])) => Ok(t),
         Value::String(t) => Err(format!(
             "privilege {i}: the target {} is not a resource id",
             Value::String(t.clone())
@@ -92,12 +92,13 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
             None | Some(Value::Null) => None,
             Some(v) => Some(target(v, i, "targetId")?),
         };
-        let many = match item.get("targetIds") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(ids)) => ids
-                .iter()
-                .map(|id| target(id, i, "targetIds"))
-                .collect::<Result<Vec<_>, _>>()?,
+        let listed = match item.get("targetIds") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(ids)) => Some(
+                ids.iter()
+                    .map(|id| target(id, i, "targetIds"))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
             Some(other) => {
                 return Err(format!(
                     "privilege {i}: expected `targetIds` to be a list, found {}",
@@ -105,16 +106,37 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
                 ));
             }
         };
-        let targets: Vec<&str> = if global || one == Some("*") || many.contains(&"*") {
-            Vec::new()
-        } else {
-            many.into_iter().chain(one).collect()
-        };
+        // Every resource, said in any of the ways above, and one resource
+        // in the same entry contradict each other: the entry cannot be
+        // read either way without guessing (a wider reading passes
+        // `at_least`, a narrower one `forbidden`).
+        let many = listed.clone().unwrap_or_default();
+        let has_empty_list = listed.as_ref().is_some_and(Vec::is_empty);
+        let every = global || one == Some("*") || many.contains(&"*") || has_empty_list;
+        let mut targets: Vec<&str> = many.into_iter().chain(one).filter(|t| *t != "*").collect();
+        targets.sort_unstable();
+        targets.dedup();
+        if every && !targets.is_empty() {
+            return Err(format!(
+                "privilege {i} is on every resource and `{}` at once: permspec cannot tell which",
+                targets.join("`, `")
+            ));
+        }
+        if let (Some(one), Some(list)) = (one, &listed) {
+            if one != "*" && !list.is_empty() && !list.contains(&one) {
+                return Err(format!(
+                    "privilege {i} names the resource `{one}` in `targetId` and others in \
+                     `targetIds`: permspec cannot tell which"
+                ));
+            }
+        }
+        let name =
+            |t| grant_name(owner, domain, kind, t).map_err(|why| format!("privilege {i}: {why}"));
         if targets.is_empty() {
-            privileges.push(canonical(owner, domain, kind, None));
+            privileges.push(name(None)?);
         } else {
             for t in targets {
-                privileges.push(canonical(owner, domain, kind, Some(t)));
+                privileges.push(name(Some(t))?);
             }
         }
     }
@@ -166,7 +188,8 @@ mod tests {
         assert_eq!(
             parse(&body).unwrap().privileges,
             [
-                "COVEO_ML:ALLOW_CONTENT_PREVIEW:ENABLE",
+                // On/off: `type: ENABLE` and no type are one name.
+                "COVEO_ML:ALLOW_CONTENT_PREVIEW",
                 "PLATFORM:SOURCE:EDIT@myorgid-vx3abcxyz7k2",
                 "SEARCH_API:EXECUTE_QUERY",
                 "USAGE_ANALYTICS:ANALYTICS_DATA:EDIT",
@@ -225,18 +248,39 @@ mod tests {
         assert!(one(json!({"targetIds": "src-1"})).is_err());
         assert!(one(json!({"global": "yes"})).is_err());
         assert!(parse(&json!(["PLATFORM"])).is_err());
-        // `global: true` is every resource, whatever the ids say.
+        // Every resource and one resource at once, or two answers about
+        // the target: neither reading is safe, so it is an error.
+        for contradiction in [
+            json!({"global": true, "targetIds": ["a"]}),
+            json!({"global": true, "targetId": "a"}),
+            json!({"targetIds": [], "targetId": "a"}),
+            json!({"targetId": "*", "targetIds": ["a"]}),
+            json!({"targetId": "a", "targetIds": ["b"]}),
+        ] {
+            assert!(one(contradiction.clone()).is_err(), "{contradiction}");
+        }
+        // Agreeing answers are fine.
         assert_eq!(
-            one(json!({"global": true, "targetIds": ["a"]}))
+            one(json!({"targetId": "a", "targetIds": ["a", "b"]}))
+                .unwrap()
+                .privileges,
+            ["PLATFORM:SOURCE:EDIT@a", "PLATFORM:SOURCE:EDIT@b"]
+        );
+        assert_eq!(
+            one(json!({"global": true, "targetId": "*"}))
                 .unwrap()
                 .privileges,
             ["PLATFORM:SOURCE:EDIT"]
         );
+        // A type where none belongs, or none where one must be.
+        assert!(one(json!({"type": null})).is_err());
+        let on_off = |kind: Value| {
+            parse(&json!([{"owner": "SEARCH_API", "targetDomain": "IMPERSONATE", "type": kind}]))
+        };
+        assert!(on_off(json!("VIEW")).is_err());
         assert_eq!(
-            one(json!({"targetId": "a", "targetIds": ["b"]}))
-                .unwrap()
-                .privileges,
-            ["PLATFORM:SOURCE:EDIT@a", "PLATFORM:SOURCE:EDIT@b"]
+            on_off(json!("ENABLE")).unwrap().privileges,
+            on_off(Value::Null).unwrap().privileges
         );
     }
 

@@ -12,7 +12,7 @@ pub(crate) use error::SpecError;
 pub(crate) use raw::{
     Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawSpec, RawToken,
 };
-pub(crate) use scan::{Mask, userinfo};
+pub(crate) use scan::{Mask, hide_userinfo, userinfo};
 
 use crate::suggest::did_you_mean;
 
@@ -41,10 +41,7 @@ impl Parsed {
     /// Scalars of `text` (the text parsed) that must never be shown (see
     /// [`SpecError::render`]).
     pub(crate) fn masks(&self, text: &str) -> &[Mask] {
-        &self
-            .scan
-            .get_or_init(|| scan::scan(text).unwrap_or_default())
-            .masks
+        &self.scan.get_or_init(|| scan::scan(text)).masks
     }
 }
 
@@ -82,9 +79,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
         }
         Err(e) => e,
     };
-    let scanned = parsed
-        .scan
-        .get_or_init(|| scan::scan(text).unwrap_or_default());
+    let scanned = parsed.scan.get_or_init(|| scan::scan(text));
     parsed.names = scanned
         .tokens
         .iter()

@@ -26,6 +26,24 @@ impl Pos {
     }
 }
 
+/// Deserializes an optional key that, when written, must have a value.
+///
+/// `forbidden:` with nothing after it (or `~`, or `null`) would otherwise
+/// read as "no such rule", and a spec that means to forbid something would
+/// forbid nothing (issue 10). Only a missing key is absent.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(de::Error::custom(
+            "this key has no value (an empty value is not the same as leaving the key out); write one, or remove the key",
+        )),
+    }
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSpec {
@@ -34,63 +52,63 @@ pub(crate) struct RawSpec {
     pub provider: Spanned<String>,
     /// The API's address; `${VAR}` is read from the environment in live and
     /// record modes only.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub base_url: Option<Spanned<String>>,
     /// Coveo: the organization id.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub organization: Option<Spanned<String>>,
     /// Coveo: us, eu, au, ca or hipaa, instead of `base_url`.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub region: Option<Spanned<String>>,
     /// Coveo: the token that calls the endpoint, when not the inspected one.
-    #[serde(default)]
-    #[schemars(with = "Option<RawCredentialMap>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawCredentialMap")]
     pub caller: Option<Spanned<RawCredential>>,
     /// oauth2-introspection: the RFC 7662 endpoint ...
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub introspection_url: Option<Spanned<String>>,
     /// ... or the discovery document that names it.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub discovery: Option<Spanned<String>>,
     /// oauth2-introspection: the client allowed to introspect.
-    #[serde(default)]
-    #[schemars(with = "Option<RawClient>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawClient")]
     pub client: Option<Spanned<RawClient>>,
     /// oauth2-introspection and jwt: `docspace` applies DocSpace's covers rules.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub scopes: Option<Spanned<String>>,
     /// jwt: the claims that hold the privileges (default: every one of
     /// `scope`, `scp` and `roles` the token has).
-    #[serde(default)]
-    #[schemars(with = "Option<Vec<String>>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<String>")]
     pub claims: Option<Spanned<Vec<Spanned<String>>>>,
     /// http: what to ask.
-    #[serde(default)]
-    #[schemars(with = "Option<RawHttpRequest>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawHttpRequest")]
     pub request: Option<Spanned<RawHttpRequest>>,
     /// http: where the answer lists the privileges.
-    #[serde(default)]
-    #[schemars(with = "Option<RawPrivilegeSource>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawPrivilegeSource")]
     pub privileges: Option<Spanned<RawPrivilegeSource>>,
     /// A replayed fixture older than this (`30d`) fails as stale.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub max_fixture_age: Option<Spanned<String>>,
     /// A PEM file of CA certificates to trust for this API, besides the
     /// system's (relative to this spec file).
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub ca_file: Option<Spanned<String>>,
     /// Privilege names the API reports that permspec's catalogue lacks, to
     /// accept in rules as written.
-    #[serde(default)]
-    #[schemars(with = "Option<Vec<String>>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<String>")]
     pub extra_privileges: Option<Spanned<Vec<Spanned<String>>>>,
     /// The named tokens: letters, digits, '-', '_' and '.'.
     #[schemars(with = "std::collections::BTreeMap<String, RawToken>")]
@@ -107,8 +125,8 @@ pub(crate) struct RawClient {
     #[schemars(with = "RawSourceMap")]
     pub secret: Spanned<RawSource>,
     /// client_secret_basic (default) or client_secret_post.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub auth_method: Option<Spanned<String>>,
 }
 
@@ -116,18 +134,19 @@ pub(crate) struct RawClient {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHttpRequest {
     /// GET (default), POST or HEAD.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub method: Option<Spanned<String>>,
     /// Appended to base_url, such as /user.
     #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Extra request headers (never Authorization).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "std::collections::BTreeMap<String, String>")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// Send the token in this query parameter instead of `Authorization`.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub token_query: Option<Spanned<String>>,
 }
 
@@ -135,16 +154,16 @@ pub(crate) struct RawHttpRequest {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrivilegeSource {
     /// A response header listing the privileges, split on commas and spaces.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub header: Option<Spanned<String>>,
     /// A JSON pointer to the privileges in the response body.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub json: Option<Spanned<String>>,
     /// With json: the member naming each privilege when entries are objects.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub field: Option<Spanned<String>>,
 }
 
@@ -152,15 +171,16 @@ pub(crate) struct RawPrivilegeSource {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawToken {
     /// What the token is for; printed in failures and the audit.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub description: Option<String>,
     /// Where the secret comes from: `{ env: NAME }` or `{ file: PATH }`, never the secret itself.
-    #[serde(default)]
-    #[schemars(with = "Option<RawCredentialMap>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawCredentialMap")]
     pub credential: Option<Spanned<RawCredential>>,
     /// What the token must, may and must never hold.
-    #[serde(default)]
-    #[schemars(with = "Option<RawExpect>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawExpect")]
     pub expect: Option<Spanned<RawExpect>>,
 }
 
@@ -172,24 +192,24 @@ pub(crate) struct RawToken {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCredentialMap {
     /// The environment variable that holds the secret.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub env: Option<Spanned<String>>,
     /// A file that holds the secret (relative paths start at the working directory).
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub file: Option<Spanned<String>>,
     /// How it is sent: bearer (default), raw, basic, or login (DocSpace sign-in).
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub scheme: Option<Spanned<String>>,
     /// basic and login: where the user name comes from.
-    #[serde(default)]
-    #[schemars(with = "Option<RawSourceMap>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawSourceMap")]
     pub username: Option<Spanned<RawSource>>,
     /// basic and login: where the password comes from.
-    #[serde(default)]
-    #[schemars(with = "Option<RawSourceMap>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "RawSourceMap")]
     pub password: Option<Spanned<RawSource>>,
 }
 
@@ -198,12 +218,12 @@ pub(crate) struct RawCredentialMap {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSourceMap {
     /// The environment variable that holds the value.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub env: Option<Spanned<String>>,
     /// A file that holds the value.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub file: Option<Spanned<String>>,
 }
 
@@ -306,28 +326,28 @@ impl<'de> Deserialize<'de> for RawSource {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpect {
     /// The granted set equals this list (literal, order-insensitive).
-    #[serde(default)]
-    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<PrivilegeEntry>")]
     pub exactly: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Every listed privilege is granted, or covered by one granted.
-    #[serde(default)]
-    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<PrivilegeEntry>")]
     pub at_least: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Every granted privilege is covered by a listed one (a ceiling).
-    #[serde(default)]
-    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<PrivilegeEntry>")]
     pub at_most: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// No granted privilege gives anything a listed entry names.
-    #[serde(default)]
-    #[schemars(with = "Option<Vec<PrivilegeEntry>>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<PrivilegeEntry>")]
     pub forbidden: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Whether the token must be active (`false`: must stay revoked).
-    #[serde(default)]
-    #[schemars(with = "Option<bool>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "bool")]
     pub active: Option<Spanned<bool>>,
     /// The token must expire within this long from now (`90d`).
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub expires_within: Option<Spanned<String>>,
 }
 
@@ -344,28 +364,36 @@ pub(crate) enum RawPrivilege {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrivilegeMap {
     /// Coveo: PLATFORM, SEARCH_API, USAGE_ANALYTICS, COVEO_ML or COMMERCE.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub owner: Option<String>,
     /// Coveo: the domain, such as SOURCE.
-    #[serde(default, rename = "targetDomain")]
+    #[serde(default, rename = "targetDomain", deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub target_domain: Option<String>,
     /// Coveo: VIEW, EDIT, CREATE or ENABLE.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub kind: Option<String>,
     /// Coveo: one resource; `*` or absent for every resource.
-    #[serde(default, rename = "targetId")]
+    #[serde(default, rename = "targetId", deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub target_id: Option<String>,
     /// An exception: the privilege it allows.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub privilege: Option<String>,
     /// An exception: why it is allowed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub reason: Option<String>,
     /// An exception: the ticket that tracks it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub ticket: Option<String>,
     /// An exception: YYYY-MM-DD; after that day the case fails.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
     pub review_by: Option<String>,
 }
 

@@ -57,9 +57,76 @@ enum Frame {
     Seq,
 }
 
-/// Scans `text`; `None` when it is not YAML the parser can read (the
-/// deserializer then reports the error).
-pub(crate) fn scan(text: &str) -> Option<Scan> {
+/// Scans `text`. When it is not YAML the parser can read (the deserializer
+/// then reports the error), no token region is known, and the masks are
+/// [`by_line`]'s: a syntax error is most often a special character in a
+/// password, and its line is the one the error shows. (The events read
+/// before the error are not used: the last of them may already be wrong,
+/// a plain scalar running into the next line.)
+pub(crate) fn scan(text: &str) -> Scan {
+    events(text).unwrap_or_else(|| Scan {
+        tokens: Vec::new(),
+        masks: by_line(text),
+    })
+}
+
+/// Masks found without the YAML parser, line by line: the rest of the line
+/// after a credential-source key (`password: "Sw0rd }`), and every word
+/// that looks like a secret or holds `user:password@`.
+fn by_line(text: &str) -> Vec<Mask> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        for key in SOURCE_KEYS {
+            let pattern = format!("{key}:");
+            for (at, _) in body.match_indices(&pattern) {
+                let before = body[..at].chars().next_back();
+                if before.is_some_and(|c| !matches!(c, ' ' | '\t' | '{' | ',' | '-' | '"' | '\'')) {
+                    continue;
+                }
+                let value = at + pattern.len();
+                let start = value + (body.len() - value - body[value..].trim_start().len());
+                if start < body.len() {
+                    out.push(Mask {
+                        start: offset + start,
+                        end: offset + body.len(),
+                    });
+                }
+            }
+        }
+        let mut word_start = None;
+        let ends = body
+            .char_indices()
+            .chain(std::iter::once((body.len(), ' ')));
+        for (i, c) in ends {
+            if !(c.is_whitespace() || "{}[],\"'".contains(c)) {
+                word_start.get_or_insert(i);
+                continue;
+            }
+            let Some(at) = word_start.take() else {
+                continue;
+            };
+            let word = body[at..i].trim_end_matches(':');
+            if looks_like_secret(word) {
+                out.push(Mask {
+                    start: offset + at,
+                    end: offset + at + word.len(),
+                });
+            } else if let Some(range) = userinfo(word).filter(|_| word.contains("://")) {
+                out.push(Mask {
+                    start: offset + at + range.start,
+                    end: offset + at + range.end,
+                });
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// The scan from the parser's events; `None` when the text is not YAML.
+fn events(text: &str) -> Option<Scan> {
     let mut options = Options::default();
     options.emit_unresolved_aliases = true;
     let mut parser = Parser::new_from_str_with_options(text, options);
@@ -184,13 +251,36 @@ pub(crate) fn scan(text: &str) -> Option<Scan> {
     Some(out)
 }
 
-/// Where `user[:password]` is in an address written `scheme://user@host`.
+/// Where `user[:password]` may be in an address: from the scheme to the
+/// last `@`. A password may hold `/`, `?` or `#` (the address then does not
+/// parse at all), so the `@` is looked for in the whole text, not only in
+/// the authority: an address with an `@` in its path is refused too, which
+/// costs nothing for the API addresses a spec holds. Without a scheme,
+/// `user:password@host` counts when what follows the `@` looks like a host,
+/// so a Coveo target (`PLATFORM:SOURCE:EDIT@src-1`) does not.
 pub(crate) fn userinfo(address: &str) -> Option<std::ops::Range<usize>> {
-    let from = address.find("://").map_or(0, |i| i + 3);
-    let authority = &address[from..];
-    let authority = &authority[..authority.find(['/', '?', '#']).unwrap_or(authority.len())];
-    let at = authority.rfind('@')?;
-    Some(from..from + at)
+    if let Some(i) = address.find("://") {
+        let from = i + 3;
+        let at = address[from..].rfind('@')?;
+        return Some(from..from + at);
+    }
+    let at = address.rfind('@')?;
+    let host = &address[at + 1..];
+    let hostlike = host.contains(['.', ':']) || host.starts_with("localhost");
+    (at > 0 && hostlike && !host.contains(char::is_whitespace)).then_some(0..at)
+}
+
+/// `address` with any `user:password@` part shown as `[REDACTED]@`.
+pub(crate) fn hide_userinfo(address: &str) -> String {
+    match userinfo(address) {
+        Some(range) => format!(
+            "{}{}{}",
+            &address[..range.start],
+            crate::secret::REDACTED,
+            &address[range.end..]
+        ),
+        None => address.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -207,7 +297,7 @@ mod tests {
     #[test]
     fn finds_each_tokens_entry_in_block_and_flow_style() {
         let text = "provider: x\ntokens:\n  a:\n    expect:\n      exactly: files:read\n  b: {x: 1}\nmax: 3\n";
-        let s = scan(text).unwrap();
+        let s = scan(text);
         assert_eq!(
             names(&s, text),
             [
@@ -220,7 +310,7 @@ mod tests {
         );
         assert_eq!((s.tokens[1].line, s.tokens[1].column), (6, 3));
         let text = "tokens: {a: {x: [1, 2]}, b: {y: 2}}\n";
-        let s = scan(text).unwrap();
+        let s = scan(text);
         assert_eq!(
             names(&s, text),
             [
@@ -235,7 +325,7 @@ mod tests {
         let text = "caller: hunter2\ntokens:\n  a:\n    credential: sk-abc\n    \
                     other: { env: KEY, password: pw1 }\n    note: ghp_R4nd0mCanaryT0kenV4lue9x8y7z6w5v4u3t\n    \
                     more: { env: \"sk-0123\" }\n";
-        let s = scan(text).unwrap();
+        let s = scan(text);
         let masked: Vec<&str> = s.masks.iter().map(|m| &text[m.start..m.end]).collect();
         assert_eq!(
             masked,
@@ -252,18 +342,37 @@ mod tests {
     #[test]
     fn userinfo_in_addresses_is_masked() {
         let text = "base_url: http://admin:pw-1@127.0.0.1:8080/x\n";
-        let s = scan(text).unwrap();
+        let s = scan(text);
         let masked: Vec<&str> = s.masks.iter().map(|m| &text[m.start..m.end]).collect();
         assert_eq!(masked, ["admin:pw-1"]);
-        assert_eq!(userinfo("https://h.example.com/a@b"), None);
-        assert_eq!(userinfo("u@h"), Some(0..1));
+        // A password with `/`, `?` or `#` in it: the address does not
+        // parse, and the whole part up to the last `@` is hidden.
+        assert_eq!(
+            userinfo("https://admin:Pa55/w0rd?x#y@portal.example.com"),
+            Some(8..27)
+        );
+        assert_eq!(userinfo("https://h.example.com/a@b"), Some(8..23));
+        assert_eq!(userinfo("https://h.example.com/a"), None);
+        assert_eq!(userinfo("u:p@h.example.com"), Some(0..3));
+        assert_eq!(userinfo("PLATFORM:SOURCE:EDIT@src-1"), None);
+        assert_eq!(userinfo("PLATFORM:SOURCE:EDIT@"), None);
     }
 
     #[test]
     fn unknown_aliases_and_broken_yaml() {
         let text = "tokens:\n  a: [*:read]\n  b: {}\n";
-        let s = scan(text).unwrap();
+        let s = scan(text);
         assert_eq!(s.tokens.len(), 2);
-        assert_eq!(scan("tokens: [unclosed\n"), None);
+        assert!(scan("tokens: [unclosed\n").tokens.is_empty());
+        // Broken YAML still hides what follows a credential key, and any
+        // word that looks like a secret.
+        let text = "tokens:\n  a:\n    credential: { password: \"Sw0rd }\n  b: { x: ghp_R4nd0mCanaryT0kenV4lue9x8y7z6w5v4u3t\n";
+        let s = scan(text);
+        let masked: Vec<&str> = s.masks.iter().map(|m| &text[m.start..m.end]).collect();
+        assert!(masked.contains(&"{ password: \"Sw0rd }"), "{masked:?}");
+        assert!(
+            masked.contains(&"ghp_R4nd0mCanaryT0kenV4lue9x8y7z6w5v4u3t"),
+            "{masked:?}"
+        );
     }
 }
