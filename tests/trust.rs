@@ -21,6 +21,19 @@ mod writes;
 use support::server::{Hit, Reply, Server};
 use support::{Run, TempDir, check_in, failure_blocks, outcome, permspec, run};
 
+/// One Coveo token entry of a spec: `name`, its key in `$var`, `expect`.
+pub fn coveo_token(name: &str, var: &str, expect: &str) -> String {
+    format!("  {name}:\n    credential: {{ env: {var} }}\n    expect: {expect}\n")
+}
+
+/// The credential a request carried as `Authorization: Bearer ...`.
+pub fn bearer(hit: &Hit) -> String {
+    hit.header("authorization")
+        .unwrap_or("")
+        .trim_start_matches("Bearer ")
+        .to_owned()
+}
+
 /// A server that answers every request with `reply(hit)` and counts them.
 pub fn serve(reply: impl Fn(&Hit) -> Reply + Send + Sync + 'static) -> Server {
     Server::start(reply)

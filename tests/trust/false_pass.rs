@@ -5,7 +5,7 @@ use crate::support::coveo::Platform;
 use crate::support::docspace::{Portal, envelope};
 use crate::support::server::Reply;
 use crate::support::{TempDir, base64, run};
-use crate::{assert_fails, assert_passes, check, init_docspace, serve};
+use crate::{assert_fails, assert_passes, check, coveo_token, init_docspace, serve};
 use serde_json::{Value, json};
 
 const COVEO_A: &str = "xx0e7c1a2b-1111-4a1a-8a1a-0123456789aa";
@@ -13,10 +13,6 @@ const COVEO_B: &str = "xx0e7c1a2b-2222-4b2b-8b2b-0123456789bb";
 
 fn coveo_spec(url: &str, organization: &str, tokens: &str) -> String {
     format!("provider: coveo\norganization: {organization}\nbase_url: {url}\ntokens:\n{tokens}")
-}
-
-fn coveo_token(name: &str, var: &str, expect: &str) -> String {
-    format!("  {name}:\n    credential: {{ env: {var} }}\n    expect: {expect}\n")
 }
 
 /// Item 1: an untargeted entry means "on any resource" on the spec side too.

@@ -6,7 +6,10 @@ use crate::support::coveo::Platform;
 use crate::support::docspace::{Portal, envelope};
 use crate::support::server::Reply;
 use crate::support::{TempDir, base64, key_fixture, run};
-use crate::{assert_absent, assert_fails, assert_passes, check, init_docspace, permspec_in, serve};
+use crate::{
+    assert_absent, assert_fails, assert_passes, bearer, check, coveo_token, init_docspace,
+    permspec_in, serve,
+};
 use serde_json::json;
 
 const COVEO_ON: &str = "xx0e7c1a2b-3333-4c3c-8c3c-0123456789cc";
@@ -15,10 +18,6 @@ const COVEO_TYPELESS: &str = "xx0e7c1a2b-5555-4e5e-8e5e-0123456789ee";
 const COVEO_WRONG_TYPE: &str = "xx0e7c1a2b-6666-4f6f-8f6f-0123456789ff";
 const COVEO_MIXED: &str = "xx0e7c1a2b-7777-4a7a-8a7a-012345678900";
 const COVEO_GLOBAL_ONE: &str = "xx0e7c1a2b-8888-4b8b-8b8b-012345678911";
-
-fn coveo_token(name: &str, var: &str, expect: &str) -> String {
-    format!("  {name}:\n    credential: {{ env: {var} }}\n    expect: {expect}\n")
-}
 
 /// An on/off Coveo privilege is one privilege however it is written: the
 /// API's `type: ENABLE` or no type, in the answer or in the spec. A type the
@@ -469,11 +468,7 @@ fn a_syntax_error_does_not_unmask_a_secret_in_the_spec() {
 fn an_error_page_is_scrubbed_before_it_is_cut() {
     const TOKEN: &str = "ghp_R3v13wCutT0kenV4lue9x8y7z6w5v4u3t2s1";
     let server = serve(|hit| {
-        let token = hit
-            .header("authorization")
-            .unwrap_or("")
-            .trim_start_matches("Bearer ")
-            .to_owned();
+        let token = bearer(hit);
         // The token starts at character 100 of the title: a cut at 120
         // would keep its first 20 characters.
         let title = format!("{}{token} was blocked", "x".repeat(100));
@@ -550,11 +545,7 @@ fn a_secret_echoed_json_decoded_is_still_removed() {
 fn a_secret_inside_base64_or_upper_cased_never_reaches_a_fixture() {
     const KEY: &str = "sk-review0base64000000000000000000000000000000000000000000000000b64";
     let server = serve(|hit| {
-        let key = hit
-            .header("authorization")
-            .unwrap_or("")
-            .trim_start_matches("Bearer ")
-            .to_owned();
+        let key = bearer(hit);
         envelope(
             hit,
             json!({
@@ -597,11 +588,7 @@ fn a_fixture_holding_another_cases_credential_is_not_written() {
     const A: &str = "sk-reviewfixturea00000000000000000000000000000000000000000000000aaa";
     const B: &str = "sk-reviewfixtureb00000000000000000000000000000000000000000000000bbb";
     let server = serve(|hit| {
-        let own = hit
-            .header("authorization")
-            .unwrap_or("")
-            .trim_start_matches("Bearer ")
-            .to_owned();
+        let own = bearer(hit);
         // A's answer carries B's key (a shared cache, say).
         let note = if own == A { B } else { "" };
         envelope(
