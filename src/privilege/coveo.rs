@@ -44,7 +44,9 @@ pub(crate) fn canonical(
 /// `targetDomain`, `type`, target), or why it cannot be read: an on/off
 /// privilege with a type other than `ENABLE`, or a privilege of a domain
 /// that takes a type without one. Such a name would match no rule written
-/// for the privilege, so it is an error, never a name (fail closed).
+/// for the privilege, so it is an error, never a name (fail closed). A
+/// domain the catalogue does not know (declared under `extra_privileges`)
+/// with `type: ENABLE` is on/off too, and spelled without it.
 pub(crate) fn grant_name(
     owner: &str,
     domain: &str,
@@ -52,7 +54,7 @@ pub(crate) fn grant_name(
     target: Option<&str>,
 ) -> Result<String, String> {
     match (types_of(owner, domain), kind) {
-        (Some([]), None | Some("ENABLE")) => Ok(canonical(owner, domain, None, target)),
+        (Some([]) | None, None | Some("ENABLE")) => Ok(canonical(owner, domain, None, target)),
         (Some([]), Some(kind)) => Err(format!(
             "{owner}:{domain} is on or off, and the answer gives it the type `{kind}`: \
              permspec cannot tell what that grants"
@@ -66,42 +68,72 @@ pub(crate) fn grant_name(
     }
 }
 
-/// `OWNER:DOMAIN` when `base` is an on/off privilege written with `:ENABLE`.
-fn without_enable(base: &str) -> Option<&str> {
-    let plain = base.strip_suffix(":ENABLE")?;
-    let (owner, domain) = plain.split_once(':')?;
-    (types_of(owner, domain) == Some(&[])).then_some(plain)
+/// The one spelling of a literal base: an on/off privilege without its
+/// `:ENABLE` (any domain the catalogue does not know to take types).
+fn spelled(base: &str) -> &str {
+    let Some(plain) = base.strip_suffix(":ENABLE") else {
+        return base;
+    };
+    match plain.split_once(':') {
+        Some((owner, domain))
+            if !domain.contains(':')
+                && !plain.contains('*')
+                && types_of(owner, domain).is_none_or(<[&str]>::is_empty) =>
+        {
+            plain
+        }
+        _ => base,
+    }
 }
 
-/// The atoms of `p`: `BASE@TARGET`, with `@*` for every resource, an
-/// on/off privilege without its `:ENABLE`; and for a glob, also every
-/// on/off privilege it matches only in its `:ENABLE` spelling.
+/// The catalogue's on/off privileges, `OWNER:DOMAIN` and with `:ENABLE`.
+fn on_off() -> &'static [(String, String)] {
+    static PAIRS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    PAIRS.get_or_init(|| {
+        DOMAINS
+            .iter()
+            .filter(|(_, _, types)| types.is_empty())
+            .map(|(owner, domain, _)| {
+                let plain = format!("{owner}:{domain}");
+                let enable = format!("{plain}:ENABLE");
+                (plain, enable)
+            })
+            .collect()
+    })
+}
+
+/// The atoms of `p`, `BASE@TARGET` (`@*`: every resource), in the one
+/// spelling of [`spelled`]. Two spellings stay visible to globs: a glob
+/// also names each catalogue on/off privilege it matches only as
+/// `X:ENABLE`, and an on/off privilege the catalogue does not know gives
+/// (and names) both `X` and `X:ENABLE`, so `*:ENABLE` and `*:X`-style
+/// globs meet it either way.
 fn atoms(p: &str) -> Patterns<'_> {
-    let (b, target) = match p.split_once('@') {
-        Some((b, t)) => (b, t),
-        None => (p, "*"),
-    };
-    let b = without_enable(b).unwrap_or(b);
-    let first = if b.len() == p.len() && p.contains('@') {
-        Cow::Borrowed(p)
-    } else {
-        Cow::Owned(format!("{b}@{target}"))
-    };
-    if !b.contains('*') {
-        return Patterns::One(first);
-    }
-    let mut out = vec![first];
-    for (owner, domain, _) in DOMAINS.iter().filter(|(_, _, types)| types.is_empty()) {
-        let plain = format!("{owner}:{domain}");
-        if glob_matches(b, &format!("{plain}:ENABLE")) && !glob_matches(b, &plain) {
-            out.push(Cow::Owned(format!("{plain}@{target}")));
+    let (b, target) = p.split_once('@').unwrap_or((p, "*"));
+    if b.contains('*') {
+        let mut out = vec![Cow::Owned(format!("{b}@{target}"))];
+        for (plain, enable) in on_off() {
+            if glob_matches(b, enable) && !glob_matches(b, plain) {
+                out.push(Cow::Owned(format!("{plain}@{target}")));
+            }
         }
+        return if out.len() == 1 {
+            Patterns::One(out.remove(0))
+        } else {
+            Patterns::Many(out)
+        };
     }
-    if out.len() == 1 {
-        Patterns::One(out.remove(0))
-    } else {
-        Patterns::Many(out)
+    let b = spelled(b);
+    let unknown_on_off = b
+        .split_once(':')
+        .is_some_and(|(owner, domain)| !domain.contains(':') && types_of(owner, domain).is_none());
+    if unknown_on_off {
+        return Patterns::Many(vec![
+            Cow::Owned(format!("{b}@{target}")),
+            Cow::Owned(format!("{b}:ENABLE@{target}")),
+        ]);
     }
+    Patterns::One(Cow::Owned(format!("{b}@{target}")))
 }
 
 fn base(p: &str) -> &str {
@@ -130,15 +162,17 @@ impl Family for Coveo {
         Some('@')
     }
 
+    /// One spelling: an on/off privilege without `:ENABLE`, and no `@*`
+    /// (every resource is written without a target, as the answers are).
     fn normalize<'a>(&self, name: &'a str) -> Cow<'a, str> {
-        let (b, target) = match name.split_once('@') {
-            Some((b, t)) => (b, Some(t)),
-            None => (name, None),
-        };
-        match (without_enable(b), target) {
-            (Some(plain), Some(t)) => Cow::Owned(format!("{plain}@{t}")),
-            (Some(plain), None) => Cow::Owned(plain.to_owned()),
-            (None, _) => Cow::Borrowed(name),
+        let (b, target) = name.split_once('@').unwrap_or((name, "*"));
+        let spelled = if b.contains('*') { b } else { spelled(b) };
+        if spelled.len() == name.len() {
+            return Cow::Borrowed(name);
+        }
+        match target {
+            "*" => Cow::Owned(spelled.to_owned()),
+            t => Cow::Owned(format!("{spelled}@{t}")),
         }
     }
 
@@ -151,8 +185,8 @@ impl Family for Coveo {
     }
 
     fn knows(&self, privilege: &str, extra: &[String]) -> bool {
-        let b = base(privilege);
-        names().iter().any(|n| n == b) || declared(extra).any(|e| e == b)
+        let b = spelled(base(privilege));
+        names().iter().any(|n| n == b) || declared(extra).any(|e| spelled(e) == b)
     }
 
     fn validate(&self, name: &str, extra: &[String]) -> Result<(), String> {
@@ -171,7 +205,7 @@ impl Family for Coveo {
         if b.contains('*') {
             return glob(name, b, target, extra);
         }
-        if declared(extra).any(|e| e == b) {
+        if declared(extra).any(|e| spelled(e) == spelled(b)) {
             return Ok(());
         }
         literal(name, b, extra)
@@ -447,21 +481,32 @@ mod tests {
         assert!(overlap(&COVEO, "SEARCH_API:EXECUTE_QUERY", "*:IMPERSONATE").is_none());
         assert!(!covers(&COVEO, "*:EDIT", "PLATFORM:SOURCE:VIEW"));
         assert!(COVEO.validate("PLATFORM:SOURCE:EDIT@a@b", &[]).is_err());
+        // `@*` is every resource: the same name as none.
+        assert_eq!(
+            COVEO.normalize("PLATFORM:SOURCE:EDIT@*"),
+            "PLATFORM:SOURCE:EDIT"
+        );
+        assert_eq!(COVEO.normalize("PLATFORM:*@*"), "PLATFORM:*");
+        // A part missing on one side is `*`: a `*` never crosses the `@`.
+        assert!(!super::super::atom_includes(
+            Some('@'),
+            "*:VIEW",
+            "PLATFORM:SOURCE:EDIT@x:VIEW"
+        ));
         assert!(covers(&COVEO, "*:ENABLE", plain));
         assert_eq!(COVEO.normalize(enable), plain);
         assert_eq!(
             COVEO.normalize("SEARCH_API:IMPERSONATE:ENABLE@x"),
             "SEARCH_API:IMPERSONATE@x"
         );
-        // A typed domain keeps its type; an unknown domain is left alone.
+        // A typed domain keeps its type; a domain the catalogue does not
+        // know is on/off when written with ENABLE (it takes no other type).
         assert_eq!(
             COVEO.normalize("PLATFORM:SOURCE:EDIT"),
             "PLATFORM:SOURCE:EDIT"
         );
-        assert_eq!(
-            COVEO.normalize("X_OWNER:THING:ENABLE"),
-            "X_OWNER:THING:ENABLE"
-        );
+        assert_eq!(COVEO.normalize("X_OWNER:THING:ENABLE"), "X_OWNER:THING");
+        assert_eq!(COVEO.normalize("X_OWNER:THING:EDIT"), "X_OWNER:THING:EDIT");
         assert!(grant_name("PLATFORM", "SOURCE", None, None).is_err());
         assert!(grant_name("SEARCH_API", "IMPERSONATE", Some("EDIT"), None).is_err());
         assert_eq!(
@@ -472,6 +517,46 @@ mod tests {
             grant_name("X_OWNER", "THING", None, None).unwrap(),
             "X_OWNER:THING"
         );
+    }
+
+    /// A privilege the spec declares (the catalogue lags) is on/off too
+    /// when it has no type: `:ENABLE` or not, in the answer or the spec,
+    /// literally or through a glob, it is one privilege.
+    #[test]
+    fn declared_on_off_privileges_are_one_with_or_without_enable() {
+        let extra = vec!["PLATFORM:NEW_THING".to_owned()];
+        let declared_enable = vec!["PLATFORM:NEW_THING:ENABLE".to_owned()];
+        let from_answer = grant_name("PLATFORM", "NEW_THING", Some("ENABLE"), None).unwrap();
+        assert_eq!(from_answer, "PLATFORM:NEW_THING");
+        for (granted, forbidden) in [
+            ("PLATFORM:NEW_THING", "PLATFORM:NEW_THING"),
+            ("PLATFORM:NEW_THING", "PLATFORM:NEW_THING:ENABLE"),
+            ("PLATFORM:NEW_THING", "*:ENABLE"),
+            ("PLATFORM:NEW_THING", "*:NEW_THING"),
+            ("PLATFORM:NEW_THING@p1", "*:ENABLE@p1"),
+        ] {
+            let entry = COVEO.normalize(forbidden);
+            assert!(
+                overlap(&COVEO, granted, &entry).is_some(),
+                "{granted} vs {forbidden}"
+            );
+        }
+        assert!(COVEO.validate("PLATFORM:NEW_THING:ENABLE", &extra).is_ok());
+        assert!(
+            COVEO
+                .validate("PLATFORM:NEW_THING", &declared_enable)
+                .is_ok()
+        );
+        assert!(COVEO.knows("PLATFORM:NEW_THING", &declared_enable));
+        assert!(covers(
+            &COVEO,
+            "PLATFORM:NEW_THING:ENABLE",
+            "PLATFORM:NEW_THING"
+        ));
+        assert!(!passes(
+            &["PLATFORM:NEW_THING"],
+            one("forbidden", "PLATFORM:NEW_THING")
+        ));
     }
 
     #[test]

@@ -155,9 +155,11 @@ pub(crate) fn overlap(family: &dyn Family, granted: &str, forbidden: &str) -> Op
 }
 
 /// Splits an atom at the family's separator (the first one: the parts
-/// before it never hold one).
+/// before it never hold one). An atom without it has `*` as its second
+/// part, so a `*` of the first part can never reach past where the
+/// separator would be.
 fn parts(sep: Option<char>, atom: &str) -> Option<(&str, &str)> {
-    atom.split_once(sep?)
+    Some(atom.split_once(sep?).unwrap_or((atom, "*")))
 }
 
 /// [`glob_matches`], part by part where the family has parts.
