@@ -93,6 +93,20 @@ pub(super) fn parse_key(body: &Value) -> Result<Grant, String> {
         Some(Value::Array(items)) => items
             .iter()
             .map(|v| match v {
+                // DocSpace's wildcards are `*`, `*:read` and `*:write`. Any
+                // other (`files:*`) has no meaning permspec can read: it
+                // would be taken for read and write, and miss a level a
+                // spec declares (fail closed).
+                Value::String(s)
+                    if s.contains('*') && !matches!(s.as_str(), "*" | "*:read" | "*:write") =>
+                {
+                    Err(format!(
+                        "the key reports the permission `{}`, a wildcard DocSpace does not grant \
+                         (its wildcards are `*`, `*:read` and `*:write`): permspec cannot tell \
+                         what it gives",
+                        crate::escape::text(s)
+                    ))
+                }
                 Value::String(s) => Ok(s.clone()),
                 other => Err(format!(
                     "expected `response.permissions` to hold strings, found {}",
@@ -237,6 +251,11 @@ mod tests {
         assert!(e.contains("without `response`"), "{e}");
         let e = parse_key(&envelope_of(json!({"permissions": "files:read"}))).unwrap_err();
         assert!(e.contains("to be a list, found a string"), "{e}");
+        let e = parse_key(&envelope_of(json!({"permissions": ["files:*"]}))).unwrap_err();
+        assert!(e.contains("a wildcard DocSpace does not grant"), "{e}");
+        for known in ["*", "*:read", "*:write"] {
+            assert!(parse_key(&envelope_of(json!({"permissions": [known]}))).is_ok());
+        }
         let e = parse_key(&envelope_of(json!({"permissions": [1]}))).unwrap_err();
         assert!(e.contains("hold strings, found a number"), "{e}");
         let e = parse_key(&envelope_of(json!("x"))).unwrap_err();
