@@ -32,6 +32,42 @@ pub(super) struct Header {
     pub ca_file: Option<PathBuf>,
 }
 
+impl Header {
+    /// Whether the answer's privileges are read as a list split on spaces
+    /// and commas (an introspection `scope`, an http header), so that no
+    /// name with one in it can ever be reported.
+    pub(super) fn splits_names(&self) -> bool {
+        match &self.api {
+            Api::Http(h) => matches!(h.privileges, crate::plan::PrivilegeSource::Header(_)),
+            _ => self.provider == Provider::OAuth2Introspection,
+        }
+    }
+}
+
+/// Whether `name` can be a privilege any answer reports: not empty, no
+/// space at either end or control character, and, where the answer is
+/// split on them (`split`), no space or comma inside. A name no answer can
+/// hold would make its `forbidden` entry check nothing, in the open
+/// vocabularies where names are not looked up (issue 10; review).
+pub(super) fn name_shape(name: &str, split: bool) -> Result<(), String> {
+    let shown = crate::escape::text(name);
+    if name.is_empty() {
+        return Err("an empty name: no answer holds it, so the entry would check nothing".into());
+    }
+    if name.trim() != name || name.chars().any(char::is_control) {
+        return Err(format!(
+            "`{shown}` has a space at an end or a control character: no answer holds such a name"
+        ));
+    }
+    if split && name.contains([' ', '\t', ',']) {
+        return Err(format!(
+            "`{shown}` holds a space or a comma, and this provider reads privileges as a list \
+             split on them: no answer can hold this name"
+        ));
+    }
+    Ok(())
+}
+
 /// Which top-level keys each provider takes (besides `provider`, `tokens`,
 /// `max_fixture_age` and `extra_privileges`).
 fn keys_of(provider: Provider) -> &'static [&'static str] {
@@ -81,13 +117,13 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
             for name in &list.value {
                 let check = if provider.is_coveo() {
                     crate::privilege::coveo::check_declared(&name.value)
-                } else if name.value.is_empty() || name.value.contains(['*', ' ']) {
+                } else if name.value.contains('*') {
                     Err(format!(
                         "`{}` is not a privilege name: write it as the API reports it, without `*`",
-                        name.value
+                        crate::escape::text(&name.value)
                     ))
                 } else {
-                    Ok(())
+                    name_shape(&name.value, true)
                 };
                 check.map_err(|why| SpecError::at(Pos::of(name), why, None))?;
                 names.push(name.value.clone());

@@ -405,6 +405,13 @@ fn privilege(
             ));
         }
     };
+    super::header::name_shape(&name, header.splits_names()).map_err(|message| {
+        SpecError::at(
+            at,
+            message,
+            Some("write the privilege exactly as the API reports it"),
+        )
+    })?;
     family
         .validate(&name, &header.extra)
         .map_err(|message| SpecError::at(at, message, None))?;

@@ -75,9 +75,10 @@ pub(super) fn parse(body: &Value, claims: Option<&[String]>) -> Result<Grant, St
     };
     let mut privileges = Vec::new();
     let mut found = false;
+    let mut missing = Vec::new();
     for name in &names {
         match decoded.get(name) {
-            None | Some(Value::Null) => {}
+            None | Some(Value::Null) => missing.push(*name),
             value => {
                 found = true;
                 privileges.extend(scope_list(value, name)?);
@@ -89,6 +90,16 @@ pub(super) fn parse(body: &Value, claims: Option<&[String]>) -> Result<Grant, St
             "the token has none of the claims {}, so what it may do cannot be read; name the \
              claims that hold its privileges with `claims: [...]`",
             names.join(", ")
+        ));
+    }
+    // A claim the spec names must be there: a misspelt name (`rolse`)
+    // would otherwise read as "no such privileges" and pass `forbidden`.
+    // Only the defaults are "any of".
+    if claims.is_some() && !missing.is_empty() {
+        return Err(format!(
+            "the token has no claim {}, which the spec's `claims:` names; check the spelling, \
+             or remove it from `claims:` if such tokens never carry it",
+            missing.join(", ")
         ));
     }
     let mut notes = vec![UNVERIFIED.to_owned()];
@@ -141,6 +152,10 @@ mod tests {
                 .unwrap_err()
                 .contains("none of the claims groups")
         );
+        // Every claim the spec names must be there: a typo is no "none".
+        let typo = ["scp".to_owned(), "rolse".to_owned()];
+        let e = parse(&v, Some(&typo)).unwrap_err();
+        assert!(e.contains("no claim rolse"), "{e}");
         let e = parse(&json!({"claims": {"sub": "x"}}), None).unwrap_err();
         assert!(e.contains("none of the claims scope, scp, roles"), "{e}");
         // An empty scope is a claim: the token holds nothing.

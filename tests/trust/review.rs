@@ -654,3 +654,48 @@ fn a_token_named_like_a_credential_is_refused_and_never_printed() {
     let out = run(crate::support::check_in(&dir, "replay").arg("--list"));
     assert_absent("--list", &out.stdout, &NAME[4..]);
 }
+
+/// In an open vocabulary, a `forbidden` name no answer can hold (empty,
+/// padded, or holding the separator the answer is split on) checked
+/// nothing; it is a spec error. A `claims:` name the token lacks is an
+/// error too, never an empty list.
+#[test]
+fn names_no_answer_can_hold_are_spec_errors() {
+    let server = serve(|_| Reply::json(200, "{}").with_header("X-Scopes", "admin, read"));
+    let dir = TempDir::new("review-name-shapes");
+    let token = |name: &str, forbidden: &str| {
+        format!(
+            "  {name}:\n    credential: {{ env: API }}\n    expect: {{ forbidden: [{forbidden}] }}\n"
+        )
+    };
+    let tokens = [
+        token("empty", "\"\""),
+        token("padded", "\"admin \""),
+        token("inner", "\"read admin\""),
+        token("control", "\"adm\\tin\""),
+        token("fine", "admin"),
+    ]
+    .concat();
+    dir.write(
+        "specs/api.yaml",
+        &format!(
+            "provider: http\nbase_url: {}\nrequest: {{ path: /me }}\n\
+             privileges: {{ header: x-scopes }}\ntokens:\n{tokens}",
+            server.url()
+        ),
+    );
+    let out = check(
+        &dir,
+        "live",
+        &[("API", "ghp_reviewnameshapes00000000000000000001")],
+    );
+    assert_fails(
+        &out,
+        "api::empty",
+        &["an empty name", "exactly as the API reports it"],
+    );
+    assert_fails(&out, "api::padded", &["a space at an end"]);
+    assert_fails(&out, "api::inner", &["holds a space or a comma"]);
+    assert_fails(&out, "api::control", &["control character"]);
+    assert_fails(&out, "api::fine", &["`admin` overlaps forbidden"]);
+}
