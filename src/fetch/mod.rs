@@ -74,8 +74,9 @@ pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Su
     }
     let prepared: Vec<Result<Prepared, CaseError>> = cases.iter().map(|c| prepare(c)).collect();
 
-    // Identical requests (same method, URL, credential, body and trusted
-    // CA) are made once; the headers each case reads are all kept.
+    // Identical requests (same method, URL, credential, body, whether the
+    // body is read, and trusted CA) are made once; the headers each case
+    // reads are all kept.
     let mut unique: Vec<Job> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let slot: Vec<Option<usize>> = prepared
@@ -91,7 +92,6 @@ pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Su
                         unique[i].out.keep.push(name.clone());
                     }
                 }
-                unique[i].out.needs_body |= job.out.needs_body;
                 Some(i)
             }
             _ => None,
@@ -255,7 +255,15 @@ fn identity(job: &Job) -> String {
             .iter()
             .map(|(k, v)| format!("{k}:{}", v.expose()))
             .collect();
-        format!("{} {} {auth} {body} {}", o.method, o.url, headers.join(","))
+        // Whether the body is read is part of the request: a case that
+        // reads a header must not inherit another case's body checks.
+        format!(
+            "{} {} {auth} {body} {} {}",
+            o.method,
+            o.url,
+            headers.join(","),
+            o.needs_body
+        )
     };
     let login = job.login.as_ref().map(part).unwrap_or_default();
     let ca = job

@@ -699,3 +699,36 @@ fn names_no_answer_can_hold_are_spec_errors() {
     assert_fails(&out, "api::control", &["control character"]);
     assert_fails(&out, "api::fine", &["`admin` overlaps forbidden"]);
 }
+
+/// A case that reads a header never inherits the body checks of another
+/// case that sends the same request: its verdict does not depend on which
+/// other cases run.
+#[test]
+fn a_header_case_does_not_inherit_a_body_case_s_checks() {
+    let server = serve(|_| {
+        Reply::json(200, "<html><body>portal</body></html>")
+            .with_content_type("text/html")
+            .with_header("X-Scopes", "repo")
+    });
+    let dir = TempDir::new("review-needs-body");
+    for (file, privileges) in [
+        ("hdr", "{ header: x-scopes }"),
+        ("body", "{ json: /scopes }"),
+    ] {
+        dir.write(
+            &format!("specs/{file}.yaml"),
+            &format!(
+                "provider: http\nbase_url: {}\nrequest: {{ path: /me }}\nprivileges: {privileges}\n\
+                 tokens:\n  t:\n    credential: {{ env: API }}\n    expect: {{ at_most: [repo] }}\n",
+                server.url()
+            ),
+        );
+    }
+    let out = check(
+        &dir,
+        "live",
+        &[("API", "ghp_reviewneedsbody000000000000000000001")],
+    );
+    assert_passes(&out, "hdr::t");
+    assert_fails(&out, "body::t", &["expected JSON"]);
+}
