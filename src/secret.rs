@@ -265,6 +265,10 @@ fn encodings(value: &str) -> Vec<String> {
     out.push(value.to_ascii_lowercase());
     out.push(json_unescape(value));
     out.push(percent_decode(value));
+    // As permspec itself shows it: a control or direction character
+    // escaped (`\u{1b}`), for the last pass over rendered text.
+    out.push(crate::escape::text(value).into_owned());
+    out.push(crate::escape::lines(value));
     out.retain(|n| !n.is_empty());
     out.sort_unstable();
     out.dedup();
@@ -592,6 +596,13 @@ mod tests {
                 }
             }
         }
+        // As permspec escapes it for display.
+        let control = Secret::new("Pa\u{1b}ssw0rdLong");
+        let shown = crate::escape::text(control.expose());
+        assert_eq!(
+            Scrubber::new([&control]).scrub(&format!("x {shown} y")),
+            "x [REDACTED] y"
+        );
         for echo in [
             "S3CRET-VALUE/WITH+CHARS\\N".to_owned(),
             "s3cret-value/with+chars\n".to_owned(),

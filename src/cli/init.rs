@@ -90,6 +90,20 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
                 names.join(", ")
             ))
         })?;
+    // Neither is ever echoed: a password in the address, or a token named
+    // after its credential, would land in the output and in the spec.
+    if a.base_url.as_deref().is_some_and(crate::plan::has_userinfo) {
+        return Err(usage(
+            "--base-url carries a user name or password (any `@` counts); give the address \
+             alone, and the credential with --credential-env; if the password was real, rotate it",
+        ));
+    }
+    if crate::secret::looks_like_secret(&a.token) {
+        return Err(usage(
+            "--token looks like a credential (it is not shown); it names the token, such as \
+             `ci-uploader`: the credential goes in --credential-env; if it was real, rotate it",
+        ));
+    }
     if !crate::plan::valid_token_name(&a.token) {
         return Err(usage(format!(
             "`{}` is not a valid token name: use letters, digits, '-', '_' and '.'",
@@ -452,13 +466,15 @@ fn edit(
         given, written,
     ) {
         (Some(g), Some(w)) if g.trim_end_matches('/') != w.trim_end_matches('/') => {
+            let (g, w) = (spec::hide_userinfo(g), spec::hide_userinfo(w));
             Some(usage(format!(
                 "{shown} says `{key}: {w}`, but --{flag} {g} was given; the token would be \
                      asked at the spec's address. Leave out --{flag}, or choose another --out"
             )))
         }
         (Some(g), None) => Some(usage(format!(
-            "{shown} has no `{key}`, but --{flag} {g} was given; choose another --out"
+            "{shown} has no `{key}`, but --{flag} {} was given; choose another --out",
+            spec::hide_userinfo(g)
         ))),
         _ => None,
     };

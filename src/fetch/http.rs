@@ -221,7 +221,8 @@ impl Answer {
 }
 
 /// A successful (2xx) answer, parsed as JSON.
-#[derive(Clone, Debug)]
+/// No `Debug`: the body and headers are the server's, unscrubbed.
+#[derive(Clone)]
 pub(crate) struct Answer {
     pub status: u16,
     pub body: Value,
@@ -231,7 +232,8 @@ pub(crate) struct Answer {
 }
 
 /// Why an exchange failed, kept typed until the provider explains it.
-#[derive(Clone, Debug)]
+/// No `Debug`: bodies and `Location`s are the server's, unscrubbed.
+#[derive(Clone)]
 pub(crate) enum Failure {
     Connect(String),
     Timeout,
@@ -259,7 +261,7 @@ pub(crate) enum Failure {
     Credential(String),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct FetchError {
     pub failure: Failure,
     pub retries: u32,
@@ -409,7 +411,9 @@ impl FetchError {
             ),
         };
         let mut error = CaseError::new(
-            scrubber.scrub(&crate::escape::lines(&format!("{cause}{after}"))),
+            // Scrubbed, then escaped: a secret with a control character
+            // is found as it is, before it becomes `\u{..}`.
+            crate::escape::lines(&scrubber.scrub(&format!("{cause}{after}"))),
             Fix::Hint(fix.to_owned()),
         );
         error.refusal = refusal;

@@ -26,7 +26,8 @@ use std::sync::Arc;
 
 /// What a job produced: the answer, and the secrets the exchange handed
 /// out (a session token, a signature) to scrub like the others.
-#[derive(Clone, Debug)]
+/// No `Debug`: the answer is unscrubbed.
+#[derive(Clone)]
 struct JobResult {
     answer: Result<Answer, CaseError>,
     found: Vec<Secret>,
@@ -521,7 +522,7 @@ fn conclude(
     };
     let grant = case.provider.parse(&case.api, &raw).map_err(|why| {
         CaseError::new(
-            scrubber.scrub(&crate::escape::lines(&format!(
+            crate::escape::lines(&scrubber.scrub(&format!(
                 "the answer is not what {} sends: {why}",
                 case.provider.name()
             ))),

@@ -386,16 +386,7 @@ fn http(raw: &RawSpec, needs: &dyn Fn(&str) -> SpecError) -> Result<Api, SpecErr
     // (issue 10, item 11); the error does not quote it.
     if let Some((name, _)) = headers.iter().find(|(n, v)| {
         looks_like_secret(v)
-            || [
-                "proxy-authorization",
-                "cookie",
-                "private-token",
-                "x-api-key",
-                "api-key",
-                "x-auth-token",
-                "x-vault-token",
-            ]
-            .contains(&n.to_ascii_lowercase().as_str())
+            || crate::spec::SECRET_HEADERS.contains(&n.to_ascii_lowercase().as_str())
     }) {
         return Err(SpecError::at(
             Pos::of(request),

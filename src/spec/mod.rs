@@ -12,7 +12,7 @@ pub(crate) use error::SpecError;
 pub(crate) use raw::{
     Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawSpec, RawToken,
 };
-pub(crate) use scan::{Mask, hide_userinfo, userinfo};
+pub(crate) use scan::{Mask, SECRET_HEADERS, hide_userinfo, userinfo};
 
 use crate::suggest::did_you_mean;
 

@@ -46,6 +46,24 @@ const SOURCE_KEYS: &[&str] = &[
     "secret",
 ];
 
+/// Request headers whose value is a credential (lower case); `plan`
+/// refuses them in `request.headers`, and the scan masks their values.
+pub(crate) const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "private-token",
+    "x-api-key",
+    "api-key",
+    "x-auth-token",
+    "x-vault-token",
+];
+
+/// Whether a scalar under `key` is written where a secret would be.
+fn secret_key(key: &str) -> bool {
+    SOURCE_KEYS.contains(&key) || SECRET_HEADERS.contains(&key.to_ascii_lowercase().as_str())
+}
+
 enum Frame {
     /// A mapping: whether the next node is a key, the last key, and whether
     /// this is the `tokens` mapping.
@@ -78,9 +96,10 @@ fn by_line(text: &str) -> Vec<Mask> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        for key in SOURCE_KEYS {
+        let lower = body.to_ascii_lowercase();
+        for key in SOURCE_KEYS.iter().chain(SECRET_HEADERS) {
             let pattern = format!("{key}:");
-            for (at, _) in body.match_indices(&pattern) {
+            for (at, _) in lower.match_indices(&pattern) {
                 let before = body[..at].chars().next_back();
                 if before.is_some_and(|c| !matches!(c, ' ' | '\t' | '{' | ',' | '-' | '"' | '\'')) {
                     continue;
@@ -176,7 +195,7 @@ fn events(text: &str) -> Option<Scan> {
             }
         }
         if let Event::Scalar(value, ..) = &event {
-            let source = !is_key && under.as_deref().is_some_and(|k| SOURCE_KEYS.contains(&k));
+            let source = !is_key && under.as_deref().is_some_and(secret_key);
             // An `env:` that is no variable's name is most likely the secret.
             let not_a_name = !is_key
                 && under.as_deref() == Some("env")

@@ -732,3 +732,80 @@ fn a_header_case_does_not_inherit_a_body_case_s_checks() {
     assert_passes(&out, "hdr::t");
     assert_fails(&out, "body::t", &["expected JSON"]);
 }
+
+/// `init` never echoes a password in an address, its own flag's or the
+/// existing spec's, nor a token name that looks like a credential.
+#[test]
+fn init_echoes_no_password_and_no_credential_named_token() {
+    let dir = TempDir::new("review-init-echo");
+    dir.write(
+        "specs/docspace.yaml",
+        "provider: docspace\nbase_url: https://ci:Hunter2Secret@portal.example.com\ntokens:\n  \
+         a:\n    credential: { env: A }\n    expect: { exactly: [files:read] }\n",
+    );
+    for (base, token) in [
+        ("https://admin:S3cretPass@portal.example.com", "new"),
+        ("https://other.example.com", "new"),
+        (
+            "https://portal.example.com",
+            "ghp_R4nd0mInitT0kenN4me9x8y7z6w5v4u3t2s1",
+        ),
+    ] {
+        let out = run(&mut init_docspace(&dir, base, token, "sk-review-init", &[]));
+        assert_ne!(out.code, 0, "{}", out.stdout);
+        for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            for secret in ["Hunter2Secret", "S3cretPass", "InitT0ken"] {
+                assert_absent(what, text, secret);
+            }
+        }
+    }
+}
+
+/// A secret holding a control character is found before permspec escapes
+/// it for display (`\u{1b}`), and in that escaped form too.
+#[test]
+fn a_secret_with_a_control_character_is_removed_before_it_is_escaped() {
+    const PASSWORD: &str = "Pa\u{1b}ssw0rdLong-review";
+    let server = serve(|_| {
+        Reply::json(
+            401,
+            json!({"error": {"message": format!("bad password {PASSWORD}"), "type": null},
+                   "status": 1, "statusCode": 401})
+            .to_string(),
+        )
+    });
+    let dir = TempDir::new("review-control");
+    dir.write(
+        "specs/account.yaml",
+        &format!(
+            "provider: docspace-account\nbase_url: {}\ntokens:\n  \
+             me:\n    credential: {{ scheme: basic, username: {{ env: U }}, password: {{ env: P }} }}\n    \
+             expect: {{ exactly: [role:user] }}\n",
+            server.url()
+        ),
+    );
+    let out = check(&dir, "live", &[("U", "me@example.com"), ("P", PASSWORD)]);
+    assert_fails(&out, "account::me", &["401"]);
+    for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        assert_absent(what, text, "ssw0rdLong");
+    }
+}
+
+/// A secret header written in a one-line `request:` is refused, and the
+/// line the error shows hides its value.
+#[test]
+fn a_secret_request_header_is_masked_in_the_line_shown() {
+    let dir = TempDir::new("review-cookie");
+    dir.write(
+        "specs/api.yaml",
+        "provider: http\nbase_url: https://api.example.com\n\
+         request: { path: /me, headers: { Cookie: \"session=s3cr3tSessionValue\" } }\n\
+         privileges: { json: /scopes }\ntokens:\n  \
+         me:\n    credential: { env: API }\n    expect: { exactly: [read] }\n",
+    );
+    let out = check(&dir, "replay", &[]);
+    assert_fails(&out, "api::me", &["looks like it holds a secret"]);
+    for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        assert_absent(what, text, "s3cr3tSessionValue");
+    }
+}
