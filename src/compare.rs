@@ -7,7 +7,7 @@ use crate::plan::Expectations;
 use crate::privilege::index::covering;
 use crate::privilege::{Family, Index};
 use crate::provider::Grant;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rule {
@@ -164,13 +164,7 @@ pub(crate) fn compare(
         let index = Index::new(forbidden, family.separator(), |f| family.names(f));
         for g in granted {
             // The first witness per entry, the entries in the spec's order.
-            let mut hits: BTreeMap<usize, String> = BTreeMap::new();
-            for given in family.gives(g).iter() {
-                index.meeting(given, |i, witness| {
-                    hits.entry(i).or_insert_with(|| family.show(&witness));
-                });
-            }
-            for (i, witness) in hits {
+            for (i, witness) in index.hits(family, g) {
                 findings.push(Finding::Forbidden {
                     granted: g.clone(),
                     entry: forbidden[i].clone(),

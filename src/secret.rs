@@ -112,16 +112,19 @@ impl Scrubber {
     }
 
     /// Adds another scrubber's secrets, with the forms it already made.
+    /// Only the secrets new here are added, with their forms; a run's
+    /// scrubber absorbs every request's, which share most of theirs.
     pub(crate) fn absorb(&mut self, other: &Scrubber) {
         let mut added = false;
         for value in &other.plain {
-            if !self.seen.contains(value) && self.seen.insert(value.clone()) {
+            if !self.seen.contains(value) {
+                self.seen.insert(value.clone());
                 self.plain.push(value.clone());
+                self.needles.extend(encodings(value));
                 added = true;
             }
         }
         if added {
-            self.needles.extend(other.needles.iter().cloned());
             self.settle();
         }
     }
@@ -629,6 +632,22 @@ mod tests {
             assert_eq!(scrubber.scrub(text), text);
             assert!(!scrubber.found_in(text), "{text}");
         }
+    }
+
+    /// A run's scrubber absorbs each request's: a secret two of them share
+    /// adds its forms once (review: 55,829 forms for 18,019 distinct).
+    #[test]
+    fn absorbing_adds_each_secret_once() {
+        let secrets: Vec<Secret> = (0..12)
+            .map(|i| Secret::new(format!("shared-secret/{i:02}+x")))
+            .collect();
+        let mut run = Scrubber::default();
+        run.absorb(&Scrubber::new(&secrets[..8]));
+        run.absorb(&Scrubber::new(&secrets[4..]));
+        let whole = Scrubber::new(&secrets);
+        assert!(whole.needles.len() > FEW_FORMS);
+        assert_eq!(run.needles.len(), whole.needles.len());
+        assert_eq!(run.plain.len(), 12);
     }
 
     /// A run's scrubber (hundreds of forms) searches them all at once,

@@ -3,7 +3,7 @@
 use super::token::{check_token_name, plan_token};
 use super::{Broken, Case, Entry, SpecFile, header};
 use crate::spec::{self, Parsed, Pos, SpecError};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -81,16 +81,22 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
             })
             .or_insert_with(|| source.render(&b.error));
     }
-    let names: Vec<(String, Pos)> = match (&parsed.spec, parsed.names.is_empty()) {
-        (Ok(raw), true) => raw
-            .tokens
-            .value
-            .0
-            .iter()
-            .map(|(n, _)| (n.value.clone(), Pos::of(n)))
-            .collect(),
-        _ => parsed.names.clone(),
-    };
+    // Every token gets a case: the scan's names (broken ones included, in
+    // file order), then any the parsed spec has that the scan could not
+    // name (a name written as an alias), so none vanishes when a sibling
+    // is broken.
+    let mut names: Vec<(String, Pos)> = parsed.names.clone();
+    if let Ok(raw) = &parsed.spec {
+        let scanned: HashSet<String> = names.iter().map(|(n, _)| n.clone()).collect();
+        names.extend(
+            raw.tokens
+                .value
+                .0
+                .iter()
+                .filter(|(n, _)| !scanned.contains(&n.value))
+                .map(|(n, _)| (n.value.clone(), Pos::of(n))),
+        );
+    }
     let raw = match &parsed.spec {
         // Not YAML at all, or no token to name: the file is the case.
         Err(e) if names.is_empty() => return broken_file(source.render(e)),
@@ -117,6 +123,14 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
             .map_err(|e| source.render(&e))
     });
     let fixture_dir = fixtures.join(&spec.id);
+    // Each name's entry, the first one where YAML reads two keys as one.
+    let mut by_name: HashMap<&str, (&serde_saphyr::Spanned<String>, &spec::RawToken)> =
+        HashMap::new();
+    if let Ok((raw, _)) = &header {
+        for (n, t) in &raw.tokens.value.0 {
+            by_name.entry(n.value.as_str()).or_insert((n, &t.value));
+        }
+    }
     let mut entries: Vec<Entry> = Vec::with_capacity(names.len());
     let mut seen: HashMap<String, (usize, Pos)> = HashMap::new();
     for (name, pos) in names {
@@ -134,45 +148,39 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
         let planned = match (broken.get(name.as_str()), &header) {
             (Some(error), _) => Err(error.clone()),
             (None, Err(error)) => Err(error.clone()),
-            (None, Ok((raw, h))) => {
-                let token = raw
-                    .tokens
-                    .value
-                    .0
-                    .iter()
-                    .find(|(n, _)| n.value == name)
-                    .map(|(n, t)| (n, &t.value));
-                match token {
-                    None => Err(source.render(&SpecError::at(
-                        pos,
-                        format!("token `{name}` could not be read"),
-                        None,
-                    ))),
-                    Some((spanned, token)) => check_token_name(spanned)
-                        .and_then(|()| plan_token(h, Pos::of(spanned), token))
-                        .map(|(credential, expect)| Case {
-                            name: case_name.clone(),
-                            spec: spec.clone(),
-                            token: name.clone(),
-                            description: token.description.clone(),
-                            provider: h.provider,
-                            api: h.api.clone(),
-                            max_fixture_age: h.max_fixture_age,
-                            credential,
-                            expect,
-                            fixture: fixture_dir.join(format!("{name}.json")),
-                            extra: h.extra.clone(),
-                            ca_file: h.ca_file.clone(),
-                        })
-                        .map_err(|errors| {
-                            errors
-                                .iter()
-                                .map(|e| source.render(e))
-                                .collect::<Vec<_>>()
-                                .join("\n")
-                        }),
-                }
-            }
+            (None, Ok((_, h))) => match by_name.get(name.as_str()).copied() {
+                None => Err(source.render(&SpecError::at(
+                    pos,
+                    format!(
+                        "token `{name}` is not in the spec as YAML reads it (its name may be \
+                             written two ways, or as an alias)"
+                    ),
+                    Some("write the token's name as plain text, once"),
+                ))),
+                Some((spanned, token)) => check_token_name(spanned)
+                    .and_then(|()| plan_token(h, Pos::of(spanned), token))
+                    .map(|(credential, expect)| Case {
+                        name: case_name.clone(),
+                        spec: spec.clone(),
+                        token: name.clone(),
+                        description: token.description.clone(),
+                        provider: h.provider,
+                        api: h.api.clone(),
+                        max_fixture_age: h.max_fixture_age,
+                        credential,
+                        expect,
+                        fixture: fixture_dir.join(format!("{name}.json")),
+                        extra: h.extra.clone(),
+                        ca_file: h.ca_file.clone(),
+                    })
+                    .map_err(|errors| {
+                        errors
+                            .iter()
+                            .map(|e| source.render(e))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    }),
+            },
         };
         let entry = match planned {
             Ok(case) => Entry::Case(Box::new(case)),

@@ -540,16 +540,7 @@ fn plan_expect(
     if let Some(banned) = &expect.forbidden {
         let index = Index::new(banned, family.separator(), |f| family.names(f));
         for (need, at) in exactly.iter().chain(&at_least).flatten() {
-            let mut hits: Vec<usize> = Vec::new();
-            for given in family.gives(need).iter() {
-                index.meeting(given, |i, _| {
-                    if !hits.contains(&i) {
-                        hits.push(i);
-                    }
-                });
-            }
-            hits.sort_unstable();
-            for i in hits {
+            for i in index.hits(family, need).into_keys() {
                 errors.push(SpecError::at(
                     *at,
                     format!("`{need}` is required here but forbidden by `{}`", banned[i]),

@@ -162,14 +162,6 @@ fn parts(sep: Option<char>, atom: &str) -> Option<(&str, &str)> {
     Some(atom.split_once(sep?).unwrap_or((atom, "*")))
 }
 
-/// [`glob_matches`], part by part where the family has parts.
-pub(crate) fn atom_matches(sep: Option<char>, pattern: &str, text: &str) -> bool {
-    match (parts(sep, pattern), parts(sep, text)) {
-        (Some((p1, p2)), Some((t1, t2))) => glob_matches(p1, t1) && glob_matches(p2, t2),
-        _ => glob_matches(pattern, text),
-    }
-}
-
 /// [`includes`], part by part where the family has parts.
 pub(crate) fn atom_includes(sep: Option<char>, sup: &str, sub: &str) -> bool {
     match (parts(sep, sup), parts(sep, sub)) {

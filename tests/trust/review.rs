@@ -809,3 +809,19 @@ fn a_secret_request_header_is_masked_in_the_line_shown() {
         assert_absent(what, text, "s3cr3tSessionValue");
     }
 }
+
+/// A token whose name is written as an alias keeps its case when a
+/// sibling token is broken (the scan cannot name it; the parse can).
+#[test]
+fn a_token_named_by_an_alias_never_vanishes() {
+    let dir = TempDir::new("review-alias-name");
+    dir.write(
+        "specs/s.yaml",
+        "provider: docspace\nbase_url: https://portal.example.com\ntokens:\n  \
+         c:\n    description: &n admin-key\n    credential: { env: C }\n    expect: { exactly: [files:read] }\n  \
+         b:\n    credential: { env: B }\n    expect: { exactly: files:read }\n  \
+         *n :\n    credential: { env: A }\n    expect: { exactly: [files:read] }\n",
+    );
+    let out = run(crate::support::check_in(&dir, "replay").arg("--list"));
+    assert!(out.stdout.contains("s::admin-key: test"), "{}", out.stdout);
+}
