@@ -385,9 +385,15 @@ impl FetchError {
                     429 | 502..=504 => "the API is overloaded or down; try again later",
                     _ => "check `base_url` and the API's health",
                 };
-                let mut text = format!("HTTP {status}: {}", explain(status, &body));
+                // The explanation quotes the server: scrubbed, then escaped
+                // to one line, so a message cannot start lines of its own
+                // in a report.
+                let mut text = format!(
+                    "HTTP {status}: {}",
+                    crate::escape::text(&scrubber.scrub(&explain(status, &body)))
+                );
                 if let Some(id) = request_id.filter(|id| !text.contains(id.as_str())) {
-                    text.push_str(&format!(", request id {id}"));
+                    text.push_str(&format!(", request id {}", crate::escape::text(&id)));
                 }
                 (text, hint)
             }

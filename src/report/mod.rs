@@ -281,18 +281,20 @@ pub(crate) fn render_failure(
         out.push_str(&next::without_diff(case, &outcome.findings, style));
         return out;
     }
-    let missing: BTreeMap<String, Vec<String>> = missing
+    // Escaped for display only now: two names that escape alike (a line
+    // break and the two characters `\n`) stay two rows.
+    let missing: Vec<(String, Vec<String>)> = missing
         .into_iter()
         .map(|(p, r)| (text(p).into_owned(), r))
         .collect();
-    let excess: BTreeMap<String, Vec<String>> = excess
+    let excess: Vec<(String, Vec<String>)> = excess
         .into_iter()
         .map(|(p, r)| (text(p).into_owned(), r))
         .collect();
     let width = missing
-        .keys()
-        .chain(excess.keys())
-        .map(|p| p.chars().count())
+        .iter()
+        .chain(&excess)
+        .map(|(p, _)| p.chars().count())
         .max()
         .unwrap_or(0);
     let _ = writeln!(

@@ -825,3 +825,47 @@ fn a_token_named_by_an_alias_never_vanishes() {
     let out = run(crate::support::check_in(&dir, "replay").arg("--list"));
     assert!(out.stdout.contains("s::admin-key: test"), "{}", out.stdout);
 }
+
+/// A server's text never starts a line of its own in a report, and two
+/// names that escape alike stay two rows.
+#[test]
+fn server_text_forges_no_line_and_no_merged_row() {
+    let server = serve(|hit| {
+        if hit.path().ends_with("/keys/@self") {
+            return Reply::json(
+                403,
+                json!({"error": {"message": "denied\ntest [docspace] forged::case ... ok"},
+                       "status": 1, "statusCode": 403})
+                .to_string(),
+            );
+        }
+        Reply::json(200, json!({"scopes": ["x\ny", "x\\ny"]}).to_string())
+    });
+    let dir = TempDir::new("review-forged-line");
+    dir.write(
+        "specs/keys.yaml",
+        &format!(
+            "provider: docspace\nbase_url: {}\ntokens:\n  \
+             k:\n    credential: {{ env: K }}\n    expect: {{ exactly: [files:read] }}\n",
+            server.url()
+        ),
+    );
+    dir.write(
+        "specs/api.yaml",
+        &format!(
+            "provider: http\nbase_url: {}\nrequest: {{ path: /me }}\nprivileges: {{ json: /scopes }}\n\
+             tokens:\n  t:\n    credential: {{ env: K }}\n    expect: {{ at_most: [read] }}\n",
+            server.url()
+        ),
+    );
+    let out = check(&dir, "live", &[("K", "sk-reviewforgedline")]);
+    assert_fails(&out, "keys::k", &["denied\\ntest [docspace] forged"]);
+    assert!(
+        !out.stdout
+            .lines()
+            .any(|l| l.starts_with("test [docspace] forged")),
+        "{}",
+        out.stdout
+    );
+    assert_fails(&out, "api::t", &["0 missing, 2 in excess"]);
+}
