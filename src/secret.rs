@@ -52,9 +52,11 @@ impl fmt::Display for Secret {
 /// echo it (issue 10, item 10): percent-encoded as a form body or a query
 /// string (`+` or `%20` for a space, upper- or lower-case hex), escaped as
 /// a JSON string (`\"`, `\/`, `\u00e9`), base64 (standard and URL-safe,
-/// padded or not: Basic's value), and hex. Whatever no form catches, the
-/// decoded check does: a text that still holds a secret once
-/// percent-decoded and JSON-unescaped is replaced whole.
+/// padded or not: Basic's value; and inside the base64 of a longer text,
+/// at each of the three alignments), hex, upper- and lower-cased, with its
+/// own escapes decoded, and as permspec escapes it for display. Whatever no
+/// form catches, the decoded check does: a text that still holds a secret
+/// once percent-decoded and JSON-unescaped is replaced whole.
 ///
 /// A few dozen forms (one case's secrets) are searched one by one, longest
 /// first, which costs nothing to prepare; a run's scrubber holds every form

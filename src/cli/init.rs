@@ -201,7 +201,8 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             Some(Entry::Broken(b)) => Err(Stop(1, b.error)),
             None => Err(Stop(
                 1,
-                "error: the generated spec holds no such token".to_owned(),
+                "error: the generated spec holds no such token\n  = help: please report this"
+                    .to_owned(),
             )),
         }
     };
@@ -228,7 +229,10 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     if grant.active == Some(false) {
         return Err(Stop(
             1,
-            "error: the token is not active: expired, revoked or unknown; nothing written".into(),
+            "error: the token is not active: expired, revoked or unknown; nothing written\n  \
+             = help: check that the credential is the current one; a spec for a revoked token \
+             (`expect: { active: false }`) is written by hand"
+                .into(),
         ));
     }
     let unknown: Vec<&str> = grant
@@ -244,7 +248,11 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
                 "error: the API reports privileges permspec's catalogue does not know yet: {}; \
                  nothing written\n  = help: check them, then declare them at the top of the spec \
                  (`extra_privileges: [{}]`) and run init again",
-                unknown.join(", "),
+                unknown
+                    .iter()
+                    .map(|p| crate::escape::text(p))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 unknown
                     .iter()
                     .map(|p| yaml_item(p))
@@ -261,16 +269,28 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     if crate::fixture::request_of(&planned) != fetched.fixture.request {
         return Err(Stop(
             1,
-            "error: the spec would ask another request than the one just made; nothing written"
+            "error: the spec would ask another request than the one just made; nothing written\n  \
+             = help: the spec's header (base_url, organization) and the flags disagree; pass the \
+             spec's values, or choose another --out"
                 .into(),
         ));
     }
-    let fixture_text = crate::fixture::text(&fetched.fixture)
-        .map_err(|e| Stop(1, format!("error: cannot write the fixture: {e}")))?;
+    let fixture_text = crate::fixture::text(&fetched.fixture).map_err(|e| {
+        Stop(
+            1,
+            format!(
+                "error: cannot write the fixture {}: {e}",
+                display_path(&case.fixture)
+            ),
+        )
+    })?;
     if scrubber.found_in(&text) || scrubber.found_in(&fixture_text) {
         return Err(Stop(
             1,
-            "error: the spec or fixture would hold a credential; nothing written".into(),
+            "error: the spec or fixture would hold a credential; nothing written\n  = help: the \
+             API echoes the credential into what it reports; report it to the API's owner, and \
+             rotate the credential"
+                .into(),
         ));
     }
     write_together(&fixtures, &fixture, &fixture_text, &out, &text)?;

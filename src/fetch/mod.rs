@@ -351,8 +351,9 @@ fn run_all(
 
 /// Signs in or discovers the endpoint if needed, sends the request, and
 /// asks again with a signature if the provider has that handshake. Errors
-/// are explained by the provider but not yet scrubbed: `conclude` scrubs
-/// them with the case's secrets.
+/// are explained by the provider and scrubbed with the job's secrets here,
+/// before any text is cut short; `conclude` scrubs them again with every
+/// secret of the request (a signature or session token found on the way).
 async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) -> JobResult {
     let provider = job.provider;
     let mut found = Vec::new();
@@ -514,7 +515,7 @@ fn conclude(
     );
     let answer = match &outcome.answer {
         Ok(answer) => answer,
-        Err(e) => return refused(case, prepared, e, scrubber, shown_url),
+        Err(e) => return refused(case, prepared, e, shared, outcome.retries, shown_url),
     };
     let raw = Response {
         body: &answer.body,
@@ -624,9 +625,11 @@ fn refused(
     case: &Case,
     prepared: &Prepared,
     e: &CaseError,
-    scrubber: &Scrubber,
+    shared: &Shared,
+    retries: u32,
     shown_url: String,
 ) -> Result<Fetched, CaseError> {
+    let scrubber = &shared.scrubber;
     let cause = scrubber.scrub(&e.cause);
     let fix = match &e.fix {
         Fix::Hint(h) => Fix::Hint(scrubber.scrub(h)),
@@ -662,7 +665,7 @@ fn refused(
         });
     }
     let fixture = Fixture {
-        recorded_at: fixture::now_utc(),
+        recorded_at: shared.recorded_at.to_string(),
         provider: case.provider.name().to_owned(),
         request: fixture::request_of(case),
         response: FixtureResponse {
@@ -676,7 +679,7 @@ fn refused(
             grant: Grant::revoked(refusal.status),
             origin: Origin::Live {
                 url: shown_url,
-                retries: 0,
+                retries,
                 recorded: None,
             },
         },

@@ -453,11 +453,21 @@ fn claims(raw: &RawSpec) -> Result<Option<Vec<String>>, SpecError> {
     }
     let mut names = Vec::new();
     for c in &list.value {
-        if c.value.is_empty() || names.contains(&c.value) {
+        if c.value.trim().is_empty() {
             return Err(SpecError::at(
                 Pos::of(c),
-                format!("`{}` is empty or listed twice", c.value),
-                None,
+                "an empty claim name reads nothing",
+                Some("name a claim of the token, such as `scp`, or remove the entry"),
+            ));
+        }
+        if names.contains(&c.value) {
+            return Err(SpecError::at(
+                Pos::of(c),
+                format!(
+                    "the claim `{}` is listed twice",
+                    crate::escape::text(&c.value)
+                ),
+                Some("remove the second one"),
             ));
         }
         names.push(c.value.clone());

@@ -78,7 +78,8 @@ pub(crate) trait Family: Sync {
         true
     }
 
-    /// Names the family knows, for generating test inputs and suggestions.
+    /// Names the family knows, for generating test inputs (the fuzz and
+    /// property tests).
     fn vocabulary(&self) -> Vec<String> {
         Vec::new()
     }

@@ -288,6 +288,11 @@ fn humanize(message: &str) -> (String, Option<String>) {
             "a value that starts with `*` is read as a YAML alias",
             Some("quote values that start with `*`: write \"*:read\", not *:read"),
         )
+    } else if message.starts_with("this key has no value") {
+        (
+            message,
+            Some("write a value, or remove the key: only a missing key means \"no such rule\""),
+        )
     } else if message.starts_with("unexpected end of input") {
         (
             "the file ends before the spec is complete",

@@ -39,7 +39,7 @@ where
     match Option::<T>::deserialize(deserializer)? {
         Some(value) => Ok(Some(value)),
         None => Err(de::Error::custom(
-            "this key has no value (an empty value is not the same as leaving the key out); write one, or remove the key",
+            "this key has no value (an empty value is not the same as leaving the key out)",
         )),
     }
 }
