@@ -88,6 +88,14 @@ fn hide(text: &str, hidden: &[&str]) -> String {
         .collect()
 }
 
+/// The byte offset where line `number` (1-based) of `text` starts.
+pub(super) fn line_start(text: &str, number: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(number.saturating_sub(1))
+        .map(str::len)
+        .sum()
+}
+
 /// Line `number` (1-based) of `source` with every mask on it, and every
 /// word that looks like a secret, replaced by `[REDACTED]`; and where
 /// `column` (0-based, in chars) moved to.
@@ -97,11 +105,7 @@ fn masked_line(
     column: usize,
     masks: &[Mask],
 ) -> Option<(String, usize)> {
-    let start: usize = source
-        .split_inclusive('\n')
-        .take(number - 1)
-        .map(str::len)
-        .sum();
+    let start = line_start(source, number);
     let line = source[start..].lines().next()?;
     let end = start + line.len();
     let mut out = String::new();

@@ -152,11 +152,7 @@ fn byte_offset(text: &str, pos: Pos) -> Option<usize> {
     if pos.line == 0 {
         return None;
     }
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(pos.line as usize - 1)
-        .map(str::len)
-        .sum();
+    let start = error::line_start(text, pos.line as usize);
     let line = text.get(start..)?.lines().next().unwrap_or("");
     let column = line
         .char_indices()
