@@ -139,7 +139,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_least) = &expect.at_least {
-        let index = Index::new(granted, family.separator(), |g| family.gives(g));
+        let index = Index::new(granted, family.separator(), |g| family.surely_gives(g));
         for need in at_least {
             if covering(family, &index, need).is_none() {
                 findings.push(Finding::Missing {
@@ -150,7 +150,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_most) = &expect.at_most {
-        let index = Index::new(at_most, family.separator(), |c| family.gives(c));
+        let index = Index::new(at_most, family.separator(), |c| family.surely_gives(c));
         for g in granted {
             if covering(family, &index, g).is_none() {
                 findings.push(Finding::Excess {

@@ -47,11 +47,13 @@ pub(crate) struct CaseError {
 }
 
 /// A non-2xx answer, as much of it as judging a revocation needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Refusal {
     pub status: u16,
-    /// The body was empty, as DocSpace's own refusals are.
-    pub empty: bool,
+    /// The body, scrubbed: its JSON, `Null` when it was empty (as
+    /// DocSpace's own refusals are), or the start of its text when it is
+    /// not JSON. Stored in the fixture when it proves a revocation.
+    pub body: std::sync::Arc<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,11 +145,14 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         fixture: shown.clone(),
         recorded_at,
     };
-    // A refusal stands for revocation only as it was recorded: DocSpace's
-    // empty 401, under `active: false` (see `fetch::conclude`).
+    // A refusal stands for revocation only as it was recorded: the API's
+    // own refusal (DocSpace's empty 401, GitHub's `Bad credentials`), under
+    // `active: false` (see `fetch::refused`).
     if case.expect.active == Some(false)
-        && case.provider.inactive_status() == Some(status)
-        && fixture.response.body.is_null()
+        && case
+            .provider
+            .revocation()
+            .is_some_and(|r| r.status == status && (r.body)(status, &fixture.response.body))
     {
         return Ok(Evidence {
             grant: Grant::revoked(status),
@@ -164,10 +169,10 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         body: &fixture.response.body,
         headers: &fixture.response.headers,
     };
-    let grant = case
-        .provider
-        .parse(&case.api, &response)
-        .map_err(|why| CaseError::new(format!("fixture {shown}: {why}"), Fix::Record))?;
+    let grant = case.provider.parse(&case.api, &response).map_err(|e| {
+        let fix = e.fix.map_or(Fix::Record, Fix::Hint);
+        CaseError::new(format!("fixture {shown}: {}", e.why), fix)
+    })?;
     Ok(Evidence { grant, origin })
 }
 

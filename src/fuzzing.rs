@@ -47,6 +47,7 @@ pub fn parse_response(provider: &str, body: &[u8]) -> Result<Vec<String>, String
             },
         )
         .map(|g| g.privileges)
+        .map_err(|e| e.why)
 }
 
 /// Reads a fixture from its bytes and parses its answer as `provider`
@@ -59,7 +60,10 @@ pub fn replay_fixture(bytes: &[u8]) -> Result<Vec<String>, String> {
         body: &fixture.response.body,
         headers: &fixture.response.headers,
     };
-    provider.parse(&api, &response).map(|g| g.privileges)
+    provider
+        .parse(&api, &response)
+        .map(|g| g.privileges)
+        .map_err(|e| e.why)
 }
 
 /// Decodes a JWT and reads its scopes, as `provider: jwt` does.
@@ -75,6 +79,7 @@ pub fn decode_jwt(token: &str) -> Result<Vec<String>, String> {
             },
         )
         .map(|g| g.privileges)
+        .map_err(|e| e.why)
 }
 
 /// Scrubbing as the fetch layer applies it to every text that leaves.
@@ -118,6 +123,10 @@ fn family_named(name: &str) -> &'static dyn crate::privilege::Family {
         "docspace" => &crate::privilege::DOCSPACE,
         "roles" => &crate::privilege::ROLES,
         "coveo" => &crate::privilege::COVEO,
+        "github" => &crate::privilege::GITHUB,
+        "gitlab" => &crate::privilege::GITLAB,
+        "slack" => &crate::privilege::SLACK,
+        "google" => &crate::privilege::GOOGLE,
         _ => &crate::privilege::PLAIN,
     }
 }
@@ -151,6 +160,6 @@ fn test_api(provider: Provider) -> plan::Api {
             client: plan::Credential::Bearer(plan::SecretSource::Env("X".into())),
             rules: plan::Rules::Plain,
         },
-        _ => plan::Api::DocSpace { base_url },
+        _ => plan::Api::Base { base_url },
     }
 }

@@ -60,7 +60,7 @@ pub(crate) fn portal(entries: &[Gathered]) -> Result<String, String> {
         .iter()
         .filter_map(|(entry, _)| match entry {
             Entry::Case(c) if c.provider == Provider::DocSpace => match &c.api {
-                Api::DocSpace { base_url } => base_url.resolve(|v| std::env::var(v).ok()).ok(),
+                Api::Base { base_url } => base_url.resolve(|v| std::env::var(v).ok()).ok(),
                 _ => None,
             },
             _ => None,

@@ -17,10 +17,12 @@ use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct InitArgs {
-    /// docspace, docspace-account, docspace-permissions, docspace-scopes, coveo or jwt
+    /// docspace, docspace-account, docspace-permissions, docspace-scopes, coveo, jwt,
+    /// github, gitlab, slack or google
     #[arg(long)]
     provider: String,
-    /// The API's address (not for jwt; coveo may use --region instead)
+    /// The API's address (not for jwt; coveo may use --region instead; github, gitlab,
+    /// slack and google default to their public address)
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// Coveo: the organization id
@@ -58,6 +60,10 @@ const SUPPORTED: &[Provider] = &[
     Provider::DocSpaceScopes,
     Provider::Coveo,
     Provider::Jwt,
+    Provider::GitHub,
+    Provider::GitLab,
+    Provider::Slack,
+    Provider::Google,
 ];
 
 /// A refusal or a failure: the message, exit status 1 (2 for usage).
@@ -418,13 +424,12 @@ fn header(provider: Provider, a: &InitArgs) -> Result<String, Stop> {
                 (Some(_), Some(_)) => return Err(usage("give --base-url or --region, not both")),
             }
         }
-        _ => {
-            let url = a
-                .base_url
-                .as_ref()
-                .ok_or_else(|| usage(format!("{} needs --base-url", provider.name())))?;
-            h.push_str(&format!("base_url: {url}\n"));
-        }
+        _ => match (&a.base_url, provider.default_base_url()) {
+            (Some(url), _) => h.push_str(&format!("base_url: {url}\n")),
+            // The default is left implicit, as the README's examples write it.
+            (None, Some(_)) => {}
+            (None, None) => return Err(usage(format!("{} needs --base-url", provider.name()))),
+        },
     }
     Ok(h)
 }
@@ -500,7 +505,12 @@ fn edit(
     };
     let value = |v: &Option<serde_saphyr::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
     for (flag, given, key, written) in [
-        ("base-url", &a.base_url, "base_url", value(&raw.base_url)),
+        (
+            "base-url",
+            &a.base_url,
+            "base_url",
+            value(&raw.base_url).or(provider.default_base_url().map(str::to_owned)),
+        ),
         (
             "organization",
             &a.organization,

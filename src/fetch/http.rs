@@ -344,7 +344,7 @@ impl FetchError {
         let refusal = match &self.failure {
             Failure::Status { status, body, .. } => Some(Refusal {
                 status: *status,
-                empty: body.trim().is_empty(),
+                body: std::sync::Arc::new(refusal_body(body, scrubber)),
             }),
             _ => None,
         };
@@ -425,6 +425,17 @@ impl FetchError {
         error.refusal = refusal;
         error
     }
+}
+
+/// A refusal's body as a revocation is judged on it, and stored: scrubbed,
+/// then read as JSON; `Null` when empty; otherwise the start of its text.
+fn refusal_body(body: &str, scrubber: &Scrubber) -> Value {
+    if body.trim().is_empty() {
+        return Value::Null;
+    }
+    let scrubbed = scrubber.scrub(body);
+    serde_json::from_str(&scrubbed)
+        .unwrap_or_else(|_| Value::String(scrubbed.chars().take(200).collect()))
 }
 
 /// An HTML page in a few words: its title, else its first line of text.

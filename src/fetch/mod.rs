@@ -521,15 +521,23 @@ fn conclude(
         body: &answer.body,
         headers: &answer.headers,
     };
-    let grant = case.provider.parse(&case.api, &raw).map_err(|why| {
-        CaseError::new(
-            crate::escape::lines(&scrubber.scrub(&format!(
-                "the answer is not what {} sends: {why}",
-                case.provider.name()
-            ))),
-            Fix::Hint("check the address in the spec: it should be the API's own".into()),
-        )
-    })?;
+    let grant = case
+        .provider
+        .parse(&case.api, &raw)
+        .map_err(|e| match e.fix {
+            Some(fix) => CaseError::new(
+                crate::escape::lines(&scrubber.scrub(&e.why)),
+                Fix::Hint(fix),
+            ),
+            None => CaseError::new(
+                crate::escape::lines(&scrubber.scrub(&format!(
+                    "the answer is not what {} sends: {}",
+                    case.provider.name(),
+                    e.why
+                ))),
+                Fix::Hint("check the address in the spec: it should be the API's own".into()),
+            ),
+        })?;
     let mut changed = false;
     let headers: BTreeMap<String, String> = answer
         .headers
@@ -635,33 +643,40 @@ fn refused(
         Fix::Hint(h) => Fix::Hint(scrubber.scrub(h)),
         other => other.clone(),
     };
-    let Some(refusal) = e.refusal.filter(|r| {
-        case.expect.active == Some(false) && Some(r.status) == case.provider.inactive_status()
-    }) else {
+    let revocation = case.provider.revocation();
+    let Some((refusal, revocation)) = e
+        .refusal
+        .clone()
+        .zip(revocation)
+        .filter(|(r, rev)| case.expect.active == Some(false) && r.status == rev.status)
+    else {
         return Err(CaseError {
             cause,
             fix,
-            refusal: e.refusal,
+            refusal: e.refusal.clone(),
         });
     };
-    let why_not = if !refusal.empty {
-        Some("DocSpace refuses a revoked key with an empty body, and this answer was not empty")
+    let why_not = if !(revocation.body)(refusal.status, &refusal.body) {
+        Some(format!(
+            "{}, and this answer was not that",
+            revocation.looks
+        ))
     } else if !prepared.key_shaped {
-        Some("the credential is not a DocSpace API key (sk-...)")
+        Some(format!("the credential is not {}", revocation.token_kind))
     } else {
         None
     };
     if let Some(why) = why_not {
         return Err(CaseError {
             cause: format!(
-                "{cause}; under `active: false` this refusal proves nothing about the key: {why}"
+                "{cause}; under `active: false` this refusal proves nothing about the token: {why}"
             ),
             fix: Fix::Hint(
-                "check the credential and `base_url`: only the portal's own refusal of an API \
-                 key shows it is revoked"
+                "check the credential and `base_url`: only the API's own refusal of a token of \
+                 its kind shows it is revoked"
                     .into(),
             ),
-            refusal: e.refusal,
+            refusal: e.refusal.clone(),
         });
     }
     let fixture = Fixture {
@@ -671,7 +686,7 @@ fn refused(
         response: FixtureResponse {
             status: refusal.status,
             headers: BTreeMap::new(),
-            body: Arc::new(Value::Null),
+            body: Arc::clone(&refusal.body),
         },
     };
     Ok(Fetched {

@@ -41,9 +41,10 @@ pub(super) struct Prepared {
     pub work: Work,
     /// Every secret value this case uses (the scrubber adds their encodings).
     pub secrets: Vec<Secret>,
-    /// Whether the inspected credential has the shape of what the endpoint
-    /// inspects (a DocSpace API key: `sk-...`), so a refusal of it can mean
-    /// revocation (issue 10, item 6).
+    /// Whether the inspected credential has the shape of the tokens the
+    /// endpoint inspects (a DocSpace API key: `sk-...`; see
+    /// `Provider::revocation`), so a refusal of it can mean revocation
+    /// (issue 10, item 6).
     pub key_shaped: bool,
 }
 
@@ -117,10 +118,10 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
 
     let token = resolve(&case.credential, case, &base)?;
-    let key_shaped = token
-        .secrets
-        .first()
-        .is_some_and(|s| is_api_key(s.expose()));
+    let key_shaped = match case.provider.revocation() {
+        Some(r) => token.secrets.first().is_some_and(|s| (r.token)(s.expose())),
+        None => false,
+    };
     let mut secrets = token.secrets.clone();
     let caller = match &case.api {
         Api::Coveo {
@@ -186,7 +187,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         auth: auth.header,
         body,
         headers,
-        keep: request.keep_header.into_iter().collect(),
+        keep: request.keep_headers,
         needs_body: request.needs_body,
     };
     let signature = match case.provider.signature_url(&base) {
@@ -227,15 +228,6 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         secrets,
         key_shaped,
     })
-}
-
-/// A DocSpace API key: `sk-` and the key's characters (API-FACTS.md,
-/// "Credentials": `Bearer sk-<64 lowercase hex>`). Anything else the
-/// portal refuses says nothing about a key.
-fn is_api_key(value: &str) -> bool {
-    value
-        .strip_prefix("sk-")
-        .is_some_and(|rest| rest.len() >= 16 && rest.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, CaseError> {

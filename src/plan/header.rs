@@ -39,7 +39,13 @@ impl Header {
     pub(super) fn splits_names(&self) -> bool {
         match &self.api {
             Api::Http(h) => matches!(h.privileges, crate::plan::PrivilegeSource::Header(_)),
-            _ => self.provider == Provider::OAuth2Introspection,
+            _ => matches!(
+                self.provider,
+                Provider::OAuth2Introspection
+                    | Provider::GitHub
+                    | Provider::Slack
+                    | Provider::Google
+            ),
         }
     }
 }
@@ -86,6 +92,9 @@ fn keys_of(provider: Provider) -> &'static [&'static str] {
         ],
         Provider::Jwt => &["claims", "scopes"],
         Provider::Http => &["base_url", "request", "privileges", "ca_file"],
+        Provider::GitHub | Provider::GitLab | Provider::Slack | Provider::Google => {
+            &["base_url", "ca_file"]
+        }
     }
 }
 
@@ -209,11 +218,18 @@ fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
         Provider::DocSpace
         | Provider::DocSpaceAccount
         | Provider::DocSpacePermissions
-        | Provider::DocSpaceScopes => Api::DocSpace {
+        | Provider::DocSpaceScopes => Api::Base {
             base_url: url(
                 "base_url",
                 raw.base_url.as_ref().ok_or_else(|| needs("base_url"))?,
             )?,
+        },
+        Provider::GitHub | Provider::GitLab | Provider::Slack | Provider::Google => Api::Base {
+            base_url: match (&raw.base_url, provider.default_base_url()) {
+                (Some(b), _) => url("base_url", b)?,
+                (None, Some(default)) => Template::literal(default),
+                (None, None) => return Err(needs("base_url")),
+            },
         },
         Provider::Coveo => coveo(provider, raw)?,
         Provider::OAuth2Introspection => {

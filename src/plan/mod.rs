@@ -135,8 +135,9 @@ impl Credential {
 /// takes. Templates are resolved only when a request is made.
 #[derive(Clone, Debug)]
 pub(crate) enum Api {
-    /// DocSpace keys, accounts and catalogs.
-    DocSpace {
+    /// An API asked at its address and nothing else: DocSpace keys,
+    /// accounts and catalogs, GitHub, GitLab, Slack, Google.
+    Base {
         base_url: Template,
     },
     Coveo {
@@ -227,9 +228,7 @@ impl Case {
     /// The API's address and the spec key that holds it.
     pub(crate) fn address(&self) -> Option<(&'static str, &Template)> {
         match &self.api {
-            Api::DocSpace { base_url } | Api::Coveo { base_url, .. } => {
-                Some(("base_url", base_url))
-            }
+            Api::Base { base_url } | Api::Coveo { base_url, .. } => Some(("base_url", base_url)),
             Api::Http(h) => Some(("base_url", &h.base_url)),
             Api::Introspection {
                 endpoint: Endpoint::Url(t),

@@ -5,7 +5,7 @@
 //! `provider/` adds what each one asks and how it reads the answer
 //! (`impl Provider` there), so the plan never imports a later stage.
 
-use crate::privilege::{COVEO, DOCSPACE, Family, PLAIN, ROLES};
+use crate::privilege::{COVEO, DOCSPACE, Family, GITHUB, GITLAB, GOOGLE, PLAIN, ROLES, SLACK};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Provider {
@@ -25,6 +25,14 @@ pub(crate) enum Provider {
     Jwt,
     /// Any HTTP API that reports scopes in a header or a JSON member.
     Http,
+    /// GitHub classic personal access tokens and OAuth tokens.
+    GitHub,
+    /// GitLab personal, project and group access tokens.
+    GitLab,
+    /// Slack tokens, through `auth.test`.
+    Slack,
+    /// Google OAuth access tokens, through tokeninfo.
+    Google,
 }
 
 impl Provider {
@@ -37,6 +45,10 @@ impl Provider {
         Provider::OAuth2Introspection,
         Provider::Jwt,
         Provider::Http,
+        Provider::GitHub,
+        Provider::GitLab,
+        Provider::Slack,
+        Provider::Google,
     ];
 
     pub(crate) fn from_name(name: &str) -> Option<Provider> {
@@ -53,6 +65,10 @@ impl Provider {
             Provider::OAuth2Introspection => "oauth2-introspection",
             Provider::Jwt => "jwt",
             Provider::Http => "http",
+            Provider::GitHub => "github",
+            Provider::GitLab => "gitlab",
+            Provider::Slack => "slack",
+            Provider::Google => "google",
         }
     }
 
@@ -62,6 +78,10 @@ impl Provider {
             Provider::DocSpace => &DOCSPACE,
             Provider::DocSpaceAccount => &ROLES,
             Provider::Coveo => &COVEO,
+            Provider::GitHub => &GITHUB,
+            Provider::GitLab => &GITLAB,
+            Provider::Slack => &SLACK,
+            Provider::Google => &GOOGLE,
             Provider::DocSpacePermissions
             | Provider::DocSpaceScopes
             | Provider::OAuth2Introspection
@@ -89,26 +109,56 @@ impl Provider {
         self.is_docspace()
     }
 
-    /// The status with which the API refuses a revoked credential, where
-    /// that is its only way to say so (a disabled DocSpace key gets 401 with
-    /// an empty body). Under `active: false` this answer passes, and is
-    /// recorded, when the request could have succeeded (see `fetch`).
-    pub(crate) fn inactive_status(self) -> Option<u16> {
-        (self == Provider::DocSpace).then_some(401)
-    }
-
     /// Whether the API says when a token expires (`expires_within`). For
     /// these, no expiry in the answer means the token never expires.
     pub(crate) fn reports_expiry(self) -> bool {
+        // GitHub sends its expiry header only for a token that expires;
+        // GitLab's `expires_at` is null for one that never does.
         matches!(
             self,
-            Provider::DocSpace | Provider::OAuth2Introspection | Provider::Jwt
+            Provider::DocSpace
+                | Provider::OAuth2Introspection
+                | Provider::Jwt
+                | Provider::GitHub
+                | Provider::GitLab
+                | Provider::Google
         )
     }
 
     /// Whether the API says if a token is active (`expect: { active: ... }`).
     pub(crate) fn reports_active(self) -> bool {
-        matches!(self, Provider::DocSpace | Provider::OAuth2Introspection)
+        matches!(
+            self,
+            Provider::DocSpace
+                | Provider::OAuth2Introspection
+                | Provider::GitHub
+                | Provider::GitLab
+                | Provider::Slack
+                | Provider::Google
+        )
+    }
+
+    /// The default `base_url`, for APIs with one public address.
+    pub(crate) fn default_base_url(self) -> Option<&'static str> {
+        match self {
+            Provider::GitHub => Some("https://api.github.com"),
+            Provider::GitLab => Some("https://gitlab.com"),
+            Provider::Slack => Some("https://slack.com/api"),
+            Provider::Google => Some("https://oauth2.googleapis.com"),
+            _ => None,
+        }
+    }
+
+    /// The providers with a property, by name, for hints ("`active` works
+    /// with docspace, ...").
+    pub(crate) fn names_where(has: impl Fn(Provider) -> bool) -> String {
+        let names: Vec<&str> = Provider::ALL
+            .iter()
+            .copied()
+            .filter(|p| has(*p))
+            .map(Provider::name)
+            .collect();
+        names.join(", ")
     }
 
     /// How the token reaches the endpoint, where only a plain token can:
@@ -129,6 +179,18 @@ impl Provider {
                 Some("provider `oauth2-introspection` sends the token itself in the form body")
             }
             Provider::Jwt => Some("provider `jwt` decodes the token itself"),
+            Provider::GitHub => Some(
+                "provider `github` asks /user with the token as `Authorization: Bearer`, the \
+                 only way its scopes header describes the token",
+            ),
+            Provider::GitLab => Some(
+                "provider `gitlab` asks /personal_access_tokens/self with the token as \
+                 `Authorization: Bearer`",
+            ),
+            Provider::Slack => Some("provider `slack` calls auth.test with the token as Bearer"),
+            Provider::Google => {
+                Some("provider `google` sends the token itself in tokeninfo's query string")
+            }
             _ => None,
         }
     }

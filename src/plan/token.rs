@@ -480,8 +480,14 @@ fn plan_expect(
                 Ok(_) => {
                     errors.push(SpecError::at(
                         Pos::of(w),
-                        format!("provider `{}` cannot tell when a token expires", provider.name()),
-                        Some("`expires_within` works with docspace (API keys), oauth2-introspection and jwt"),
+                        format!(
+                            "provider `{}` cannot tell when a token expires",
+                            provider.name()
+                        ),
+                        Some(&format!(
+                            "`expires_within` works with {}",
+                            Provider::names_where(Provider::reports_expiry)
+                        )),
                     ));
                     None
                 }
@@ -500,7 +506,10 @@ fn plan_expect(
                 "provider `{}` cannot tell whether a token is active",
                 provider.name()
             ),
-            Some("`active` works with docspace (API keys) and oauth2-introspection"),
+            Some(&format!(
+                "`active` works with {}",
+                Provider::names_where(Provider::reports_active)
+            )),
         ));
     }
     // A revoked token holds nothing: a rule about what it holds could only

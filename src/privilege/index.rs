@@ -29,8 +29,8 @@ struct Bucket {
 
 impl<'a> Index<'a> {
     /// Indexes `items` by the patterns `patterns` gives each one
-    /// ([`Family::gives`] for grants and ceilings, [`Family::names`] for
-    /// forbidden entries).
+    /// ([`Family::surely_gives`] for grants and ceilings, [`Family::gives`]
+    /// for a grant's overlaps, [`Family::names`] for forbidden entries).
     pub(crate) fn new(
         items: &'a [String],
         sep: Option<char>,
@@ -153,7 +153,7 @@ fn key(sep: Option<char>, pattern: &str) -> &str {
 /// The items of `index` that cover `q`: a candidate must include `q`'s
 /// first pattern; each candidate is then checked in full.
 pub(crate) fn covering(family: &dyn Family, index: &Index<'_>, q: &str) -> Option<usize> {
-    let given = family.gives(q);
+    let given = family.surely_gives(q);
     let first = given.iter().next()?;
     index
         .including(first)

@@ -18,12 +18,14 @@
 //! functions are total and never panic, so the property tests and the fuzzer
 //! can call them with anything.
 
+mod catalog;
 pub(crate) mod coveo;
 mod coveo_catalog;
 mod docspace;
 mod glob;
 pub(crate) mod index;
 mod roles;
+mod vendors;
 
 use std::borrow::Cow;
 
@@ -32,6 +34,7 @@ pub(crate) use docspace::{DOCSPACE, DOCSPACE_SCOPES};
 pub(crate) use glob::{glob_matches, includes, intersection};
 pub(crate) use index::Index;
 pub(crate) use roles::ROLES;
+pub(crate) use vendors::{GITHUB, GITLAB, GOOGLE, SLACK};
 
 /// The atom patterns of one privilege: usually one, so it does not allocate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,9 +94,18 @@ pub(crate) trait Family: Sync {
         None
     }
 
-    /// The atom patterns that holding `p` gives.
+    /// The atom patterns that holding `p` gives, or may give.
     fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
         Patterns::one(p)
+    }
+
+    /// The atom patterns that holding `p` surely gives: [`Family::gives`]
+    /// less what the vendor only suggests. "P covers Q" is asked on these
+    /// (when Q surely lies within P, so does all Q may give); a grant's
+    /// overlap with a `forbidden` entry counts everything it may give (see
+    /// `catalog.rs`).
+    fn surely_gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+        self.gives(p)
     }
 
     /// The atom patterns a rule entry `p` names.
@@ -124,7 +136,7 @@ pub(crate) trait Family: Sync {
     }
 }
 
-/// "P covers Q": every atom Q gives, P gives too (each of Q's patterns is
+/// "P covers Q": every atom Q surely gives, P surely gives too (each of Q's patterns is
 /// included in one of P's). So `role:*admin` covers `role:user` (through
 /// `role:room-admin`), and a wildcard grant is covered only by a pattern as
 /// wide: `*:read` is not covered by any finite list of `X:read`.
@@ -132,10 +144,10 @@ pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
     if p == q {
         return true;
     }
-    let given = family.gives(p);
+    let given = family.surely_gives(p);
     let sep = family.separator();
     family
-        .gives(q)
+        .surely_gives(q)
         .iter()
         .all(|b| given.iter().any(|a| atom_includes(sep, a, b)))
 }
@@ -153,6 +165,16 @@ pub(crate) fn overlap(family: &dyn Family, granted: &str, forbidden: &str) -> Op
             .find_map(|b| atom_intersection(sep, a, b))
             .map(|w| family.show(&w))
     })
+}
+
+/// Whether holding `granted` surely gives the atom `witness` (not only
+/// may: see `catalog.rs`), for the words of a `forbidden` finding.
+pub(crate) fn surely_gives(family: &dyn Family, granted: &str, witness: &str) -> bool {
+    let sep = family.separator();
+    family
+        .surely_gives(granted)
+        .iter()
+        .any(|a| atom_includes(sep, a, witness))
 }
 
 /// Splits an atom at the family's separator (the first one: the parts

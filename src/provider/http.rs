@@ -3,16 +3,9 @@
 //! Slack's `auth.test`, Google's tokeninfo.
 
 use super::kind;
-use super::{Grant, Response};
+use super::{Grant, Response, split_list as split};
 use crate::plan::PrivilegeSource;
 use serde_json::Value;
-
-fn split(s: &str) -> Vec<String> {
-    s.split([',', ' ', '\t'])
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
 
 pub(super) fn parse(source: &PrivilegeSource, response: &Response<'_>) -> Result<Grant, String> {
     let privileges = match source {

@@ -10,9 +10,13 @@ pub(crate) mod coveo;
 pub(crate) mod docspace;
 mod docspace_account;
 mod docspace_catalog;
+pub(crate) mod github;
+pub(crate) mod gitlab;
+pub(crate) mod google;
 mod http;
 mod introspection;
 pub(crate) mod jwt;
+pub(crate) mod slack;
 
 use crate::plan::Api;
 pub(crate) use crate::plan::Provider;
@@ -90,8 +94,9 @@ pub(crate) struct Request {
     pub token: TokenPlace,
     /// Headers the spec asks for (never `Authorization`).
     pub headers: Vec<(String, String)>,
-    /// A response header that carries the privileges, kept in the fixture.
-    pub keep_header: Option<String>,
+    /// The response headers that carry evidence (the privileges, the
+    /// expiry), kept in the fixture; no other header ever is.
+    pub keep_headers: Vec<String>,
     /// Whether the privileges are in the body, which must then be JSON.
     /// (In a header, the body is not read: a HEAD, or an empty body, is a
     /// good answer; issue 10, item 19.)
@@ -106,7 +111,7 @@ impl Request {
             body: Body::Empty,
             token: TokenPlace::Header,
             headers: Vec::new(),
-            keep_header: None,
+            keep_headers: Vec::new(),
             needs_body: true,
         }
     }
@@ -145,7 +150,7 @@ impl Provider {
                     also_header: true,
                 },
                 headers: Vec::new(),
-                keep_header: None,
+                keep_headers: Vec::new(),
                 needs_body: true,
             },
             (Provider::OAuth2Introspection, _) => Request {
@@ -154,7 +159,7 @@ impl Provider {
                 body: Body::Form(vec![("token_type_hint".into(), "access_token".into())]),
                 token: TokenPlace::Form("token"),
                 headers: Vec::new(),
-                keep_header: None,
+                keep_headers: Vec::new(),
                 needs_body: true,
             },
             (Provider::Http, Api::Http(h)) => Request {
@@ -174,11 +179,37 @@ impl Provider {
                     }
                 }),
                 headers: h.headers.clone(),
-                keep_header: match &h.privileges {
-                    crate::plan::PrivilegeSource::Header(name) => Some(name.clone()),
-                    crate::plan::PrivilegeSource::Json { .. } => None,
+                keep_headers: match &h.privileges {
+                    crate::plan::PrivilegeSource::Header(name) => vec![name.clone()],
+                    crate::plan::PrivilegeSource::Json { .. } => Vec::new(),
                 },
                 needs_body: matches!(h.privileges, crate::plan::PrivilegeSource::Json { .. }),
+            },
+            (Provider::GitHub, _) => Request {
+                // GitHub asks every request to name the API version it
+                // expects (docs, REST "API versions").
+                headers: vec![("x-github-api-version".to_owned(), "2022-11-28".to_owned())],
+                keep_headers: vec![
+                    github::SCOPES_HEADER.to_owned(),
+                    github::EXPIRY_HEADER.to_owned(),
+                ],
+                // The body is the user's profile: nothing is read from it,
+                // so nothing of it is stored.
+                needs_body: false,
+                ..Request::get(format!("{base}{}", github::PATH))
+            },
+            (Provider::GitLab, _) => Request::get(format!("{base}{}", gitlab::PATH)),
+            (Provider::Slack, _) => Request {
+                method: "POST",
+                keep_headers: vec![slack::SCOPES_HEADER.to_owned()],
+                ..Request::get(format!("{base}{}", slack::PATH))
+            },
+            (Provider::Google, _) => Request {
+                token: TokenPlace::Query {
+                    param: google::TOKEN_PARAM.to_owned(),
+                    also_header: false,
+                },
+                ..Request::get(format!("{base}{}", google::PATH))
             },
             _ => return None,
         })
@@ -224,22 +255,28 @@ impl Provider {
     }
 
     /// Parses a successful (2xx) answer.
-    pub(crate) fn parse(self, api: &Api, response: &Response<'_>) -> Result<Grant, String> {
+    pub(crate) fn parse(self, api: &Api, response: &Response<'_>) -> Result<Grant, Unread> {
         let body = response.body;
-        match (self, api) {
-            (Provider::DocSpace, _) => docspace::parse_key(body),
-            (Provider::DocSpaceAccount, _) => docspace_account::parse(body),
-            (Provider::DocSpacePermissions, _) => docspace_catalog::parse_permissions(body),
-            (Provider::DocSpaceScopes, _) => docspace_catalog::parse_scopes(body),
-            (Provider::Coveo, _) => coveo::parse(body),
-            (Provider::OAuth2Introspection, _) => introspection::parse(body),
-            (Provider::Jwt, Api::Jwt { claims, .. }) => jwt::parse(body, claims.as_deref()),
-            (Provider::Http, Api::Http(h)) => http::parse(&h.privileges, response),
-            _ => Err(format!(
-                "internal: provider `{}` was planned with another's settings",
-                self.name()
-            )),
-        }
+        Ok(match (self, api) {
+            (Provider::GitHub, _) => github::parse(response)?,
+            (Provider::Slack, _) => slack::parse(response)?,
+            (Provider::GitLab, _) => gitlab::parse(body)?,
+            (Provider::Google, _) => google::parse(body)?,
+            (Provider::DocSpace, _) => docspace::parse_key(body)?,
+            (Provider::DocSpaceAccount, _) => docspace_account::parse(body)?,
+            (Provider::DocSpacePermissions, _) => docspace_catalog::parse_permissions(body)?,
+            (Provider::DocSpaceScopes, _) => docspace_catalog::parse_scopes(body)?,
+            (Provider::Coveo, _) => coveo::parse(body)?,
+            (Provider::OAuth2Introspection, _) => introspection::parse(body)?,
+            (Provider::Jwt, Api::Jwt { claims, .. }) => jwt::parse(body, claims.as_deref())?,
+            (Provider::Http, Api::Http(h)) => http::parse(&h.privileges, response)?,
+            _ => {
+                return Err(Unread::from(format!(
+                    "internal: provider `{}` was planned with another's settings",
+                    self.name()
+                )));
+            }
+        })
     }
 
     /// A person's words for a non-2xx answer, from the API's documented
@@ -250,6 +287,9 @@ impl Provider {
             Provider::OAuth2Introspection | Provider::Jwt | Provider::Http => {
                 generic_status(status, body)
             }
+            Provider::GitHub | Provider::GitLab | Provider::Slack | Provider::Google => {
+                vendor_status(self, status, body)
+            }
             Provider::DocSpacePermissions if status == 403 && body.trim().is_empty() => {
                 "this endpoint needs a key with `*:read` or `*:write` (DocSpace 3.7.1 and later)"
                     .to_owned()
@@ -257,6 +297,90 @@ impl Provider {
             _ => docspace::explain_status(status, body),
         }
     }
+}
+
+/// Why an answer gives no grant, and what to do when it is not "check the
+/// address: this is not the API's answer".
+pub(crate) struct Unread {
+    pub why: String,
+    pub fix: Option<String>,
+}
+
+impl From<String> for Unread {
+    fn from(why: String) -> Unread {
+        Unread { why, fix: None }
+    }
+}
+
+/// How an API refuses a credential it does not take (unknown, expired or
+/// revoked), where that refusal is how it says a token is revoked. Under
+/// `active: false` such an answer passes, and is recorded, only when the
+/// request could have succeeded: the credential has the shape of the
+/// vendor's tokens, and went the one way the endpoint takes it (issue 10,
+/// item 6).
+pub(crate) struct Revocation {
+    pub status: u16,
+    /// Whether the (scrubbed) body is the API's own refusal; `Null` stands
+    /// for an empty or non-JSON body.
+    pub body: fn(u16, &Value) -> bool,
+    /// The refusal, in words, for "this answer was not ...".
+    pub looks: &'static str,
+    /// Whether the credential has the shape of the vendor's tokens.
+    pub token: fn(&str) -> bool,
+    /// Those tokens, in words.
+    pub token_kind: &'static str,
+}
+
+fn prefixed(prefixes: &'static [&'static str], token: &str) -> bool {
+    prefixes
+        .iter()
+        .any(|p| token.strip_prefix(p).is_some_and(|rest| rest.len() >= 16))
+}
+
+impl Provider {
+    /// The API's refusal of a revoked token, where a refusal is its only
+    /// way to say so.
+    pub(crate) fn revocation(self) -> Option<Revocation> {
+        Some(match self {
+            Provider::DocSpace => Revocation {
+                status: 401,
+                body: |_, body| body.is_null(),
+                looks: "DocSpace refuses a revoked key with an empty body",
+                token: docspace::is_api_key,
+                token_kind: "a DocSpace API key (sk-...)",
+            },
+            Provider::GitHub => Revocation {
+                status: 401,
+                body: github::refuses_token,
+                looks: "GitHub refuses a token it does not accept with `Bad credentials`",
+                token: |t| prefixed(github::TOKEN_PREFIXES, t),
+                token_kind: "a GitHub token (ghp_, gho_, ghu_, ghs_, ghr_ or github_pat_...)",
+            },
+            Provider::GitLab => Revocation {
+                status: 401,
+                body: gitlab::refuses_token,
+                looks: "GitLab refuses a token with `401 Unauthorized` or `invalid_token`",
+                token: |t| prefixed(gitlab::TOKEN_PREFIXES, t),
+                token_kind: "a GitLab access token (glpat-...)",
+            },
+            Provider::Google => Revocation {
+                status: 400,
+                body: google::refuses_token,
+                looks: "Google refuses a token it does not accept with `invalid_token`",
+                token: |t| prefixed(google::TOKEN_PREFIXES, t),
+                token_kind: "a Google access token (ya29....)",
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Splits a header's list of names on commas and white space.
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split([',', ' ', '\t'])
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// What a JSON value is, for "expected ..., found a list" messages.
@@ -290,5 +414,33 @@ fn generic_status(status: u16, body: &str) -> String {
         (Some(c), Some(d)) => format!("{meaning} ({c}: {d})"),
         (Some(c), None) => format!("{meaning} ({c})"),
         _ => meaning.to_owned(),
+    }
+}
+
+/// GitHub, GitLab, Slack and Google: each one's documented error bodies.
+fn vendor_status(provider: Provider, status: u16, body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let said = ["message", "error_description", "error"]
+        .iter()
+        .find_map(|k| v.get(k).and_then(Value::as_str));
+    let meaning = match (provider, status) {
+        (Provider::GitHub, 401) | (Provider::GitLab, 401) => {
+            "the API does not accept the token (unknown, expired or revoked)"
+        }
+        (Provider::Google, 400)
+            if v.get("error").and_then(Value::as_str) == Some("invalid_token") =>
+        {
+            "Google does not accept the token (unknown or expired)"
+        }
+        (Provider::GitHub, 403) => {
+            "forbidden (a rate limit, or an organization's SSO or IP policy)"
+        }
+        (Provider::GitLab, 403) => "the token may not call this endpoint (a scope it lacks?)",
+        (_, 404) => "not found: check `base_url`",
+        _ => "the API refused the request",
+    };
+    match said {
+        Some(said) => format!("{meaning} ({said})"),
+        None => meaning.to_owned(),
     }
 }

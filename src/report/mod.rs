@@ -231,7 +231,14 @@ pub(crate) fn render_failure(
             witness,
         } = f
         {
-            let via = if witness == granted || witness == entry {
+            let surely = crate::privilege::surely_gives(family, granted, witness);
+            let via = if !surely {
+                format!(
+                    " (it may give {}: the vendor's documentation suggests so without saying \
+                     it, and a gate counts what may be)",
+                    text(witness)
+                )
+            } else if witness == granted || witness == entry {
                 String::new()
             } else {
                 format!(" (it gives {})", text(witness))

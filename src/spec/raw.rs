@@ -478,6 +478,14 @@ pub(crate) enum ProviderName {
     Jwt,
     /// Any HTTP API that reports scopes in a header or a JSON member.
     Http,
+    /// GitHub classic personal access tokens and OAuth tokens (`GET /user`).
+    Github,
+    /// GitLab personal, project and group access tokens.
+    Gitlab,
+    /// Slack tokens (`auth.test`).
+    Slack,
+    /// Google OAuth access tokens (tokeninfo).
+    Google,
 }
 
 /// A privilege: a name such as `files:read`, a Coveo mapping, or a

@@ -570,14 +570,14 @@ fn item06_a_401_proves_revocation_only_for_a_request_that_could_succeed() {
     assert_fails(
         &out,
         "keys::behind-waf",
-        &["HTTP 401", "an HTML page", "proves nothing about the key"],
+        &["HTTP 401", "an HTML page", "proves nothing about the token"],
     );
     assert_fails(
         &out,
         "keys::not-a-key",
         &[
-            "is not a DocSpace API key (sk-...)",
-            "proves nothing about the key",
+            "the credential is not a DocSpace API key (sk-...)",
+            "proves nothing about the token",
         ],
     );
     assert_passes(&out, "keys::revoked");

@@ -128,6 +128,30 @@ pub(crate) fn high_severity(provider: Provider, privilege: &str) -> Option<&'sta
         {
             Some("write on every resource")
         }
+        (Provider::GitHub, "delete_repo") => Some("may delete repositories"),
+        (Provider::GitHub, "repo") => Some(
+            "full control of every private repository the account can reach, and of some \
+             organization resources",
+        ),
+        (Provider::GitHub, "site_admin") => Some("administers the GitHub Enterprise Server"),
+        (Provider::GitHub, p) if p.starts_with("admin:") => Some("administers a GitHub resource"),
+        (Provider::GitLab, "api") => Some("full read and write access to the API"),
+        (Provider::GitLab, "sudo") => Some("may act as any user"),
+        (Provider::GitLab, "admin_mode") => Some("administrator actions"),
+        (Provider::Slack, "admin") => Some("workspace administration"),
+        (Provider::Slack, p) if p.starts_with("admin.") && p.ends_with(":write") => {
+            Some("writes organization-wide settings")
+        }
+        (Provider::Google, "https://www.googleapis.com/auth/cloud-platform") => {
+            Some("every Google Cloud API the account can reach")
+        }
+        (Provider::Google, "https://mail.google.com/") => Some("full access to the mailbox"),
+        (Provider::Google, "https://www.googleapis.com/auth/drive") => {
+            Some("every file in Google Drive")
+        }
+        (Provider::Google, p) if p.starts_with("https://www.googleapis.com/auth/admin.") => {
+            Some("Google Workspace administration")
+        }
         (_, p) if p.contains('*') => Some("wildcard grant"),
         _ => None,
     }
@@ -378,5 +402,29 @@ mod tests {
             high_severity(Provider::Coveo, "SEARCH_API:EXECUTE_QUERY"),
             None
         );
+        for (provider, p) in [
+            (Provider::GitHub, "admin:org"),
+            (Provider::GitHub, "delete_repo"),
+            (Provider::GitHub, "repo"),
+            (Provider::GitLab, "api"),
+            (Provider::GitLab, "sudo"),
+            (Provider::GitLab, "admin_mode"),
+            (Provider::Slack, "admin"),
+            (
+                Provider::Google,
+                "https://www.googleapis.com/auth/cloud-platform",
+            ),
+        ] {
+            assert!(high_severity(provider, p).is_some(), "{p}");
+        }
+        for (provider, p) in [
+            (Provider::GitHub, "read:org"),
+            (Provider::GitLab, "read_api"),
+            (Provider::Slack, "chat:write"),
+            (Provider::Google, "openid"),
+        ] {
+            assert!(high_severity(provider, p).is_none(), "{p}");
+        }
+        assert_eq!(high_severity(Provider::Http, "repo"), None);
     }
 }

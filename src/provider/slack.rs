@@ -1,0 +1,127 @@
+//! Slack tokens (bot `xoxb-`, user `xoxp-`, and the others), through
+//! `auth.test`.
+//!
+//! `POST https://slack.com/api/auth.test` with `Authorization: Bearer`
+//! (api.slack.com/methods/auth.test) answers HTTP 200 with
+//! `{"ok": true, "url", "team", "user", "team_id", "user_id", "bot_id"?,
+//! "is_enterprise_install"}`; the token's scopes are only in the
+//! `x-oauth-scopes` response header, comma-separated (api.slack.com/authentication/oauth-v2,
+//! "Viewing scopes"; node-slack-sdk reads the same header into
+//! `response_metadata.scopes`). A refused token is also HTTP 200, with
+//! `{"ok": false, "error": "invalid_auth"}` (or `token_revoked`,
+//! `account_inactive`, `token_expired`; the method's "Errors" table).
+
+use super::{Grant, Unread, kind, split_list};
+use serde_json::Value;
+
+pub(crate) const PATH: &str = "/auth.test";
+pub(crate) const SCOPES_HEADER: &str = "x-oauth-scopes";
+
+/// The errors of `auth.test` that say the token itself no longer works.
+const INACTIVE: &[&str] = &[
+    "invalid_auth",
+    "token_revoked",
+    "account_inactive",
+    "token_expired",
+];
+
+pub(super) fn parse(response: &super::Response<'_>) -> Result<Grant, Unread> {
+    let body = response.body;
+    let Value::Object(map) = body else {
+        return Err(format!("expected a Slack answer object, found {}", kind(body)).into());
+    };
+    match map.get("ok") {
+        Some(Value::Bool(true)) => {}
+        Some(Value::Bool(false)) => {
+            let error = map.get("error").and_then(Value::as_str).unwrap_or("");
+            if INACTIVE.contains(&error) {
+                let mut grant = Grant::new(
+                    Vec::new(),
+                    vec![format!(
+                        "Slack answered `ok: false` with `{error}`: the token no longer works"
+                    )],
+                );
+                grant.active = Some(false);
+                return Ok(grant);
+            }
+            return Err(Unread {
+                why: format!(
+                    "Slack answered `ok: false` with `{}`, which says nothing about what the \
+                     token holds",
+                    crate::escape::text(error)
+                ),
+                fix: Some(
+                    "see the error in Slack's auth.test documentation; `not_authed` means no \
+                     token was sent"
+                        .to_owned(),
+                ),
+            });
+        }
+        Some(other) => {
+            return Err(format!("expected `ok` to be true or false, found {}", kind(other)).into());
+        }
+        None => return Err("the answer has no `ok` member".to_owned().into()),
+    }
+    // `ok: true` without the header is no evidence, never "no scopes".
+    let scopes = response.headers.get(SCOPES_HEADER).ok_or_else(|| {
+        Unread::from(
+            "Slack answered `ok: true` without an `x-oauth-scopes` header, so the token's \
+             scopes are unknown"
+                .to_owned(),
+        )
+    })?;
+    let mut notes = Vec::new();
+    for (key, what) in [("team", "workspace"), ("user", "user"), ("bot_id", "bot")] {
+        if let Some(Value::String(v)) = map.get(key) {
+            notes.push(format!("{what}: {v}"));
+        }
+    }
+    let mut grant = Grant::new(split_list(scopes), notes);
+    grant.active = Some(true);
+    Ok(grant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Response;
+    use super::*;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn parse_with(body: Value, scopes: Option<&str>) -> Result<Grant, String> {
+        let headers: BTreeMap<String, String> = scopes
+            .map(|s| (SCOPES_HEADER.to_owned(), s.to_owned()))
+            .into_iter()
+            .collect();
+        parse(&Response {
+            body: &body,
+            headers: &headers,
+        })
+        .map_err(|e| e.why)
+    }
+
+    #[test]
+    fn scopes_from_the_header_of_an_ok_answer() {
+        let ok = json!({"ok": true, "team": "Acme", "user": "deploy-bot", "bot_id": "B1"});
+        let g = parse_with(ok.clone(), Some("chat:write,channels:read")).unwrap();
+        assert_eq!(g.privileges, ["channels:read", "chat:write"]);
+        assert_eq!(g.active, Some(true));
+        assert!(parse_with(ok, None).is_err());
+    }
+
+    #[test]
+    fn a_refused_token_is_inactive_and_other_errors_are_errors() {
+        for e in INACTIVE {
+            let g = parse_with(json!({"ok": false, "error": e}), None).unwrap();
+            assert_eq!(g.active, Some(false), "{e}");
+        }
+        for body in [
+            json!({"ok": false, "error": "ratelimited"}),
+            json!({"ok": false}),
+            json!({"ok": "true"}),
+            json!({"team": "Acme"}),
+        ] {
+            assert!(parse_with(body, Some("chat:write")).is_err());
+        }
+    }
+}
