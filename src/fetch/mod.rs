@@ -592,6 +592,25 @@ fn conclude(
     } else {
         grant
     };
+    // An answer that says the token is inactive proves it only for a
+    // credential of the vendor's kind, as a refusal does (see `refused`):
+    // anything else was never the vendor's token to begin with.
+    if evidence.active == Some(false)
+        && let Some(r) = case.provider.revocation().filter(|_| !prepared.key_shaped)
+    {
+        return Err(CaseError::new(
+            format!(
+                "the API says the token does not work, which proves nothing about it: the \
+                 credential is not {}",
+                r.token_kind
+            ),
+            Fix::Hint(
+                "check that the variable holds the token the spec names; only the API's word \
+                 on a token of its kind shows it is revoked"
+                    .into(),
+            ),
+        ));
+    }
     let fixture = Fixture {
         recorded_at: shared.recorded_at.to_string(),
         provider: case.provider.name().to_owned(),

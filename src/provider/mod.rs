@@ -370,6 +370,16 @@ impl Provider {
                 token: |t| prefixed(google::TOKEN_PREFIXES, t),
                 token_kind: "a Google access token (ya29....)",
             },
+            // Slack says it in a 200 answer; the shape check applies to
+            // any answer that says a token is inactive (see `fetch`).
+            Provider::Slack => Revocation {
+                status: 200,
+                body: |_, body| slack::says_inactive(body),
+                looks: "Slack says a token no longer works with `token_revoked`, \
+                        `account_inactive` or `token_expired`",
+                token: |t| prefixed(slack::TOKEN_PREFIXES, t),
+                token_kind: "a Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxe or xapp-...)",
+            },
             _ => return None,
         })
     }

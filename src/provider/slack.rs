@@ -17,13 +17,29 @@ use serde_json::Value;
 pub(crate) const PATH: &str = "/auth.test";
 pub(crate) const SCOPES_HEADER: &str = "x-oauth-scopes";
 
-/// The errors of `auth.test` that say the token itself no longer works.
-const INACTIVE: &[&str] = &[
-    "invalid_auth",
-    "token_revoked",
-    "account_inactive",
-    "token_expired",
+/// The errors of `auth.test` that say the token itself no longer works
+/// (the common errors table: "Authentication token is for a deleted user
+/// or workspace...", "...has expired"). Not `invalid_auth`: Slack also
+/// answers it to a working token sent from an IP address the workspace
+/// does not allow, so it proves nothing about the token.
+const INACTIVE: &[&str] = &["token_revoked", "account_inactive", "token_expired"];
+
+/// Slack's token prefixes (api.slack.com, "Token types"): bot `xoxb-`,
+/// user `xoxp-`, workspace app `xoxa-`, refresh `xoxr-`, rotating
+/// `xoxe.`/`xoxe-`, app-level `xapp-`.
+pub(crate) const TOKEN_PREFIXES: &[&str] = &[
+    "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxe.", "xoxe-", "xapp-",
 ];
+
+/// Whether a (scrubbed) answer is Slack's word that the token no longer
+/// works.
+pub(super) fn says_inactive(body: &Value) -> bool {
+    body.get("ok") == Some(&Value::Bool(false))
+        && body
+            .get("error")
+            .and_then(Value::as_str)
+            .is_some_and(|e| INACTIVE.contains(&e))
+}
 
 pub(super) fn parse(response: &super::Response<'_>) -> Result<Grant, Unread> {
     let body = response.body;
@@ -43,6 +59,19 @@ pub(super) fn parse(response: &super::Response<'_>) -> Result<Grant, Unread> {
                 );
                 grant.active = Some(false);
                 return Ok(grant);
+            }
+            if error == "invalid_auth" {
+                return Err(Unread {
+                    why: "Slack answered `ok: false` with `invalid_auth`: the token is unknown, \
+                          or the request came from an IP address the workspace does not allow, \
+                          so this proves nothing about the token"
+                        .to_owned(),
+                    fix: Some(
+                        "check the credential; a revoked token gets `token_revoked`, which \
+                         `active: false` expects"
+                            .to_owned(),
+                    ),
+                });
             }
             return Err(Unread {
                 why: format!(
@@ -116,6 +145,7 @@ mod tests {
             assert_eq!(g.active, Some(false), "{e}");
         }
         for body in [
+            json!({"ok": false, "error": "invalid_auth"}),
             json!({"ok": false, "error": "ratelimited"}),
             json!({"ok": false}),
             json!({"ok": "true"}),
