@@ -681,8 +681,11 @@ fn github_expiry_beyond_expires_within_fails_and_a_token_without_expiry_fails_to
 }
 
 #[test]
-fn github_a_token_without_scopes_reports_an_empty_list_and_replays() {
-    // GitHub sends `X-OAuth-Scopes:` with an empty value for such a token.
+fn github_an_empty_scopes_header_is_no_evidence() {
+    // GitHub sends `X-OAuth-Scopes:` with an empty value for a classic
+    // token with no scope, and, a gh maintainer says, for a fine-grained
+    // one: read as "no scopes", a fine-grained admin token would pass
+    // every `forbidden` and `at_most`. It fails, and nothing is recorded.
     let server = GitHub::default().classic(GH_REPO, "", None).start();
     let dir = TempDir::new("gh-no-scope");
     dir.write(
@@ -691,20 +694,16 @@ fn github_a_token_without_scopes_reports_an_empty_list_and_replays() {
             "github",
             &server.url(),
             "",
-            &[
-                ("empty", "GH_TOKEN", "{ exactly: [] }"),
-                ("needs-repo", "GH_TOKEN", "{ at_least: [repo] }"),
-            ],
+            &[("empty", "GH_TOKEN", "{ forbidden: [\"admin:org\"] }")],
         ),
     );
     let out = check(&dir, "record", &[("GH_TOKEN", GH_REPO)]);
-    assert_passes(&out, "github::empty");
-    assert_fails(&out, "github::needs-repo", &["repo", "missing"]);
-    let f = fixture(&dir, "fixtures/github/empty.json");
-    assert_eq!(f["response"]["headers"], json!({"x-oauth-scopes": ""}));
-    let replay = check(&dir, "replay", &[]);
-    assert_passes(&replay, "github::empty");
-    assert_fails(&replay, "github::needs-repo", &["repo", "missing"]);
+    assert_fails(
+        &out,
+        "github::empty",
+        &["empty `X-OAuth-Scopes`", "fine-grained"],
+    );
+    assert!(!dir.path().join("fixtures/github/empty.json").exists());
 }
 
 #[test]

@@ -2,9 +2,9 @@
 //!
 //! Facts, each cited where the code relies on it:
 //! - Every REST answer to such a token carries `X-OAuth-Scopes`, the
-//!   token's scopes separated by commas ("repo, user"), and an empty value
-//!   for a token with no scope (docs.github.com, "Scopes for OAuth apps",
-//!   section "Checking headers to see what OAuth scopes you have").
+//!   token's scopes separated by commas ("repo, user") (docs.github.com,
+//!   "Scopes for OAuth apps", section "Checking headers to see what OAuth
+//!   scopes you have"); empty for a token with no scope.
 //! - A fine-grained personal access token (`github_pat_...`) or a GitHub
 //!   App token gets no such header, and no endpoint lists its permissions
 //!   to itself (shared/reference/MORE-PROVIDERS.md, "GitHub").
@@ -48,6 +48,23 @@ pub(super) fn parse(response: &Response<'_>) -> Result<Grant, Unread> {
             ),
         });
     };
+    // Empty: a classic token with no scope, or (a gh maintainer says, in
+    // cli/cli#6520) a fine-grained or App token. The two cannot be told
+    // apart, and reading the second as "no scopes" would pass it through
+    // every `forbidden` and `at_most`: no evidence, so an error.
+    if scopes.trim().is_empty() {
+        return Err(Unread {
+            why: "GitHub sent an empty `X-OAuth-Scopes` header: a classic token with no scope \
+                  sends one, and so, by GitHub's own CLI maintainers, may a fine-grained or App \
+                  token, whose permissions it does not report; the two cannot be told apart"
+                .to_owned(),
+            fix: Some(
+                "give a classic token the scopes it needs (a token with none reads only public \
+                 data), or check a fine-grained token by probing what it can do"
+                    .to_owned(),
+            ),
+        });
+    }
     let mut notes = Vec::new();
     let expires_at = match response.headers.get(EXPIRY_HEADER) {
         None => None,
@@ -121,13 +138,14 @@ mod tests {
     }
 
     #[test]
-    fn scopes_come_from_the_header_and_an_empty_one_is_no_scope() {
+    fn scopes_come_from_the_header_and_an_empty_one_is_no_evidence() {
         let g = parse_headers(&[(SCOPES_HEADER, "repo, read:org, gist")]).unwrap();
         assert_eq!(g.privileges, ["gist", "read:org", "repo"]);
         assert_eq!(g.active, Some(true));
         assert_eq!(g.expires_at, None);
-        let g = parse_headers(&[(SCOPES_HEADER, "")]).unwrap();
-        assert!(g.privileges.is_empty());
+        // Empty is no evidence: a fine-grained token may send it so.
+        assert!(parse_headers(&[(SCOPES_HEADER, "")]).is_err());
+        assert!(parse_headers(&[(SCOPES_HEADER, " ")]).is_err());
     }
 
     #[test]
