@@ -34,7 +34,12 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
         None => Err(format!("the answer has no `{key}` member")),
     };
     let (active, revoked) = (flag("active")?, flag("revoked")?);
+    // GitLab creates no token without a scope: an empty list is not its
+    // answer, and read as "holds nothing" it would pass every rule.
     let scopes = match map.get("scopes") {
+        Some(Value::Array(items)) if items.is_empty() => {
+            return Err("`scopes` is empty; GitLab gives every token at least one".to_owned());
+        }
         Some(Value::Array(items)) => items
             .iter()
             .map(|s| match s {
@@ -105,14 +110,15 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     Ok(grant)
 }
 
-/// Whether a refusal is GitLab's own refusal of the token: 401 with
-/// `{"message": "401 Unauthorized"}` (lib/api/helpers.rb, `unauthorized!`),
-/// or, for a token it knows but will not take, `{"error": "invalid_token"}`
-/// (lib/gitlab/auth/auth_finders.rb: revoked and expired tokens).
+/// Whether a refusal is GitLab's word on the token itself: 401 with
+/// `{"error": "invalid_token"}`, which it sends for a token it knows and
+/// will not take, revoked or expired (lib/api/api_guard.rb,
+/// lib/gitlab/auth/auth_finders.rb). Not its `{"message": "401
+/// Unauthorized"}`: GitLab sends that for an unknown token and for a
+/// request with no token at all (a proxy that drops `Authorization`), so
+/// it proves nothing about the token.
 pub(super) fn refuses_token(status: u16, body: &Value) -> bool {
-    status == 401
-        && (body.get("message").and_then(Value::as_str) == Some("401 Unauthorized")
-            || body.get("error").and_then(Value::as_str) == Some("invalid_token"))
+    status == 401 && body.get("error").and_then(Value::as_str) == Some("invalid_token")
 }
 
 #[cfg(test)]
@@ -167,13 +173,15 @@ mod tests {
         }
         assert!(parse(&token(json!({"revoked": "false"}))).is_err());
         assert!(parse(&token(json!({"scopes": "api"}))).is_err());
+        assert!(parse(&token(json!({"scopes": []}))).is_err());
         assert!(parse(&token(json!({"expires_at": "31/01/2027"}))).is_err());
         assert!(parse(&token(json!({"expires_at": 1_800_000_000}))).is_err());
     }
 
     #[test]
     fn only_gitlabs_refusal_counts() {
-        assert!(refuses_token(401, &json!({"message": "401 Unauthorized"})));
+        // Also GitLab's answer to no token at all.
+        assert!(!refuses_token(401, &json!({"message": "401 Unauthorized"})));
         assert!(refuses_token(
             401,
             &json!({"error": "invalid_token", "error_description": "Token was revoked."})

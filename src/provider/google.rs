@@ -29,7 +29,12 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     // A scope-less answer is not an empty grant: every access token has at
     // least one scope, so a missing `scope` is not Google's answer.
     let scopes = match map.get("scope") {
-        Some(Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
+        Some(Value::String(s)) if !s.trim().is_empty() => {
+            s.split_whitespace().map(str::to_owned).collect()
+        }
+        Some(Value::String(_)) => {
+            return Err("`scope` is empty; every Google access token has a scope".to_owned());
+        }
         Some(other) => {
             return Err(format!(
                 "expected `scope` to be a string, found {}",
@@ -90,6 +95,7 @@ mod tests {
         assert!(parse(&json!({"scope": "openid"})).is_err());
         assert!(parse(&json!({"scope": "openid", "exp": "soon"})).is_err());
         assert!(parse(&json!({"scope": ["openid"], "exp": "1"})).is_err());
+        assert!(parse(&json!({"scope": " ", "exp": "1800000000"})).is_err());
     }
 
     #[test]

@@ -359,7 +359,8 @@ impl Provider {
             Provider::GitLab => Revocation {
                 status: 401,
                 body: gitlab::refuses_token,
-                looks: "GitLab refuses a token with `401 Unauthorized` or `invalid_token`",
+                looks: "GitLab refuses a revoked or expired token with `invalid_token` (its \
+                        bare `401 Unauthorized` also answers a request with no token)",
                 token: |t| prefixed(gitlab::TOKEN_PREFIXES, t),
                 token_kind: "a GitLab access token (glpat-...)",
             },

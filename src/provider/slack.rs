@@ -99,6 +99,14 @@ pub(super) fn parse(response: &super::Response<'_>) -> Result<Grant, Unread> {
                 .to_owned(),
         )
     })?;
+    // Every Slack token has a scope; an empty header is no evidence.
+    if scopes.trim().is_empty() {
+        return Err(Unread::from(
+            "Slack answered `ok: true` with an empty `x-oauth-scopes` header, so the token's \
+             scopes are unknown"
+                .to_owned(),
+        ));
+    }
     let mut notes = Vec::new();
     for (key, what) in [("team", "workspace"), ("user", "user"), ("bot_id", "bot")] {
         if let Some(Value::String(v)) = map.get(key) {
@@ -135,6 +143,7 @@ mod tests {
         let g = parse_with(ok.clone(), Some("chat:write,channels:read")).unwrap();
         assert_eq!(g.privileges, ["channels:read", "chat:write"]);
         assert_eq!(g.active, Some(true));
+        assert!(parse_with(ok.clone(), Some("")).is_err());
         assert!(parse_with(ok, None).is_err());
     }
 
