@@ -119,7 +119,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
 
     let token = resolve(&case.credential, case, &base)?;
     let key_shaped = match case.provider.revocation() {
-        Some(r) => token.secrets.first().is_some_and(|s| (r.token)(s.expose())),
+        Some(r) => token.secrets.first().is_some_and(|s| r.fits(s.expose())),
         None => false,
     };
     let mut secrets = token.secrets.clone();

@@ -325,16 +325,24 @@ pub(crate) struct Revocation {
     pub body: fn(u16, &Value) -> bool,
     /// The refusal, in words, for "this answer was not ...".
     pub looks: &'static str,
-    /// Whether the credential has the shape of the vendor's tokens.
-    pub token: fn(&str) -> bool,
+    /// The prefixes of the vendor's tokens.
+    pub prefixes: &'static [&'static str],
     /// Those tokens, in words.
     pub token_kind: &'static str,
 }
 
-fn prefixed(prefixes: &'static [&'static str], token: &str) -> bool {
-    prefixes
-        .iter()
-        .any(|p| token.strip_prefix(p).is_some_and(|rest| rest.len() >= 16))
+impl Revocation {
+    /// Whether a credential has the shape of the vendor's tokens: one of
+    /// its prefixes, then at least 16 characters. (The characters are not
+    /// checked: vendors do not promise an alphabet, and the check is
+    /// against a credential of another kind, not a forged one.)
+    pub(crate) fn fits(&self, token: &str) -> bool {
+        self.prefixes.iter().any(|p| {
+            token
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.chars().count() >= 16)
+        })
+    }
 }
 
 impl Provider {
@@ -346,14 +354,14 @@ impl Provider {
                 status: 401,
                 body: |_, body| body.is_null(),
                 looks: "DocSpace refuses a revoked key with an empty body",
-                token: docspace::is_api_key,
+                prefixes: docspace::KEY_PREFIXES,
                 token_kind: "a DocSpace API key (sk-...)",
             },
             Provider::GitHub => Revocation {
                 status: 401,
                 body: github::refuses_token,
                 looks: "GitHub refuses a token it does not accept with `Bad credentials`",
-                token: |t| prefixed(github::TOKEN_PREFIXES, t),
+                prefixes: github::TOKEN_PREFIXES,
                 token_kind: "a GitHub token (ghp_, gho_, ghu_, ghs_, ghr_ or github_pat_...)",
             },
             Provider::GitLab => Revocation {
@@ -361,24 +369,25 @@ impl Provider {
                 body: gitlab::refuses_token,
                 looks: "GitLab refuses a revoked or expired token with `invalid_token` (its \
                         bare `401 Unauthorized` also answers a request with no token)",
-                token: |t| prefixed(gitlab::TOKEN_PREFIXES, t),
+                prefixes: gitlab::TOKEN_PREFIXES,
                 token_kind: "a GitLab access token (glpat-...)",
             },
             Provider::Google => Revocation {
                 status: 400,
                 body: google::refuses_token,
                 looks: "Google refuses a token it does not accept with `invalid_token`",
-                token: |t| prefixed(google::TOKEN_PREFIXES, t),
+                prefixes: google::TOKEN_PREFIXES,
                 token_kind: "a Google access token (ya29....)",
             },
-            // Slack says it in a 200 answer; the shape check applies to
-            // any answer that says a token is inactive (see `fetch`).
+            // Slack says it in a 200 answer, which `parse` reads; the shape
+            // check applies to any answer that says a token is inactive
+            // (see `fetch::conclude`).
             Provider::Slack => Revocation {
                 status: 200,
                 body: |_, body| slack::says_inactive(body),
                 looks: "Slack says a token no longer works with `token_revoked`, \
                         `account_inactive` or `token_expired`",
-                token: |t| prefixed(slack::TOKEN_PREFIXES, t),
+                prefixes: slack::TOKEN_PREFIXES,
                 token_kind: "a Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxe or xapp-...)",
             },
             _ => return None,
@@ -453,5 +462,24 @@ fn vendor_status(provider: Provider, status: u16, body: &str) -> String {
     match said {
         Some(said) => format!("{meaning} ({said})"),
         None => meaning.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_fits_its_vendors_shape_only() {
+        let shape = |p: Provider| p.revocation().expect("has a revocation");
+        let key = "sk-0123456789abcdef0123456789abcdef";
+        assert!(shape(Provider::DocSpace).fits(key));
+        assert!(!shape(Provider::DocSpace).fits("sk-short"));
+        assert!(!shape(Provider::GitHub).fits(key));
+        assert!(shape(Provider::GitHub).fits("ghp_0123456789abcdefABCDEF0123456789abcd"));
+        assert!(shape(Provider::GitLab).fits("glpat-0123456789abcdef_-xy"));
+        assert!(shape(Provider::Google).fits("ya29.a0AfH6SMB-0123456789_abc"));
+        assert!(shape(Provider::Slack).fits("xoxb-1234567890-0987654321-abcdef"));
+        assert!(Provider::Http.revocation().is_none());
     }
 }
