@@ -54,6 +54,10 @@ pub(crate) enum Finding {
     /// `expires_within` fails: the token expires later than the window, or
     /// never (`at: None`).
     ExpiresLate { at: Option<i64>, window: i64 },
+    /// The API listed only part of the grant (`why`), so `rule`, which
+    /// needs all of it (`exactly`, `at_most`, `forbidden`), cannot be
+    /// proven: it fails, never passes by silence.
+    Unproven { rule: Rule, why: String },
 }
 
 /// The time the comparison judges at: the caller reads the clock, so the
@@ -120,6 +124,19 @@ pub(crate) fn compare(
             at => findings.push(Finding::ExpiresLate { at, window }),
         }
     }
+    if let Some(why) = &grant.partial {
+        let needs_all = [
+            (Rule::Exactly, expect.exactly.is_some()),
+            (Rule::AtMost, expect.at_most.is_some()),
+            (Rule::Forbidden, expect.forbidden.is_some()),
+        ];
+        for (rule, _) in needs_all.into_iter().filter(|(_, present)| *present) {
+            findings.push(Finding::Unproven {
+                rule,
+                why: why.clone(),
+            });
+        }
+    }
     let granted = &grant.privileges;
     if let Some(exactly) = &expect.exactly {
         // Literal: the set the API reports must equal the list.
@@ -139,7 +156,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_least) = &expect.at_least {
-        let index = Index::new(granted, family.separator(), |g| family.surely_gives(g));
+        let index = Index::new(granted, family.split(), |g| family.surely_gives(g));
         for need in at_least {
             if covering(family, &index, need).is_none() {
                 findings.push(Finding::Missing {
@@ -150,7 +167,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(at_most) = &expect.at_most {
-        let index = Index::new(at_most, family.separator(), |c| family.surely_gives(c));
+        let index = Index::new(at_most, family.split(), |c| family.surely_gives(c));
         for g in granted {
             if covering(family, &index, g).is_none() {
                 findings.push(Finding::Excess {
@@ -161,7 +178,7 @@ pub(crate) fn compare(
         }
     }
     if let Some(forbidden) = &expect.forbidden {
-        let index = Index::new(forbidden, family.separator(), |f| family.names(f));
+        let index = Index::new(forbidden, family.split(), |f| family.names(f));
         for g in granted {
             // The first witness per entry, the entries in the spec's order.
             for (i, witness) in index.hits(family, g) {

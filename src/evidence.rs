@@ -125,6 +125,9 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
             for (k, v) in &r.headers {
                 s.push_str(&format!("\n                 header {k}: {v}"));
             }
+            for step in &r.steps {
+                s.push_str(&format!("\n                 step {step}"));
+            }
             s
         };
         return Err(CaseError::new(

@@ -39,9 +39,17 @@ pub(crate) struct FixtureRequest {
     pub method: String,
     pub url: String,
     pub credential: String,
-    /// The request headers the spec sets (`provider: http`).
+    /// The request headers the spec sets (`provider: http`; Vault's
+    /// namespace).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
+    /// For a provider that asks several requests (`Provider::steps`),
+    /// every one, as `LABEL: METHOD URL BODY`: what each asks (Vault's
+    /// paths, each Kubernetes namespace) is part of the request, so a
+    /// changed list can never replay an old answer. `method` and `url` are
+    /// the first step's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +76,7 @@ pub(crate) fn request_of(case: &Case) -> FixtureRequest {
                 other => source(other),
             },
             headers: BTreeMap::new(),
+            steps: Vec::new(),
         },
         api => {
             let (base, via) = match api {
@@ -104,6 +113,9 @@ pub(crate) fn request_of(case: &Case) -> FixtureRequest {
                 TokenPlace::Form(field) => {
                     format!("token from {inspected} in the form field {field}")
                 }
+                TokenPlace::Named(header) => {
+                    format!("token from {inspected} in the header {header}")
+                }
                 TokenPlace::Header => token,
             };
             let credential = match api {
@@ -114,11 +126,24 @@ pub(crate) fn request_of(case: &Case) -> FixtureRequest {
                 Api::Introspection { client, .. } => format!("{how}; client {}", client_of(client)),
                 _ => how,
             };
+            let steps = case
+                .provider
+                .steps(api, &base)
+                .into_iter()
+                .map(|s| {
+                    let body = match &s.request.body {
+                        crate::provider::Body::Json(v) => format!(" {v}"),
+                        _ => String::new(),
+                    };
+                    format!("{}: {} {}{body}", s.label, s.request.method, s.request.url)
+                })
+                .collect();
             FixtureRequest {
                 method,
                 url,
                 credential,
                 headers: headers.into_iter().collect(),
+                steps,
             }
         }
     }
@@ -337,6 +362,7 @@ mod tests {
                 url: "https://portal.example.com/api/2.0/keys/@self".into(),
                 credential: "bearer from env KEY".into(),
                 headers: BTreeMap::new(),
+                steps: Vec::new(),
             },
             response: FixtureResponse {
                 status: 200,

@@ -123,10 +123,12 @@ fn family_named(name: &str) -> &'static dyn crate::privilege::Family {
         "docspace" => &crate::privilege::DOCSPACE,
         "roles" => &crate::privilege::ROLES,
         "coveo" => &crate::privilege::COVEO,
+        "kubernetes" => &crate::privilege::KUBERNETES,
         "github" => &crate::privilege::GITHUB,
         "gitlab" => &crate::privilege::GITLAB,
         "slack" => &crate::privilege::SLACK,
         "google" => &crate::privilege::GOOGLE,
+        "vault" => &crate::privilege::VAULT,
         _ => &crate::privilege::PLAIN,
     }
 }
@@ -159,6 +161,15 @@ fn test_api(provider: Provider) -> plan::Api {
             endpoint: plan::Endpoint::Url(base_url),
             client: plan::Credential::Bearer(plan::SecretSource::Env("X".into())),
             rules: plan::Rules::Plain,
+        },
+        Provider::Vault => plan::Api::Vault {
+            base_url,
+            namespace: None,
+            paths: vec!["secret/data/app".into(), "sys/mounts".into()],
+        },
+        Provider::Kubernetes => plan::Api::Kubernetes {
+            base_url,
+            namespaces: vec!["default".into(), "ci".into()],
         },
         _ => plan::Api::Base { base_url },
     }

@@ -35,7 +35,7 @@ fn config(cases: u32) -> ProptestConfig {
 // Names per family
 // ---------------------------------------------------------------------------
 
-const FAMILIES: &[&str] = &["docspace", "roles", "coveo", "plain"];
+const FAMILIES: &[&str] = &["docspace", "roles", "coveo", "kubernetes", "plain", "vault"];
 
 /// Resource ids for Coveo's targeted privileges (`X@id`).
 const TARGETS: &[&str] = &["src-1", "src-2"];
@@ -65,6 +65,33 @@ fn pool(family: &str) -> Vec<String> {
             "PLATFORM:SOURCE:EDIT@src-1",
             "PLATFORM:SOURCE:VIEW@src-2",
             "PLATFORM:SOURCE:*@src-1",
+        ],
+        "vault" => &[
+            "*",
+            "policy:*",
+            "*:sudo",
+            "*:*",
+            "sys/*:*",
+            "secret/*:read",
+            "sys/mounts:root",
+            "policy:root",
+        ],
+        "kubernetes" => &[
+            "*",
+            "*/*:*",
+            "ci/*:*",
+            "ci/*:get",
+            "ci/*.:get",
+            "ci/*.apps:*",
+            "*/secrets:*",
+            "*/pods:get",
+            "ci/pods/*:*",
+            "ci/pods#web:*",
+            "ci/*/scale:update",
+            "*/*:escalate",
+            "c*/*:get",
+            "/api/*:get",
+            "/*:*",
         ],
         // The catalogs and the generic providers have no built-in names:
         // GitHub-like scopes and the DocSpace catalog names, compared by
@@ -252,13 +279,14 @@ fn covers_is_a_preorder_over_the_generated_names() {
 /// one is caught by every forbidden entry that catches the other. (Holding
 /// more can never make a token escape a `forbidden` it would fail with less.)
 /// Exhaustive over the generated names, with grants as APIs report them:
-/// any DocSpace catalog name (`*` and `*:read` are real grants), and only
-/// concrete names elsewhere (Coveo, roles and scopes are never globs).
+/// any DocSpace catalog name (`*` and `*:read` are real grants), any
+/// Kubernetes name (an RBAC rule may hold `*`), and only concrete names
+/// elsewhere (Coveo, roles and scopes are never globs).
 fn wider_grants_escaping_forbidden(family: &str) -> Vec<String> {
     let names = pool(family);
     let grantable: Vec<&String> = names
         .iter()
-        .filter(|n| family == "docspace" || !n.contains('*'))
+        .filter(|n| family == "docspace" || family == "kubernetes" || !n.contains('*'))
         .collect();
     let mut failures = Vec::new();
     for a in &grantable {
@@ -277,7 +305,7 @@ fn wider_grants_escaping_forbidden(family: &str) -> Vec<String> {
 
 #[test]
 fn a_wider_grant_never_escapes_a_forbidden_entry() {
-    let failures: Vec<String> = ["docspace", "roles", "plain"]
+    let failures: Vec<String> = ["docspace", "roles", "kubernetes", "plain"]
         .iter()
         .flat_map(|f| wider_grants_escaping_forbidden(f))
         .collect();

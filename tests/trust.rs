@@ -19,7 +19,7 @@ mod review;
 mod writes;
 
 use support::server::{Hit, Reply, Server};
-use support::{Run, TempDir, check_in, failure_blocks, outcome, permspec, run};
+use support::{TempDir, permspec};
 
 /// One Coveo token entry of a spec: `name`, its key in `$var`, `expect`.
 pub fn coveo_token(name: &str, var: &str, expect: &str) -> String {
@@ -39,47 +39,8 @@ pub fn serve(reply: impl Fn(&Hit) -> Reply + Send + Sync + 'static) -> Server {
     Server::start(reply)
 }
 
-/// Runs `permspec check` in `mode` with `env` set.
-pub fn check(dir: &TempDir, mode: &str, env: &[(&str, &str)]) -> Run {
-    run(check_in(dir, mode).envs(env.iter().copied()))
-}
-
-/// The failure text of `case` in a run's output ("" when it passed).
-pub fn failure_of(out: &Run, case: &str) -> String {
-    failure_blocks(&out.stdout)
-        .into_iter()
-        .find(|(name, _)| name == case)
-        .map(|(_, text)| text)
-        .unwrap_or_default()
-}
-
-/// Asserts `case` ran and failed, and that its failure says every phrase.
-pub fn assert_fails(out: &Run, case: &str, says: &[&str]) {
-    assert_eq!(
-        outcome(&out.stdout, case),
-        Some("FAILED"),
-        "{case} must fail\nstdout:\n{}\nstderr:\n{}",
-        out.stdout,
-        out.stderr
-    );
-    let text = failure_of(out, case);
-    for phrase in says {
-        assert!(
-            text.contains(phrase),
-            "the failure of {case} does not say {phrase:?}:\n{text}"
-        );
-    }
-}
-
-pub fn assert_passes(out: &Run, case: &str) {
-    assert_eq!(
-        outcome(&out.stdout, case),
-        Some("ok"),
-        "{case} must pass\nstdout:\n{}\nstderr:\n{}",
-        out.stdout,
-        out.stderr
-    );
-}
+// The helpers every provider test shares.
+pub use support::cases::{assert_fails, assert_passes, check, failure_of};
 
 /// Asserts no byte of `text` holds `needle`.
 pub fn assert_absent(what: &str, text: &str, needle: &str) {

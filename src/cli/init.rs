@@ -18,7 +18,7 @@ use std::sync::Arc;
 #[derive(Debug, clap::Args)]
 pub(crate) struct InitArgs {
     /// docspace, docspace-account, docspace-permissions, docspace-scopes, coveo, jwt,
-    /// github, gitlab, slack or google
+    /// github, gitlab, slack, google, vault or kubernetes
     #[arg(long)]
     provider: String,
     /// The API's address (not for jwt; coveo may use --region instead; github, gitlab,
@@ -31,6 +31,13 @@ pub(crate) struct InitArgs {
     /// Coveo: us, eu, au, ca or hipaa
     #[arg(long)]
     region: Option<String>,
+    /// Vault: a path whose capabilities are asked (repeat it for each)
+    #[arg(long = "path", value_name = "PATH")]
+    paths: Vec<String>,
+    /// Kubernetes: a namespace to review (repeat it for each); Vault: the
+    /// namespace (once)
+    #[arg(long = "namespace", value_name = "NAME")]
+    namespaces: Vec<String>,
     /// The token's name in the spec (and the case's)
     #[arg(long, value_name = "NAME")]
     token: String,
@@ -64,6 +71,8 @@ const SUPPORTED: &[Provider] = &[
     Provider::GitLab,
     Provider::Slack,
     Provider::Google,
+    Provider::Vault,
+    Provider::Kubernetes,
 ];
 
 /// A refusal or a failure: the message, exit status 1 (2 for usage).
@@ -431,6 +440,40 @@ fn header(provider: Provider, a: &InitArgs) -> Result<String, Stop> {
             (None, None) => return Err(usage(format!("{} needs --base-url", provider.name()))),
         },
     }
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|i| yaml_item(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match provider {
+        Provider::Vault => {
+            if a.paths.is_empty() {
+                return Err(usage(
+                    "vault needs --path for each path whose capabilities to ask",
+                ));
+            }
+            match a.namespaces.as_slice() {
+                [] => {}
+                [ns] => h.push_str(&format!("namespace: {}\n", yaml_item(ns))),
+                _ => return Err(usage("vault takes one --namespace")),
+            }
+            h.push_str(&format!("paths: [{}]\n", list(&a.paths)));
+        }
+        Provider::Kubernetes => {
+            if a.namespaces.is_empty() {
+                return Err(usage(
+                    "kubernetes needs --namespace for each namespace to review",
+                ));
+            }
+            h.push_str(&format!("namespaces: [{}]\n", list(&a.namespaces)));
+        }
+        _ if !a.paths.is_empty() || !a.namespaces.is_empty() => {
+            return Err(usage("--path and --namespace are for vault and kubernetes"));
+        }
+        _ => {}
+    }
     Ok(h)
 }
 
@@ -523,6 +566,30 @@ fn edit(
             return Err(e);
         }
     }
+    // The spec's lists decide what is asked: flags that say otherwise
+    // would be ignored.
+    let listed = |l: &Option<serde_saphyr::Spanned<Vec<serde_saphyr::Spanned<String>>>>| {
+        l.as_ref()
+            .map(|l| l.value.iter().map(|s| s.value.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let namespaces = match provider {
+        Provider::Vault => value(&raw.namespace).into_iter().collect(),
+        _ => listed(&raw.namespaces),
+    };
+    for (flag, given, key, written) in [
+        ("path", &a.paths, "paths", listed(&raw.paths)),
+        ("namespace", &a.namespaces, "namespaces", namespaces),
+    ] {
+        if !given.is_empty() && *given != written {
+            return Err(usage(format!(
+                "{shown} says `{key}: [{}]`, but --{flag} says [{}]; leave out --{flag}, or \
+                 choose another --out",
+                written.join(", "),
+                given.join(", ")
+            )));
+        }
+    }
     let names: Vec<(String, Pos)> = raw
         .tokens
         .value
@@ -605,6 +672,8 @@ mod tests {
             base_url: None,
             organization: None,
             region: None,
+            paths: Vec::new(),
+            namespaces: Vec::new(),
             token: token.into(),
             credential_env: Some("C".into()),
             credential_file: None,

@@ -349,6 +349,13 @@ impl FetchError {
             _ => None,
         };
         let (cause, fix) = match self.failure {
+            // rustls says "invalid peer certificate" when no trusted CA
+            // signed the server's certificate.
+            Failure::Connect(why) if why.contains("certificate") => (
+                format!("cannot connect: {why}"),
+                "the server's certificate is not trusted: for a private CA, name its PEM file \
+                 in the spec's `ca_file`",
+            ),
             Failure::Connect(why) => (
                 format!("cannot connect: {why}"),
                 "check `base_url` and that the API is reachable from here",

@@ -98,7 +98,10 @@ pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Su
             _ => None,
         })
         .collect();
-    summary.requests = unique.len();
+    summary.requests = unique
+        .iter()
+        .map(|job| 1 + job.steps.as_ref().map_or(0, |(_, then)| then.len()))
+        .sum();
 
     let outcomes = if unique.is_empty() {
         Vec::new()
@@ -231,6 +234,7 @@ pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<V
         provider,
         ca_file: None,
         secrets: vec![key.clone()],
+        steps: None,
     };
     let done = run_all(vec![(Ok(client), job)], &settings).pop();
     match done.map(|d| d.answer) {
@@ -267,12 +271,23 @@ fn identity(job: &Job) -> String {
         )
     };
     let login = job.login.as_ref().map(part).unwrap_or_default();
+    let steps: String = job
+        .steps
+        .iter()
+        .flat_map(|(first, then)| {
+            std::iter::once(first.clone()).chain(
+                then.iter()
+                    .map(|(label, out)| format!("{label}\u{0}{}", part(out))),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\u{0}");
     let ca = job
         .ca_file
         .as_ref()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
-    format!("{}\u{0}{login}\u{0}{ca}", part(&job.out))
+    format!("{}\u{0}{login}\u{0}{ca}\u{0}{steps}", part(&job.out))
 }
 
 fn fail_all(n: usize, cause: &str, hint: &str) -> Vec<Result<Fetched, CaseError>> {
@@ -473,12 +488,43 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
             }
         }
     }
-    let answer = result
-        .map(|mut a| {
-            a.retries = retries;
-            a
-        })
-        .map_err(|e| e.into_case_error(explain, &scrubber(&found)));
+    let mut answer = result.map_err(|e| {
+        let mut error = e.into_case_error(explain, &scrubber(&found));
+        if let Some((label, _)) = &job.steps {
+            error.cause = format!("{label}: {}", error.cause);
+        }
+        error
+    });
+    // A provider with several requests: the rest, in order, once the first
+    // has succeeded; the evidence is `{label: body}` of them all.
+    if let (Ok(first), Some((label, then))) = (&mut answer, &job.steps) {
+        let mut bodies = serde_json::Map::new();
+        bodies.insert(label.clone(), std::mem::take(&mut first.body));
+        for (label, out) in then {
+            let sent = http::send(client, out, settings).await;
+            retries += tally(&sent);
+            match sent {
+                Ok(a) => {
+                    first.headers.extend(a.headers);
+                    bodies.insert(label.clone(), a.body);
+                }
+                Err(e) => {
+                    let mut error = e.into_case_error(explain, &scrubber(&found));
+                    // Only the first request's refusal may speak for the
+                    // token (a revocation): the token has just been
+                    // accepted, so a later refusal is an error.
+                    error.refusal = None;
+                    error.cause = format!("{label}: {}", error.cause);
+                    return fail(error, found, retries);
+                }
+            }
+        }
+        first.body = Value::Object(bodies);
+    }
+    let answer = answer.map(|mut a| {
+        a.retries = retries;
+        a
+    });
     JobResult {
         answer,
         found,
@@ -538,7 +584,10 @@ fn conclude(
                 Fix::Hint("check the address in the spec: it should be the API's own".into()),
             ),
         })?;
-    let mut changed = false;
+    // What the provider keeps of the answer (Vault drops the token and its
+    // accessor): the stored form is then always judged again.
+    let projected = case.provider.project(&case.api, &answer.body);
+    let mut changed = projected.is_some();
     let headers: BTreeMap<String, String> = answer
         .headers
         .iter()
@@ -552,10 +601,8 @@ fn conclude(
     let body = if needs_body {
         let (body, body_changed) = shared.body.get_or_init(|| {
             let mut changed = false;
-            (
-                Arc::new(scrub_value(&answer.body, scrubber, &mut changed)),
-                changed,
-            )
+            let kept = projected.as_ref().unwrap_or(&answer.body);
+            (Arc::new(scrub_value(kept, scrubber, &mut changed)), changed)
         });
         changed |= *body_changed;
         Arc::clone(body)
@@ -640,6 +687,7 @@ fn same_evidence(a: &Grant, b: &Grant) -> bool {
         && a.active == b.active
         && a.expires_at == b.expires_at
         && a.identity == b.identity
+        && a.partial == b.partial
 }
 
 /// A refused request: an error, or, under `active: false`, the revocation

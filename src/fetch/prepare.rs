@@ -27,6 +27,9 @@ pub(super) struct Job {
     /// The secrets the job sends, so its errors are scrubbed before an
     /// error page is cut short (a cut secret matches no form).
     pub secrets: Vec<Secret>,
+    /// A provider with several requests (`Provider::steps`): the label of
+    /// `out`'s answer, and the requests sent after it, each with its label.
+    pub steps: Option<(String, Vec<(String, Outgoing)>)>,
 }
 
 /// What a case needs: a request, or nothing at all (a JWT read offline).
@@ -131,6 +134,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         _ => None,
     };
     let mut form: Vec<(String, Secret)> = Vec::new();
+    let mut named: Vec<(String, Secret)> = Vec::new();
     let auth = if request.token == TokenPlace::Header {
         token
     } else {
@@ -146,6 +150,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
                 url.query_pairs_mut().append_pair(param, inspected.expose());
             }
             TokenPlace::Form(field) => form.push(((*field).to_owned(), inspected)),
+            TokenPlace::Named(header) => named.push(((*header).to_owned(), inspected)),
             TokenPlace::Header => {}
         }
         // The caller (Coveo) or the client (introspection) authenticates;
@@ -159,7 +164,8 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
                 None,
                 TokenPlace::Query {
                     also_header: false, ..
-                },
+                }
+                | TokenPlace::Named(_),
             ) => Auth {
                 header: None,
                 ..token
@@ -180,6 +186,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         .headers
         .into_iter()
         .map(|(k, v)| (k, Secret::new(v)))
+        .chain(named)
         .collect();
     let out = Outgoing {
         method,
@@ -214,7 +221,34 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         }),
         _ => None,
     };
+    let mut steps = case.provider.steps(&case.api, &base).into_iter();
+    let steps = match steps.next() {
+        None => None,
+        Some(first) => {
+            let mut then = Vec::new();
+            for step in steps {
+                let method = reqwest::Method::from_bytes(step.request.method.as_bytes())
+                    .unwrap_or(reqwest::Method::GET);
+                let body = match step.request.body {
+                    Body::Json(v) => OutBody::Json(v),
+                    _ => OutBody::None,
+                };
+                let url = parse_url(&step.request.url)?;
+                then.push((
+                    step.label,
+                    Outgoing {
+                        method,
+                        url,
+                        body,
+                        ..out.clone()
+                    },
+                ));
+            }
+            Some((first.label, then))
+        }
+    };
     let job = Job {
+        steps,
         out,
         login: auth.login,
         signature,

@@ -95,6 +95,8 @@ fn keys_of(provider: Provider) -> &'static [&'static str] {
         Provider::GitHub | Provider::GitLab | Provider::Slack | Provider::Google => {
             &["base_url", "ca_file"]
         }
+        Provider::Vault => &["base_url", "namespace", "paths", "ca_file"],
+        Provider::Kubernetes => &["base_url", "namespaces", "ca_file"],
     }
 }
 
@@ -191,6 +193,9 @@ fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
         ("ca_file", raw.ca_file.as_ref().map(Pos::of)),
         ("request", raw.request.as_ref().map(Pos::of)),
         ("privileges", raw.privileges.as_ref().map(Pos::of)),
+        ("namespace", raw.namespace.as_ref().map(Pos::of)),
+        ("paths", raw.paths.as_ref().map(Pos::of)),
+        ("namespaces", raw.namespaces.as_ref().map(Pos::of)),
     ];
     let allowed = keys_of(provider);
     for (key, pos) in present {
@@ -280,6 +285,17 @@ fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
             rules: rules(raw)?,
         },
         Provider::Http => http(raw, &needs)?,
+        Provider::Vault | Provider::Kubernetes => {
+            let base_url = url(
+                "base_url",
+                raw.base_url.as_ref().ok_or_else(|| needs("base_url"))?,
+            )?;
+            if provider == Provider::Vault {
+                super::listed::vault(raw, base_url, &needs)?
+            } else {
+                super::listed::kubernetes(raw, base_url, &needs)?
+            }
+        }
     };
     Ok((provider, api))
 }

@@ -13,6 +13,7 @@
 
 mod file;
 mod header;
+mod listed;
 mod provider;
 mod token;
 
@@ -160,6 +161,18 @@ pub(crate) enum Api {
         rules: Rules,
     },
     Http(HttpApi),
+    /// Vault or OpenBao: the token's policies, and its capabilities on
+    /// each listed path (inside `namespace`, when given).
+    Vault {
+        base_url: Template,
+        namespace: Option<String>,
+        paths: Vec<String>,
+    },
+    /// Kubernetes: the token's rules in each listed namespace.
+    Kubernetes {
+        base_url: Template,
+        namespaces: Vec<String>,
+    },
 }
 
 /// Where the RFC 7662 endpoint is: given, or named by a discovery document.
@@ -228,7 +241,10 @@ impl Case {
     /// The API's address and the spec key that holds it.
     pub(crate) fn address(&self) -> Option<(&'static str, &Template)> {
         match &self.api {
-            Api::Base { base_url } | Api::Coveo { base_url, .. } => Some(("base_url", base_url)),
+            Api::Base { base_url }
+            | Api::Coveo { base_url, .. }
+            | Api::Vault { base_url, .. }
+            | Api::Kubernetes { base_url, .. } => Some(("base_url", base_url)),
             Api::Http(h) => Some(("base_url", &h.base_url)),
             Api::Introspection {
                 endpoint: Endpoint::Url(t),

@@ -5,7 +5,9 @@
 //! `provider/` adds what each one asks and how it reads the answer
 //! (`impl Provider` there), so the plan never imports a later stage.
 
-use crate::privilege::{COVEO, DOCSPACE, Family, GITHUB, GITLAB, GOOGLE, PLAIN, ROLES, SLACK};
+use crate::privilege::{
+    COVEO, DOCSPACE, Family, GITHUB, GITLAB, GOOGLE, KUBERNETES, PLAIN, ROLES, SLACK, VAULT,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Provider {
@@ -33,6 +35,11 @@ pub(crate) enum Provider {
     Slack,
     /// Google OAuth access tokens, through tokeninfo.
     Google,
+    /// HashiCorp Vault and OpenBao tokens: policies, and capabilities on
+    /// the paths the spec lists.
+    Vault,
+    /// Kubernetes tokens: the RBAC rules in each namespace the spec lists.
+    Kubernetes,
 }
 
 impl Provider {
@@ -49,6 +56,8 @@ impl Provider {
         Provider::GitLab,
         Provider::Slack,
         Provider::Google,
+        Provider::Vault,
+        Provider::Kubernetes,
     ];
 
     pub(crate) fn from_name(name: &str) -> Option<Provider> {
@@ -69,6 +78,8 @@ impl Provider {
             Provider::GitLab => "gitlab",
             Provider::Slack => "slack",
             Provider::Google => "google",
+            Provider::Vault => "vault",
+            Provider::Kubernetes => "kubernetes",
         }
     }
 
@@ -82,6 +93,8 @@ impl Provider {
             Provider::GitLab => &GITLAB,
             Provider::Slack => &SLACK,
             Provider::Google => &GOOGLE,
+            Provider::Vault => &VAULT,
+            Provider::Kubernetes => &KUBERNETES,
             Provider::DocSpacePermissions
             | Provider::DocSpaceScopes
             | Provider::OAuth2Introspection
@@ -122,6 +135,7 @@ impl Provider {
                 | Provider::GitHub
                 | Provider::GitLab
                 | Provider::Google
+                | Provider::Vault
         )
     }
 
@@ -135,6 +149,8 @@ impl Provider {
                 | Provider::GitLab
                 | Provider::Slack
                 | Provider::Google
+                | Provider::Vault
+                | Provider::Kubernetes
         )
     }
 
@@ -190,6 +206,10 @@ impl Provider {
             Provider::Slack => Some("provider `slack` calls auth.test with the token as Bearer"),
             Provider::Google => {
                 Some("provider `google` sends the token itself in tokeninfo's query string")
+            }
+            Provider::Vault => Some("provider `vault` sends the token itself as `X-Vault-Token`"),
+            Provider::Kubernetes => {
+                Some("provider `kubernetes` sends the token as `Authorization: Bearer`")
             }
             _ => None,
         }

@@ -414,6 +414,7 @@ fn privilege(
     })?;
     family
         .validate(&name, &header.extra)
+        .and_then(|()| super::listed::check_entry(&header.api, &name))
         .map_err(|message| SpecError::at(at, message, None))?;
     let name = family.normalize(&name).into_owned();
     let exception = exception.map(|e| Exception {
@@ -547,7 +548,7 @@ fn plan_expect(
     check_nothing(family, raw, &expect, errors);
     // A spec that no grant can satisfy is a spec error, not a finding.
     if let Some(banned) = &expect.forbidden {
-        let index = Index::new(banned, family.separator(), |f| family.names(f));
+        let index = Index::new(banned, family.split(), |f| family.names(f));
         for (need, at) in exactly.iter().chain(&at_least).flatten() {
             for i in index.hits(family, need).into_keys() {
                 errors.push(SpecError::at(

@@ -3,15 +3,16 @@
 //! in a list. A 60,000-entry list is then checked in linear time; the naive
 //! pairwise loop took 31 s (issue 10, item 17).
 
-use super::{Family, Patterns, atom_includes, atom_intersection, glob_matches};
+use super::{Family, Patterns, Split, atom_includes, atom_intersection, glob_matches};
 use std::collections::HashMap;
 
 pub(crate) struct Index<'a> {
-    /// The family's [`Family::separator`].
-    sep: Option<char>,
-    /// Patterns whose key (the part before the separator, or the whole
-    /// pattern) is literal, by key: Coveo's `PLATFORM:SOURCE:EDIT@*` is
-    /// found through `PLATFORM:SOURCE:EDIT` without a scan.
+    /// The family's [`Family::split`].
+    split: Split,
+    /// Patterns whose key (the first part, or the whole pattern) is
+    /// literal, by key: Coveo's `PLATFORM:SOURCE:EDIT@*` is found through
+    /// `PLATFORM:SOURCE:EDIT` without a scan, a Kubernetes grant through
+    /// its namespace.
     keyed: HashMap<String, Bucket>,
     /// The (few) patterns whose key is a glob.
     globs: Vec<(String, usize)>,
@@ -20,7 +21,7 @@ pub(crate) struct Index<'a> {
 }
 
 /// The patterns of one literal key: the literal ones by their text, and
-/// those whose later part is a glob (`X@*`).
+/// the others (a later part is a glob, as in `X@*`).
 #[derive(Default)]
 struct Bucket {
     literal: HashMap<String, Vec<usize>>,
@@ -33,20 +34,20 @@ impl<'a> Index<'a> {
     /// for a grant's overlaps, [`Family::names`] for forbidden entries).
     pub(crate) fn new(
         items: &'a [String],
-        sep: Option<char>,
+        split: Split,
         patterns: impl Fn(&'a str) -> Patterns<'a>,
     ) -> Index<'a> {
         let mut keyed: HashMap<String, Bucket> = HashMap::with_capacity(items.len());
         let mut globs = Vec::new();
         for (i, item) in items.iter().enumerate() {
             for p in patterns(item).iter() {
-                let k = key(sep, p);
+                let k = split.key(p);
                 if k.contains('*') {
                     globs.push((p.to_owned(), i));
                     continue;
                 }
                 let bucket = keyed.entry(k.to_owned()).or_default();
-                if p.contains('*') {
+                if !split.literal(p) {
                     bucket.globs.push((p.to_owned(), i));
                 } else {
                     let slot = bucket.literal.entry(p.to_owned()).or_default();
@@ -57,7 +58,7 @@ impl<'a> Index<'a> {
             }
         }
         Index {
-            sep,
+            split,
             keyed,
             globs,
             items,
@@ -67,12 +68,12 @@ impl<'a> Index<'a> {
     /// The items one of whose patterns includes `pattern`, each once, in
     /// ascending order.
     pub(crate) fn including(&self, pattern: &str) -> Vec<usize> {
-        let k = key(self.sep, pattern);
+        let k = self.split.key(pattern);
         // Only a pattern with the same literal key, or a glob key, can
         // include it; a literal pattern only when it is the same text.
         let bucket = (!k.contains('*')).then(|| self.keyed.get(k)).flatten();
         let mut out: Vec<usize> = match bucket {
-            Some(b) if !pattern.contains('*') => {
+            Some(b) if self.split.literal(pattern) => {
                 b.literal.get(pattern).cloned().unwrap_or_default()
             }
             _ => Vec::new(),
@@ -82,7 +83,7 @@ impl<'a> Index<'a> {
             globs
                 .iter()
                 .chain(&self.globs)
-                .filter(|(p, _)| atom_includes(self.sep, p, pattern))
+                .filter(|(p, _)| atom_includes(self.split, p, pattern))
                 .map(|(_, i)| *i),
         );
         out.sort_unstable();
@@ -93,11 +94,11 @@ impl<'a> Index<'a> {
     /// Calls `found(item, witness)` for every item one of whose patterns
     /// shares a string with `pattern`.
     pub(crate) fn meeting(&self, pattern: &str, mut found: impl FnMut(usize, String)) {
-        let k = key(self.sep, pattern);
+        let k = self.split.key(pattern);
         let mut meet_bucket = |b: &Bucket| {
-            if pattern.contains('*') {
+            if !self.split.literal(pattern) {
                 for (lit, items) in &b.literal {
-                    if atom_includes(self.sep, pattern, lit) {
+                    if atom_includes(self.split, pattern, lit) {
                         items.iter().for_each(|i| found(*i, lit.clone()));
                     }
                 }
@@ -105,7 +106,7 @@ impl<'a> Index<'a> {
                 items.iter().for_each(|i| found(*i, pattern.to_owned()));
             }
             for (p, i) in &b.globs {
-                if let Some(w) = atom_intersection(self.sep, pattern, p) {
+                if let Some(w) = atom_intersection(self.split, pattern, p) {
                     found(*i, w);
                 }
             }
@@ -119,7 +120,7 @@ impl<'a> Index<'a> {
             meet_bucket(b);
         }
         for (p, i) in &self.globs {
-            if let Some(w) = atom_intersection(self.sep, pattern, p) {
+            if let Some(w) = atom_intersection(self.split, pattern, p) {
                 found(*i, w);
             }
         }
@@ -141,13 +142,6 @@ impl<'a> Index<'a> {
         }
         hits
     }
-}
-
-/// The part of a pattern an index looks it up by: before the separator,
-/// or all of it.
-fn key(sep: Option<char>, pattern: &str) -> &str {
-    sep.and_then(|s| pattern.split_once(s))
-        .map_or(pattern, |(first, _)| first)
 }
 
 /// The items of `index` that cover `q`: a candidate must include `q`'s
@@ -173,7 +167,7 @@ mod tests {
     #[test]
     fn finds_covering_items_through_literal_and_glob_patterns() {
         let ceilings = list(&["files:read", "rooms:*", "*:read"]);
-        let index = Index::new(&ceilings, None, |p| DOCSPACE.gives(p));
+        let index = Index::new(&ceilings, DOCSPACE.split(), |p| DOCSPACE.gives(p));
         assert_eq!(covering(&DOCSPACE, &index, "files:read"), Some(0));
         assert_eq!(covering(&DOCSPACE, &index, "rooms:write"), Some(1));
         assert_eq!(covering(&DOCSPACE, &index, "accounts:read"), Some(2));
@@ -183,7 +177,7 @@ mod tests {
     #[test]
     fn meeting_reports_each_item_with_a_witness() {
         let forbidden = list(&["admin:org", "*:delete", "users:*"]);
-        let index = Index::new(&forbidden, None, |p| PLAIN.names(p));
+        let index = Index::new(&forbidden, PLAIN.split(), |p| PLAIN.names(p));
         let mut hits = Vec::new();
         index.meeting("projects:*", |i, w| hits.push((i, w)));
         assert_eq!(hits, vec![(1, "projects:delete".to_owned())]);

@@ -24,7 +24,10 @@ mod coveo_catalog;
 mod docspace;
 mod glob;
 pub(crate) mod index;
+pub(crate) mod kubernetes;
+mod kubernetes_check;
 mod roles;
+pub(crate) mod vault;
 mod vendors;
 
 use std::borrow::Cow;
@@ -33,7 +36,9 @@ pub(crate) use coveo::COVEO;
 pub(crate) use docspace::{DOCSPACE, DOCSPACE_SCOPES};
 pub(crate) use glob::{glob_matches, includes, intersection};
 pub(crate) use index::Index;
+pub(crate) use kubernetes::KUBERNETES;
 pub(crate) use roles::ROLES;
+pub(crate) use vault::VAULT;
 pub(crate) use vendors::{GITHUB, GITLAB, GOOGLE, SLACK};
 
 /// The atom patterns of one privilege: usually one, so it does not allocate.
@@ -126,13 +131,37 @@ pub(crate) trait Family: Sync {
     /// that a `*` never reaches into the next part: Coveo's `@` between the
     /// privilege and its target (`*:EDIT` must not match
     /// `PLATFORM:SOURCE:VIEW@` followed by a target that reads `:EDIT`).
+    /// The rules read it through [`Family::split`], with [`Family::fields`].
     fn separator(&self) -> Option<char> {
         None
+    }
+
+    /// How many parts an atom has at most: it is split at its first
+    /// `fields - 1` separators, and the last part keeps any later one.
+    /// Two by default, Coveo's privilege and target (a target may hold an
+    /// `@`, and stays one part); Kubernetes compares six (namespace, group,
+    /// resource, subresource, name, verb: see `kubernetes.rs`).
+    fn fields(&self) -> usize {
+        2
+    }
+
+    /// [`Family::separator`] and [`Family::fields`] together: what the
+    /// rules and the [`Index`] split atoms with.
+    fn split(&self) -> Split {
+        Split::new(self.separator(), self.fields())
     }
 
     /// An atom pattern in the family's written form (Coveo drops `@*`).
     fn show(&self, atom: &str) -> String {
         atom.to_owned()
+    }
+
+    /// The atom a [`Family::show`]n witness stands for, to ask about it
+    /// again ([`surely_gives`]). Where atoms are written as they are shown
+    /// but for parts left out (Coveo's `@*`, which a missing part means
+    /// anyway), the witness itself; Kubernetes parses its written form.
+    fn unshow<'a>(&self, shown: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(shown)
     }
 }
 
@@ -145,11 +174,11 @@ pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
         return true;
     }
     let given = family.surely_gives(p);
-    let sep = family.separator();
+    let split = family.split();
     family
         .surely_gives(q)
         .iter()
-        .all(|b| given.iter().any(|a| atom_includes(sep, a, b)))
+        .all(|b| given.iter().any(|a| atom_includes(split, a, b)))
 }
 
 /// Whether a granted privilege gives something a `forbidden` entry names,
@@ -158,52 +187,103 @@ pub(crate) fn covers(family: &dyn Family, p: &str, q: &str) -> bool {
 /// `rooms:read` (which `*:write` covers, but does not name).
 pub(crate) fn overlap(family: &dyn Family, granted: &str, forbidden: &str) -> Option<String> {
     let named = family.names(forbidden);
-    let sep = family.separator();
+    let split = family.split();
     family.gives(granted).iter().find_map(|a| {
         named
             .iter()
-            .find_map(|b| atom_intersection(sep, a, b))
+            .find_map(|b| atom_intersection(split, a, b))
             .map(|w| family.show(&w))
     })
 }
 
 /// Whether holding `granted` surely gives the atom `witness` (not only
-/// may: see `catalog.rs`), for the words of a `forbidden` finding.
+/// may: see `catalog.rs`), for the words of a `forbidden` finding. The
+/// witness is the shown one, read back with [`Family::unshow`].
 pub(crate) fn surely_gives(family: &dyn Family, granted: &str, witness: &str) -> bool {
-    let sep = family.separator();
+    let split = family.split();
+    let witness = family.unshow(witness);
     family
         .surely_gives(granted)
         .iter()
-        .any(|a| atom_includes(sep, a, witness))
+        .any(|a| atom_includes(split, a, &witness))
 }
 
-/// Splits an atom at the family's separator (the first one: the parts
-/// before it never hold one). An atom without it has `*` as its second
-/// part, so a `*` of the first part can never reach past where the
-/// separator would be.
-fn parts(sep: Option<char>, atom: &str) -> Option<(&str, &str)> {
-    Some(atom.split_once(sep?).unwrap_or((atom, "*")))
+/// How a family's atoms split into parts compared one by one
+/// ([`Family::split`]): at the first `fields - 1` separators, so a `*` of
+/// one part never reaches into the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Split {
+    sep: Option<char>,
+    fields: usize,
+}
+
+impl Split {
+    pub(crate) const fn new(sep: Option<char>, fields: usize) -> Split {
+        // Fewer than one part would compare nothing, and let all through.
+        let fields = if fields == 0 { 1 } else { fields };
+        Split { sep, fields }
+    }
+
+    /// Part `i` of each atom of `pair`, for every `i` below the number of
+    /// parts; a part an atom lacks is `*`, so `*` alone (and Coveo's atom
+    /// without `@`) reaches into every part, and a `*` of one part never
+    /// reaches past where the next separator would be. `None` when atoms
+    /// are not split.
+    fn zip<'a>(self, a: &'a str, b: &'a str) -> Option<impl Iterator<Item = (&'a str, &'a str)>> {
+        let sep = self.sep?;
+        let (mut x, mut y) = (a.splitn(self.fields, sep), b.splitn(self.fields, sep));
+        Some((0..self.fields).map(move |_| (x.next().unwrap_or("*"), y.next().unwrap_or("*"))))
+    }
+
+    /// The part an [`Index`] looks a pattern up by: the first, or all of it.
+    pub(crate) fn key(self, pattern: &str) -> &str {
+        self.sep
+            .and_then(|s| pattern.split_once(s))
+            .map_or(pattern, |(first, _)| first)
+    }
+
+    /// Whether a pattern stands for one atom only: no `*`, and every part
+    /// present (a missing part is `*`). Families write every part of their
+    /// atoms, so the second test only ever catches a malformed one.
+    pub(crate) fn literal(self, pattern: &str) -> bool {
+        !pattern.contains('*')
+            && self
+                .sep
+                .is_none_or(|s| pattern.matches(s).count() + 1 >= self.fields)
+    }
+}
+
+/// The meaning `separator()` had before [`Family::fields`]: split at the
+/// first separator only, into two parts.
+impl From<Option<char>> for Split {
+    fn from(sep: Option<char>) -> Split {
+        Split::new(sep, 2)
+    }
 }
 
 /// [`includes`], part by part where the family has parts.
-pub(crate) fn atom_includes(sep: Option<char>, sup: &str, sub: &str) -> bool {
-    match (parts(sep, sup), parts(sep, sub)) {
-        (Some((a1, a2)), Some((b1, b2))) => includes(a1, b1) && includes(a2, b2),
-        _ => includes(sup, sub),
+pub(crate) fn atom_includes(split: impl Into<Split>, sup: &str, sub: &str) -> bool {
+    match split.into().zip(sup, sub) {
+        Some(mut parts) => parts.all(|(a, b)| includes(a, b)),
+        None => includes(sup, sub),
     }
 }
 
 /// [`intersection`], part by part where the family has parts: the witness
-/// is the two parts' witnesses joined.
-pub(crate) fn atom_intersection(sep: Option<char>, a: &str, b: &str) -> Option<String> {
-    match (sep, parts(sep, a), parts(sep, b)) {
-        (Some(sep), Some((a1, a2)), Some((b1, b2))) => {
-            let first = intersection(a1, b1)?;
-            let second = intersection(a2, b2)?;
-            Some(format!("{first}{sep}{second}"))
+/// is the parts' witnesses joined, every part written.
+pub(crate) fn atom_intersection(split: impl Into<Split>, a: &str, b: &str) -> Option<String> {
+    let split = split.into();
+    let (Some(sep), Some(parts)) = (split.sep, split.zip(a, b)) else {
+        return intersection(a, b);
+    };
+    let mut out = String::new();
+    for (i, (x, y)) in parts.enumerate() {
+        if i > 0 {
+            out.push(sep);
         }
-        _ => intersection(a, b),
+        out.push_str(&intersection(x, y)?);
     }
+    Some(out)
 }
 
 /// Whether a ceiling allows every privilege the API could report, so
@@ -267,6 +347,33 @@ mod tests {
             Some("projects:delete".into())
         );
         assert_eq!(overlap(&Plain, "projects:*", "users:*"), None);
+    }
+
+    /// Parts are split at the first `fields - 1` separators: Coveo's
+    /// target keeps a later `@` (a glob of the target still absorbs it, as
+    /// before parts had a number), and a part an atom lacks is `*`.
+    #[test]
+    fn atoms_split_into_at_most_fields_parts() {
+        assert_eq!(COVEO.split(), Split::from(Some('@')));
+        assert!(atom_includes(COVEO.split(), "A@x*y", "A@x@y"));
+        assert!(!atom_includes(Split::new(Some('@'), 3), "A@x*y", "A@x@y"));
+        assert!(atom_includes(Split::new(Some('|'), 3), "a", "a|b|c"));
+        assert!(!atom_includes(Split::new(Some('|'), 3), "a|*|c", "a|b|d"));
+        assert!(!atom_includes(Split::new(Some('|'), 3), "*b", "a|b|c"));
+        assert_eq!(
+            atom_intersection(Split::new(Some('|'), 3), "a|*", "*|b|c").as_deref(),
+            Some("a|b|c")
+        );
+        assert_eq!(
+            atom_intersection(Split::new(Some('|'), 3), "a|*", "*|b|c|d").as_deref(),
+            Some("a|b|c|d")
+        );
+        assert!(Split::new(Some('|'), 3).literal("a|b|c"));
+        assert!(
+            !Split::new(Some('|'), 3).literal("a|b"),
+            "a missing part is `*`"
+        );
+        assert!(PLAIN.split().literal("a|b"));
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub(crate) mod google;
 mod http;
 mod introspection;
 pub(crate) mod jwt;
+pub(crate) mod kubernetes;
 pub(crate) mod slack;
+pub(crate) mod vault;
 
 use crate::plan::Api;
 pub(crate) use crate::plan::Provider;
@@ -36,6 +38,9 @@ pub(crate) struct Grant {
     pub expires_at: Option<i64>,
     /// The API's own id for the credential (a DocSpace key's `id`).
     pub identity: Option<String>,
+    /// Why the privileges are only a lower bound (Kubernetes' `incomplete`
+    /// review): rules that need the whole grant cannot be proven on them.
+    pub partial: Option<String>,
 }
 
 impl Grant {
@@ -48,6 +53,7 @@ impl Grant {
             active: None,
             expires_at: None,
             identity: None,
+            partial: None,
         }
     }
 
@@ -75,6 +81,8 @@ pub(crate) enum TokenPlace {
     Query { param: String, also_header: bool },
     /// In this form field; `Authorization` carries the client, if any.
     Form(&'static str),
+    /// As it is, in this request header (Vault's `X-Vault-Token`).
+    Named(&'static str),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,6 +125,18 @@ impl Request {
     }
 }
 
+/// One of several requests a case needs, and the name its answer has in
+/// the evidence: the provider parses `{label: body, ...}`, one member per
+/// step (Vault's lookup-self and capabilities-self; a Kubernetes review per
+/// namespace). The steps go in order with the same credential; the first
+/// one's refusal is the case's refusal (a revocation where the provider
+/// says so), any later one's is an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Step {
+    pub label: String,
+    pub request: Request,
+}
+
 /// A successful answer as the provider reads it.
 pub(crate) struct Response<'a> {
     pub body: &'a Value,
@@ -125,10 +145,72 @@ pub(crate) struct Response<'a> {
 }
 
 impl Provider {
+    /// The requests of a provider that needs more than one, in order;
+    /// empty for the others, which make only [`Provider::request`].
+    pub(crate) fn steps(self, api: &Api, base: &str) -> Vec<Step> {
+        let base = base.trim_end_matches('/');
+        match api {
+            Api::Vault {
+                namespace, paths, ..
+            } => {
+                let headers: Vec<(String, String)> = namespace
+                    .iter()
+                    .map(|ns| (vault::NAMESPACE_HEADER.to_owned(), ns.clone()))
+                    .collect();
+                let with = |r: Request| Request {
+                    token: TokenPlace::Named(vault::TOKEN_HEADER),
+                    headers: headers.clone(),
+                    ..r
+                };
+                vec![
+                    Step {
+                        label: vault::LOOKUP.to_owned(),
+                        request: with(Request::get(format!("{base}{}", vault::LOOKUP_PATH))),
+                    },
+                    Step {
+                        label: vault::CAPABILITIES.to_owned(),
+                        request: with(Request {
+                            method: "POST",
+                            body: Body::Json(vault::capabilities_body(paths)),
+                            ..Request::get(format!("{base}{}", vault::CAPABILITIES_PATH))
+                        }),
+                    },
+                ]
+            }
+            Api::Kubernetes { namespaces, .. } => namespaces
+                .iter()
+                .map(|ns| Step {
+                    label: ns.clone(),
+                    request: Request {
+                        method: "POST",
+                        body: Body::Json(kubernetes::review_body(ns)),
+                        ..Request::get(format!("{base}{}", kubernetes::PATH))
+                    },
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The answer as it is stored and judged, where a provider keeps less
+    /// than the API sends (Vault's lookup-self holds the token itself):
+    /// only the fields it reads, copied as they are. `None`: all of it.
+    pub(crate) fn project(self, api: &Api, body: &Value) -> Option<Value> {
+        match api {
+            Api::Vault { paths, .. } => Some(vault::project(body, paths)),
+            Api::Kubernetes { namespaces, .. } => Some(kubernetes::project(body, namespaces)),
+            _ => None,
+        }
+    }
+
     /// The request for a case, given its API's resolved address (for
-    /// introspection: the endpoint itself). `None`: the provider asks
+    /// introspection: the endpoint itself); for a provider with
+    /// [`Provider::steps`], the first one. `None`: the provider asks
     /// nothing and reads the token offline.
     pub(crate) fn request(self, api: &Api, base: &str) -> Option<Request> {
+        if let Some(first) = self.steps(api, base).into_iter().next() {
+            return Some(first.request);
+        }
         let base = base.trim_end_matches('/');
         Some(match (self, api) {
             (Provider::DocSpace, _) => Request::get(format!("{base}{}", docspace::KEY_SELF_PATH)),
@@ -270,6 +352,10 @@ impl Provider {
             (Provider::OAuth2Introspection, _) => introspection::parse(body)?,
             (Provider::Jwt, Api::Jwt { claims, .. }) => jwt::parse(body, claims.as_deref())?,
             (Provider::Http, Api::Http(h)) => http::parse(&h.privileges, response)?,
+            (Provider::Vault, Api::Vault { paths, .. }) => vault::parse(body, paths)?,
+            (Provider::Kubernetes, Api::Kubernetes { namespaces, .. }) => {
+                kubernetes::parse(body, namespaces)?
+            }
             _ => {
                 return Err(Unread::from(format!(
                     "internal: provider `{}` was planned with another's settings",
@@ -287,9 +373,12 @@ impl Provider {
             Provider::OAuth2Introspection | Provider::Jwt | Provider::Http => {
                 generic_status(status, body)
             }
-            Provider::GitHub | Provider::GitLab | Provider::Slack | Provider::Google => {
-                vendor_status(self, status, body)
-            }
+            Provider::GitHub
+            | Provider::GitLab
+            | Provider::Slack
+            | Provider::Google
+            | Provider::Vault
+            | Provider::Kubernetes => vendor_status(self, status, body),
             Provider::DocSpacePermissions if status == 403 && body.trim().is_empty() => {
                 "this endpoint needs a key with `*:read` or `*:write` (DocSpace 3.7.1 and later)"
                     .to_owned()
@@ -309,6 +398,12 @@ pub(crate) struct Unread {
 impl From<String> for Unread {
     fn from(why: String) -> Unread {
         Unread { why, fix: None }
+    }
+}
+
+impl From<&str> for Unread {
+    fn from(why: &str) -> Unread {
+        Unread::from(why.to_owned())
     }
 }
 
@@ -390,6 +485,23 @@ impl Provider {
                 prefixes: slack::TOKEN_PREFIXES,
                 token_kind: "a Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxe or xapp-...)",
             },
+            Provider::Vault => Revocation {
+                status: 403,
+                body: vault::refuses_token,
+                looks: "Vault refuses a token it does not know with exactly \
+                        `{\"errors\":[\"permission denied\"]}` (a known token that lacks a \
+                        capability gets another body)",
+                prefixes: vault::TOKEN_PREFIXES,
+                token_kind: "a Vault or OpenBao token (hvs., hvb., s. or b....)",
+            },
+            Provider::Kubernetes => Revocation {
+                status: 401,
+                body: kubernetes::refuses_token,
+                looks: "the API server refuses a token no authenticator accepts with a \
+                        `Status` whose reason is `Unauthorized`",
+                prefixes: kubernetes::TOKEN_PREFIXES,
+                token_kind: "a Kubernetes service account token (a JWT, eyJ...)",
+            },
             _ => return None,
         })
     }
@@ -440,9 +552,11 @@ fn generic_status(status: u16, body: &str) -> String {
 /// GitHub, GitLab, Slack and Google: each one's documented error bodies.
 fn vendor_status(provider: Provider, status: u16, body: &str) -> String {
     let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    // Vault says it in `errors`, a list of strings.
     let said = ["message", "error_description", "error"]
         .iter()
-        .find_map(|k| v.get(k).and_then(Value::as_str));
+        .find_map(|k| v.get(k).and_then(Value::as_str))
+        .or_else(|| v.pointer("/errors/0").and_then(Value::as_str));
     let meaning = match (provider, status) {
         (Provider::GitHub, 401) | (Provider::GitLab, 401) => {
             "the API does not accept the token (unknown, expired or revoked)"
@@ -456,6 +570,17 @@ fn vendor_status(provider: Provider, status: u16, body: &str) -> String {
             "forbidden (a rate limit, or an organization's SSO or IP policy)"
         }
         (Provider::GitLab, 403) => "the token may not call this endpoint (a scope it lacks?)",
+        (Provider::Vault, 403) => {
+            "Vault refused the token: unknown, revoked or expired, or without the `default` \
+             policy that lets a token look itself up"
+        }
+        (Provider::Vault, 400) => "Vault refused the request (a use-limited token used up?)",
+        (Provider::Vault, 404) => "not found: check `base_url` and `namespace`",
+        (Provider::Kubernetes, 401) => "the API server does not accept the token",
+        (Provider::Kubernetes, 403) => {
+            "the token may not create SelfSubjectRulesReviews (the cluster removed \
+             `system:basic-user`?)"
+        }
         (_, 404) => "not found: check `base_url`",
         _ => "the API refused the request",
     };

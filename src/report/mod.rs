@@ -150,6 +150,14 @@ pub(crate) fn render_failure(
                     time::format_date(*review_by)
                 );
             }
+            Finding::Unproven { rule, why } => {
+                let _ = writeln!(
+                    out,
+                    "  unproven   `{}` needs the whole grant, and the API listed only part of it: {}",
+                    rule.key(),
+                    text(why)
+                );
+            }
             Finding::ExpiresLate { at, window } => {
                 let window = time::format_duration(*window);
                 let _ = match at {
@@ -179,7 +187,8 @@ pub(crate) fn render_failure(
                 Finding::Inactive
                 | Finding::StillActive
                 | Finding::ExpiredException { .. }
-                | Finding::ExpiresLate { .. } => false,
+                | Finding::ExpiresLate { .. }
+                | Finding::Unproven { .. } => false,
             })
             .collect()
     };
@@ -280,7 +289,8 @@ pub(crate) fn render_failure(
             Finding::Inactive
             | Finding::StillActive
             | Finding::ExpiredException { .. }
-            | Finding::ExpiresLate { .. } => {}
+            | Finding::ExpiresLate { .. }
+            | Finding::Unproven { .. } => {}
         }
     }
     if missing.is_empty() && excess.is_empty() {

@@ -110,6 +110,14 @@ pub(super) fn without_diff(case: &Case, findings: &[Finding], style: &Style) -> 
                  credential and the spec, or renew the justification with a later `review_by`",
                 case.spec.display, case.token
             )),
+            Finding::Unproven { rule, .. } => Some(format!(
+                "  the API could not list every rule of this token, so `{}` cannot be checked: \
+                 fix what it reports (an authorizer's error), or keep only `at_least` for this \
+                 token in {}, then run:\n      {}",
+                rule.key(),
+                case.spec.display,
+                style.invocation.command(Mode::Live, &case.name)
+            )),
             Finding::ExpiresLate { window, .. } => Some(format!(
                 "  issue a credential that expires within {}, or change `expires_within` if the policy changed",
                 crate::time::format_duration(*window)

@@ -96,6 +96,18 @@ pub(crate) struct RawSpec {
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "RawPrivilegeSource")]
     pub privileges: Option<Spanned<RawPrivilegeSource>>,
+    /// vault: the Vault namespace asked, sent as `X-Vault-Namespace`.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub namespace: Option<Spanned<String>>,
+    /// vault: the paths whose capabilities are asked (`PATH:CAPABILITY`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<String>")]
+    pub paths: Option<Spanned<Vec<Spanned<String>>>>,
+    /// kubernetes: the namespaces whose rules are asked.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<String>")]
+    pub namespaces: Option<Spanned<Vec<Spanned<String>>>>,
     /// A replayed fixture older than this (`30d`) fails as stale.
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "String")]
@@ -486,6 +498,10 @@ pub(crate) enum ProviderName {
     Slack,
     /// Google OAuth access tokens (tokeninfo).
     Google,
+    /// HashiCorp Vault and OpenBao tokens (lookup-self, capabilities-self).
+    Vault,
+    /// Kubernetes tokens (a SelfSubjectRulesReview per namespace).
+    Kubernetes,
 }
 
 /// A privilege: a name such as `files:read`, a Coveo mapping, or a

@@ -2,6 +2,7 @@
 //! and a loopback HTTP server.
 #![allow(dead_code)]
 
+pub mod cases;
 pub mod coveo;
 pub mod docspace;
 pub mod server;

@@ -152,7 +152,34 @@ pub(crate) fn high_severity(provider: Provider, privilege: &str) -> Option<&'sta
         (Provider::Google, p) if p.starts_with("https://www.googleapis.com/auth/admin.") => {
             Some("Google Workspace administration")
         }
+        (Provider::Vault, "policy:root") => Some("Vault's root policy: may do anything"),
+        (Provider::Vault, p) if p.ends_with(":sudo") => {
+            Some("sudo: root-protected paths (mounts, policies, audit devices)")
+        }
+        (Provider::Vault, p) if p.ends_with(":root") => Some("every capability on the path"),
+        (Provider::Kubernetes, p) => kubernetes_severity(p),
         (_, p) if p.contains('*') => Some("wildcard grant"),
+        _ => None,
+    }
+}
+
+/// Kubernetes' dangerous grants: the verbs RBAC documents as privilege
+/// escalation (Kubernetes docs, "RBAC good practices": `escalate`, `bind`,
+/// `impersonate`), reading secrets, exec into pods, and wildcards.
+fn kubernetes_severity(p: &str) -> Option<&'static str> {
+    let (target, verb) = p.rsplit_once(':')?;
+    let resource = target.split_once('/').map_or(target, |(_, r)| r);
+    match verb {
+        "escalate" => Some("may grant permissions it does not hold (escalate)"),
+        "bind" => Some("may bind roles it does not hold (bind)"),
+        "impersonate" => Some("may act as another user, group or service account"),
+        _ if resource.starts_with("secrets") && !target.starts_with('/') => {
+            Some("reads or changes secrets")
+        }
+        _ if resource.starts_with("pods/exec") || resource.starts_with("pods/attach") => {
+            Some("runs commands inside pods")
+        }
+        _ if p.contains('*') => Some("wildcard grant"),
         _ => None,
     }
 }
@@ -312,6 +339,10 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
                     .as_ref()
                     .map(|t| format!(" ({t})"))
                     .unwrap_or_default()
+            )),
+            Finding::Unproven { rule, why } => row.problems.push(format!(
+                "`{}` unproven: the API listed only part of the grant ({why})",
+                rule.key()
             )),
             Finding::ExpiresLate { at: None, window } => row.problems.push(format!(
                 "never expires (expires_within {})",
