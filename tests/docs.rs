@@ -44,3 +44,33 @@ fn the_readme_documents_every_audit_json_field() {
         );
     }
 }
+
+#[test]
+fn every_bundled_case_has_its_fixture_and_every_fixture_its_case() {
+    let out = run(permspec().args(["check", "--list"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // `[kind] spec::token: test` -> fixtures/spec/token.json
+    let mut wanted: Vec<String> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once("] ")?.1.strip_suffix(": test"))
+        .map(|name| {
+            let (spec, token) = name.rsplit_once("::").unwrap();
+            format!("fixtures/{spec}/{token}.json")
+        })
+        .collect();
+    let mut found = Vec::new();
+    for dir in std::fs::read_dir("fixtures").unwrap() {
+        let dir = dir.unwrap().path();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            found.push(file.unwrap().path().display().to_string());
+        }
+    }
+    wanted.sort();
+    found.sort();
+    assert!(!wanted.is_empty());
+    assert_eq!(
+        wanted, found,
+        "bundled cases and fixtures must pair one to one"
+    );
+}

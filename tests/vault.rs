@@ -121,6 +121,9 @@ const SUDOER: &str = "hvs.CAESISudoerTokenSudoerToken000002";
 const ROOTISH: &str = "s.RootPolicyChildToken00000003";
 const GONE: &str = "hvs.CAESIRevokedTokenRevokedToken0004";
 const NODEFAULT: &str = "hvs.CAESINoDefaultNoDefaultToken0005";
+/// A token whose server names a policy after it: the evidence itself
+/// holds the secret.
+const ECHOED: &str = "hvs.CAESIEchoedIntoAPolicyName00000006";
 
 fn tokens() -> HashMap<String, Token> {
     let mut t = HashMap::new();
@@ -155,6 +158,10 @@ fn tokens() -> HashMap<String, Token> {
             ttl: 0,
             ..token(&["root"], &every.map(|p| (p, &["root"][..])))
         },
+    );
+    t.insert(
+        ECHOED.to_owned(),
+        token(&["default", ECHOED], &[("sys/mounts", &["read"])]),
     );
     t.insert(
         NODEFAULT.to_owned(),
@@ -432,16 +439,21 @@ fn canary_vault_never_shows_the_token_it_echoes_in_data_id() {
             ("app", "VAULT_APP", "{ at_most: [policy:app-read] }"),
             ("gone", "VAULT_GONE", "{ active: false }"),
             ("nodefault", "VAULT_NODEFAULT", "{ active: false }"),
+            ("echoed", "VAULT_ECHOED", "{ at_least: [policy:default] }"),
         ],
     );
     let env = [
         ("VAULT_APP", APP),
         ("VAULT_GONE", GONE),
         ("VAULT_NODEFAULT", NODEFAULT),
+        ("VAULT_ECHOED", ECHOED),
     ];
     let [record, replay, _] = canary_runs(&dir, &env);
     assert_fails(&record, "vault::app", &["policy:default"]);
     assert_fails(&replay, "vault::app", &["policy:default"]);
+    // Scrubbing the policy would change the grant: not judged, not recorded.
+    assert_fails(&record, "vault::echoed", &["echoed a credential"]);
+    assert!(!dir.path().join("fixtures/vault/echoed.json").exists());
 }
 
 #[test]
