@@ -28,6 +28,9 @@ pub(crate) enum Origin {
     Replayed {
         fixture: String,
         recorded_at: String,
+        /// When a later record run found the same evidence
+        /// (`confirmations.json`), if one did.
+        confirmed_at: Option<String>,
     },
     Live {
         url: String,
@@ -81,6 +84,9 @@ pub(crate) struct ReplayContext {
     pub now: i64,
     /// `PERMSPEC_MAX_FIXTURE_AGE`, parsed, or why it does not parse.
     pub max_age: Result<Option<i64>, String>,
+    /// When each fixture was last confirmed, from the `confirmations.json`
+    /// of every fixtures folder the run reads.
+    pub confirmed: std::collections::BTreeMap<std::path::PathBuf, String>,
 }
 
 impl ReplayContext {
@@ -89,7 +95,26 @@ impl ReplayContext {
             Ok(v) if !v.trim().is_empty() => crate::time::parse_duration(&v).map(Some),
             _ => Ok(None),
         };
-        ReplayContext { now, max_age }
+        ReplayContext {
+            now,
+            max_age,
+            confirmed: Default::default(),
+        }
+    }
+
+    /// Reads the confirmations of every fixtures folder the entries use.
+    pub(crate) fn with_confirmations(mut self, entries: &[Entry]) -> ReplayContext {
+        let roots: std::collections::BTreeSet<&std::path::Path> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Case(c) => Some(c.spec.fixtures.as_path()),
+                Entry::Broken(_) => None,
+            })
+            .collect();
+        for root in roots {
+            self.confirmed.extend(crate::confirmations::read(root));
+        }
+        self
     }
 }
 
@@ -142,12 +167,25 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         ));
     }
     let recorded_at = fixture.recorded_at.clone();
-    check_age(case, context, &shown, &recorded_at)?;
-    let status = fixture.response.status;
+    let confirmed_at = context.confirmed.get(&case.fixture).cloned();
+    check_age(case, context, &shown, &recorded_at, confirmed_at.as_deref())?;
     let origin = Origin::Replayed {
         fixture: shown.clone(),
         recorded_at,
+        confirmed_at,
     };
+    let grant = judge(case, &fixture, &shown)?;
+    Ok(Evidence { grant, origin })
+}
+
+/// The grant a fixture holds for `case`, as replay judges it (and as a
+/// record run compares a new answer with it).
+pub(crate) fn judge(
+    case: &Case,
+    fixture: &fixture::Fixture,
+    shown: &str,
+) -> Result<Grant, CaseError> {
+    let status = fixture.response.status;
     // A refusal stands for revocation only as it was recorded: the API's
     // own refusal (DocSpace's empty 401, GitHub's `Bad credentials`), under
     // `active: false` (see `fetch::refused`).
@@ -157,10 +195,7 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
             .revocation()
             .is_some_and(|r| r.status == status && (r.body)(status, &fixture.response.body))
     {
-        return Ok(Evidence {
-            grant: Grant::revoked(status),
-            origin,
-        });
+        return Ok(Grant::revoked(status));
     }
     if !(200..300).contains(&status) {
         return Err(CaseError::new(
@@ -172,11 +207,10 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         body: &fixture.response.body,
         headers: &fixture.response.headers,
     };
-    let grant = case.provider.parse(&case.api, &response).map_err(|e| {
+    case.provider.parse(&case.api, &response).map_err(|e| {
         let fix = e.fix.map_or(Fix::Record, Fix::Hint);
         CaseError::new(format!("fixture {shown}: {}", e.why), fix)
-    })?;
-    Ok(Evidence { grant, origin })
+    })
 }
 
 /// The stricter of the spec's `max_fixture_age` and `PERMSPEC_MAX_FIXTURE_AGE`.
@@ -201,24 +235,38 @@ fn check_age(
     context: &ReplayContext,
     shown: &str,
     recorded_at: &str,
+    confirmed_at: Option<&str>,
 ) -> Result<(), CaseError> {
     let limit = max_age(case, context)?;
-    let written = crate::escape::text(recorded_at);
-    let recorded = crate::time::parse_timestamp(recorded_at).ok_or_else(|| {
-        CaseError::new(
-            format!("fixture {shown}: `recorded_at: {written}` is not a timestamp"),
-            Fix::Record,
-        )
-    })?;
-    if recorded > context.now.saturating_add(CLOCK_SKEW) {
-        return Err(CaseError::new(
-            format!(
-                "fixture {shown}: `recorded_at: {written}` is in the future, so its age cannot \
-                 be known; the recording machine's clock (or PERMSPEC_NOW) was wrong"
-            ),
-            Fix::Record,
-        ));
-    }
+    let time = |key: &str, value: &str| {
+        let written = crate::escape::text(value);
+        let at = crate::time::parse_timestamp(value).ok_or_else(|| {
+            CaseError::new(
+                format!("fixture {shown}: `{key}: {written}` is not a timestamp"),
+                Fix::Record,
+            )
+        })?;
+        if at > context.now.saturating_add(CLOCK_SKEW) {
+            return Err(CaseError::new(
+                format!(
+                    "fixture {shown}: `{key}: {written}` is in the future, so its age cannot \
+                     be known; the recording machine's clock (or PERMSPEC_NOW) was wrong"
+                ),
+                Fix::Record,
+            ));
+        }
+        Ok(at)
+    };
+    let recorded = time("recorded_at", recorded_at)?;
+    // A confirmation only ever makes a fixture younger: one that does not
+    // parse, or lies in the future, is refused like `recorded_at`.
+    let (recorded, word) = match confirmed_at {
+        Some(c) => {
+            let confirmed = time(&format!("{} confirmed", crate::confirmations::FILE), c)?;
+            (recorded.max(confirmed), "last confirmed")
+        }
+        None => (recorded, "recorded"),
+    };
     let Some(limit) = limit else {
         return Ok(());
     };
@@ -226,7 +274,7 @@ fn check_age(
     if age > limit {
         return Err(CaseError::new(
             format!(
-                "fixture {shown} is stale: recorded {}, {} days ago, more than max_fixture_age {}",
+                "fixture {shown} is stale: {word} {}, {} days ago, more than max_fixture_age {}",
                 crate::time::format_date(recorded.div_euclid(86_400)),
                 age / 86_400,
                 crate::time::format_duration(limit)

@@ -161,7 +161,7 @@ impl Harness {
                 mode,
             },
             clock,
-            replay: ReplayContext::from_env(clock.now),
+            replay: ReplayContext::from_env(clock.now).with_confirmations(&entries),
             scrubber,
         });
 
@@ -204,7 +204,7 @@ impl Harness {
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
         let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true);
-        let context = ReplayContext::from_env(crate::time::now());
+        let context = ReplayContext::from_env(crate::time::now()).with_confirmations(&entries);
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
                 *fetched = Some(evidence::replay(case, &context));
@@ -260,18 +260,47 @@ fn prefetch(
         if !to_fetch.is_empty() {
             let (fetched, mut summary, everything) = fetch::fetch_all(&to_fetch);
             scrubber = everything;
+            // Per fixtures folder: the fixtures confirmed, and those written.
+            let mut notes: std::collections::BTreeMap<
+                std::path::PathBuf,
+                (Vec<String>, Vec<String>),
+            > = Default::default();
             let results: Vec<Result<Evidence, CaseError>> = to_fetch
                 .iter()
                 .zip(fetched)
                 .map(|(case, result)| {
                     let mut fetched = result?;
                     if mode == Mode::Record {
-                        fetch::record(case, &mut fetched, &scrubber)?;
-                        summary.written += 1;
+                        let done = fetch::record(case, &mut fetched, &scrubber)?;
+                        let root = case.spec.fixtures.clone();
+                        let key = crate::confirmations::key(&root, &case.fixture);
+                        let lists = notes.entry(root).or_default();
+                        match done {
+                            fetch::Recorded::Written => {
+                                summary.written += 1;
+                                lists.1.extend(key);
+                            }
+                            fetch::Recorded::Confirmed => {
+                                summary.confirmed += 1;
+                                lists.0.extend(key);
+                            }
+                        }
                     }
                     Ok(fetched.evidence)
                 })
                 .collect();
+            // One write per fixtures folder: when each unchanged fixture
+            // was confirmed, and no entry for one written anew.
+            let now = crate::fixture::now_utc();
+            for (root, (confirmed, rewritten)) in &notes {
+                if let Err(e) = crate::confirmations::update(root, confirmed, rewritten, &now) {
+                    eprintln!(
+                        "warning: cannot update {}: {e}; the confirmed fixtures' ages still count \
+                         from their recorded_at",
+                        crate::plan::display_path(&root.join(crate::confirmations::FILE))
+                    );
+                }
+            }
             let line = report::fetch_summary(mode, &summary);
             if to_stderr {
                 eprintln!("{line}");

@@ -18,6 +18,7 @@
 #[doc(hidden)]
 pub mod cli;
 mod compare;
+mod confirmations;
 mod escape;
 mod evidence;
 mod fetch;

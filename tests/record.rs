@@ -171,3 +171,113 @@ fn record_subcommand_takes_several_filters() {
     assert!(!dir.path().join("fixtures/docspace/b.json").exists());
     assert!(dir.path().join("fixtures/docspace/c.json").exists());
 }
+
+/// A DocSpace key whose `lastUsed` changes on every request, and whose
+/// permissions the test may change between runs.
+fn volatile_portal() -> (Server, std::sync::Arc<std::sync::Mutex<Vec<&'static str>>>) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let perms = std::sync::Arc::new(std::sync::Mutex::new(vec!["files:read", "files:write"]));
+    let calls = AtomicU32::new(0);
+    let shared = perms.clone();
+    let server = Server::start(move |hit| {
+        let n = calls.fetch_add(1, Ordering::SeqCst);
+        let permissions = shared.lock().unwrap().clone();
+        let key = json!({"id": "3c9a0e51-7d2b-4f0e-9a61-0c2d5e8f1b77", "name": "ci",
+                         "permissions": permissions, "isActive": true,
+                         "lastUsed": format!("2026-11-2{n}T08:00:00.0000000Z")});
+        support::docspace::envelope(hit, key)
+    });
+    (server, perms)
+}
+
+fn files(dir: &TempDir) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    dir.all_files()
+        .into_iter()
+        .filter(|(p, _)| p.starts_with(dir.path().join("fixtures")))
+        .collect()
+}
+
+#[test]
+fn recording_an_unchanged_grant_leaves_the_fixture_byte_identical() {
+    let (server, perms) = volatile_portal();
+    let dir = TempDir::new("record-quiet");
+    dir.write("specs/docspace.yaml", &key_spec(&server.url()));
+    let record = |now: &str| {
+        run(check_in(&dir, "record")
+            .env("CI_KEY", KEY)
+            .env("PERMSPEC_NOW", now))
+    };
+    let first = record("2026-11-01T10:00:00Z");
+    assert!(
+        first.stdout.contains("1 fixture written"),
+        "{}",
+        first.stdout
+    );
+    let fixture = dir.path().join("fixtures/docspace/ci.json");
+    let before = std::fs::read(&fixture).unwrap();
+    assert!(!dir.path().join("fixtures/confirmations.json").exists());
+
+    // Only `lastUsed` changed: no fixture byte changes, one small file does.
+    let second = record("2026-11-08T10:00:00Z");
+    assert_eq!(second.code, 0, "{}", second.stdout);
+    assert!(
+        second
+            .stdout
+            .contains("0 fixtures written, 1 unchanged (confirmed)"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(
+        std::fs::read(&fixture).unwrap(),
+        before,
+        "the fixture is untouched"
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("fixtures/confirmations.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest,
+        json!({"confirmed": {"docspace/ci.json": "2026-11-08T10:00:00Z"}})
+    );
+    assert_eq!(files(&dir).len(), 2, "the fixture and the manifest");
+
+    // Staleness counts from the confirmation...
+    let replay = |now: &str| {
+        run(check_in(&dir, "replay")
+            .env("PERMSPEC_NOW", now)
+            .env("PERMSPEC_MAX_FIXTURE_AGE", "10d"))
+    };
+    let fresh = replay("2026-11-15T10:00:00Z");
+    assert_eq!(fresh.code, 0, "{}", fresh.stdout);
+    let stale = replay("2026-11-20T10:00:00Z");
+    assert_eq!(outcome(&stale.stdout, "docspace::ci"), Some("FAILED"));
+    assert!(
+        stale.stdout.contains("stale: last confirmed 2026-11-08"),
+        "{}",
+        stale.stdout
+    );
+    // ...and a confirmation in the future makes nothing younger.
+    dir.write(
+        "fixtures/confirmations.json",
+        r#"{"confirmed": {"docspace/ci.json": "2027-01-01T00:00:00Z"}}"#,
+    );
+    let future = replay("2026-11-15T10:00:00Z");
+    assert_eq!(outcome(&future.stdout, "docspace::ci"), Some("FAILED"));
+    assert!(
+        future.stdout.contains("is in the future"),
+        "{}",
+        future.stdout
+    );
+
+    // A changed grant rewrites exactly that fixture and drops its entry.
+    *perms.lock().unwrap() = vec!["files:read"];
+    let third = record("2026-11-09T10:00:00Z");
+    assert!(
+        third.stdout.contains("1 fixture written"),
+        "{}",
+        third.stdout
+    );
+    assert_ne!(std::fs::read(&fixture).unwrap(), before);
+    assert!(!dir.path().join("fixtures/confirmations.json").exists());
+}

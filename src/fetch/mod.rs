@@ -42,6 +42,8 @@ pub(crate) struct Summary {
     pub requests: usize,
     pub retries: u32,
     pub written: usize,
+    /// Fixtures left as they were: the same evidence, confirmed.
+    pub confirmed: usize,
 }
 
 /// A case's live evidence, and the fixture that records it.
@@ -769,13 +771,32 @@ fn refused(
     })
 }
 
+/// What recording did with a case's fixture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Recorded {
+    /// Written: new, or its evidence changed.
+    Written,
+    /// Left byte for byte as it was: it answers the same request with the
+    /// same evidence (see `confirmations.rs`).
+    Confirmed,
+}
+
 /// Records a fetched case's fixture under `case.fixture`, and says where.
 ///
 /// The fixture was scrubbed of its own request's secrets; before it is
 /// written it is checked against `run`, every secret of the run (other
 /// cases' credentials, the proxy's): an answer that holds one is not
 /// recorded, and the case fails.
-pub(crate) fn record(case: &Case, fetched: &mut Fetched, run: &Scrubber) -> Result<(), CaseError> {
+///
+/// A fixture that already answers the same request with the same evidence
+/// (the grant, activity, expiry, identity and completeness replay would
+/// judge; not a volatile field such as a last-use time) is left as it is,
+/// so an unchanged API changes no fixture.
+pub(crate) fn record(
+    case: &Case,
+    fetched: &mut Fetched,
+    run: &Scrubber,
+) -> Result<Recorded, CaseError> {
     let shown = crate::plan::display_path(&case.fixture);
     let cannot = |e: String| {
         CaseError::new(
@@ -795,11 +816,29 @@ pub(crate) fn record(case: &Case, fetched: &mut Fetched, run: &Scrubber) -> Resu
             ),
         ));
     }
+    if unchanged(case, fetched, &shown) {
+        if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
+            *recorded = Some(format!("{shown} (unchanged, confirmed)"));
+        }
+        return Ok(Recorded::Confirmed);
+    }
     fixture::write(&case.spec.fixtures, &case.fixture, &text).map_err(cannot)?;
     if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
         *recorded = Some(shown);
     }
-    Ok(())
+    Ok(Recorded::Written)
+}
+
+/// Whether the fixture on disk answers the same request with the evidence
+/// just fetched, judged exactly as replay judges it.
+fn unchanged(case: &Case, fetched: &Fetched, shown: &str) -> bool {
+    let Ok(old) = fixture::read(&case.spec.fixtures, &case.fixture) else {
+        return false;
+    };
+    old.provider == fetched.fixture.provider
+        && old.request == fetched.fixture.request
+        && crate::evidence::judge(case, &old, shown)
+            .is_ok_and(|grant| same_evidence(&grant, &fetched.evidence.grant))
 }
 
 /// Scrubs every string, key included, of every secret in use; `changed`

@@ -59,9 +59,18 @@ fn origin_line(origin: &Origin) -> String {
         Origin::Replayed {
             fixture,
             recorded_at,
+            confirmed_at,
         } => {
-            let day = recorded_at.get(..10).unwrap_or(recorded_at);
-            format!("replayed from {}, recorded {}", text(fixture), text(day))
+            let day = |t: &str| t.get(..10).unwrap_or(t).to_owned();
+            let mut s = format!(
+                "replayed from {}, recorded {}",
+                text(fixture),
+                text(&day(recorded_at))
+            );
+            if let Some(c) = confirmed_at {
+                let _ = write!(s, ", confirmed {}", text(&day(c)));
+            }
+            s
         }
         Origin::Live {
             url,
@@ -404,6 +413,9 @@ pub(crate) fn fetch_summary(mode: Mode, s: &crate::fetch::Summary) -> String {
             ", {} written",
             plural(s.written, "fixture", "fixtures")
         );
+        if s.confirmed > 0 {
+            let _ = write!(line, ", {} unchanged (confirmed)", s.confirmed);
+        }
     }
     line
 }

@@ -96,6 +96,10 @@ pub(crate) enum Source {
     Fixture {
         path: String,
         recorded_at: String,
+        /// When a later record run last found the same evidence.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        confirmed_at: Option<String>,
+        /// Days since the later of the two.
         age_days: Option<i64>,
     },
     Live {
@@ -282,10 +286,13 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
         Origin::Replayed {
             fixture,
             recorded_at,
+            confirmed_at,
         } => Source::Fixture {
             path: fixture.clone(),
             recorded_at: recorded_at.clone(),
+            confirmed_at: confirmed_at.clone(),
             age_days: time::parse_timestamp(recorded_at)
+                .max(confirmed_at.as_deref().and_then(time::parse_timestamp))
                 .map(|t| (clock.now - t).div_euclid(86_400)),
         },
         Origin::Live { url, .. } => Source::Live { url: url.clone() },

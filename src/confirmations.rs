@@ -1,0 +1,131 @@
+//! When each fixture was last confirmed: `<fixtures>/confirmations.json`.
+//!
+//! Recording an answer whose evidence is what the fixture already holds
+//! leaves the fixture byte for byte as it is (a weekly record run against
+//! an unchanged API changes no fixture) and notes the time here instead:
+//!
+//! ```json
+//! {
+//!   "confirmed": {
+//!     "vault/app.json": "2026-11-23T10:00:00Z"
+//!   }
+//! }
+//! ```
+//!
+//! Keys are fixture paths relative to the folder, with `/`, sorted. A
+//! fixture written anew drops its entry (its `recorded_at` says it all), so
+//! the file lists only fixtures confirmed after they were written. Replay
+//! measures a fixture's age from the later of the two times.
+//!
+//! The file only ever makes a fixture younger, so it is read with care: a
+//! file that cannot be read or parsed counts as empty (ages then count from
+//! `recorded_at`, which is stricter), and a time in the future is refused by
+//! replay as `recorded_at` is.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub(crate) const FILE: &str = "confirmations.json";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    confirmed: BTreeMap<String, String>,
+}
+
+/// The manifest's key for a fixture under `root`: its relative path, with
+/// `/` whatever the platform.
+pub(crate) fn key(root: &Path, fixture: &Path) -> Option<String> {
+    let rel = fixture.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Every confirmation under `root`, by fixture path; empty when the file
+/// is missing or not a manifest.
+pub(crate) fn read(root: &Path) -> BTreeMap<PathBuf, String> {
+    let path = root.join(FILE);
+    if crate::fixture::no_links(root, &path).is_err() {
+        return BTreeMap::new();
+    }
+    let Ok(bytes) = std::fs::read(&path) else {
+        return BTreeMap::new();
+    };
+    let manifest: Manifest = serde_json::from_slice(&bytes).unwrap_or_default();
+    manifest
+        .confirmed
+        .into_iter()
+        .map(|(k, v)| (k.split('/').fold(root.to_path_buf(), |p, c| p.join(c)), v))
+        .collect()
+}
+
+/// Notes that the fixtures `confirmed` (keys, see [`key`]) were confirmed
+/// at `now` and that `rewritten` were written anew, keeping every other
+/// entry. Written atomically, and only when something changed.
+pub(crate) fn update(
+    root: &Path,
+    confirmed: &[String],
+    rewritten: &[String],
+    now: &str,
+) -> Result<(), String> {
+    let path = root.join(FILE);
+    crate::fixture::no_links(root, &path)?;
+    let mut manifest: Manifest = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let before = manifest.confirmed.clone();
+    for k in rewritten {
+        manifest.confirmed.remove(k);
+    }
+    for k in confirmed {
+        manifest.confirmed.insert(k.clone(), now.to_owned());
+    }
+    if manifest.confirmed == before {
+        return Ok(());
+    }
+    if manifest.confirmed.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.to_string()),
+        };
+    }
+    let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    text.push('\n');
+    crate::fixture::write(root, &path, &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confirmations_are_kept_updated_and_dropped_on_rewrite() {
+        let root = std::env::temp_dir().join(format!("permspec-confirm-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let t1 = "2026-11-23T10:00:00Z";
+        update(&root, &["a/x.json".into(), "b/y.json".into()], &[], t1).unwrap();
+        let read_back = read(&root);
+        assert_eq!(
+            read_back.get(&root.join("a").join("x.json")),
+            Some(&t1.to_owned())
+        );
+        update(&root, &[], &["a/x.json".into()], "2026-11-30T10:00:00Z").unwrap();
+        let read_back = read(&root);
+        assert_eq!(read_back.len(), 1);
+        assert!(read_back.contains_key(&root.join("b").join("y.json")));
+        update(&root, &[], &["b/y.json".into()], t1).unwrap();
+        assert!(!root.join(FILE).exists(), "an empty manifest is removed");
+        // A broken file counts as empty, never as a confirmation.
+        std::fs::write(root.join(FILE), "{not json").unwrap();
+        assert!(read(&root).is_empty());
+        assert_eq!(
+            key(&root, &root.join("vault").join("app.json")).as_deref(),
+            Some("vault/app.json")
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
