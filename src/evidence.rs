@@ -87,6 +87,9 @@ pub(crate) struct ReplayContext {
     /// When each fixture was last confirmed, from the `confirmations.json`
     /// of every fixtures folder the run reads.
     pub confirmed: std::collections::BTreeMap<std::path::PathBuf, String>,
+    /// Fixtures no token refers to, to name one a case may have lost
+    /// (a renamed spec or token).
+    pub orphans: Vec<std::path::PathBuf>,
 }
 
 impl ReplayContext {
@@ -99,7 +102,13 @@ impl ReplayContext {
             now,
             max_age,
             confirmed: Default::default(),
+            orphans: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_orphans(mut self, orphans: Vec<std::path::PathBuf>) -> ReplayContext {
+        self.orphans = orphans;
+        self
     }
 
     /// Reads the confirmations of every fixtures folder the entries use.
@@ -127,7 +136,20 @@ const CLOCK_SKEW: i64 = 300;
 pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, CaseError> {
     let shown = display_path(&case.fixture);
     let fixture = fixture::read(&case.spec.fixtures, &case.fixture).map_err(|e| match e {
-        ReadError::Missing => CaseError::new(format!("no fixture at {shown}"), Fix::Record),
+        ReadError::Missing => match crate::orphans::namesake(&context.orphans, &case.fixture) {
+            Some(orphan) => {
+                let orphan = display_path(orphan);
+                CaseError::new(
+                    format!(
+                        "no fixture at {shown}; no token refers to {orphan}, which has this \
+                         token's name: if the spec or the token was renamed, move it (`mv \
+                         {orphan} {shown}`) and check again, or record it anew"
+                    ),
+                    Fix::Record,
+                )
+            }
+            None => CaseError::new(format!("no fixture at {shown}"), Fix::Record),
+        },
         ReadError::Invalid(why) => CaseError::new(format!("fixture {shown}: {why}"), Fix::Record),
     })?;
     if fixture.provider != case.provider.name() {

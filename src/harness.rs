@@ -33,6 +33,9 @@ pub struct Harness {
     invocation: Invocation,
     /// Extra name filters, any of which selects a case (`permspec record A B`).
     filters: Vec<String>,
+    /// What to do with fixtures no token refers to; `None`: as
+    /// `PERMSPEC_UNREFERENCED` says.
+    unreferenced: Option<crate::orphans::Policy>,
 }
 
 impl Harness {
@@ -69,6 +72,7 @@ impl Harness {
                 target: test_target(),
             },
             filters: Vec::new(),
+            unreferenced: None,
         }
     }
 
@@ -100,6 +104,12 @@ impl Harness {
         self
     }
 
+    /// Overrides `PERMSPEC_UNREFERENCED` (`check --unreferenced`).
+    pub(crate) fn unreferenced(mut self, policy: Option<crate::orphans::Policy>) -> Harness {
+        self.unreferenced = policy;
+        self
+    }
+
     /// Parses libtest's command line (filters, `--exact`, `--list`,
     /// `--skip`, `--test-threads`, ...), runs the selected cases and returns
     /// the exit code: 0 when every case passed, 101 when one failed, 2 on a
@@ -121,7 +131,20 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
+        let unreferenced = match self
+            .unreferenced
+            .map_or_else(crate::orphans::Policy::from_env, Ok)
+        {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
         let mut entries = plan::load(&self.dirs);
+        // Against every spec, before any filter: a filtered-out token's
+        // fixture is not an orphan.
+        let orphans = crate::orphans::find(&entries);
         retain_filtered(&mut entries, &self.filters, args.exact);
 
         // Fetch only what the filter selects: under nextest each case runs
@@ -161,7 +184,9 @@ impl Harness {
                 mode,
             },
             clock,
-            replay: ReplayContext::from_env(clock.now).with_confirmations(&entries),
+            replay: ReplayContext::from_env(clock.now)
+                .with_confirmations(&entries)
+                .with_orphans(orphans.clone()),
             scrubber,
         });
 
@@ -192,30 +217,50 @@ impl Harness {
                 return ExitCode::from(2);
             }
         }
-        conclusion.exit_code()
+        if args.list {
+            return conclusion.exit_code();
+        }
+        match crate::orphans::act(&orphans, unreferenced) {
+            Err(()) if !conclusion.has_failed() => ExitCode::from(101),
+            _ => conclusion.exit_code(),
+        }
     }
 
     /// Plans every spec and gathers the evidence of every case the way
     /// `check` would (replay reads fixtures, live fetches), for `audit`,
     /// with the scrubber of every secret the run used.
-    pub(crate) fn gather(self) -> Result<(Mode, Vec<Gathered>, Scrubber), String> {
+    pub(crate) fn gather(self) -> Result<Gathering, String> {
         let mode = self.mode?;
         let mut entries = plan::load(&self.dirs);
+        let orphans = crate::orphans::find(&entries);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
         let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true);
-        let context = ReplayContext::from_env(crate::time::now()).with_confirmations(&entries);
+        let context = ReplayContext::from_env(crate::time::now())
+            .with_confirmations(&entries)
+            .with_orphans(orphans.clone());
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
                 *fetched = Some(evidence::replay(case, &context));
             }
         }
-        Ok((
+        Ok(Gathering {
             mode,
-            entries.into_iter().zip(prefetched).collect(),
+            gathered: entries.into_iter().zip(prefetched).collect(),
             scrubber,
-        ))
+            orphans,
+        })
     }
+}
+
+/// Every case's evidence, as `check` would gather it, for `audit`.
+pub(crate) struct Gathering {
+    pub mode: Mode,
+    pub gathered: Vec<Gathered>,
+    /// The scrubber of every secret the run used.
+    pub scrubber: Scrubber,
+    /// Fixtures no spec token refers to.
+    pub orphans: Vec<PathBuf>,
 }
 
 /// Keeps the entries any of `filters` selects (all when there is none).

@@ -28,6 +28,7 @@ pub mod fuzzing;
 mod harness;
 mod inventory;
 mod mode;
+mod orphans;
 mod plan;
 mod privilege;
 mod provider;

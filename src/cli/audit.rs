@@ -63,7 +63,12 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
         AuditMode::Live => Mode::Live,
     };
     let (harness, _) = a.folders.harness();
-    let (mode, entries, scrubber) = match harness.mode(mode).filters(a.filters).gather() {
+    let crate::harness::Gathering {
+        mode,
+        gathered: entries,
+        scrubber,
+        orphans,
+    } = match harness.mode(mode).filters(a.filters).gather() {
         Ok(x) => x,
         Err(e) => return usage(&e),
     };
@@ -86,7 +91,7 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
     } else {
         None
     };
-    let report = audit::build(mode, entries, clock);
+    let report = audit::build(mode, entries, &orphans, clock);
     // Built from scrubbed evidence; one more pass with every secret the
     // run used, in every encoding, before anything is written.
     let text = scrubber.scrub(&render(&report, a.format, inventory.as_ref()));

@@ -123,9 +123,18 @@ struct CheckArgs {
     /// Accepted for libtest compatibility
     #[arg(long, hide = true)]
     show_output: bool,
+    /// Fixtures no spec token refers to: ignore, warn (default), reject
+    /// (the run fails) or delete [env: PERMSPEC_UNREFERENCED]
+    #[arg(long, value_name = "POLICY", value_parser = parse_unreferenced)]
+    unreferenced: Option<crate::orphans::Policy>,
     /// Run only the cases whose names contain this
     #[arg(value_name = "FILTER")]
     filter: Option<String>,
+}
+
+fn parse_unreferenced(s: &str) -> Result<crate::orphans::Policy, String> {
+    crate::orphans::Policy::parse(s)
+        .ok_or_else(|| format!("takes {}", crate::orphans::Policy::NAMES))
 }
 
 #[derive(Debug, clap::Args)]
@@ -206,6 +215,7 @@ fn check(c: CheckArgs) -> ExitCode {
     let (harness, args) = c.folders.harness();
     harness
         .invocation(Invocation::Cli { args })
+        .unreferenced(c.unreferenced)
         .run_with(test, junit)
 }
 

@@ -23,21 +23,13 @@ pub(super) fn vault(
 ) -> Result<Api, SpecError> {
     let namespace = match &raw.namespace {
         None => None,
+        Some(ns) if vault_namespace(&ns.value) => Some(ns.value.clone()),
         Some(ns) => {
-            let name = ns.value.trim_matches('/');
-            if name.is_empty()
-                || ns
-                    .value
-                    .chars()
-                    .any(|c| c.is_control() || c.is_whitespace())
-            {
-                return Err(SpecError::at(
-                    Pos::of(ns),
-                    "`namespace` must be a Vault namespace path, such as `team-a`",
-                    Some("leave `namespace` out to ask the root namespace"),
-                ));
-            }
-            Some(ns.value.clone())
+            return Err(SpecError::at(
+                Pos::of(ns),
+                "`namespace` must be a Vault namespace path, such as `team-a`",
+                Some("leave `namespace` out to ask the root namespace"),
+            ));
         }
     };
     let listed = raw.paths.as_ref().ok_or_else(|| needs("paths"))?;
@@ -47,6 +39,13 @@ pub(super) fn vault(
         namespace,
         paths,
     })
+}
+
+/// A Vault namespace path (`team-a`, `team-a/app`): not empty once its
+/// slashes are trimmed, and no space or control character, which no
+/// namespace holds and a header could not carry as written.
+fn vault_namespace(ns: &str) -> bool {
+    !ns.trim_matches('/').is_empty() && !ns.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 /// `provider: kubernetes`: `base_url` and `namespaces`.
@@ -217,6 +216,10 @@ mod tests {
 
     #[test]
     fn listed_places_must_be_askable() {
+        assert!(vault_namespace("team-a") && vault_namespace("team-a/app/"));
+        for bad in ["", "/", "//", "team a", "team\ta", "a\nb"] {
+            assert!(!vault_namespace(bad), "{bad:?}");
+        }
         assert!(vault_path("secret/data/app").is_ok());
         for bad in ["", " x", "a:b", "secret/*", "policy", "/policy/"] {
             assert!(vault_path(bad).is_err(), "{bad:?}");

@@ -31,6 +31,8 @@ pub(crate) struct Audit {
     pub mode: String,
     pub summary: Summary,
     pub tokens: Vec<Row>,
+    /// Fixtures no spec token refers to (a renamed or removed token).
+    pub unreferenced_fixtures: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -188,7 +190,12 @@ fn kubernetes_severity(p: &str) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn build(mode: Mode, entries: Vec<Gathered>, clock: Clock) -> Audit {
+pub(crate) fn build(
+    mode: Mode,
+    entries: Vec<Gathered>,
+    orphans: &[std::path::PathBuf],
+    clock: Clock,
+) -> Audit {
     let tokens: Vec<Row> = entries
         .into_iter()
         .map(|(entry, evidence)| row(entry, evidence, clock))
@@ -210,6 +217,10 @@ pub(crate) fn build(mode: Mode, entries: Vec<Gathered>, clock: Clock) -> Audit {
         mode: mode.to_string(),
         summary,
         tokens,
+        unreferenced_fixtures: orphans
+            .iter()
+            .map(|o| crate::plan::display_path(o))
+            .collect(),
     }
 }
 

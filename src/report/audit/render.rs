@@ -191,6 +191,12 @@ pub(crate) fn text(a: &Audit) -> String {
         out.push_str(&details.join("\n"));
         out.push('\n');
     }
+    if !a.unreferenced_fixtures.is_empty() {
+        out.push_str("\nfixtures no spec token refers to:\n");
+        for f in &a.unreferenced_fixtures {
+            let _ = writeln!(out, "  {}", esc(f));
+        }
+    }
     out
 }
 
@@ -264,6 +270,12 @@ pub(crate) fn markdown(a: &Audit) -> String {
             age(r),
             md_text(&expiry(r)),
         );
+    }
+    if !a.unreferenced_fixtures.is_empty() {
+        out.push_str("\n**Fixtures no spec token refers to** (a renamed or removed token?):\n\n");
+        for f in &a.unreferenced_fixtures {
+            let _ = writeln!(out, "- {}", md_code(f));
+        }
     }
     out
 }

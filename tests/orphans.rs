@@ -1,0 +1,170 @@
+//! Fixtures no spec token refers to: reported, rejected, deleted or
+//! ignored, never mistaken for evidence; and named when a renamed spec or
+//! token lost its fixture.
+
+mod support;
+
+use support::{TempDir, check_in, key_fixture, outcome, permspec, run};
+
+const BASE: &str = "https://portal.example.com";
+
+fn spec(tokens: &[&str]) -> String {
+    let mut s = format!("provider: docspace\nbase_url: {BASE}\ntokens:\n");
+    for t in tokens {
+        s.push_str(&format!(
+            "  {t}:\n    credential: {{ env: KEY }}\n    expect: {{ exactly: [files:read] }}\n"
+        ));
+    }
+    s
+}
+
+/// A project with `specs/docspace.yaml` (tokens `ci`, `web`), their
+/// fixtures, and two orphans.
+fn project(name: &str) -> TempDir {
+    let dir = TempDir::new(name);
+    dir.write("specs/docspace.yaml", &spec(&["ci", "web"]));
+    let fixture = key_fixture(BASE, "KEY", r#"["files:read"]"#);
+    for f in [
+        "docspace/ci.json",
+        "docspace/web.json",
+        "docspace/old.json",
+        "gone/ci.json",
+    ] {
+        dir.write(&format!("fixtures/{f}"), &fixture);
+    }
+    dir
+}
+
+const ORPHANS: [&str; 2] = ["fixtures/docspace/old.json", "fixtures/gone/ci.json"];
+
+#[test]
+fn orphans_are_a_warning_by_default_and_the_cases_still_pass() {
+    let dir = project("orphans-warn");
+    let out = run(&mut check_in(&dir, "replay"));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: 2 fixtures no spec token refers to"),
+        "{}",
+        out.stderr
+    );
+    for o in ORPHANS {
+        assert!(out.stderr.contains(o), "{}", out.stderr);
+    }
+    assert!(!out.stderr.contains("docspace/ci.json"), "{}", out.stderr);
+    // A filter changes nothing: `web` is filtered out, not gone.
+    let filtered = run(check_in(&dir, "replay").arg("docspace::ci"));
+    assert_eq!(filtered.code, 0, "{}", filtered.stderr);
+    assert!(
+        !filtered.stderr.contains("docspace/web.json"),
+        "{}",
+        filtered.stderr
+    );
+}
+
+#[test]
+fn reject_fails_the_run_delete_removes_them_ignore_is_quiet() {
+    let dir = project("orphans-modes");
+    let rejected = run(check_in(&dir, "replay").env("PERMSPEC_UNREFERENCED", "reject"));
+    assert_eq!(rejected.code, 101, "{}", rejected.stderr);
+    assert!(
+        rejected.stderr.contains("error: 2 fixtures"),
+        "{}",
+        rejected.stderr
+    );
+    assert_eq!(outcome(&rejected.stdout, "docspace::ci"), Some("ok"));
+
+    let ignored = run(check_in(&dir, "replay").args(["--unreferenced", "ignore"]));
+    assert_eq!(ignored.code, 0);
+    assert!(!ignored.stderr.contains("refers to"), "{}", ignored.stderr);
+
+    let bad = run(check_in(&dir, "replay").env("PERMSPEC_UNREFERENCED", "shred"));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("ignore, warn, reject or delete"),
+        "{}",
+        bad.stderr
+    );
+
+    let deleted = run(check_in(&dir, "replay").args(["--unreferenced", "delete"]));
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    for o in ORPHANS {
+        assert!(!dir.path().join(o).exists(), "{o} is deleted");
+    }
+    assert!(dir.path().join("fixtures/docspace/ci.json").exists());
+    assert!(dir.path().join("fixtures/docspace/web.json").exists());
+    let again = run(&mut check_in(&dir, "replay"));
+    assert!(!again.stderr.contains("refers to"), "{}", again.stderr);
+}
+
+#[test]
+fn a_spec_that_does_not_load_keeps_its_fixtures() {
+    let dir = project("orphans-broken");
+    dir.write(
+        "specs/docspace.yaml",
+        "provider: docspace\ntokens: [not, a, map\n",
+    );
+    let out = run(check_in(&dir, "replay").args(["--unreferenced", "delete"]));
+    assert_eq!(out.code, 101);
+    for f in ["docspace/ci.json", "docspace/web.json", "docspace/old.json"] {
+        assert!(dir.path().join("fixtures").join(f).exists(), "{f} is kept");
+    }
+    // A token whose own text is wrong keeps its spec's folder too.
+    let dir = project("orphans-broken-token");
+    dir.write(
+        "specs/docspace.yaml",
+        &format!(
+            "{}  bad:\n    credential: {{ env: KEY }}\n    expect: {{ exactly: [files:raed] }}\n",
+            spec(&["ci"])
+        ),
+    );
+    let out = run(check_in(&dir, "replay").args(["--unreferenced", "delete"]));
+    assert!(
+        dir.path().join("fixtures/docspace/web.json").exists(),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !dir.path().join("fixtures/gone/ci.json").exists(),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_renamed_spec_names_the_fixture_it_lost_and_the_audit_lists_orphans() {
+    let dir = project("orphans-renamed");
+    std::fs::rename(
+        dir.path().join("specs/docspace.yaml"),
+        dir.path().join("specs/portal.yaml"),
+    )
+    .unwrap();
+    let out = run(&mut check_in(&dir, "replay"));
+    assert_eq!(outcome(&out.stdout, "portal::ci"), Some("FAILED"));
+    assert!(
+        out.stdout
+            .contains("mv fixtures/docspace/ci.json fixtures/portal/ci.json"),
+        "{}",
+        out.stdout
+    );
+    let audit = run(permspec()
+        .current_dir(dir.path())
+        .args(["audit", "--format", "json"]));
+    let json: serde_json::Value = serde_json::from_str(&audit.stdout).unwrap();
+    let listed = json["unreferenced_fixtures"].as_array().unwrap();
+    assert!(
+        listed.iter().any(|f| f == "fixtures/docspace/ci.json"),
+        "{listed:?}"
+    );
+    let text = run(permspec().current_dir(dir.path()).args(["audit"]));
+    assert!(
+        text.stdout.contains("fixtures no spec token refers to:"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("fixtures/gone/ci.json"),
+        "{}",
+        text.stdout
+    );
+}
