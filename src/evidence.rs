@@ -31,6 +31,8 @@ pub(crate) enum Origin {
         /// When a later record run found the same evidence
         /// (`confirmations.json`), if one did.
         confirmed_at: Option<String>,
+        /// A recorded change waiting for `permspec review` beside it.
+        pending: Option<String>,
     },
     Live {
         url: String,
@@ -191,10 +193,12 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
     let recorded_at = fixture.recorded_at.clone();
     let confirmed_at = context.confirmed.get(&case.fixture).cloned();
     check_age(case, context, &shown, &recorded_at, confirmed_at.as_deref())?;
+    let new = fixture::pending_path(&case.fixture);
     let origin = Origin::Replayed {
         fixture: shown.clone(),
         recorded_at,
         confirmed_at,
+        pending: new.is_file().then(|| display_path(&new)),
     };
     let grant = judge(case, &fixture, &shown)?;
     Ok(Evidence { grant, origin })

@@ -197,6 +197,14 @@ fn source(credential: &Credential) -> String {
     }
 }
 
+/// Where a case's answer waits for review (`PERMSPEC_RECORD=pending`):
+/// `<fixture>.new`.
+pub(crate) fn pending_path(fixture: &Path) -> PathBuf {
+    let mut name = fixture.as_os_str().to_owned();
+    name.push(".new");
+    PathBuf::from(name)
+}
+
 /// Why a fixture could not be used. `Missing` is told apart because its
 /// hint differs: record it, rather than repair it.
 #[derive(Debug, PartialEq, Eq)]

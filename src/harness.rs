@@ -36,6 +36,9 @@ pub struct Harness {
     /// What to do with fixtures no token refers to; `None`: as
     /// `PERMSPEC_UNREFERENCED` says.
     unreferenced: Option<crate::orphans::Policy>,
+    /// Record changed answers beside their fixtures for review
+    /// (`PERMSPEC_RECORD=pending`, `record --pending`).
+    pending: bool,
 }
 
 impl Harness {
@@ -73,6 +76,7 @@ impl Harness {
             },
             filters: Vec::new(),
             unreferenced: None,
+            pending: std::env::var("PERMSPEC_RECORD").is_ok_and(|v| v.trim() == "pending"),
         }
     }
 
@@ -101,6 +105,17 @@ impl Harness {
 
     pub(crate) fn invocation(mut self, invocation: Invocation) -> Harness {
         self.invocation = invocation;
+        self
+    }
+
+    /// Every entry the specs plan, unfiltered (`permspec review`).
+    pub(crate) fn entries(&self) -> Vec<Entry> {
+        plan::load(&self.dirs)
+    }
+
+    /// Records changed answers as `<token>.json.new` for review.
+    pub(crate) fn pending(mut self, pending: bool) -> Harness {
+        self.pending |= pending;
         self
     }
 
@@ -175,7 +190,7 @@ impl Harness {
             return ExitCode::from(2);
         }
         let to_stderr = matches!(args.format, Some(FormatSetting::Json));
-        let (prefetched, scrubber) = prefetch(&entries, &selected, mode, to_stderr);
+        let (prefetched, scrubber) = prefetch(&entries, &selected, mode, to_stderr, self.pending);
         let clock = Clock::read();
         let shared = Arc::new(Shared {
             style: Style {
@@ -235,7 +250,7 @@ impl Harness {
         let orphans = crate::orphans::find(&entries);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
-        let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true);
+        let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true, self.pending);
         let context = ReplayContext::from_env(crate::time::now())
             .with_confirmations(&entries)
             .with_orphans(orphans.clone());
@@ -289,6 +304,7 @@ fn prefetch(
     selected: &[bool],
     mode: Mode,
     to_stderr: bool,
+    pending: bool,
 ) -> (Vec<Option<Result<Evidence, CaseError>>>, Scrubber) {
     let mut prefetched: Vec<Option<Result<Evidence, CaseError>>> = Vec::new();
     let mut scrubber = Scrubber::default();
@@ -316,7 +332,7 @@ fn prefetch(
                 .map(|(case, result)| {
                     let mut fetched = result?;
                     if mode == Mode::Record {
-                        let done = fetch::record(case, &mut fetched, &scrubber)?;
+                        let done = fetch::record(case, &mut fetched, &scrubber, pending)?;
                         let root = case.spec.fixtures.clone();
                         let key = crate::confirmations::key(&root, &case.fixture);
                         let lists = notes.entry(root).or_default();
@@ -329,6 +345,7 @@ fn prefetch(
                                 summary.confirmed += 1;
                                 lists.0.extend(key);
                             }
+                            fetch::Recorded::Pending => summary.pending += 1,
                         }
                     }
                     Ok(fetched.evidence)

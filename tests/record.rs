@@ -281,3 +281,69 @@ fn recording_an_unchanged_grant_leaves_the_fixture_byte_identical() {
     assert_ne!(std::fs::read(&fixture).unwrap(), before);
     assert!(!dir.path().join("fixtures/confirmations.json").exists());
 }
+
+#[test]
+fn pending_mode_writes_beside_the_fixture_and_review_accepts_or_rejects() {
+    let (server, perms) = volatile_portal();
+    let dir = TempDir::new("record-pending");
+    dir.write("specs/docspace.yaml", &key_spec(&server.url()));
+    let record = |extra: &[&str]| {
+        run(check_in(&dir, "record")
+            .env("CI_KEY", KEY)
+            .env("PERMSPEC_RECORD", "pending")
+            .args(extra))
+    };
+    let fixture = dir.path().join("fixtures/docspace/ci.json");
+    let pending = dir.path().join("fixtures/docspace/ci.json.new");
+    // A new token's first answer waits for review too.
+    let first = record(&[]);
+    assert!(first.stdout.contains("1 pending review"), "{}", first.stdout);
+    assert!(pending.exists() && !fixture.exists());
+    let review = |args: &[&str]| run(permspec().current_dir(dir.path()).arg("review").args(args));
+    let listed = review(&["--list"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(listed.stdout.contains("a new fixture"), "{}", listed.stdout);
+    assert!(listed.stdout.contains("+ files:write"), "{}", listed.stdout);
+    assert!(pending.exists(), "--list acts on nothing");
+    let accepted = review(&["--accept-all"]);
+    assert!(accepted.stdout.contains("1 accepted"), "{}", accepted.stdout);
+    assert!(fixture.exists() && !pending.exists());
+    let before = std::fs::read(&fixture).unwrap();
+
+    // A changed grant: the fixture stays, the change waits beside it, and
+    // the case (judged live) says where.
+    *perms.lock().unwrap() = vec!["files:read", "files:write", "accounts:write"];
+    let changed = record(&[]);
+    assert_eq!(outcome(&changed.stdout, "docspace::ci"), Some("FAILED"));
+    assert!(changed.stdout.contains("ci.json.new (pending"), "{}", changed.stdout);
+    assert_eq!(std::fs::read(&fixture).unwrap(), before);
+    let replay = run(&mut check_in(&dir, "replay"));
+    assert_eq!(replay.code, 0, "{}", replay.stdout);
+    let listed = review(&["--list"]);
+    assert!(listed.stdout.contains("+ accounts:write"), "{}", listed.stdout);
+    // Without a terminal, review asks for a flag.
+    assert_eq!(review(&[]).code, 2);
+    let rejected = review(&["--reject-all"]);
+    assert!(rejected.stdout.contains("1 rejected"), "{}", rejected.stdout);
+    assert!(!pending.exists());
+    assert_eq!(std::fs::read(&fixture).unwrap(), before);
+
+    // Through a terminal: one key and Enter per change.
+    record(&[]);
+    assert!(pending.exists());
+    let bin = env!("CARGO_BIN_EXE_permspec");
+    let mut cmd = std::process::Command::new("script");
+    cmd.current_dir(dir.path())
+        .args(["-qec", &format!("{bin} review"), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("script (util-linux) runs");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"x\na\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("accept, reject or skip?"), "{text}");
+    assert!(text.contains("1 accepted"), "{text}");
+    assert!(!pending.exists());
+    assert_ne!(std::fs::read(&fixture).unwrap(), before);
+}

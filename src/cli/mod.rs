@@ -5,6 +5,7 @@
 
 mod audit;
 mod init;
+mod review;
 
 use crate::harness::Harness;
 use crate::mode::Mode;
@@ -35,6 +36,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Ask the live API once and write a spec whose `exactly` is today's grant, with its fixture
     Init(init::InitArgs),
+    /// Accept or reject the answers `record --pending` wrote beside their fixtures
+    Review(review::ReviewArgs),
     /// Print the JSON Schema of the spec format (for editor completion)
     Schema,
 }
@@ -153,6 +156,10 @@ struct RecordArgs {
     /// Colour: auto, always or never
     #[arg(long, value_enum, value_name = "auto|always|never")]
     color: Option<ColorSetting>,
+    /// Write a changed answer beside its fixture as <token>.json.new, for
+    /// `permspec review` [env: PERMSPEC_RECORD=pending]
+    #[arg(long)]
+    pending: bool,
     /// Record only the cases whose names contain one of these
     #[arg(value_name = "FILTER")]
     filters: Vec<String>,
@@ -172,12 +179,14 @@ pub fn main() -> ExitCode {
             };
             harness
                 .mode(Mode::Record)
+                .pending(r.pending)
                 .filters(r.filters)
                 .invocation(Invocation::Cli { args })
                 .run_with_args(test)
         }
         Command::Audit(a) => audit::run(a),
         Command::Init(i) => init::run(i),
+        Command::Review(r) => review::run(r),
         Command::Schema => {
             print!("{}", crate::schema::json());
             ExitCode::SUCCESS

@@ -44,6 +44,8 @@ pub(crate) struct Summary {
     pub written: usize,
     /// Fixtures left as they were: the same evidence, confirmed.
     pub confirmed: usize,
+    /// Answers written beside their fixture for review.
+    pub pending: usize,
 }
 
 /// A case's live evidence, and the fixture that records it.
@@ -779,6 +781,9 @@ pub(crate) enum Recorded {
     /// Left byte for byte as it was: it answers the same request with the
     /// same evidence (see `confirmations.rs`).
     Confirmed,
+    /// Written beside the fixture as `<token>.json.new`, for `permspec
+    /// review` (`PERMSPEC_RECORD=pending`).
+    Pending,
 }
 
 /// Records a fetched case's fixture under `case.fixture`, and says where.
@@ -796,6 +801,7 @@ pub(crate) fn record(
     case: &Case,
     fetched: &mut Fetched,
     run: &Scrubber,
+    pending: bool,
 ) -> Result<Recorded, CaseError> {
     let shown = crate::plan::display_path(&case.fixture);
     let cannot = |e: String| {
@@ -816,11 +822,27 @@ pub(crate) fn record(
             ),
         ));
     }
+    let new = fixture::pending_path(&case.fixture);
     if unchanged(case, fetched, &shown) {
         if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
             *recorded = Some(format!("{shown} (unchanged, confirmed)"));
         }
+        // The API says again what the fixture says: a change still waiting
+        // for review is no longer what it says.
+        if fixture::no_links(&case.spec.fixtures, &new).is_ok() {
+            let _ = std::fs::remove_file(&new);
+        }
         return Ok(Recorded::Confirmed);
+    }
+    if pending {
+        fixture::write(&case.spec.fixtures, &new, &text).map_err(cannot)?;
+        if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
+            *recorded = Some(format!(
+                "{} (pending: the fixture is unchanged until `permspec review` accepts it)",
+                crate::plan::display_path(&new)
+            ));
+        }
+        return Ok(Recorded::Pending);
     }
     fixture::write(&case.spec.fixtures, &case.fixture, &text).map_err(cannot)?;
     if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {

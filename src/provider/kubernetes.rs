@@ -246,6 +246,16 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_evaluation_error_is_no_error() {
+        let status = json!({"resourceRules": [], "nonResourceRules": [], "incomplete": false,
+                            "evaluationError": ""});
+        let g = parse(&json!({"ci": review("ci", status)}), &namespaces(&["ci"]))
+            .ok()
+            .unwrap();
+        assert_eq!(g.partial, None);
+    }
+
+    #[test]
     fn missing_evidence_is_an_error() {
         let ns = namespaces(&["ci", "default"]);
         let ok = json!({"resourceRules": [], "nonResourceRules": [], "incomplete": false});

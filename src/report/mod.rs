@@ -60,6 +60,7 @@ fn origin_line(origin: &Origin) -> String {
             fixture,
             recorded_at,
             confirmed_at,
+            pending,
         } => {
             let day = |t: &str| t.get(..10).unwrap_or(t).to_owned();
             let mut s = format!(
@@ -69,6 +70,13 @@ fn origin_line(origin: &Origin) -> String {
             );
             if let Some(c) = confirmed_at {
                 let _ = write!(s, ", confirmed {}", text(&day(c)));
+            }
+            if let Some(p) = pending {
+                let _ = write!(
+                    s,
+                    "; a recorded change awaits review in {} (`permspec review`)",
+                    text(p)
+                );
             }
             s
         }
@@ -415,6 +423,9 @@ pub(crate) fn fetch_summary(mode: Mode, s: &crate::fetch::Summary) -> String {
         );
         if s.confirmed > 0 {
             let _ = write!(line, ", {} unchanged (confirmed)", s.confirmed);
+        }
+        if s.pending > 0 {
+            let _ = write!(line, ", {} pending review (permspec review)", s.pending);
         }
     }
     line

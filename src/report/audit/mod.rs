@@ -298,6 +298,7 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
             fixture,
             recorded_at,
             confirmed_at,
+            ..
         } => Source::Fixture {
             path: fixture.clone(),
             recorded_at: recorded_at.clone(),

@@ -1,0 +1,221 @@
+//! `permspec review`: the answers `PERMSPEC_RECORD=pending` wrote beside
+//! their fixtures (`<token>.json.new`), each shown as a change of
+//! permissions (gained and lost privileges, activity, expiry, each
+//! high-severity gain flagged), then accepted (an atomic rename over the
+//! fixture), rejected (removed) or skipped.
+
+use super::{Folders, usage};
+use crate::evidence::judge;
+use crate::fixture::{self, pending_path};
+use crate::plan::{Case, Entry, display_path};
+use crate::provider::Grant;
+use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal, Write as _};
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReviewArgs {
+    #[command(flatten)]
+    folders: Folders,
+    /// Print each pending change without acting
+    #[arg(long, conflicts_with_all = ["accept_all", "reject_all"])]
+    list: bool,
+    /// Accept every pending change
+    #[arg(long, conflicts_with = "reject_all")]
+    accept_all: bool,
+    /// Reject every pending change
+    #[arg(long)]
+    reject_all: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Accept,
+    Reject,
+    Skip,
+}
+
+pub(crate) fn run(a: ReviewArgs) -> ExitCode {
+    let interactive = !(a.list || a.accept_all || a.reject_all);
+    if interactive && !std::io::stdin().is_terminal() {
+        return usage(
+            "stdin is not a terminal: pass --accept-all, --reject-all or --list to review \
+             without questions",
+        );
+    }
+    let (harness, _) = a.folders.harness();
+    let cases: Vec<Box<Case>> = harness
+        .entries()
+        .into_iter()
+        .filter_map(|e| match e {
+            Entry::Case(c) if pending_path(&c.fixture).is_file() => Some(c),
+            _ => None,
+        })
+        .collect();
+    if cases.is_empty() {
+        println!("nothing to review: no case has a pending fixture");
+        return ExitCode::SUCCESS;
+    }
+    let mut lines = std::io::stdin().lock().lines();
+    let (mut accepted, mut rejected, mut skipped, mut failed) = (0, 0, 0, false);
+    for case in &cases {
+        print!("{}", change(case));
+        let act = if a.list {
+            Act::Skip
+        } else if a.accept_all {
+            Act::Accept
+        } else if a.reject_all {
+            Act::Reject
+        } else {
+            ask(&mut lines)
+        };
+        match apply(case, act) {
+            Ok(()) => match act {
+                Act::Accept => accepted += 1,
+                Act::Reject => rejected += 1,
+                Act::Skip => skipped += 1,
+            },
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    println!("{accepted} accepted, {rejected} rejected, {skipped} left pending");
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Asks on the terminal until the answer is one of a, r, s (or input ends:
+/// skip).
+fn ask(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> Act {
+    loop {
+        eprint!("  accept, reject or skip? [a/r/s] ");
+        let _ = std::io::stderr().flush();
+        match lines.next() {
+            None | Some(Err(_)) => return Act::Skip,
+            Some(Ok(l)) => match l.trim() {
+                "a" | "accept" => return Act::Accept,
+                "r" | "reject" => return Act::Reject,
+                "s" | "skip" | "" => return Act::Skip,
+                _ => {}
+            },
+        }
+    }
+}
+
+fn apply(case: &Case, act: Act) -> Result<(), String> {
+    let root = &case.spec.fixtures;
+    let new = pending_path(&case.fixture);
+    fixture::no_links(root, &new)?;
+    fixture::no_links(root, &case.fixture)?;
+    match act {
+        Act::Skip => Ok(()),
+        Act::Reject => std::fs::remove_file(&new)
+            .map_err(|e| format!("cannot remove {}: {e}", display_path(&new))),
+        Act::Accept => {
+            std::fs::rename(&new, &case.fixture)
+                .map_err(|e| format!("cannot move {} into place: {e}", display_path(&new)))?;
+            // The fixture is new: its age counts from its own recorded_at.
+            let key = crate::confirmations::key(root, &case.fixture);
+            let rewritten: Vec<String> = key.into_iter().collect();
+            crate::confirmations::update(root, &[], &rewritten, &fixture::now_utc())
+        }
+    }
+}
+
+/// The change a pending answer makes, in permissions.
+fn change(case: &Case) -> String {
+    let new_path = pending_path(&case.fixture);
+    let mut out = format!("{} ({})\n", display_path(&new_path), case.name);
+    let judged = |path: &std::path::Path| -> Option<Result<Grant, String>> {
+        let f = match fixture::read(&case.spec.fixtures, path) {
+            Ok(f) => f,
+            Err(fixture::ReadError::Missing) => return None,
+            Err(fixture::ReadError::Invalid(why)) => return Some(Err(why)),
+        };
+        if f.request != fixture::request_of(case) {
+            return Some(Err(
+                "it answers another request than the spec asks now".to_owned()
+            ));
+        }
+        Some(judge(case, &f, &display_path(path)).map_err(|e| e.cause))
+    };
+    let old = judged(&case.fixture);
+    let new = match judged(&new_path) {
+        Some(Ok(g)) => g,
+        Some(Err(why)) => {
+            let _ = writeln!(
+                out,
+                "  the pending answer gives no grant: {}",
+                crate::escape::text(&why)
+            );
+            return out;
+        }
+        None => return out,
+    };
+    let old = match old {
+        None => {
+            let _ = writeln!(out, "  a new fixture");
+            Grant::default()
+        }
+        Some(Ok(g)) => g,
+        Some(Err(why)) => {
+            let _ = writeln!(
+                out,
+                "  the current fixture gives no grant: {}",
+                crate::escape::text(&why)
+            );
+            Grant::default()
+        }
+    };
+    for p in new
+        .privileges
+        .iter()
+        .filter(|p| !old.privileges.contains(p))
+    {
+        let high = crate::report::audit::high_severity(case.provider, p)
+            .map(|why| format!("  HIGH: {why}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  + {}{high}", crate::escape::text(p));
+    }
+    for p in old
+        .privileges
+        .iter()
+        .filter(|p| !new.privileges.contains(p))
+    {
+        let _ = writeln!(out, "  - {}", crate::escape::text(p));
+    }
+    let show = |a: Option<bool>| a.map_or("unknown".to_owned(), |a| a.to_string());
+    if old.active != new.active {
+        let _ = writeln!(
+            out,
+            "  active   {} -> {}",
+            show(old.active),
+            show(new.active)
+        );
+    }
+    let day = |t: Option<i64>| {
+        t.map_or("never".to_owned(), |t| {
+            crate::time::format_utc(u64::try_from(t).unwrap_or(0))[..10].to_owned()
+        })
+    };
+    if old.expires_at != new.expires_at {
+        let _ = writeln!(
+            out,
+            "  expires  {} -> {}",
+            day(old.expires_at),
+            day(new.expires_at)
+        );
+    }
+    if old.privileges == new.privileges
+        && old.active == new.active
+        && old.expires_at == new.expires_at
+    {
+        let _ = writeln!(out, "  no change in permissions");
+    }
+    out
+}
