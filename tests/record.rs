@@ -297,7 +297,11 @@ fn pending_mode_writes_beside_the_fixture_and_review_accepts_or_rejects() {
     let pending = dir.path().join("fixtures/docspace/ci.json.new");
     // A new token's first answer waits for review too.
     let first = record(&[]);
-    assert!(first.stdout.contains("1 pending review"), "{}", first.stdout);
+    assert!(
+        first.stdout.contains("1 pending review"),
+        "{}",
+        first.stdout
+    );
     assert!(pending.exists() && !fixture.exists());
     let review = |args: &[&str]| run(permspec().current_dir(dir.path()).arg("review").args(args));
     let listed = review(&["--list"]);
@@ -306,7 +310,11 @@ fn pending_mode_writes_beside_the_fixture_and_review_accepts_or_rejects() {
     assert!(listed.stdout.contains("+ files:write"), "{}", listed.stdout);
     assert!(pending.exists(), "--list acts on nothing");
     let accepted = review(&["--accept-all"]);
-    assert!(accepted.stdout.contains("1 accepted"), "{}", accepted.stdout);
+    assert!(
+        accepted.stdout.contains("1 accepted"),
+        "{}",
+        accepted.stdout
+    );
     assert!(fixture.exists() && !pending.exists());
     let before = std::fs::read(&fixture).unwrap();
 
@@ -315,16 +323,28 @@ fn pending_mode_writes_beside_the_fixture_and_review_accepts_or_rejects() {
     *perms.lock().unwrap() = vec!["files:read", "files:write", "accounts:write"];
     let changed = record(&[]);
     assert_eq!(outcome(&changed.stdout, "docspace::ci"), Some("FAILED"));
-    assert!(changed.stdout.contains("ci.json.new (pending"), "{}", changed.stdout);
+    assert!(
+        changed.stdout.contains("ci.json.new (pending"),
+        "{}",
+        changed.stdout
+    );
     assert_eq!(std::fs::read(&fixture).unwrap(), before);
     let replay = run(&mut check_in(&dir, "replay"));
     assert_eq!(replay.code, 0, "{}", replay.stdout);
     let listed = review(&["--list"]);
-    assert!(listed.stdout.contains("+ accounts:write"), "{}", listed.stdout);
+    assert!(
+        listed.stdout.contains("+ accounts:write"),
+        "{}",
+        listed.stdout
+    );
     // Without a terminal, review asks for a flag.
     assert_eq!(review(&[]).code, 2);
     let rejected = review(&["--reject-all"]);
-    assert!(rejected.stdout.contains("1 rejected"), "{}", rejected.stdout);
+    assert!(
+        rejected.stdout.contains("1 rejected"),
+        "{}",
+        rejected.stdout
+    );
     assert!(!pending.exists());
     assert_eq!(std::fs::read(&fixture).unwrap(), before);
 

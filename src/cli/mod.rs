@@ -4,6 +4,7 @@
 //! commands, in modules of their own below this one.
 
 mod audit;
+mod diff;
 mod init;
 mod review;
 
@@ -38,6 +39,8 @@ enum Command {
     Init(init::InitArgs),
     /// Accept or reject the answers `record --pending` wrote beside their fixtures
     Review(review::ReviewArgs),
+    /// What changed in each token's permissions between two git revisions of the fixtures
+    Diff(diff::DiffArgs),
     /// Print the JSON Schema of the spec format (for editor completion)
     Schema,
 }
@@ -187,6 +190,7 @@ pub fn main() -> ExitCode {
         Command::Audit(a) => audit::run(a),
         Command::Init(i) => init::run(i),
         Command::Review(r) => review::run(r),
+        Command::Diff(d) => diff::run(d),
         Command::Schema => {
             print!("{}", crate::schema::json());
             ExitCode::SUCCESS

@@ -246,6 +246,19 @@ mod tests {
     }
 
     #[test]
+    fn the_core_group_is_an_empty_name() {
+        let status = json!({"resourceRules": [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}],
+                            "nonResourceRules": [], "incomplete": false});
+        let g = parse(&json!({"ci": review("ci", status)}), &namespaces(&["ci"]))
+            .ok()
+            .unwrap();
+        assert_eq!(
+            g.privileges,
+            [resource_privilege("ci", "", "pods", None, "get")]
+        );
+    }
+
+    #[test]
     fn an_empty_evaluation_error_is_no_error() {
         let status = json!({"resourceRules": [], "nonResourceRules": [], "incomplete": false,
                             "evaluationError": ""});
@@ -273,6 +286,9 @@ mod tests {
             json!({"resourceRules": [{"apiGroups": [""], "resources": ["pods"]}], "nonResourceRules": [], "incomplete": false}),
             json!({"resourceRules": [{"verbs": "get", "apiGroups": [""], "resources": ["pods"]}], "nonResourceRules": [], "incomplete": false}),
             json!({"resourceRules": [], "nonResourceRules": [], "incomplete": "no"}),
+            json!({"resourceRules": [{"verbs": [], "apiGroups": [""], "resources": ["pods"]}], "nonResourceRules": [], "incomplete": false}),
+            json!({"resourceRules": [{"verbs": ["get"], "apiGroups": [""], "resources": [""]}], "nonResourceRules": [], "incomplete": false}),
+            json!({"resourceRules": [{"verbs": [""], "apiGroups": [""], "resources": ["pods"]}], "nonResourceRules": [], "incomplete": false}),
         ] {
             let body = json!({"ci": review("ci", ok.clone()), "default": review("default", status.clone())});
             assert!(err(body), "{status}");

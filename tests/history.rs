@@ -1,6 +1,6 @@
-//! Fixtures no spec token refers to: reported, rejected, deleted or
-//! ignored, never mistaken for evidence; and named when a renamed spec or
-//! token lost its fixture.
+//! Fixture history: fixtures no spec token refers to (reported, rejected,
+//! deleted or ignored, never mistaken for evidence, and named when a renamed
+//! spec or token lost its fixture), and `permspec diff` between revisions.
 
 mod support;
 
@@ -167,4 +167,104 @@ fn a_renamed_spec_names_the_fixture_it_lost_and_the_audit_lists_orphans() {
         "{}",
         text.stdout
     );
+}
+
+// ------------------------------------------------------- permspec diff
+
+fn git(dir: &TempDir, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir.path())
+        .args([
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_compares_two_revisions_and_the_working_tree_by_permission() {
+    let dir = TempDir::new("diff");
+    dir.write("specs/docspace.yaml", &spec(&["ci", "web"]));
+    dir.write(
+        "fixtures/docspace/ci.json",
+        &key_fixture(BASE, "KEY", r#"["files:read", "rooms:read"]"#),
+    );
+    dir.write(
+        "fixtures/docspace/web.json",
+        &key_fixture(BASE, "KEY", r#"["files:read"]"#),
+    );
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-qm", "one"]);
+    // `ci` gains full access and loses rooms:read; `web` goes; `new` comes.
+    dir.write("specs/docspace.yaml", &spec(&["ci", "new"]));
+    std::fs::remove_file(dir.path().join("fixtures/docspace/web.json")).unwrap();
+    dir.write(
+        "fixtures/docspace/ci.json",
+        &key_fixture(BASE, "KEY", r#"["*", "files:read"]"#),
+    );
+    dir.write(
+        "fixtures/docspace/new.json",
+        &key_fixture(BASE, "KEY", r#"["files:read"]"#),
+    );
+    let diff = |args: &[&str]| run(permspec().current_dir(dir.path()).arg("diff").args(args));
+
+    // HEAD against the working tree.
+    let text = diff(&[]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout
+            .starts_with("permspec diff HEAD..the working tree: 1 changed, 1 new, 1 removed\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("docspace::ci\n  + *  HIGH: full access\n  - rooms:read\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("new: docspace::new")
+            && text.stdout.contains("removed: docspace::web"),
+        "{}",
+        text.stdout
+    );
+    assert_eq!(diff(&["--exit-code"]).code, 1);
+
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "two"]);
+    assert_eq!(diff(&["--exit-code"]).code, 0, "nothing changed since HEAD");
+    let md = diff(&["--from", "HEAD~1", "--to", "HEAD", "--format", "markdown"]);
+    assert!(
+        md.stdout.contains(
+            "- `docspace::ci`\n  - gained `*` **HIGH**: full access\n  - lost `rooms:read`"
+        ),
+        "{}",
+        md.stdout
+    );
+    let json = diff(&["--from", "HEAD~1", "--to", "HEAD", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["changed"][0]["gained"], serde_json::json!(["*"]));
+    assert_eq!(v["removed"], serde_json::json!(["docspace::web"]));
+    let none = diff(&["--format", "markdown"]);
+    assert!(
+        none.stdout.contains("No permission changed"),
+        "{}",
+        none.stdout
+    );
+    let bad = diff(&["--from", "no-such-rev"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("not a revision"), "{}", bad.stderr);
 }
