@@ -56,6 +56,8 @@ fn record_writes_the_scrubbed_answer_and_replay_then_passes() {
         !text.contains(KEY) && !text.to_lowercase().contains("authorization"),
         "{text}"
     );
+    // A last-use time is no evidence, and would change on every record.
+    assert!(!text.contains("lastUsed"), "{text}");
     assert!(
         text.starts_with("{\n  \"recorded_at\": \"2026-11-23T10:00:00Z\",\n  \"provider\""),
         "documented order:\n{text}"

@@ -858,6 +858,7 @@ fn gitlab_token_record_and_replay_exactly() {
         json!(["read_api", "read_repository"])
     );
     assert_eq!(f["response"]["body"]["revoked"], false);
+    assert!(f["response"]["body"].get("last_used_at").is_none(), "{f:#}");
 
     let replay = check(&dir, "replay", &[]);
     assert_eq!(replay.code, 0, "{}", replay.stdout);
@@ -1381,6 +1382,8 @@ fn google_token_goes_only_in_the_query_and_is_redacted_in_the_fixture() {
         f["response"]["body"]["exp"],
         (epoch(NOW) + 3599).to_string()
     );
+    // A countdown is no evidence (the expiry is `exp`).
+    assert!(f["response"]["body"].get("expires_in").is_none(), "{f:#}");
     let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
     assert_eq!(replay.code, 0, "{}", replay.stdout);
     assert_passes(&replay, "google::web");

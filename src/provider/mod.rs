@@ -193,12 +193,35 @@ impl Provider {
     }
 
     /// The answer as it is stored and judged, where a provider keeps less
-    /// than the API sends (Vault's lookup-self holds the token itself):
-    /// only the fields it reads, copied as they are. `None`: all of it.
+    /// than the API sends: Vault's lookup-self holds the token itself, so
+    /// only the fields read are kept, copied as they are; and fields that
+    /// change on every call and carry no evidence (a last-use time, a
+    /// countdown) are dropped, so they never churn a fixture. `None`: all
+    /// of it.
     pub(crate) fn project(self, api: &Api, body: &Value) -> Option<Value> {
+        // Read by no parser here: DocSpace's `lastUsed`
+        // (docspace::parse_key reads `permissions`, `isActive`, `expiresAt`,
+        // `id`), GitLab's `last_used_at`, Google's `expires_in` (the expiry
+        // is `exp`).
+        let volatile: &[&str] = match self {
+            Provider::DocSpace => &["/response/lastUsed"],
+            Provider::GitLab => &["/last_used_at"],
+            Provider::Google => &["/expires_in"],
+            _ => &[],
+        };
         match api {
             Api::Vault { paths, .. } => Some(vault::project(body, paths)),
             Api::Kubernetes { namespaces, .. } => Some(kubernetes::project(body, namespaces)),
+            _ if volatile.iter().any(|p| body.pointer(p).is_some()) => {
+                let mut kept = body.clone();
+                for p in volatile {
+                    let (parent, key) = p.rsplit_once('/').unwrap_or(("", p));
+                    if let Some(Value::Object(m)) = kept.pointer_mut(parent) {
+                        m.remove(key);
+                    }
+                }
+                Some(kept)
+            }
             _ => None,
         }
     }

@@ -226,6 +226,10 @@ mod tests {
             ]
         );
         assert_eq!(g.expires_at, Some(1_795_547_034));
+        assert_eq!(
+            g.notes,
+            ["policies from the token's entity and groups: sudoer"]
+        );
         assert_eq!(g.active, Some(true));
         // The stored form holds neither the token nor its accessor.
         let stored = project(&body, &paths(&["secret/data/app", "sys/mounts"]));
@@ -281,6 +285,25 @@ mod tests {
             .is_some()
         );
         assert!(err(answer(json!({"policies": ["x"]}), json!({"a/b": ["read"]}))).is_some());
+        // An empty name is no policy, an empty string no capability.
+        assert!(
+            err(answer(
+                json!({"policies": [""], "ttl": 0}),
+                json!({"a/b": ["read"]})
+            ))
+            .is_some()
+        );
+        assert!(err(answer(ok_lookup.clone(), json!({"a/b": [""]}))).is_some());
+        let root = parse(
+            &answer(
+                json!({"policies": ["root"], "ttl": 0}),
+                json!({"a/b": ["root"]}),
+            ),
+            &p,
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(root.notes, ["policy `root`: the token may do anything"]);
         let never = parse(&answer(ok_lookup, json!({"a/b": ["root"]})), &p)
             .ok()
             .unwrap();
