@@ -350,7 +350,8 @@ fn pending_mode_writes_beside_the_fixture_and_review_accepts_or_rejects() {
     assert!(!pending.exists());
     assert_eq!(std::fs::read(&fixture).unwrap(), before);
 
-    // Through a terminal: one key and Enter per change.
+    // Through a terminal: one key per change, no Enter (another key is
+    // asked again).
     record(&[]);
     assert!(pending.exists());
     let bin = env!("CARGO_BIN_EXE_permspec");
@@ -361,7 +362,7 @@ fn pending_mode_writes_beside_the_fixture_and_review_accepts_or_rejects() {
         .stdout(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("script (util-linux) runs");
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"x\na\n").unwrap();
+    child.stdin.take().unwrap().write_all(b"xa").unwrap();
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("accept, reject or skip?"), "{text}");

@@ -2,7 +2,7 @@
 //! their fixtures (`<token>.json.new`), each shown as a change of
 //! permissions (gained and lost privileges, activity, expiry, each
 //! high-severity gain flagged), then accepted (an atomic rename over the
-//! fixture), rejected (removed) or skipped.
+//! fixture), rejected (removed) or skipped; one key each on a terminal.
 
 use super::{Folders, usage};
 use crate::evidence::judge;
@@ -10,7 +10,7 @@ use crate::fixture::{self, pending_path};
 use crate::plan::{Case, Entry, display_path};
 use crate::provider::Grant;
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write as _};
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -56,7 +56,6 @@ pub(crate) fn run(a: ReviewArgs) -> ExitCode {
         println!("nothing to review: no case has a pending fixture");
         return ExitCode::SUCCESS;
     }
-    let mut lines = std::io::stdin().lock().lines();
     let (mut accepted, mut rejected, mut skipped, mut failed) = (0, 0, 0, false);
     for case in &cases {
         print!("{}", change(case));
@@ -67,7 +66,7 @@ pub(crate) fn run(a: ReviewArgs) -> ExitCode {
         } else if a.reject_all {
             Act::Reject
         } else {
-            ask(&mut lines)
+            ask()
         };
         match apply(case, act) {
             Ok(()) => match act {
@@ -89,22 +88,57 @@ pub(crate) fn run(a: ReviewArgs) -> ExitCode {
     }
 }
 
-/// Asks on the terminal until the answer is one of a, r, s (or input ends:
-/// skip).
-fn ask(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> Act {
-    loop {
+/// Asks on the terminal for one key, a, r or s, until it gets one (the
+/// end of input: skip). The terminal is put in non-canonical mode with
+/// `stty` for the question, so a key needs no Enter (a newline is ignored),
+/// and restored after: no terminal library for one prompt.
+fn ask() -> Act {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let saved = Command::new("stty")
+        .arg("-g")
+        .stdin(Stdio::inherit())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    let stty = |args: &[&str]| {
+        let _ = Command::new("stty")
+            .args(args)
+            .stdin(Stdio::inherit())
+            .status();
+    };
+    if saved.is_some() {
+        stty(&["-icanon", "-echo", "min", "1"]);
+    }
+    let mut stdin = std::io::stdin().lock();
+    let act = loop {
         eprint!("  accept, reject or skip? [a/r/s] ");
         let _ = std::io::stderr().flush();
-        match lines.next() {
-            None | Some(Err(_)) => return Act::Skip,
-            Some(Ok(l)) => match l.trim() {
-                "a" | "accept" => return Act::Accept,
-                "r" | "reject" => return Act::Reject,
-                "s" | "skip" | "" => return Act::Skip,
-                _ => {}
-            },
+        let mut key = [0u8; 1];
+        let act = loop {
+            match stdin.read(&mut key) {
+                Ok(0) | Err(_) => break Some(Act::Skip),
+                Ok(_) if matches!(key[0], b'\n' | b'\r') => continue,
+                Ok(_) => {
+                    break match key[0].to_ascii_lowercase() {
+                        b'a' => Some(Act::Accept),
+                        b'r' => Some(Act::Reject),
+                        b's' => Some(Act::Skip),
+                        _ => None,
+                    };
+                }
+            }
+        };
+        eprintln!();
+        if let Some(act) = act {
+            break act;
         }
+    };
+    if let Some(saved) = saved {
+        stty(&[&saved]);
     }
+    act
 }
 
 fn apply(case: &Case, act: Act) -> Result<(), String> {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Mutation testing of the code a verdict depends on, with cargo-mutants
+# (installed here when missing: `cargo install --locked cargo-mutants`).
+#
+#   bash scripts/mutants.sh [FILE...]
+#
+# Default files: the Vault and Kubernetes parsers and the listed-places
+# check. Each mutant is built and judged by the unit tests and the two
+# providers' loopback tests; the results land in target/mutants/mutants.out
+# (caught.txt, missed.txt, unviable.txt, timeout.txt). Not run by CI: at
+# about 20 s a mutant on 2 cores, the default set takes about 30 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v cargo-mutants >/dev/null || cargo install --locked cargo-mutants
+files=("$@")
+if [[ ${#files[@]} -eq 0 ]]; then
+  files=(src/provider/vault.rs src/provider/kubernetes.rs src/plan/listed.rs)
+fi
+args=()
+for f in "${files[@]}"; do args+=(--file "$f"); done
+cargo mutants "${args[@]}" --output target/mutants -- --lib --test vault --test kubernetes
