@@ -429,6 +429,16 @@ fn vault_spec_errors_name_the_entry_and_the_fix() {
     );
     let out = check(&missing, "replay", &[]);
     assert_fails(&out, "vault::t", &["needs `paths`"]);
+    missing.write(
+        "specs/vault.yaml",
+        &format!("provider: vault\nbase_url: https://vault.example.com\nnamespace: \"team a\"\n{PATHS}tokens:\n  t:\n    credential: {{ env: V }}\n    expect: {{ at_least: [policy:default] }}\n"),
+    );
+    let out = check(&missing, "replay", &[]);
+    assert_fails(
+        &out,
+        "vault::t",
+        &["`namespace` must be a Vault namespace path"],
+    );
 }
 
 #[test]
