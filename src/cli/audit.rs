@@ -1,7 +1,7 @@
 //! `permspec audit`: the review table, and `--inventory` of DocSpace keys
 //! that no spec names.
 
-use super::{Folders, usage};
+use super::common::{Folders, usage};
 use crate::compare::Clock;
 use crate::mode::Mode;
 use crate::report::audit::{self, Audit};

@@ -8,7 +8,7 @@
 //! libgit2, or gix) would add a C build or well over a hundred crates to
 //! every user's compile for one command.
 
-use super::{Folders, usage};
+use super::common::{Folders, usage};
 use crate::plan::{Dirs, Entry};
 use crate::provider::{Grant, Provider};
 use serde::Serialize;

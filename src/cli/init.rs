@@ -5,7 +5,7 @@
 //! a new token is appended to `tokens:`, an existing one is replaced only
 //! with `--force`. Nothing is written unless the live answer is good.
 
-use super::Folders;
+use super::common::Folders;
 use crate::mode::Mode;
 use crate::plan::{self, Entry, SpecFile, display_path};
 use crate::provider::Provider;

@@ -4,14 +4,15 @@
 //! commands, in modules of their own below this one.
 
 mod audit;
+mod common;
 mod diff;
 mod init;
 mod review;
 
-use crate::harness::Harness;
 use crate::mode::Mode;
-use crate::report::{Invocation, shell_word};
+use crate::report::Invocation;
 use clap::{Parser, Subcommand, ValueEnum};
+use common::{Folders, usage};
 use libtest_mimic::{Arguments, ColorSetting, FormatSetting};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,38 +44,6 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Print the JSON Schema of the spec format (for editor completion)
     Schema,
-}
-
-/// Where specs and fixtures live.
-#[derive(Debug, Default, clap::Args)]
-pub(crate) struct Folders {
-    /// Folder of spec files [env: PERMSPEC_SPECS] [default: specs]
-    #[arg(long, value_name = "DIR")]
-    pub specs: Option<PathBuf>,
-    /// Folder of fixtures [env: PERMSPEC_FIXTURES] [default: fixtures]
-    #[arg(long, value_name = "DIR")]
-    pub fixtures: Option<PathBuf>,
-}
-
-impl Folders {
-    /// The harness for these folders, and the options to repeat in the
-    /// commands a failure prints.
-    pub(crate) fn harness(&self) -> (Harness, String) {
-        let mut args = String::new();
-        let mut harness = Harness::from_cwd();
-        if let Some(dir) = &self.specs {
-            args.push_str(&format!(" --specs {}", shell_word(&dir.to_string_lossy())));
-            harness = harness.specs_dir(dir);
-        }
-        if let Some(dir) = &self.fixtures {
-            args.push_str(&format!(
-                " --fixtures {}",
-                shell_word(&dir.to_string_lossy())
-            ));
-            harness = harness.fixtures_dir(dir);
-        }
-        (harness, args)
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -230,10 +199,4 @@ fn check(c: CheckArgs) -> ExitCode {
         .invocation(Invocation::Cli { args })
         .unreferenced(c.unreferenced)
         .run_with(test, junit)
-}
-
-/// A usage error: the message, and exit status 2 (as clap's own).
-pub(crate) fn usage(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(2)
 }

@@ -4,7 +4,7 @@
 //! high-severity gain flagged), then accepted (an atomic rename over the
 //! fixture), rejected (removed) or skipped; one key each on a terminal.
 
-use super::{Folders, usage};
+use super::common::{Folders, usage};
 use crate::evidence::judge;
 use crate::fixture::{self, pending_path};
 use crate::plan::{Case, Entry, display_path};
