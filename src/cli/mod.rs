@@ -128,7 +128,7 @@ struct RecordArgs {
     /// Colour: auto, always or never
     #[arg(long, value_enum, value_name = "auto|always|never")]
     color: Option<ColorSetting>,
-    /// Write a changed answer beside its fixture as <token>.json.new, for
+    /// Write a changed answer beside its fixture as TOKEN.json.new, for
     /// `permspec review` [env: PERMSPEC_RECORD=pending]
     #[arg(long)]
     pending: bool,
