@@ -1519,32 +1519,25 @@ fn canary_github_never_shows_an_echoed_token() {
     .classic(bad_expiry, "repo", Some(bad_expiry))
     .with(GH_FINE, GitHubToken::FineGrained { expires: None })
     .start();
-    let dir = TempDir::new("canary-gh");
-    dir.write(
-        "specs/github.yaml",
-        &spec(
-            "github",
-            &server.url(),
-            "",
-            &[
-                ("echoed", "GH_ECHOED", "{ at_most: [repo] }"),
-                ("quiet", "GH_QUIET", "{ at_most: [repo] }"),
-                ("bad-expiry", "GH_BAD_EXPIRY", "{ at_most: [repo] }"),
-                ("fine", "GH_FINE", "{ at_most: [repo] }"),
-                ("revoked", "GH_REVOKED", "{ active: false }"),
-                ("refused", "GH_REFUSED", "{ at_most: [repo] }"),
-            ],
-        ),
+    let (dir, [record, replay, _live]) = canary_project(
+        "canary-gh",
+        "github",
+        &server.url(),
+        "",
+        &[
+            ("echoed", "GH_ECHOED", echoed, "{ at_most: [repo] }"),
+            ("quiet", "GH_QUIET", quiet, "{ at_most: [repo] }"),
+            (
+                "bad-expiry",
+                "GH_BAD_EXPIRY",
+                bad_expiry,
+                "{ at_most: [repo] }",
+            ),
+            ("fine", "GH_FINE", GH_FINE, "{ at_most: [repo] }"),
+            ("revoked", "GH_REVOKED", GH_REVOKED, "{ active: false }"),
+            ("refused", "GH_REFUSED", GH_ADMIN, "{ at_most: [repo] }"),
+        ],
     );
-    let env = [
-        ("GH_ECHOED", echoed),
-        ("GH_QUIET", quiet),
-        ("GH_BAD_EXPIRY", bad_expiry),
-        ("GH_FINE", GH_FINE),
-        ("GH_REVOKED", GH_REVOKED),
-        ("GH_REFUSED", GH_ADMIN),
-    ];
-    let [record, replay, _live] = canary_runs(&dir, &env);
     assert_fails(&record, "github::echoed", &["echoed a credential"]);
     assert_passes(&record, "github::quiet");
     assert_fails(&record, "github::bad-expiry", &[]);
@@ -1577,28 +1570,18 @@ fn canary_gitlab_never_shows_an_echoed_token() {
     .live(quiet, &["read_api"])
     .with(GL_REVOKED, GitLabToken::Revoked)
     .start();
-    let dir = TempDir::new("canary-gl");
-    dir.write(
-        "specs/gitlab.yaml",
-        &spec(
-            "gitlab",
-            &server.url(),
-            "extra_privileges: [custom_scope]\n",
-            &[
-                ("echoed", "GL_ECHOED", "{ at_most: [read_api] }"),
-                ("quiet", "GL_QUIET", "{ at_most: [read_api] }"),
-                ("revoked", "GL_REVOKED", "{ active: false }"),
-                ("refused", "GL_REFUSED", "{ at_most: [read_api] }"),
-            ],
-        ),
+    let (_dir, [record, replay, _live]) = canary_project(
+        "canary-gl",
+        "gitlab",
+        &server.url(),
+        "extra_privileges: [custom_scope]\n",
+        &[
+            ("echoed", "GL_ECHOED", echoed, "{ at_most: [read_api] }"),
+            ("quiet", "GL_QUIET", quiet, "{ at_most: [read_api] }"),
+            ("revoked", "GL_REVOKED", GL_REVOKED, "{ active: false }"),
+            ("refused", "GL_REFUSED", GL_API, "{ at_most: [read_api] }"),
+        ],
     );
-    let env = [
-        ("GL_ECHOED", echoed),
-        ("GL_QUIET", quiet),
-        ("GL_REVOKED", GL_REVOKED),
-        ("GL_REFUSED", GL_API),
-    ];
-    let [record, replay, _live] = canary_runs(&dir, &env);
     assert_fails(&record, "gitlab::echoed", &["echoed a credential"]);
     assert_passes(&record, "gitlab::quiet");
     assert_passes(&record, "gitlab::revoked");
@@ -1620,28 +1603,33 @@ fn canary_slack_never_shows_an_echoed_token() {
     .error(SLACK_REVOKED, "token_revoked")
     .error(SLACK_SCOPED, "missing_scope")
     .start();
-    let dir = TempDir::new("canary-slack");
-    dir.write(
-        "specs/slack.yaml",
-        &spec(
-            "slack",
-            &format!("{}/api", server.url()),
-            "",
-            &[
-                ("echoed", "SLACK_ECHOED", "{ at_most: [chat:write] }"),
-                ("quiet", "SLACK_QUIET", "{ at_most: [chat:write] }"),
-                ("revoked", "SLACK_REVOKED", "{ active: false }"),
-                ("scoped", "SLACK_SCOPED", "{ at_most: [chat:write] }"),
-            ],
-        ),
+    let (_dir, [record, replay, _live]) = canary_project(
+        "canary-slack",
+        "slack",
+        &format!("{}/api", server.url()),
+        "",
+        &[
+            (
+                "echoed",
+                "SLACK_ECHOED",
+                echoed,
+                "{ at_most: [chat:write] }",
+            ),
+            ("quiet", "SLACK_QUIET", quiet, "{ at_most: [chat:write] }"),
+            (
+                "revoked",
+                "SLACK_REVOKED",
+                SLACK_REVOKED,
+                "{ active: false }",
+            ),
+            (
+                "scoped",
+                "SLACK_SCOPED",
+                SLACK_SCOPED,
+                "{ at_most: [chat:write] }",
+            ),
+        ],
     );
-    let env = [
-        ("SLACK_ECHOED", echoed),
-        ("SLACK_QUIET", quiet),
-        ("SLACK_REVOKED", SLACK_REVOKED),
-        ("SLACK_SCOPED", SLACK_SCOPED),
-    ];
-    let [record, replay, _live] = canary_runs(&dir, &env);
     assert_fails(&record, "slack::echoed", &["echoed a credential"]);
     assert_passes(&record, "slack::quiet");
     assert_passes(&record, "slack::revoked");

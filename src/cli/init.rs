@@ -60,20 +60,12 @@ pub(crate) struct InitArgs {
     force: bool,
 }
 
-const SUPPORTED: &[Provider] = &[
-    Provider::DocSpace,
-    Provider::DocSpaceAccount,
-    Provider::DocSpacePermissions,
-    Provider::DocSpaceScopes,
-    Provider::Coveo,
-    Provider::Jwt,
-    Provider::GitHub,
-    Provider::GitLab,
-    Provider::Slack,
-    Provider::Google,
-    Provider::Vault,
-    Provider::Kubernetes,
-];
+/// Every provider but the two whose answer shape the spec itself
+/// describes (`oauth2-introspection`'s client, `http`'s request), which
+/// init cannot guess.
+fn supported(p: Provider) -> bool {
+    !matches!(p, Provider::OAuth2Introspection | Provider::Http)
+}
 
 /// A refusal or a failure: the message, exit status 1 (2 for usage).
 struct Stop(u8, String);
@@ -97,9 +89,13 @@ fn usage(message: impl Into<String>) -> Stop {
 
 fn init(a: &InitArgs) -> Result<String, Stop> {
     let provider = Provider::from_name(&a.provider)
-        .filter(|p| SUPPORTED.contains(p))
+        .filter(|p| supported(*p))
         .ok_or_else(|| {
-            let names: Vec<&str> = SUPPORTED.iter().map(|p| p.name()).collect();
+            let names: Vec<&str> = Provider::ALL
+                .iter()
+                .filter(|p| supported(**p))
+                .map(|p| p.name())
+                .collect();
             usage(format!(
                 "init supports the providers {}; write other specs by hand (README.md, \"Providers\")",
                 names.join(", ")

@@ -165,3 +165,28 @@ pub fn canary_runs(dir: &TempDir, env: &[(&str, &str)]) -> [Run; 3] {
     assert_nothing_leaked(dir, &[&record, &replay, &live], &tokens);
     [record, replay, live]
 }
+
+/// One token of a canary project: its name, the variable that holds its
+/// credential, the credential, and its expectations as YAML flow.
+pub type CanaryToken<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// A project with one spec of `provider` at `base_url` (`extra`: more
+/// top-level lines) holding `tokens`, run through record, replay and live
+/// by [`canary_runs`]; the folder and the three runs.
+pub fn canary_project(
+    name: &str,
+    provider: &str,
+    base_url: &str,
+    extra: &str,
+    tokens: &[CanaryToken<'_>],
+) -> (TempDir, [Run; 3]) {
+    let dir = TempDir::new(name);
+    let listed: Vec<(&str, &str, &str)> = tokens.iter().map(|(n, v, _, e)| (*n, *v, *e)).collect();
+    dir.write(
+        &format!("specs/{provider}.yaml"),
+        &spec(provider, base_url, extra, &listed),
+    );
+    let env: Vec<(&str, &str)> = tokens.iter().map(|(_, v, c, _)| (*v, *c)).collect();
+    let runs = canary_runs(&dir, &env);
+    (dir, runs)
+}
