@@ -56,7 +56,7 @@ struct Report {
 }
 
 #[derive(Debug, Serialize)]
-struct Change {
+pub(super) struct Change {
     case: String,
     gained: Vec<String>,
     lost: Vec<String>,
@@ -244,37 +244,7 @@ fn compare(from_name: String, to_name: String, from: &Side, to: &Side) -> Report
             continue;
         };
         let change = match (old, new) {
-            (Ok(o), Ok(n)) => {
-                let gained: Vec<String> = n
-                    .privileges
-                    .iter()
-                    .filter(|p| !o.privileges.contains(p))
-                    .cloned()
-                    .collect();
-                let lost: Vec<String> = o
-                    .privileges
-                    .iter()
-                    .filter(|p| !n.privileges.contains(p))
-                    .cloned()
-                    .collect();
-                let high_severity = gained
-                    .iter()
-                    .filter_map(|p| {
-                        crate::report::audit::high_severity(*provider, p)
-                            .map(|why| (p.clone(), why.to_owned()))
-                    })
-                    .collect();
-                Change {
-                    case: case.clone(),
-                    gained,
-                    lost,
-                    high_severity,
-                    active: (o.active != n.active).then_some((o.active, n.active)),
-                    expires_at: (o.expires_at != n.expires_at)
-                        .then_some((o.expires_at, n.expires_at)),
-                    error: None,
-                }
-            }
+            (Ok(o), Ok(n)) => change_of(case, *provider, o, n),
             (Err(a), Err(b)) if a == b => continue,
             (o, n) => Change {
                 case: case.clone(),
@@ -290,12 +260,7 @@ fn compare(from_name: String, to_name: String, from: &Side, to: &Side) -> Report
                 }),
             },
         };
-        if change.gained.is_empty()
-            && change.lost.is_empty()
-            && change.active.is_none()
-            && change.expires_at.is_none()
-            && change.error.is_none()
-        {
+        if change.is_empty() {
             continue;
         }
         report.changed.push(change);
@@ -310,6 +275,77 @@ fn compare(from_name: String, to_name: String, from: &Side, to: &Side) -> Report
         .changed
         .sort_by_key(|c| (c.high_severity.is_empty(), c.case.clone()));
     report
+}
+
+/// What changed from `old` to `new` in one token's permissions; shared
+/// with `permspec review`.
+pub(super) fn change_of(case: &str, provider: Provider, old: &Grant, new: &Grant) -> Change {
+    let gained: Vec<String> = new
+        .privileges
+        .iter()
+        .filter(|p| !old.privileges.contains(p))
+        .cloned()
+        .collect();
+    let lost: Vec<String> = old
+        .privileges
+        .iter()
+        .filter(|p| !new.privileges.contains(p))
+        .cloned()
+        .collect();
+    let high_severity = gained
+        .iter()
+        .filter_map(|p| {
+            crate::report::audit::high_severity(provider, p).map(|why| (p.clone(), why.to_owned()))
+        })
+        .collect();
+    Change {
+        case: case.to_owned(),
+        gained,
+        lost,
+        high_severity,
+        active: (old.active != new.active).then_some((old.active, new.active)),
+        expires_at: (old.expires_at != new.expires_at).then_some((old.expires_at, new.expires_at)),
+        error: None,
+    }
+}
+
+impl Change {
+    pub(super) fn is_empty(&self) -> bool {
+        self.gained.is_empty()
+            && self.lost.is_empty()
+            && self.active.is_none()
+            && self.expires_at.is_none()
+            && self.error.is_none()
+    }
+
+    /// Its lines in text, after the token's name: `+ gained`, `- lost`,
+    /// activity, expiry.
+    pub(super) fn lines(&self) -> String {
+        let esc = |s: &str| crate::escape::text(s).into_owned();
+        let mut out = String::new();
+        for p in &self.gained {
+            let high = self
+                .high_severity
+                .iter()
+                .find(|(h, _)| h == p)
+                .map(|(_, why)| format!("  HIGH: {why}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  + {}{high}", esc(p));
+        }
+        for p in &self.lost {
+            let _ = writeln!(out, "  - {}", esc(p));
+        }
+        if let Some((a, b)) = self.active {
+            let _ = writeln!(out, "  active   {} -> {}", show(a), show(b));
+        }
+        if let Some((a, b)) = self.expires_at {
+            let _ = writeln!(out, "  expires  {} -> {}", day(a), day(b));
+        }
+        if let Some(e) = &self.error {
+            let _ = writeln!(out, "  {}", esc(e));
+        }
+        out
+    }
 }
 
 fn day(t: Option<i64>) -> String {
@@ -334,27 +370,7 @@ fn text(r: &Report) -> String {
     );
     for c in &r.changed {
         let _ = writeln!(out, "{}", esc(&c.case));
-        for p in &c.gained {
-            let high = c
-                .high_severity
-                .iter()
-                .find(|(h, _)| h == p)
-                .map(|(_, why)| format!("  HIGH: {why}"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  + {}{high}", esc(p));
-        }
-        for p in &c.lost {
-            let _ = writeln!(out, "  - {}", esc(p));
-        }
-        if let Some((a, b)) = c.active {
-            let _ = writeln!(out, "  active   {} -> {}", show(a), show(b));
-        }
-        if let Some((a, b)) = c.expires_at {
-            let _ = writeln!(out, "  expires  {} -> {}", day(a), day(b));
-        }
-        if let Some(e) = &c.error {
-            let _ = writeln!(out, "  {}", esc(e));
-        }
+        out.push_str(&c.lines());
     }
     for n in &r.new {
         let _ = writeln!(out, "new: {}", esc(n));

@@ -206,50 +206,10 @@ fn change(case: &Case) -> String {
             Grant::default()
         }
     };
-    for p in new
-        .privileges
-        .iter()
-        .filter(|p| !old.privileges.contains(p))
-    {
-        let high = crate::report::audit::high_severity(case.provider, p)
-            .map(|why| format!("  HIGH: {why}"))
-            .unwrap_or_default();
-        let _ = writeln!(out, "  + {}{high}", crate::escape::text(p));
-    }
-    for p in old
-        .privileges
-        .iter()
-        .filter(|p| !new.privileges.contains(p))
-    {
-        let _ = writeln!(out, "  - {}", crate::escape::text(p));
-    }
-    let show = |a: Option<bool>| a.map_or("unknown".to_owned(), |a| a.to_string());
-    if old.active != new.active {
-        let _ = writeln!(
-            out,
-            "  active   {} -> {}",
-            show(old.active),
-            show(new.active)
-        );
-    }
-    let day = |t: Option<i64>| {
-        t.map_or("never".to_owned(), |t| {
-            crate::time::format_utc(u64::try_from(t).unwrap_or(0))[..10].to_owned()
-        })
-    };
-    if old.expires_at != new.expires_at {
-        let _ = writeln!(
-            out,
-            "  expires  {} -> {}",
-            day(old.expires_at),
-            day(new.expires_at)
-        );
-    }
-    if old.privileges == new.privileges
-        && old.active == new.active
-        && old.expires_at == new.expires_at
-    {
+    let change = super::diff::change_of(&case.name, case.provider, &old, &new);
+    if change.is_empty() {
         let _ = writeln!(out, "  no change in permissions");
     }
+    out.push_str(&change.lines());
     out
 }
