@@ -156,10 +156,11 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
+        let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
         let mut entries = plan::load(&self.dirs);
         // Against every spec, before any filter: a filtered-out token's
         // fixture is not an orphan.
-        let orphans = crate::orphans::find(&entries);
+        let orphans = crate::orphans::find(&entries, listing);
         retain_filtered(&mut entries, &self.filters, args.exact);
 
         // Fetch only what the filter selects: under nextest each case runs
@@ -246,8 +247,9 @@ impl Harness {
     /// with the scrubber of every secret the run used.
     pub(crate) fn gather(self) -> Result<Gathering, String> {
         let mode = self.mode?;
+        let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
         let mut entries = plan::load(&self.dirs);
-        let orphans = crate::orphans::find(&entries);
+        let orphans = crate::orphans::find(&entries, listing);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
         let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true, self.pending);
