@@ -7,15 +7,18 @@
 //! ```json
 //! {
 //!   "confirmed": {
-//!     "vault/app.json": "2026-11-23T10:00:00Z"
+//!     "vault/app.json": { "of": "2026-11-02T10:00:00Z", "at": "2026-11-23T10:00:00Z" }
 //!   }
 //! }
 //! ```
 //!
-//! Keys are fixture paths relative to the folder, with `/`, sorted. A
-//! fixture written anew drops its entry (its `recorded_at` says it all), so
-//! the file lists only fixtures confirmed after they were written. Replay
-//! measures a fixture's age from the later of the two times.
+//! Keys are fixture paths relative to the folder, with `/`, sorted; `of` is
+//! the `recorded_at` of the fixture confirmed, `at` when. A fixture written
+//! anew drops its entry (its `recorded_at` says it all), so the file lists
+//! only fixtures confirmed after they were written. Replay measures a
+//! fixture's age from the later of the two times, and only when `of` is the
+//! fixture's own `recorded_at`: a fixture reverted or replaced by hand never
+//! inherits another recording's confirmation.
 //!
 //! The file only ever makes a fixture younger, so it is read with care: a
 //! file that cannot be read or parsed counts as empty (ages then count from
@@ -31,7 +34,16 @@ pub(crate) const FILE: &str = "confirmations.json";
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
-    confirmed: BTreeMap<String, String>,
+    confirmed: BTreeMap<String, Confirmation>,
+}
+
+/// One fixture's confirmation: of which recording, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Confirmation {
+    /// The `recorded_at` of the fixture that was confirmed.
+    pub of: String,
+    pub at: String,
 }
 
 /// The manifest's key for a fixture under `root`: its relative path, with
@@ -44,7 +56,7 @@ pub(crate) fn key(root: &Path, fixture: &Path) -> Option<String> {
 
 /// Every confirmation under `root`, by fixture path; empty when the file
 /// is missing or not a manifest.
-pub(crate) fn read(root: &Path) -> BTreeMap<PathBuf, String> {
+pub(crate) fn read(root: &Path) -> BTreeMap<PathBuf, Confirmation> {
     let path = root.join(FILE);
     if crate::fixture::no_links(root, &path).is_err() {
         return BTreeMap::new();
@@ -60,12 +72,13 @@ pub(crate) fn read(root: &Path) -> BTreeMap<PathBuf, String> {
         .collect()
 }
 
-/// Notes that the fixtures `confirmed` (keys, see [`key`]) were confirmed
-/// at `now` and that `rewritten` were written anew, keeping every other
-/// entry. Written atomically, and only when something changed.
+/// Notes that the fixtures `confirmed` (keys, see [`key`], with the
+/// `recorded_at` each holds) were confirmed at `now` and that `rewritten`
+/// were written anew, keeping every other entry. Written atomically, and
+/// only when something changed.
 pub(crate) fn update(
     root: &Path,
-    confirmed: &[String],
+    confirmed: &[(String, String)],
     rewritten: &[String],
     now: &str,
 ) -> Result<(), String> {
@@ -79,8 +92,12 @@ pub(crate) fn update(
     for k in rewritten {
         manifest.confirmed.remove(k);
     }
-    for k in confirmed {
-        manifest.confirmed.insert(k.clone(), now.to_owned());
+    for (k, of) in confirmed {
+        let c = Confirmation {
+            of: of.clone(),
+            at: now.to_owned(),
+        };
+        manifest.confirmed.insert(k.clone(), c);
     }
     if manifest.confirmed == before {
         return Ok(());
@@ -107,11 +124,19 @@ mod tests {
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
         let t1 = "2026-11-23T10:00:00Z";
-        update(&root, &["a/x.json".into(), "b/y.json".into()], &[], t1).unwrap();
+        let of = "2026-11-01T00:00:00Z".to_owned();
+        let both = [
+            ("a/x.json".to_owned(), of.clone()),
+            ("b/y.json".to_owned(), of.clone()),
+        ];
+        update(&root, &both, &[], t1).unwrap();
         let read_back = read(&root);
         assert_eq!(
             read_back.get(&root.join("a").join("x.json")),
-            Some(&t1.to_owned())
+            Some(&Confirmation {
+                of,
+                at: t1.to_owned()
+            })
         );
         update(&root, &[], &["a/x.json".into()], "2026-11-30T10:00:00Z").unwrap();
         let read_back = read(&root);

@@ -88,7 +88,8 @@ pub(crate) struct ReplayContext {
     pub max_age: Result<Option<i64>, String>,
     /// When each fixture was last confirmed, from the `confirmations.json`
     /// of every fixtures folder the run reads.
-    pub confirmed: std::collections::BTreeMap<std::path::PathBuf, String>,
+    pub confirmed:
+        std::collections::BTreeMap<std::path::PathBuf, crate::confirmations::Confirmation>,
     /// Fixtures no token refers to, to name one a case may have lost
     /// (a renamed spec or token).
     pub orphans: Vec<std::path::PathBuf>,
@@ -191,7 +192,13 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         ));
     }
     let recorded_at = fixture.recorded_at.clone();
-    let confirmed_at = context.confirmed.get(&case.fixture).cloned();
+    // Only a confirmation of this very recording counts (see
+    // `confirmations.rs`).
+    let confirmed_at = context
+        .confirmed
+        .get(&case.fixture)
+        .filter(|c| c.of == recorded_at)
+        .map(|c| c.at.clone());
     check_age(case, context, &shown, &recorded_at, confirmed_at.as_deref())?;
     let new = fixture::pending_path(&case.fixture);
     let origin = Origin::Replayed {

@@ -324,10 +324,7 @@ fn prefetch(
             let (fetched, mut summary, everything) = fetch::fetch_all(&to_fetch);
             scrubber = everything;
             // Per fixtures folder: the fixtures confirmed, and those written.
-            let mut notes: std::collections::BTreeMap<
-                std::path::PathBuf,
-                (Vec<String>, Vec<String>),
-            > = Default::default();
+            let mut notes: Notes = Default::default();
             let results: Vec<Result<Evidence, CaseError>> = to_fetch
                 .iter()
                 .zip(fetched)
@@ -343,9 +340,9 @@ fn prefetch(
                                 summary.written += 1;
                                 lists.1.extend(key);
                             }
-                            fetch::Recorded::Confirmed => {
+                            fetch::Recorded::Confirmed { recorded_at } => {
                                 summary.confirmed += 1;
-                                lists.0.extend(key);
+                                lists.0.extend(key.map(|k| (k, recorded_at)));
                             }
                             fetch::Recorded::Pending => summary.pending += 1,
                         }
@@ -381,6 +378,10 @@ fn prefetch(
     prefetched.resize_with(entries.len(), || None);
     (prefetched, scrubber)
 }
+
+/// Per fixtures folder: the fixtures a record run confirmed (key, and the
+/// `recorded_at` kept), and those it wrote anew.
+type Notes = std::collections::BTreeMap<PathBuf, (Vec<(String, String)>, Vec<String>)>;
 
 /// Where a trial leaves its result for the JUnit report.
 struct Recorder {

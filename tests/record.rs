@@ -240,7 +240,8 @@ fn recording_an_unchanged_grant_leaves_the_fixture_byte_identical() {
     .unwrap();
     assert_eq!(
         manifest,
-        json!({"confirmed": {"docspace/ci.json": "2026-11-08T10:00:00Z"}})
+        json!({"confirmed": {"docspace/ci.json":
+            {"of": "2026-11-01T10:00:00Z", "at": "2026-11-08T10:00:00Z"}}})
     );
     assert_eq!(files(&dir).len(), 2, "the fixture and the manifest");
 
@@ -259,10 +260,30 @@ fn recording_an_unchanged_grant_leaves_the_fixture_byte_identical() {
         "{}",
         stale.stdout
     );
+    // ...of this very recording only: a fixture replaced by another
+    // recording (a revert, a hand edit) does not inherit it.
+    let confirmed = std::fs::read(dir.path().join("fixtures/confirmations.json")).unwrap();
+    let text = String::from_utf8(before.clone()).unwrap();
+    dir.write(
+        "fixtures/docspace/ci.json",
+        &text.replace("2026-11-01T10:00:00Z", "2026-11-01T09:00:00Z"),
+    );
+    let reverted = replay("2026-11-15T10:00:00Z");
+    assert_eq!(outcome(&reverted.stdout, "docspace::ci"), Some("FAILED"));
+    assert!(
+        reverted.stdout.contains("stale: recorded 2026-11-01"),
+        "{}",
+        reverted.stdout
+    );
+    std::fs::write(&fixture, &before).unwrap();
+    assert_eq!(
+        std::fs::read(dir.path().join("fixtures/confirmations.json")).unwrap(),
+        confirmed
+    );
     // ...and a confirmation in the future makes nothing younger.
     dir.write(
         "fixtures/confirmations.json",
-        r#"{"confirmed": {"docspace/ci.json": "2027-01-01T00:00:00Z"}}"#,
+        r#"{"confirmed": {"docspace/ci.json": {"of": "2026-11-01T10:00:00Z", "at": "2027-01-01T00:00:00Z"}}}"#,
     );
     let future = replay("2026-11-15T10:00:00Z");
     assert_eq!(outcome(&future.stdout, "docspace::ci"), Some("FAILED"));

@@ -774,13 +774,14 @@ fn refused(
 }
 
 /// What recording did with a case's fixture.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Recorded {
     /// Written: new, or its evidence changed.
     Written,
     /// Left byte for byte as it was: it answers the same request with the
     /// same evidence (see `confirmations.rs`).
-    Confirmed,
+    /// `recorded_at` is the kept fixture's.
+    Confirmed { recorded_at: String },
     /// Written beside the fixture as `<token>.json.new`, for `permspec
     /// review` (`PERMSPEC_RECORD=pending`).
     Pending,
@@ -823,7 +824,7 @@ pub(crate) fn record(
         ));
     }
     let new = fixture::pending_path(&case.fixture);
-    if unchanged(case, fetched, &shown) {
+    if let Some(recorded_at) = unchanged(case, fetched, &shown) {
         if let Origin::Live { recorded, .. } = &mut fetched.evidence.origin {
             *recorded = Some(format!("{shown} (unchanged, confirmed)"));
         }
@@ -832,7 +833,7 @@ pub(crate) fn record(
         if fixture::no_links(&case.spec.fixtures, &new).is_ok() {
             let _ = std::fs::remove_file(&new);
         }
-        return Ok(Recorded::Confirmed);
+        return Ok(Recorded::Confirmed { recorded_at });
     }
     if pending {
         fixture::write(&case.spec.fixtures, &new, &text).map_err(cannot)?;
@@ -852,15 +853,15 @@ pub(crate) fn record(
 }
 
 /// Whether the fixture on disk answers the same request with the evidence
-/// just fetched, judged exactly as replay judges it.
-fn unchanged(case: &Case, fetched: &Fetched, shown: &str) -> bool {
-    let Ok(old) = fixture::read(&case.spec.fixtures, &case.fixture) else {
-        return false;
-    };
-    old.provider == fetched.fixture.provider
+/// just fetched, judged exactly as replay judges it: its `recorded_at` if
+/// so.
+fn unchanged(case: &Case, fetched: &Fetched, shown: &str) -> Option<String> {
+    let old = fixture::read(&case.spec.fixtures, &case.fixture).ok()?;
+    let same = old.provider == fetched.fixture.provider
         && old.request == fetched.fixture.request
         && crate::evidence::judge(case, &old, shown)
-            .is_ok_and(|grant| same_evidence(&grant, &fetched.evidence.grant))
+            .is_ok_and(|grant| same_evidence(&grant, &fetched.evidence.grant));
+    same.then_some(old.recorded_at)
 }
 
 /// Scrubs every string, key included, of every secret in use; `changed`
