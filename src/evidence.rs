@@ -93,6 +93,8 @@ pub(crate) struct ReplayContext {
     /// Fixtures no token refers to, to name one a case may have lost
     /// (a renamed spec or token).
     pub orphans: Vec<std::path::PathBuf>,
+    /// The fixtures with a pending `.json.new` beside them.
+    pub pending: std::collections::HashSet<std::path::PathBuf>,
 }
 
 impl ReplayContext {
@@ -106,11 +108,13 @@ impl ReplayContext {
             max_age,
             confirmed: Default::default(),
             orphans: Vec::new(),
+            pending: Default::default(),
         }
     }
 
-    pub(crate) fn with_orphans(mut self, orphans: Vec<std::path::PathBuf>) -> ReplayContext {
-        self.orphans = orphans;
+    pub(crate) fn with_listing(mut self, found: crate::orphans::Found) -> ReplayContext {
+        self.orphans = found.orphans;
+        self.pending = found.pending;
         self
     }
 
@@ -205,7 +209,9 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         fixture: shown.clone(),
         recorded_at,
         confirmed_at,
-        pending: new.is_file().then(|| display_path(&new)),
+        // Known from the listing of the folder: no look per case.
+        pending: (!context.pending.is_empty() && context.pending.contains(&case.fixture))
+            .then(|| display_path(&new)),
     };
     let grant = judge(case, &fixture, &shown)?;
     Ok(Evidence { grant, origin })

@@ -160,7 +160,7 @@ impl Harness {
         let mut entries = plan::load(&self.dirs);
         // Against every spec, before any filter: a filtered-out token's
         // fixture is not an orphan.
-        let orphans = crate::orphans::find(&entries, listing);
+        let found = crate::orphans::find(&entries, listing);
         retain_filtered(&mut entries, &self.filters, args.exact);
 
         // Fetch only what the filter selects: under nextest each case runs
@@ -202,7 +202,7 @@ impl Harness {
             clock,
             replay: ReplayContext::from_env(clock.now)
                 .with_confirmations(&entries)
-                .with_orphans(orphans.clone()),
+                .with_listing(found.clone()),
             scrubber,
         });
 
@@ -236,7 +236,7 @@ impl Harness {
         if args.list {
             return conclusion.exit_code();
         }
-        match crate::orphans::act(&orphans, unreferenced) {
+        match crate::orphans::act(&found.orphans, unreferenced) {
             Err(()) if !conclusion.has_failed() => ExitCode::from(101),
             _ => conclusion.exit_code(),
         }
@@ -249,13 +249,13 @@ impl Harness {
         let mode = self.mode?;
         let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
         let mut entries = plan::load(&self.dirs);
-        let orphans = crate::orphans::find(&entries, listing);
+        let found = crate::orphans::find(&entries, listing);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
         let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true, self.pending);
         let context = ReplayContext::from_env(crate::time::now())
             .with_confirmations(&entries)
-            .with_orphans(orphans.clone());
+            .with_listing(found.clone());
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
                 *fetched = Some(evidence::replay(case, &context));
@@ -265,7 +265,7 @@ impl Harness {
             mode,
             gathered: entries.into_iter().zip(prefetched).collect(),
             scrubber,
-            orphans,
+            orphans: found.orphans,
         })
     }
 }

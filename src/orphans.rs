@@ -91,9 +91,20 @@ fn list(dir: &Path, out: &mut Vec<(PathBuf, Vec<std::ffi::OsString>)>) {
     }
 }
 
+/// What the listing of the fixtures folders shows.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Found {
+    /// Fixtures (and pending files) no case reads, sorted.
+    pub orphans: Vec<PathBuf>,
+    /// The fixtures of cases that have a pending `.json.new` beside them,
+    /// so replay need not look for one case by case.
+    pub pending: HashSet<PathBuf>,
+}
+
 /// The fixtures under the entries' fixtures folders that no case of theirs
-/// reads, sorted. `listing`: the harness's folder, listed while it planned.
-pub(crate) fn find(entries: &[Entry], listing: Listing) -> Vec<PathBuf> {
+/// reads, and the cases' pending files. `listing`: the harness's folder,
+/// listed while it planned.
+pub(crate) fn find(entries: &[Entry], listing: Listing) -> Found {
     let mut roots = BTreeSet::new();
     let mut unknown_specs = BTreeSet::new();
     // The referenced file names, by folder. The cases of one spec file
@@ -133,6 +144,7 @@ pub(crate) fn find(entries: &[Entry], listing: Listing) -> Vec<PathBuf> {
     let listed_root = listing.root;
     let listed = listing.files.join().unwrap_or_default();
     let mut found = Vec::new();
+    let mut pending = HashSet::new();
     for root in roots {
         let skip: Vec<PathBuf> = unknown_specs
             .iter()
@@ -157,12 +169,17 @@ pub(crate) fn find(entries: &[Entry], listing: Listing) -> Vec<PathBuf> {
                 let known = here.is_some_and(|n| n.contains(OsStr::new(read)));
                 if read.ends_with(".json") && !manifest && !known {
                     found.push(dir.join(file));
+                } else if known && read.len() < name.len() {
+                    pending.insert(dir.join(read));
                 }
             }
         }
     }
     found.sort();
-    found
+    Found {
+        orphans: found,
+        pending,
+    }
 }
 
 /// An orphan with the same file name as `fixture` (a renamed spec or

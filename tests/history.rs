@@ -268,3 +268,23 @@ fn diff_compares_two_revisions_and_the_working_tree_by_permission() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("not a revision"), "{}", bad.stderr);
 }
+
+#[test]
+fn a_failing_case_names_the_change_that_awaits_review() {
+    let dir = project("pending-named");
+    let fixture = key_fixture(BASE, "KEY", r#"["files:read", "files:write"]"#);
+    dir.write("fixtures/docspace/ci.json.new", &fixture);
+    dir.write("fixtures/docspace/ci.json", &fixture);
+    let out = run(check_in(&dir, "replay").args(["--unreferenced", "ignore"]));
+    assert_eq!(outcome(&out.stdout, "docspace::ci"), Some("FAILED"));
+    assert!(
+        out.stdout
+            .contains("a recorded change awaits review in fixtures/docspace/ci.json.new"),
+        "{}",
+        out.stdout
+    );
+    // The other case has none, and a pending file is no orphan.
+    assert_eq!(outcome(&out.stdout, "docspace::web"), Some("ok"));
+    let warned = run(&mut check_in(&dir, "replay"));
+    assert!(!warned.stderr.contains("ci.json.new"), "{}", warned.stderr);
+}
