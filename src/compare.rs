@@ -4,9 +4,12 @@
 //! inputs give the same findings in the same order.
 
 use crate::plan::Expectations;
+use crate::plan::ProbeExpect;
+use crate::privilege::covers;
 use crate::privilege::index::covering;
 use crate::privilege::{Family, Index};
 use crate::provider::Grant;
+use crate::provider::probe::{Verdict, judge};
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,6 +61,40 @@ pub(crate) enum Finding {
     /// needs all of it (`exactly`, `at_most`, `forbidden`), cannot be
     /// proven: it fails, never passes by silence.
     Unproven { rule: Rule, why: String },
+    /// A probe answered otherwise than the spec expects.
+    Probe(Box<ProbeMismatch>),
+    /// A probe's answer cannot be judged (`why`): it fails, never passes.
+    ProbeUnjudged {
+        probe: String,
+        line: u32,
+        why: String,
+    },
+}
+
+/// A probe whose answer differs from what the spec (or, under `probes:
+/// auto`, what the token reports) expects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ProbeMismatch {
+    /// `GET /path`, as written.
+    pub probe: String,
+    pub line: u32,
+    pub expected: Verdict,
+    pub status: u16,
+    /// The server's message and what it says the request needs.
+    pub message: Option<String>,
+    pub needs: Option<String>,
+    /// Under `probes: auto`, the permission the expectation comes from.
+    pub permission: Option<&'static str>,
+}
+
+impl ProbeMismatch {
+    /// What the answer was: the opposite of what was expected.
+    pub(crate) fn seen(&self) -> Verdict {
+        match self.expected {
+            Verdict::Allowed => Verdict::Denied,
+            Verdict::Denied => Verdict::Allowed,
+        }
+    }
 }
 
 /// The time the comparison judges at: the caller reads the clock, so the
@@ -190,7 +227,80 @@ pub(crate) fn compare(
             }
         }
     }
+    probes(family, expect, grant, &mut findings);
     Outcome { findings }
+}
+
+/// Each probe's answer against its expectation, in the spec's order.
+fn probes(family: &dyn Family, expect: &Expectations, grant: &Grant, findings: &mut Vec<Finding>) {
+    for (i, probe) in expect.probes.iter().enumerate() {
+        let shown = probe.shown();
+        let Some(seen) = grant.probes.get(i) else {
+            findings.push(Finding::ProbeUnjudged {
+                probe: shown,
+                line: probe.line,
+                why: "no answer is recorded for it".into(),
+            });
+            continue;
+        };
+        let verdict = match judge(
+            seen.status,
+            &expect.denied_statuses,
+            &probe.allowed_statuses,
+        ) {
+            Ok(v) => v,
+            Err(why) => {
+                findings.push(Finding::ProbeUnjudged {
+                    probe: shown,
+                    line: probe.line,
+                    why,
+                });
+                continue;
+            }
+        };
+        let (expected, permission) = match probe.expect {
+            ProbeExpect::Allowed => (Verdict::Allowed, None),
+            ProbeExpect::Denied => (Verdict::Denied, None),
+            ProbeExpect::Reported(permission) => {
+                let reported = grant
+                    .privileges
+                    .iter()
+                    .any(|g| covers(family, g, permission));
+                let expected = if reported {
+                    Verdict::Allowed
+                } else {
+                    Verdict::Denied
+                };
+                (expected, Some(permission))
+            }
+        };
+        if verdict != expected {
+            findings.push(Finding::Probe(Box::new(ProbeMismatch {
+                probe: shown,
+                line: probe.line,
+                expected,
+                status: seen.status,
+                message: seen.message.clone(),
+                needs: seen.needs.clone(),
+                permission,
+            })));
+        }
+    }
+    // Every probe refused the credential itself (401) and nothing else
+    // shows the server accepted it: a mistyped or revoked credential, or a
+    // proxy dropping the header, would deny everything, so the denials
+    // prove nothing about the token's permissions.
+    let all_unaccepted = !grant.probes.is_empty() && grant.probes.iter().all(|s| s.status == 401);
+    if all_unaccepted && grant.active != Some(true) && grant.privileges.is_empty() {
+        findings.push(Finding::ProbeUnjudged {
+            probe: "every probe".into(),
+            line: expect.probes.first().map_or(0, |p| p.line),
+            why: "each answered 401: the server accepted the credential for no request, so \
+                  no denial says anything about its permissions (a mistyped or revoked \
+                  credential, or a proxy dropping the header)"
+                .into(),
+        });
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! live and its replay can never be judged differently (issue 10, item 8).
 
 use crate::fixture::{self, ReadError};
+use crate::plan::Provider;
 use crate::plan::{Case, Entry, display_path};
 use crate::provider::{Grant, Response};
 
@@ -224,7 +225,75 @@ pub(crate) fn judge(
     fixture: &fixture::Fixture,
     shown: &str,
 ) -> Result<Grant, CaseError> {
-    let status = fixture.response.status;
+    let mut grant = match (&fixture.response, case.provider) {
+        // Probes only: there is no answer but the probes'.
+        (None, Provider::Probes) => Grant::new(Vec::new(), Vec::new()),
+        (Some(_), Provider::Probes) | (None, _) => {
+            return Err(CaseError::new(
+                format!(
+                    "fixture {shown} {} an answer, and provider `{}` {}",
+                    if fixture.response.is_some() {
+                        "holds"
+                    } else {
+                        "holds no"
+                    },
+                    case.provider.name(),
+                    if fixture.response.is_some() {
+                        "asks nothing but its probes"
+                    } else {
+                        "reads one"
+                    }
+                ),
+                Fix::Record,
+            ));
+        }
+        (Some(stored), _) => judge_answer(case, stored, shown)?,
+    };
+    // The probes answered are the probes asked: the same requests, in the
+    // same order, or nothing is judged.
+    let asked: Vec<(&str, String, Option<&str>)> = case
+        .expect
+        .probes
+        .iter()
+        .map(|p| (p.method.name(), p.path.written(), p.body.as_deref()))
+        .collect();
+    let answered: Vec<(&str, String, Option<&str>)> = fixture
+        .probes
+        .iter()
+        .map(|s| (s.method.as_str(), s.path.clone(), s.body.as_deref()))
+        .collect();
+    if asked != answered {
+        let show = |l: &[(&str, String, Option<&str>)]| {
+            if l.is_empty() {
+                return "none".to_owned();
+            }
+            l.iter()
+                .map(|(m, p, _)| crate::escape::text(&format!("{m} {p}")).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(CaseError::new(
+            format!(
+                "fixture {shown} answers other probes than the spec asks now\n\
+                 \x20 recorded for  {}\n\
+                 \x20 asked now     {}",
+                show(&answered),
+                show(&asked)
+            ),
+            Fix::Record,
+        ));
+    }
+    grant.probes = fixture.probes.clone();
+    Ok(grant)
+}
+
+/// The grant a stored answer holds.
+fn judge_answer(
+    case: &Case,
+    stored: &fixture::FixtureResponse,
+    shown: &str,
+) -> Result<Grant, CaseError> {
+    let status = stored.status;
     // A refusal stands for revocation only as it was recorded: the API's
     // own refusal (DocSpace's empty 401, GitHub's `Bad credentials`), under
     // `active: false` (see `fetch::refused`).
@@ -232,7 +301,7 @@ pub(crate) fn judge(
         && case
             .provider
             .revocation()
-            .is_some_and(|r| r.status == status && (r.body)(status, &fixture.response.body))
+            .is_some_and(|r| r.status == status && (r.body)(status, &stored.body))
     {
         return Ok(Grant::revoked(status));
     }
@@ -243,8 +312,8 @@ pub(crate) fn judge(
         ));
     }
     let response = Response {
-        body: &fixture.response.body,
-        headers: &fixture.response.headers,
+        body: &stored.body,
+        headers: &stored.headers,
     };
     case.provider.parse(&case.api, &response).map_err(|e| {
         let fix = e.fix.map_or(Fix::Record, Fix::Hint);

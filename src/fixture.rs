@@ -27,7 +27,14 @@ pub(crate) struct Fixture {
     pub recorded_at: String,
     pub provider: String,
     pub request: FixtureRequest,
-    pub response: FixtureResponse,
+    /// The answer; none for `provider: probes`, which asks nothing but its
+    /// probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<FixtureResponse>,
+    /// What each probe answered, in the spec's order: the request as
+    /// written, the status, and a refusal's explanation; never a body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<crate::provider::probe::Seen>,
 }
 
 /// The request a fixture answers, as the spec wrote it: `${VAR}` parts of
@@ -372,11 +379,12 @@ mod tests {
                 headers: BTreeMap::new(),
                 steps: Vec::new(),
             },
-            response: FixtureResponse {
+            response: Some(FixtureResponse {
                 status: 200,
                 headers: BTreeMap::new(),
                 body: json!({"response": {"permissions": ["files:read"]}, "status": 0}).into(),
-            },
+            }),
+            probes: Vec::new(),
         }
     }
 

@@ -39,6 +39,9 @@ pub struct Harness {
     /// Record changed answers beside their fixtures for review
     /// (`PERMSPEC_RECORD=pending`, `record --pending`).
     pending: bool,
+    /// Send the probes whose method could change something
+    /// (`PERMSPEC_ALLOW_UNSAFE_PROBES=1`, `--allow-unsafe-probes`).
+    unsafe_probes: bool,
 }
 
 impl Harness {
@@ -77,6 +80,8 @@ impl Harness {
             filters: Vec::new(),
             unreferenced: None,
             pending: std::env::var("PERMSPEC_RECORD").is_ok_and(|v| v.trim() == "pending"),
+            unsafe_probes: std::env::var("PERMSPEC_ALLOW_UNSAFE_PROBES")
+                .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
         }
     }
 
@@ -116,6 +121,13 @@ impl Harness {
     /// Records changed answers as `<token>.json.new` for review.
     pub(crate) fn pending(mut self, pending: bool) -> Harness {
         self.pending |= pending;
+        self
+    }
+
+    /// Sends unsafe probes in live and record modes
+    /// (`--allow-unsafe-probes`).
+    pub(crate) fn allow_unsafe_probes(mut self, allow: bool) -> Harness {
+        self.unsafe_probes |= allow;
         self
     }
 
@@ -191,7 +203,13 @@ impl Harness {
             return ExitCode::from(2);
         }
         let to_stderr = matches!(args.format, Some(FormatSetting::Json));
-        let (prefetched, scrubber) = prefetch(&entries, &selected, mode, to_stderr, self.pending);
+        let (prefetched, scrubber) = prefetch(
+            &entries,
+            &selected,
+            mode,
+            to_stderr,
+            (self.pending, self.unsafe_probes),
+        );
         let clock = Clock::read();
         let shared = Arc::new(Shared {
             style: Style {
@@ -252,7 +270,13 @@ impl Harness {
         let found = crate::orphans::find(&entries, listing);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
-        let (mut prefetched, scrubber) = prefetch(&entries, &selected, mode, true, self.pending);
+        let (mut prefetched, scrubber) = prefetch(
+            &entries,
+            &selected,
+            mode,
+            true,
+            (self.pending, self.unsafe_probes),
+        );
         let context = ReplayContext::from_env(crate::time::now())
             .with_confirmations(&entries)
             .with_listing(found.clone());
@@ -306,7 +330,7 @@ fn prefetch(
     selected: &[bool],
     mode: Mode,
     to_stderr: bool,
-    pending: bool,
+    (pending, unsafe_probes): (bool, bool),
 ) -> (Vec<Option<Result<Evidence, CaseError>>>, Scrubber) {
     let mut prefetched: Vec<Option<Result<Evidence, CaseError>>> = Vec::new();
     let mut scrubber = Scrubber::default();
@@ -321,7 +345,7 @@ fn prefetch(
             .collect();
         let to_fetch: Vec<&Case> = chosen.iter().flatten().copied().collect();
         if !to_fetch.is_empty() {
-            let (fetched, mut summary, everything) = fetch::fetch_all(&to_fetch);
+            let (fetched, mut summary, everything) = fetch::fetch_all(&to_fetch, unsafe_probes);
             scrubber = everything;
             // Per fixtures folder: the fixtures confirmed, and those written.
             let mut notes: Notes = Default::default();

@@ -220,7 +220,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     let case = plan(&draft)?;
     // Ask without recording: nothing is written until all of it is valid
     // (issue 10, item 15).
-    let (mut results, _, scrubber) = crate::fetch::fetch_all(&[&case]);
+    let (mut results, _, scrubber) = crate::fetch::fetch_all(&[&case], false);
     let style = Style {
         color: false,
         invocation: Invocation::Cli {

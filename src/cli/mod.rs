@@ -102,6 +102,10 @@ struct CheckArgs {
     /// (the run fails) or delete [env: PERMSPEC_UNREFERENCED]
     #[arg(long, value_name = "POLICY", value_parser = parse_unreferenced)]
     unreferenced: Option<crate::orphans::Policy>,
+    /// Send probes whose method could change something (each says why it
+    /// cannot, in `unsafe:`) [env: PERMSPEC_ALLOW_UNSAFE_PROBES=1]
+    #[arg(long)]
+    allow_unsafe_probes: bool,
     /// Run only the cases whose names contain this
     #[arg(value_name = "FILTER")]
     filter: Option<String>,
@@ -132,6 +136,10 @@ struct RecordArgs {
     /// `permspec review` [env: PERMSPEC_RECORD=pending]
     #[arg(long)]
     pending: bool,
+    /// Send probes whose method could change something (each says why it
+    /// cannot, in `unsafe:`) [env: PERMSPEC_ALLOW_UNSAFE_PROBES=1]
+    #[arg(long)]
+    allow_unsafe_probes: bool,
     /// Record only the cases whose names contain one of these
     #[arg(value_name = "FILTER")]
     filters: Vec<String>,
@@ -152,6 +160,7 @@ pub fn main() -> ExitCode {
             harness
                 .mode(Mode::Record)
                 .pending(r.pending)
+                .allow_unsafe_probes(r.allow_unsafe_probes)
                 .filters(r.filters)
                 .invocation(Invocation::Cli { args })
                 .run_with_args(test)
@@ -198,5 +207,6 @@ fn check(c: CheckArgs) -> ExitCode {
     harness
         .invocation(Invocation::Cli { args })
         .unreferenced(c.unreferenced)
+        .allow_unsafe_probes(c.allow_unsafe_probes)
         .run_with(test, junit)
 }

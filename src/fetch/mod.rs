@@ -15,10 +15,11 @@ mod retry;
 use crate::evidence::{CaseError, Evidence, Fix, Origin};
 use crate::fixture::{self, Fixture, FixtureResponse};
 use crate::plan::Case;
+use crate::provider::probe::{self, Seen};
 use crate::provider::{Grant, Provider, Response};
 use crate::secret::{Scrubber, Secret};
-use http::{Answer, FetchError, Outgoing, Settings};
-use prepare::{Job, Prepared, Work, prepare};
+use http::{Answer, FetchError, Outgoing, ProbeAnswer, Settings};
+use prepare::{Job, Prepared, ProbeJob, Work, prepare, prepare_probes};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -33,6 +34,26 @@ struct JobResult {
     found: Vec<Secret>,
     /// Every retry the job needed, on every request, failed ones included.
     retries: u32,
+}
+
+/// What a probe produced: its answer (unscrubbed), or the error, scrubbed
+/// of the probe's own secrets. No `Debug`: the answer is unscrubbed.
+#[derive(Clone)]
+struct ProbeResult {
+    answer: Result<ProbeAnswer, CaseError>,
+    retries: u32,
+}
+
+/// One distinct exchange of the run: a case's request, or a probe.
+enum Task {
+    Case(Box<Job>),
+    Probe(Box<ProbeJob>),
+}
+
+/// What a task produced.
+enum Done {
+    Case(JobResult),
+    Probe(ProbeResult),
 }
 
 /// Counts for the line printed before the cases run.
@@ -58,7 +79,10 @@ pub(crate) struct Fetched {
 /// Fetches every case in `cases`; the result has one entry per case, in
 /// order, and a scrubber for every secret the run used (for a last pass
 /// over everything shown).
-pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Summary, Scrubber) {
+pub(crate) fn fetch_all(
+    cases: &[&Case],
+    allow_unsafe: bool,
+) -> (Vec<Result<Fetched, CaseError>>, Summary, Scrubber) {
     let mut summary = Summary {
         cases: cases.len(),
         ..Summary::default()
@@ -77,63 +101,98 @@ pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Su
     if let Some((_, proxy)) = &settings.proxy {
         everything.extend([proxy]);
     }
-    let prepared: Vec<Result<Prepared, CaseError>> = cases.iter().map(|c| prepare(c)).collect();
+    // A case whose probes cannot be sent (an unsafe one the run does not
+    // allow, an unset variable) sends nothing at all.
+    let prepared: Vec<Result<(Prepared, Vec<ProbeJob>), CaseError>> = cases
+        .iter()
+        .map(|c| prepare(c).and_then(|p| Ok((p, prepare_probes(c, allow_unsafe)?))))
+        .collect();
 
     // Identical requests (same method, URL, credential, body, whether the
     // body is read, and trusted CA) are made once; the headers each case
-    // reads are all kept.
-    let mut unique: Vec<Job> = Vec::new();
+    // reads are all kept. Probes likewise: an identical probe with the
+    // same credential is one request.
+    let mut unique: Vec<Task> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let slot: Vec<Option<usize>> = prepared
-        .iter()
-        .map(|p| match p.as_ref().ok().map(|p| &p.work) {
-            Some(Work::Network(job)) => {
+    let mut slots: Vec<(Option<usize>, Vec<usize>)> = Vec::with_capacity(prepared.len());
+    for p in &prepared {
+        let Ok((p, probes)) = p else {
+            slots.push((None, Vec::new()));
+            continue;
+        };
+        let main = match &p.work {
+            Work::Network(job) => {
                 let i = *index.entry(identity(job)).or_insert_with(|| {
-                    unique.push((**job).clone());
+                    unique.push(Task::Case(job.clone()));
                     unique.len() - 1
                 });
-                for name in &job.out.keep {
-                    if !unique[i].out.keep.contains(name) {
-                        unique[i].out.keep.push(name.clone());
+                if let Task::Case(kept) = &mut unique[i] {
+                    for name in &job.out.keep {
+                        if !kept.out.keep.contains(name) {
+                            kept.out.keep.push(name.clone());
+                        }
                     }
                 }
                 Some(i)
             }
-            _ => None,
-        })
-        .collect();
+            Work::Offline(_) => None,
+        };
+        let probe_slots = probes
+            .iter()
+            .map(|probe| {
+                *index.entry(probe_identity(probe)).or_insert_with(|| {
+                    unique.push(Task::Probe(Box::new(probe.clone())));
+                    unique.len() - 1
+                })
+            })
+            .collect();
+        slots.push((main, probe_slots));
+    }
     summary.requests = unique
         .iter()
-        .map(|job| 1 + job.steps.as_ref().map_or(0, |(_, then)| then.len()))
+        .map(|task| match task {
+            Task::Case(job) => 1 + job.steps.as_ref().map_or(0, |(_, then)| then.len()),
+            Task::Probe(_) => 1,
+        })
         .sum();
 
     let outcomes = if unique.is_empty() {
         Vec::new()
     } else {
         let mut clients: HashMap<Option<PathBuf>, Result<reqwest::Client, String>> = HashMap::new();
-        let jobs = unique
+        let tasks = unique
             .into_iter()
-            .map(|job| {
+            .map(|task| {
+                let ca = match &task {
+                    Task::Case(job) => job.ca_file.clone(),
+                    Task::Probe(probe) => probe.ca_file.clone(),
+                };
                 let client = clients
-                    .entry(job.ca_file.clone())
-                    .or_insert_with(|| http::client(&settings, job.ca_file.as_deref()))
+                    .entry(ca.clone())
+                    .or_insert_with(|| http::client(&settings, ca.as_deref()))
                     .clone();
-                (client, job)
+                (client, task)
             })
             .collect();
-        run_all(jobs, &settings)
+        run_all(tasks, &settings)
     };
-    summary.retries = outcomes.iter().map(|o| o.retries).sum();
+    summary.retries = outcomes
+        .iter()
+        .map(|o| match o {
+            Done::Case(r) => r.retries,
+            Done::Probe(r) => r.retries,
+        })
+        .sum();
     let mut shared: HashMap<usize, Shared> = HashMap::new();
     let recorded_at: std::rc::Rc<str> = fixture::now_utc().into();
     let results: Vec<Result<Fetched, CaseError>> = cases
         .iter()
         .zip(prepared)
-        .zip(slot)
-        .map(|((case, prepared), slot)| {
-            let prepared = prepared?;
+        .zip(slots)
+        .map(|((case, prepared), (slot, probe_slots))| {
+            let (prepared, _) = prepared?;
             let (offline, own);
-            let outcome = match (&prepared.work, slot) {
+            let outcome = match (&prepared.work, slot.map(|i| outcomes.get(i))) {
                 (Work::Offline(decoded), _) => {
                     offline = JobResult {
                         answer: Ok(Answer::offline(decoded.clone())),
@@ -142,7 +201,7 @@ pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Su
                     };
                     &offline
                 }
-                (Work::Network(_), Some(i)) if i < outcomes.len() => &outcomes[i],
+                (Work::Network(_), Some(Some(Done::Case(outcome)))) => outcome,
                 _ => {
                     return Err(CaseError::new(
                         "internal: no answer for this request",
@@ -163,10 +222,108 @@ pub(crate) fn fetch_all(cases: &[&Case]) -> (Vec<Result<Fetched, CaseError>>, Su
                 }
             };
             everything.absorb(&shared.scrubber);
-            conclude(case, &prepared, outcome, shared)
+            let mut fetched = conclude(case, &prepared, outcome, shared)?;
+            let answers: Vec<Option<&ProbeResult>> = probe_slots
+                .iter()
+                .map(|&i| match outcomes.get(i) {
+                    Some(Done::Probe(r)) => Some(r),
+                    _ => None,
+                })
+                .collect();
+            let seen = conclude_probes(case, &answers, &shared.scrubber)?;
+            fetched.evidence.grant.probes = seen.clone();
+            fetched.fixture.probes = seen;
+            Ok(fetched)
         })
         .collect();
     (results, summary, everything)
+}
+
+/// Each probe's answer as evidence, in the spec's order, judged as replay
+/// judges it: an answer that proves nothing (a redirect, an HTML page, a
+/// status neither a success nor a denial, a broken connection) fails the
+/// case, and nothing of it is recorded. Only a refusal's message is kept,
+/// scrubbed and cut short; a success's body never.
+fn conclude_probes(
+    case: &Case,
+    answers: &[Option<&ProbeResult>],
+    scrubber: &Scrubber,
+) -> Result<Vec<Seen>, CaseError> {
+    let mut seen = Vec::with_capacity(answers.len());
+    for (p, answer) in case.expect.probes.iter().zip(answers) {
+        let shown = crate::escape::text(&p.shown()).into_owned();
+        let fail = |why: String, hint: &str| {
+            CaseError::new(
+                crate::escape::lines(
+                    &scrubber.scrub(&format!("probe `{shown}` (line {}): {why}", p.line)),
+                ),
+                Fix::Hint(hint.to_owned()),
+            )
+        };
+        let answer = match answer.map(|a| &a.answer) {
+            Some(Ok(a)) => a,
+            Some(Err(e)) => {
+                return Err(fail(
+                    e.cause.clone(),
+                    "a probe that cannot be judged proves nothing; check the path and the network, and try again",
+                ));
+            }
+            None => return Err(fail("internal: no answer".into(), "please report this")),
+        };
+        let text = scrubber.scrub(&answer.text);
+        let headers: BTreeMap<String, String> = answer
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), scrubber.scrub(v)))
+            .collect();
+        if answer.html {
+            return Err(fail(
+                format!(
+                    "HTTP {} with an HTML page, not the API's answer (a sign-in page, a proxy's \
+                     or a firewall's): it proves nothing",
+                    answer.status
+                ),
+                "check `base_url` and the path: a probe must reach the API itself",
+            ));
+        }
+        let (message, needs) = probe::explain(&text, &headers);
+        if let Err(why) = probe::judge(
+            answer.status,
+            &case.expect.denied_statuses,
+            &p.allowed_statuses,
+        ) {
+            let said = message
+                .as_deref()
+                .map(|m| format!(" (the server says \"{m}\")"))
+                .unwrap_or_default();
+            return Err(fail(
+                format!("{why}{said}"),
+                "fix the probe's path, or list the status in `denied_statuses` if this API \
+                 denies with it; a probe is judged only on a success or a denial",
+            ));
+        }
+        let refused = !(200..300).contains(&answer.status);
+        seen.push(Seen {
+            method: p.method.name().to_owned(),
+            path: p.path.written(),
+            body: p.body.clone(),
+            status: answer.status,
+            message: if refused { message } else { None },
+            needs,
+        });
+    }
+    Ok(seen)
+}
+
+/// The de-duplication key of a probe; like [`identity`], it holds secrets
+/// and never leaves memory.
+fn probe_identity(probe: &ProbeJob) -> String {
+    let ca = probe
+        .ca_file
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("probe\u{0}{}\u{0}{ca}\u{0}{}", part(&probe.out), probe.safe)
 }
 
 /// What the cases of one request share when it is concluded.
@@ -240,7 +397,11 @@ pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<V
         secrets: vec![key.clone()],
         steps: None,
     };
-    let done = run_all(vec![(Ok(client), job)], &settings).pop();
+    let done = run_all(vec![(Ok(client), Task::Case(Box::new(job)))], &settings).pop();
+    let done = match done {
+        Some(Done::Case(d)) => Some(d),
+        _ => None,
+    };
     match done.map(|d| d.answer) {
         // What the portal says is shown (key names): scrubbed like any answer.
         Some(Ok(answer)) => Ok(scrub_value(&answer.body, &scrubber, &mut false)),
@@ -249,31 +410,34 @@ pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<V
     }
 }
 
+/// One request as a key part: method, URL, credential, body, headers, and
+/// whether the body is read.
+fn part(o: &Outgoing) -> String {
+    let auth = o
+        .auth
+        .as_ref()
+        .map(|s| s.expose().to_owned())
+        .unwrap_or_default();
+    let body = o.body.encode().map(|(_, b)| b).unwrap_or_default();
+    let headers: Vec<String> = o
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}:{}", v.expose()))
+        .collect();
+    // Whether the body is read is part of the request: a case that
+    // reads a header must not inherit another case's body checks.
+    format!(
+        "{} {} {auth} {body} {} {}",
+        o.method,
+        o.url,
+        headers.join(","),
+        o.needs_body
+    )
+}
+
 /// The de-duplication key. It holds secrets, so it lives only in memory
 /// for the length of one run and is never printed.
 fn identity(job: &Job) -> String {
-    let part = |o: &Outgoing| {
-        let auth = o
-            .auth
-            .as_ref()
-            .map(|s| s.expose().to_owned())
-            .unwrap_or_default();
-        let body = o.body.encode().map(|(_, b)| b).unwrap_or_default();
-        let headers: Vec<String> = o
-            .headers
-            .iter()
-            .map(|(k, v)| format!("{k}:{}", v.expose()))
-            .collect();
-        // Whether the body is read is part of the request: a case that
-        // reads a header must not inherit another case's body checks.
-        format!(
-            "{} {} {auth} {body} {} {}",
-            o.method,
-            o.url,
-            headers.join(","),
-            o.needs_body
-        )
-    };
     let login = job.login.as_ref().map(part).unwrap_or_default();
     let steps: String = job
         .steps
@@ -302,10 +466,7 @@ fn fail_all(n: usize, cause: &str, hint: &str) -> Vec<Result<Fetched, CaseError>
 
 /// Runs the distinct jobs concurrently on one small runtime, each through
 /// its client (or failing with why there is none).
-fn run_all(
-    jobs: Vec<(Result<reqwest::Client, String>, Job)>,
-    settings: &Settings,
-) -> Vec<JobResult> {
+fn run_all(tasks: Vec<(Result<reqwest::Client, String>, Task)>, settings: &Settings) -> Vec<Done> {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -316,56 +477,101 @@ fn run_all(
                 format!("cannot start the I/O runtime: {e}"),
                 Fix::Hint("the machine is out of resources; try again".into()),
             );
-            return jobs
+            return tasks
                 .iter()
-                .map(|_| JobResult {
-                    answer: Err(error.clone()),
-                    found: Vec::new(),
-                    retries: 0,
-                })
+                .map(|(_, task)| failed(task, error.clone()))
                 .collect();
         }
     };
     runtime.block_on(async {
         let permits = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
-        let mut tasks = Vec::with_capacity(jobs.len());
-        for (client, job) in jobs {
+        let mut handles = Vec::with_capacity(tasks.len());
+        let mut kinds = Vec::with_capacity(tasks.len());
+        for (client, task) in tasks {
             let (settings, permits) = (settings.clone(), permits.clone());
-            tasks.push(tokio::spawn(async move {
+            kinds.push(matches!(task, Task::Probe(_)));
+            handles.push(tokio::spawn(async move {
                 let client = match client {
                     Ok(c) => c,
                     Err(why) => {
-                        return JobResult {
-                            answer: Err(CaseError::new(
-                                why,
-                                Fix::Hint(
-                                    "check `ca_file` (a PEM file, relative to the spec), and \
-                                     the proxy variables"
-                                        .into(),
-                                ),
-                            )),
-                            found: Vec::new(),
-                            retries: 0,
-                        };
+                        let error = CaseError::new(
+                            why,
+                            Fix::Hint(
+                                "check `ca_file` (a PEM file, relative to the spec), and \
+                                 the proxy variables"
+                                    .into(),
+                            ),
+                        );
+                        return failed(&task, error);
                     }
                 };
                 let _permit = permits.acquire_owned().await;
-                run_job(&client, job, &settings).await
+                match task {
+                    Task::Case(job) => Done::Case(run_job(&client, *job, &settings).await),
+                    Task::Probe(probe) => Done::Probe(run_probe(&client, *probe, &settings).await),
+                }
             }));
         }
-        let mut outcomes = Vec::with_capacity(tasks.len());
-        for task in tasks {
-            outcomes.push(task.await.unwrap_or_else(|e| JobResult {
-                answer: Err(CaseError::new(
+        let mut outcomes = Vec::with_capacity(handles.len());
+        for (handle, is_probe) in handles.into_iter().zip(kinds) {
+            outcomes.push(handle.await.unwrap_or_else(|e| {
+                let error = CaseError::new(
                     format!("the request task failed: {e}"),
                     Fix::Hint("please report this".into()),
-                )),
-                found: Vec::new(),
-                retries: 0,
+                );
+                if is_probe {
+                    Done::Probe(ProbeResult {
+                        answer: Err(error),
+                        retries: 0,
+                    })
+                } else {
+                    Done::Case(JobResult {
+                        answer: Err(error),
+                        found: Vec::new(),
+                        retries: 0,
+                    })
+                }
             }));
         }
         outcomes
     })
+}
+
+/// A task that failed before it was sent.
+fn failed(task: &Task, error: CaseError) -> Done {
+    match task {
+        Task::Case(_) => Done::Case(JobResult {
+            answer: Err(error),
+            found: Vec::new(),
+            retries: 0,
+        }),
+        Task::Probe(_) => Done::Probe(ProbeResult {
+            answer: Err(error),
+            retries: 0,
+        }),
+    }
+}
+
+/// Sends one probe; a transport error is explained and scrubbed of the
+/// probe's secrets here, before any text is cut short.
+async fn run_probe(client: &reqwest::Client, probe: ProbeJob, settings: &Settings) -> ProbeResult {
+    match http::send_probe(client, &probe.out, settings, probe.safe).await {
+        Ok(answer) => ProbeResult {
+            retries: answer.retries,
+            answer: Ok(answer),
+        },
+        Err(e) => {
+            let retries = e.retries;
+            let sent: Vec<&Secret> = probe.secrets.iter().chain(&probe.out.auth).collect();
+            let scrubber = Scrubber::new(sent);
+            ProbeResult {
+                answer: Err(
+                    e.into_case_error(|status, _: &str| format!("HTTP {status}"), &scrubber)
+                ),
+                retries,
+            }
+        }
+    }
 }
 
 /// Signs in or discovers the endpoint if needed, sends the request, and
@@ -666,11 +872,13 @@ fn conclude(
         recorded_at: shared.recorded_at.to_string(),
         provider: case.provider.name().to_owned(),
         request: fixture::request_of(case),
-        response: FixtureResponse {
+        // Probes only: no answer but the probes' (added by the caller).
+        response: (case.provider != Provider::Probes).then_some(FixtureResponse {
             status: answer.status,
             headers,
             body,
-        },
+        }),
+        probes: Vec::new(),
     };
     Ok(Fetched {
         evidence: Evidence {
@@ -692,6 +900,17 @@ fn same_evidence(a: &Grant, b: &Grant) -> bool {
         && a.expires_at == b.expires_at
         && a.identity == b.identity
         && a.partial == b.partial
+        && same_probes(&a.probes, &b.probes)
+}
+
+/// Probes answered alike: the same requests, statuses and stated needs (a
+/// refusal's wording may change between runs without changing a verdict).
+fn same_probes(a: &[Seen], b: &[Seen]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            (&a.method, &a.path, &a.body, a.status, &a.needs)
+                == (&b.method, &b.path, &b.body, b.status, &b.needs)
+        })
 }
 
 /// A refused request: an error, or, under `active: false`, the revocation
@@ -754,11 +973,12 @@ fn refused(
         recorded_at: shared.recorded_at.to_string(),
         provider: case.provider.name().to_owned(),
         request: fixture::request_of(case),
-        response: FixtureResponse {
+        response: Some(FixtureResponse {
             status: refusal.status,
             headers: BTreeMap::new(),
             body: Arc::clone(&refusal.body),
-        },
+        }),
+        probes: Vec::new(),
     };
     Ok(Fetched {
         evidence: Evidence {

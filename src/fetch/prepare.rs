@@ -83,32 +83,17 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
             key_shaped: false,
         });
     }
-    let (key, address) = case.address().ok_or_else(|| {
-        CaseError::new(
-            "internal: this provider has no address",
-            Fix::Hint("please report this".into()),
-        )
-    })?;
-    let base = address.resolve(|v| std::env::var(v).ok()).map_err(|var| {
-        CaseError::new(
-            format!("`{key}` uses ${{{var}}}, which is not set"),
-            Fix::Hint(format!(
-                "set {var} to the API's address, e.g. {var}=https://portal.example.com"
-            )),
-        )
-    })?;
-    // The resolved address is never printed when it carries a password.
-    if crate::plan::has_userinfo(&base) {
-        return Err(CaseError::new(
-            format!(
-                "the address `{key}` resolves to carries a user name or password (any `@` counts)"
-            ),
-            Fix::Hint(
-                "set the variable to the address alone, and say where the secret comes from in \
-                 `credential:`; if the password was real, rotate it"
-                    .into(),
-            ),
-        ));
+    let base = base_of(case)?;
+    // Probes only: nothing is asked but the probes, which read the
+    // credential themselves; it is read here too, so an unset variable
+    // fails the case before anything is sent.
+    if case.provider == Provider::Probes {
+        let token = resolve(&case.credential, case, &base)?;
+        return Ok(Prepared {
+            work: Work::Offline(Value::Null),
+            secrets: token.secrets,
+            key_shaped: false,
+        });
     }
     let request = case.provider.request(&case.api, &base).ok_or_else(|| {
         CaseError::new(
@@ -334,6 +319,145 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
             }
         }
     })
+}
+
+/// The case's address, its `${VAR}`s resolved.
+fn base_of(case: &Case) -> Result<String, CaseError> {
+    let (key, address) = case.address().ok_or_else(|| {
+        CaseError::new(
+            "internal: this provider has no address",
+            Fix::Hint("please report this".into()),
+        )
+    })?;
+    let base = address.resolve(|v| std::env::var(v).ok()).map_err(|var| {
+        CaseError::new(
+            format!("`{key}` uses ${{{var}}}, which is not set"),
+            Fix::Hint(format!(
+                "set {var} to the API's address, e.g. {var}=https://portal.example.com"
+            )),
+        )
+    })?;
+    // The resolved address is never printed when it carries a password.
+    if crate::plan::has_userinfo(&base) {
+        return Err(CaseError::new(
+            format!(
+                "the address `{key}` resolves to carries a user name or password (any `@` counts)"
+            ),
+            Fix::Hint(
+                "set the variable to the address alone, and say where the secret comes from in \
+                 `credential:`; if the password was real, rotate it"
+                    .into(),
+            ),
+        ));
+    }
+    Ok(base)
+}
+
+/// One probe, ready to send.
+#[derive(Clone, Debug)]
+pub(super) struct ProbeJob {
+    pub out: Outgoing,
+    /// A safe method may be retried; any other never is.
+    pub safe: bool,
+    pub ca_file: Option<std::path::PathBuf>,
+    /// The secrets the probe sends, to scrub its errors and messages.
+    pub secrets: Vec<Secret>,
+}
+
+/// The case's probes as requests, in the spec's order: each to the API's
+/// own address (never another host), with the credential where the
+/// provider's API takes it. An unsafe probe is refused unless the run
+/// allows unsafe probes: nothing of the case is sent then.
+pub(super) fn prepare_probes(case: &Case, allow_unsafe: bool) -> Result<Vec<ProbeJob>, CaseError> {
+    let probes = &case.expect.probes;
+    if probes.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !allow_unsafe && let Some(p) = probes.iter().find(|p| !p.method.is_safe()) {
+        return Err(CaseError::new(
+            format!(
+                "the probe `{}` (line {}) is unsafe, and unsafe probes run only when the run \
+                 allows them; nothing of this case was sent",
+                crate::escape::text(&p.shown()),
+                p.line
+            ),
+            Fix::Hint(
+                "read the probe's `unsafe:` reason; if it holds, run with --allow-unsafe-probes \
+                 (or PERMSPEC_ALLOW_UNSAFE_PROBES=1)"
+                    .into(),
+            ),
+        ));
+    }
+    let base = base_of(case)?;
+    let base_url = parse_url(&base)?;
+    let token = resolve(&case.credential, case, &base)?;
+    let inspected = token.secrets.first().cloned();
+    let mut jobs = Vec::with_capacity(probes.len());
+    for probe in probes {
+        let shown = crate::escape::text(&probe.shown()).into_owned();
+        let path = probe
+            .path
+            .resolve(|v| std::env::var(v).ok())
+            .map_err(|var| {
+                CaseError::new(
+                    format!("the probe `{shown}` uses ${{{var}}}, which is not set"),
+                    Fix::Hint(format!(
+                        "set {var}, or run in replay mode (the default), which resolves nothing"
+                    )),
+                )
+            })?;
+        let request = case.provider.probe_request(
+            &case.api,
+            &base,
+            probe.method,
+            &path,
+            probe.body.as_deref(),
+        );
+        let url = parse_url(&request.url)?;
+        // A variable in the path must not move the request elsewhere.
+        let same_origin = url.scheme() == base_url.scheme()
+            && url.host_str() == base_url.host_str()
+            && url.port_or_known_default() == base_url.port_or_known_default();
+        if !same_origin {
+            return Err(CaseError::new(
+                format!("the probe `{shown}` resolves to another host than `base_url`"),
+                Fix::Hint(
+                    "a probe's path stays under `base_url`: check the variables it uses".into(),
+                ),
+            ));
+        }
+        let mut headers: Vec<(String, Secret)> = request
+            .headers
+            .into_iter()
+            .map(|(k, v)| (k, Secret::new(v)))
+            .collect();
+        let auth = match (&request.token, &inspected) {
+            (TokenPlace::Named(name), Some(t)) => {
+                headers.push(((*name).to_owned(), t.clone()));
+                None
+            }
+            _ => token.header.clone(),
+        };
+        jobs.push(ProbeJob {
+            out: Outgoing {
+                method: reqwest::Method::from_bytes(request.method.as_bytes())
+                    .unwrap_or(reqwest::Method::GET),
+                url,
+                auth,
+                body: match request.body {
+                    Body::Json(v) => OutBody::Json(v),
+                    _ => OutBody::None,
+                },
+                headers,
+                keep: request.keep_headers,
+                needs_body: false,
+            },
+            safe: probe.method.is_safe(),
+            ca_file: case.ca_file.clone(),
+            secrets: token.secrets.clone(),
+        });
+    }
+    Ok(jobs)
 }
 
 /// The address is not shown when it does not parse: it comes from the spec

@@ -30,6 +30,8 @@ pub(super) struct Header {
     pub max_fixture_age: Option<i64>,
     pub extra: Vec<String>,
     pub ca_file: Option<PathBuf>,
+    /// The statuses that mean a probe was denied.
+    pub denied_statuses: Vec<u16>,
 }
 
 impl Header {
@@ -97,6 +99,7 @@ fn keys_of(provider: Provider) -> &'static [&'static str] {
         }
         Provider::Vault => &["base_url", "namespace", "paths", "ca_file"],
         Provider::Kubernetes => &["base_url", "namespaces", "ca_file"],
+        Provider::Probes => &["base_url", "ca_file"],
     }
 }
 
@@ -153,6 +156,7 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
         }
         Some(f) => Some(dir.join(&f.value)),
     };
+    let denied_statuses = super::probes::denied_statuses(raw, provider)?;
     Ok(Header {
         provider,
         api,
@@ -160,6 +164,7 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
         max_fixture_age,
         extra,
         ca_file,
+        denied_statuses,
     })
 }
 
@@ -223,7 +228,8 @@ fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
         Provider::DocSpace
         | Provider::DocSpaceAccount
         | Provider::DocSpacePermissions
-        | Provider::DocSpaceScopes => Api::Base {
+        | Provider::DocSpaceScopes
+        | Provider::Probes => Api::Base {
             base_url: url(
                 "base_url",
                 raw.base_url.as_ref().ok_or_else(|| needs("base_url"))?,

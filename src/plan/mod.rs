@@ -14,11 +14,13 @@
 mod file;
 mod header;
 mod listed;
+mod probes;
 mod provider;
 mod token;
 
 pub(crate) use file::plan_bytes;
 pub(crate) use header::has_userinfo;
+pub(crate) use probes::AutoTable;
 pub(crate) use provider::Provider;
 pub(crate) use token::valid_token_name;
 
@@ -273,6 +275,106 @@ pub(crate) struct Expectations {
     pub expires_within: Option<i64>,
     /// Entries of `at_most` / `exactly` written as justified exceptions.
     pub exceptions: Vec<Exception>,
+    /// The token's probes, in the spec's order (`probes:`).
+    pub probes: Vec<Probe>,
+    /// The statuses that mean a probe was denied (`denied_statuses:`, or
+    /// the provider's default).
+    pub denied_statuses: Vec<u16>,
+}
+
+/// A request the spec declares, expected to be allowed or denied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Probe {
+    pub method: ProbeMethod,
+    /// Relative to `base_url`, as written; `${VAR}` resolved live only.
+    pub path: Template,
+    pub expect: ProbeExpect,
+    /// Why a method that could change something cannot (`unsafe:`).
+    pub unsafe_reason: Option<String>,
+    /// The JSON body an unsafe probe sends, as written.
+    pub body: Option<String>,
+    /// Statuses that mean this (unsafe) probe was authorized and only its
+    /// deliberately invalid payload refused (`allowed_statuses:`).
+    pub allowed_statuses: Vec<u16>,
+    /// Where the probe is written (1-based line), for the report.
+    pub line: u32,
+}
+
+impl Probe {
+    /// `GET /path`, as written.
+    pub(crate) fn shown(&self) -> String {
+        format!("{} {}", self.method.name(), self.path.written())
+    }
+}
+
+/// What a probe's answer must be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ProbeExpect {
+    /// A 2xx answer.
+    Allowed,
+    /// One of the denied statuses.
+    Denied,
+    /// `probes: auto`: allowed exactly when the token reports this
+    /// permission (or one that covers it), denied otherwise.
+    Reported(&'static str),
+}
+
+/// The methods a probe may use; only the first three are safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ProbeMethod {
+    Get,
+    Head,
+    Options,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl ProbeMethod {
+    pub(crate) const ALL: [ProbeMethod; 7] = [
+        ProbeMethod::Get,
+        ProbeMethod::Head,
+        ProbeMethod::Options,
+        ProbeMethod::Post,
+        ProbeMethod::Put,
+        ProbeMethod::Patch,
+        ProbeMethod::Delete,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ProbeMethod::Get => "GET",
+            ProbeMethod::Head => "HEAD",
+            ProbeMethod::Options => "OPTIONS",
+            ProbeMethod::Post => "POST",
+            ProbeMethod::Put => "PUT",
+            ProbeMethod::Patch => "PATCH",
+            ProbeMethod::Delete => "DELETE",
+        }
+    }
+
+    /// The spec key: `get`, `head`, ...
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            ProbeMethod::Get => "get",
+            ProbeMethod::Head => "head",
+            ProbeMethod::Options => "options",
+            ProbeMethod::Post => "post",
+            ProbeMethod::Put => "put",
+            ProbeMethod::Patch => "patch",
+            ProbeMethod::Delete => "delete",
+        }
+    }
+
+    /// Whether the method may change nothing by its definition (RFC 9110,
+    /// 9.2.1): only these run without `unsafe:`.
+    pub(crate) fn is_safe(self) -> bool {
+        matches!(
+            self,
+            ProbeMethod::Get | ProbeMethod::Head | ProbeMethod::Options
+        )
+    }
 }
 
 /// A privilege allowed for a reason until a review date

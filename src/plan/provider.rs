@@ -40,6 +40,9 @@ pub(crate) enum Provider {
     Vault,
     /// Kubernetes tokens: the RBAC rules in each namespace the spec lists.
     Kubernetes,
+    /// No report at all: only the token's probes (GitHub fine-grained
+    /// PATs, Stripe restricted keys).
+    Probes,
 }
 
 impl Provider {
@@ -58,6 +61,7 @@ impl Provider {
         Provider::Google,
         Provider::Vault,
         Provider::Kubernetes,
+        Provider::Probes,
     ];
 
     pub(crate) fn from_name(name: &str) -> Option<Provider> {
@@ -80,6 +84,7 @@ impl Provider {
             Provider::Google => "google",
             Provider::Vault => "vault",
             Provider::Kubernetes => "kubernetes",
+            Provider::Probes => "probes",
         }
     }
 
@@ -99,7 +104,8 @@ impl Provider {
             | Provider::DocSpaceScopes
             | Provider::OAuth2Introspection
             | Provider::Jwt
-            | Provider::Http => &PLAIN,
+            | Provider::Http
+            | Provider::Probes => &PLAIN,
         }
     }
 
@@ -152,6 +158,45 @@ impl Provider {
                 | Provider::Vault
                 | Provider::Kubernetes
         )
+    }
+
+    /// Whether a token of this provider may have `probes:`: its API is the
+    /// one at `base_url`, and the credential goes in a header as it is
+    /// (not a catalogue, an introspection endpoint, an offline decode, or
+    /// Google's tokeninfo, which is not where the token is used).
+    pub(crate) fn takes_probes(self) -> bool {
+        matches!(
+            self,
+            Provider::DocSpace
+                | Provider::DocSpaceAccount
+                | Provider::Coveo
+                | Provider::Http
+                | Provider::GitHub
+                | Provider::GitLab
+                | Provider::Slack
+                | Provider::Vault
+                | Provider::Kubernetes
+                | Provider::Probes
+        )
+    }
+
+    /// The statuses that mean a probe was denied, when the spec does not
+    /// say: GitHub hides a private resource from a token that may not see
+    /// it with 404, and answers 403 for one it may see but not change
+    /// (MORE-PROVIDERS.md, "GitHub").
+    pub(crate) fn denied_statuses(self) -> &'static [u16] {
+        match self {
+            Provider::GitHub => &[403, 404],
+            _ => &[401, 403],
+        }
+    }
+
+    /// The probes `probes: auto` derives, for a provider with a table.
+    pub(crate) fn auto_probes(self) -> Option<super::AutoTable> {
+        match self {
+            Provider::DocSpace => Some(super::probes::DOCSPACE_AUTO),
+            _ => None,
+        }
     }
 
     /// The default `base_url`, for APIs with one public address.

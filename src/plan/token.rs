@@ -86,8 +86,30 @@ pub(super) fn plan_token(
             result => result.map_err(|e| errors.push(e)).ok(),
         },
     };
-    let expect = match &token.expect {
-        None => {
+    let probes = token
+        .probes
+        .as_ref()
+        .map(|p| super::probes::plan_probes(provider, p, provider.auto_probes(), &mut errors));
+    let mut expect = match (&token.expect, provider) {
+        (Some(e), Provider::Probes) => {
+            errors.push(SpecError::at(
+                Pos::of(e),
+                "provider `probes` reads no permissions, so `expect` has nothing to check",
+                Some("say what the token must be allowed and denied in `probes:`"),
+            ));
+            None
+        }
+        (None, Provider::Probes) if token.probes.is_none() => {
+            errors.push(SpecError::at(
+                at,
+                "the token has no `probes`",
+                Some("add `probes:` with the requests it must be allowed or denied: `- { get: /path, expect: allowed }`"),
+            ));
+            None
+        }
+        // Probes alone are a check: what the token can do.
+        (None, _) if token.probes.is_some() => Some(Expectations::default()),
+        (None, _) => {
             errors.push(SpecError::at(
                 at,
                 "the token has no `expect`",
@@ -95,8 +117,39 @@ pub(super) fn plan_token(
             ));
             None
         }
-        Some(e) => plan_expect(header, e, &mut errors),
+        (Some(e), _) => plan_expect(header, e, &mut errors),
     };
+    if let (Some(p), Some(e)) = (&token.probes, &token.expect) {
+        // A revoked token's answer ends the comparison: a probe next to
+        // `active: false` would never be judged.
+        if let Some(active) = e.value.active.as_ref().filter(|a| !a.value) {
+            errors.push(SpecError::at(
+                Pos::of(p),
+                format!(
+                    "`active: false` (line {}) says the token is revoked, so its probes could                      never be checked",
+                    Pos::of(active).line
+                ),
+                Some("keep `active: false` alone, or remove it to probe what the token can do"),
+            ));
+        }
+    }
+    if let (Some(p), Some(c)) = (&token.probes, &token.credential)
+        && let RawCredential::Source(m) = &c.value
+        && let Some(scheme) = m.scheme.as_ref().filter(|s| s.value == "login")
+    {
+        errors.push(SpecError::at(
+            Pos::of(scheme),
+            format!(
+                "`scheme: login` signs in first, and probes (line {}) send the credential as                  it is",
+                Pos::of(p).line
+            ),
+            Some("probe with an API key or a token sent as Bearer"),
+        ));
+    }
+    if let (Some(e), Some(probes)) = (&mut expect, probes) {
+        e.probes = probes;
+        e.denied_statuses = header.denied_statuses.clone();
+    }
     match (credential, expect) {
         (Some(c), Some(e)) if errors.is_empty() => Ok((c, e)),
         _ => Err(errors),
@@ -499,6 +552,8 @@ fn plan_expect(
             },
         },
         exceptions,
+        probes: Vec::new(),
+        denied_statuses: Vec::new(),
     };
     if let Some(active) = raw.active.as_ref().filter(|_| !provider.reports_active()) {
         errors.push(SpecError::at(

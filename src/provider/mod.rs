@@ -17,6 +17,7 @@ mod http;
 mod introspection;
 pub(crate) mod jwt;
 pub(crate) mod kubernetes;
+pub(crate) mod probe;
 pub(crate) mod slack;
 pub(crate) mod vault;
 
@@ -41,6 +42,8 @@ pub(crate) struct Grant {
     /// Why the privileges are only a lower bound (Kubernetes' `incomplete`
     /// review): rules that need the whole grant cannot be proven on them.
     pub partial: Option<String>,
+    /// What each of the case's probes answered, in the spec's order.
+    pub probes: Vec<probe::Seen>,
 }
 
 impl Grant {
@@ -54,6 +57,7 @@ impl Grant {
             expires_at: None,
             identity: None,
             partial: None,
+            probes: Vec::new(),
         }
     }
 
@@ -379,6 +383,8 @@ impl Provider {
             (Provider::Kubernetes, Api::Kubernetes { namespaces, .. }) => {
                 kubernetes::parse(body, namespaces)?
             }
+            // Nothing is asked but the probes: an empty grant they fill.
+            (Provider::Probes, _) => Grant::new(Vec::new(), Vec::new()),
             _ => {
                 return Err(Unread::from(format!(
                     "internal: provider `{}` was planned with another's settings",

@@ -121,7 +121,10 @@ pub(crate) fn render_failure(
     let granted = &evidence.grant.privileges;
     let mut out = header(case, style);
     let _ = writeln!(out, "  source     {}", origin_line(&evidence.origin));
-    let _ = writeln!(out, "  granted    {}", list(granted));
+    // A probes-only token has no report of its own to show.
+    if case.provider != crate::plan::Provider::Probes {
+        let _ = writeln!(out, "  granted    {}", list(granted));
+    }
     for note in &evidence.grant.notes {
         let _ = writeln!(out, "  note       {}", text(note));
     }
@@ -205,7 +208,9 @@ pub(crate) fn render_failure(
                 | Finding::StillActive
                 | Finding::ExpiredException { .. }
                 | Finding::ExpiresLate { .. }
-                | Finding::Unproven { .. } => false,
+                | Finding::Unproven { .. }
+                | Finding::Probe(_)
+                | Finding::ProbeUnjudged { .. } => false,
             })
             .collect()
     };
@@ -307,9 +312,12 @@ pub(crate) fn render_failure(
             | Finding::StillActive
             | Finding::ExpiredException { .. }
             | Finding::ExpiresLate { .. }
-            | Finding::Unproven { .. } => {}
+            | Finding::Unproven { .. }
+            | Finding::Probe(_)
+            | Finding::ProbeUnjudged { .. } => {}
         }
     }
+    out.push_str(&probe_section(&outcome.findings, style));
     if missing.is_empty() && excess.is_empty() {
         // No privilege differs: say what to do about what did fail.
         out.push_str(&next::without_diff(case, &outcome.findings, style));
@@ -376,6 +384,95 @@ pub(crate) fn render_failure(
         !excess.is_empty(),
         style,
     ));
+    out
+}
+
+/// The probes that answered otherwise than expected, `-` for a request
+/// the token should be allowed and was denied, `+` for one it should be
+/// denied and was allowed (the least-privilege finding), `?` for one whose
+/// answer proves nothing; each with the server's explanation.
+fn probe_section(findings: &[Finding], style: &Style) -> String {
+    let mut out = String::new();
+    let mut rows: Vec<(char, String, String, Option<String>)> = Vec::new();
+    for f in findings {
+        match f {
+            Finding::Probe(m) => {
+                let (sign, what) = match m.permission {
+                    Some(p) if m.expected == crate::provider::probe::Verdict::Allowed => (
+                        '-',
+                        format!(
+                            "the token reports {p}, but the request was denied (HTTP {})",
+                            m.status
+                        ),
+                    ),
+                    Some(p) => (
+                        '+',
+                        format!(
+                            "the token does not report {p}, but the request was allowed (HTTP {})",
+                            m.status
+                        ),
+                    ),
+                    None => (
+                        if m.expected == crate::provider::probe::Verdict::Allowed {
+                            '-'
+                        } else {
+                            '+'
+                        },
+                        format!(
+                            "expected {}, answered {} ({})",
+                            m.expected.word(),
+                            m.status,
+                            m.seen().word()
+                        ),
+                    ),
+                };
+                let mut why = Vec::new();
+                if let Some(needs) = &m.needs {
+                    why.push(format!("needs {}", text(needs)));
+                }
+                if let Some(message) = &m.message {
+                    why.push(format!("server says \"{}\"", text(message)));
+                }
+                let why = (!why.is_empty()).then(|| why.join("; "));
+                rows.push((sign, text(&m.probe).into_owned(), what, why));
+            }
+            Finding::ProbeUnjudged { probe, why, .. } => {
+                rows.push((
+                    '?',
+                    text(probe).into_owned(),
+                    format!("cannot be judged: {}", text(why)),
+                    None,
+                ));
+            }
+            _ => {}
+        }
+    }
+    if rows.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "  probes     {} answered otherwise than the spec expects",
+        plural(rows.len(), "probe", "probes")
+    );
+    let _ = writeln!(
+        out,
+        "  - should be allowed, was denied    + should be denied, was allowed    ? proves nothing"
+    );
+    let width = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    for (sign, probe, what, why) in &rows {
+        let line = format!("  {sign} {probe:<width$}  {what}");
+        let line = match sign {
+            '-' => style.paint(RED, &line),
+            '+' => style.paint(GREEN, &line),
+            _ => line,
+        };
+        let _ = writeln!(out, "{line}");
+        if let Some(why) = why {
+            let _ = writeln!(out, "      {why}");
+        }
+    }
+    out.push('\n');
     out
 }
 

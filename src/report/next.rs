@@ -2,6 +2,7 @@
 
 use super::Style;
 use crate::compare::Finding;
+use crate::escape::text;
 use crate::mode::Mode;
 use crate::plan::Case;
 use std::fmt::Write;
@@ -117,6 +118,28 @@ pub(super) fn without_diff(case: &Case, findings: &[Finding], style: &Style) -> 
                 rule.key(),
                 case.spec.display,
                 style.invocation.command(Mode::Live, &case.name)
+            )),
+            Finding::Probe(m) => Some(match m.permission {
+                Some(_) => format!(
+                    "  the server does not enforce what the token reports for {}: report it to \
+                     the API's owner, and check the token's permissions by hand",
+                    text(&m.probe)
+                ),
+                None => format!(
+                    "  change the token's permissions so that {} is {}, or, if the spec is \
+                     wrong, its `expect` (line {} of {}); then check again:\n      {}",
+                    text(&m.probe),
+                    m.expected.word(),
+                    m.line,
+                    case.spec.display,
+                    style.invocation.command(Mode::Live, &case.name)
+                ),
+            }),
+            Finding::ProbeUnjudged { line, .. } => Some(format!(
+                "  a probe that cannot be judged proves nothing: fix the request (line {line} of \
+                 {}) or `denied_statuses`, or try again later if the server failed; then:\n      {}",
+                case.spec.display,
+                style.invocation.command(Mode::Record, &case.name)
             )),
             Finding::ExpiresLate { window, .. } => Some(format!(
                 "  issue a credential that expires within {}, or change `expires_within` if the policy changed",

@@ -10,7 +10,8 @@ mod scan;
 
 pub(crate) use error::SpecError;
 pub(crate) use raw::{
-    Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawSpec, RawToken,
+    Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawProbe, RawProbes, RawSource, RawSpec,
+    RawToken,
 };
 pub(crate) use scan::{Mask, SECRET_HEADERS, hide_userinfo, userinfo};
 

@@ -122,6 +122,11 @@ pub(crate) struct RawSpec {
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "Vec<String>")]
     pub extra_privileges: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The statuses that mean a probe was denied (default: 401 and 403;
+    /// GitHub's 403 and 404, since it hides private resources with 404).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<u16>")]
+    pub denied_statuses: Option<Spanned<Vec<Spanned<u16>>>>,
     /// The named tokens: letters, digits, '-', '_' and '.'.
     #[schemars(with = "std::collections::BTreeMap<String, RawToken>")]
     pub tokens: Spanned<TokenMap>,
@@ -194,6 +199,120 @@ pub(crate) struct RawToken {
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "RawExpect")]
     pub expect: Option<Spanned<RawExpect>>,
+    /// Requests the token must be allowed or denied, or `auto` (docspace:
+    /// one read probe per permission, checked against what the key reports).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "ProbesEntry")]
+    pub probes: Option<Spanned<RawProbes>>,
+}
+
+/// `probes:`: a list, or a word (`auto`; the plan checks which).
+#[derive(Debug)]
+pub(crate) enum RawProbes {
+    Word(String),
+    List(Vec<Spanned<RawProbe>>),
+}
+
+impl<'de> Deserialize<'de> for RawProbes {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ProbesVisitor;
+        impl<'de> Visitor<'de> for ProbesVisitor {
+            type Value = RawProbes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of probes, or `auto`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawProbes, E> {
+                Ok(RawProbes::Word(v.to_owned()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<RawProbes, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(RawProbes::List)
+            }
+        }
+        deserializer.deserialize_any(ProbesVisitor)
+    }
+}
+
+/// One probe: exactly one method key with the path, what the answer must
+/// be, and, for a method that could change something, why it cannot.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProbe {
+    /// GET this path (relative to `base_url`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub get: Option<Spanned<String>>,
+    /// HEAD this path.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub head: Option<Spanned<String>>,
+    /// OPTIONS this path.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub options: Option<Spanned<String>>,
+    /// POST to this path (needs `unsafe:`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub post: Option<Spanned<String>>,
+    /// PUT to this path (needs `unsafe:`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub put: Option<Spanned<String>>,
+    /// PATCH this path (needs `unsafe:`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub patch: Option<Spanned<String>>,
+    /// DELETE this path (needs `unsafe:`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub delete: Option<Spanned<String>>,
+    /// `allowed` (a 2xx answer) or `denied` (one of `denied_statuses`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "ProbeOutcome")]
+    pub expect: Option<Spanned<String>>,
+    /// Why this request cannot change anything (any method but get, head
+    /// and options).
+    #[serde(default, rename = "unsafe", deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub unsafe_reason: Option<Spanned<String>>,
+    /// With `unsafe:`: statuses that mean the write was authorized and only
+    /// its deliberately invalid payload refused (e.g. [404, 422]).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Vec<u16>")]
+    pub allowed_statuses: Option<Spanned<Vec<Spanned<u16>>>>,
+    /// A JSON body to send (only with `unsafe:`; e.g. a deliberately
+    /// invalid payload).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "String")]
+    pub body: Option<Spanned<String>>,
+}
+
+/// What a probe's answer must be (for the schema).
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum ProbeOutcome {
+    /// A 2xx answer.
+    Allowed,
+    /// One of `denied_statuses`.
+    Denied,
+}
+
+/// `probes:` (for the schema; see [`RawProbes`]).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub(crate) enum ProbesEntry {
+    /// `auto`: docspace only.
+    Auto(AutoWord),
+    List(Vec<RawProbe>),
+}
+
+/// The word `auto`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum AutoWord {
+    Auto,
 }
 
 /// `{ env: NAME }`, `{ file: PATH }`, optionally with `scheme:`, or
@@ -502,6 +621,9 @@ pub(crate) enum ProviderName {
     Vault,
     /// Kubernetes tokens (a SelfSubjectRulesReview per namespace).
     Kubernetes,
+    /// Only the token's probes: for tokens that cannot report their own
+    /// permissions (GitHub fine-grained PATs, Stripe restricted keys).
+    Probes,
 }
 
 /// A privilege: a name such as `files:read`, a Coveo mapping, or a

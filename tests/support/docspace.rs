@@ -54,6 +54,11 @@ impl Portal {
             ("GET", "/api/2.0/keys/permissions") => self.permission_catalog(hit),
             ("GET", "/api/2.0/security/oauth2/token") => self.signature(hit),
             ("GET", "/api/2.0/scopes") => self.scope_catalog(hit),
+            // Routes the key permissions guard (API-FACTS.md, "Meaning of
+            // the permissions"): a probe's targets.
+            ("GET", "/api/2.0/files/@my") => self.scoped(hit, "files"),
+            ("GET", "/api/2.0/files/rooms") => self.scoped(hit, "rooms"),
+            ("GET", "/api/2.0/people") => self.scoped(hit, "accounts"),
             _ => Reply::empty(404),
         }
     }
@@ -167,7 +172,46 @@ impl Portal {
         allowed.then(|| self.users.iter().next().map(|(e, (_, f))| (e, f)))?
     }
 
+    /// Whether a key's permissions pass a GET route of `resource`: its
+    /// read or write permission, `*:read`, `*:write`, `*`, or full access
+    /// (`[]`). `accounts:read` does not pass `accounts.self` routes.
+    pub fn passes_read(perms: &[String], resource: &str) -> bool {
+        perms.is_empty()
+            || perms.iter().any(|p| {
+                matches!(p.as_str(), "*" | "*:read" | "*:write")
+                    || *p == format!("{resource}:read")
+                    || *p == format!("{resource}:write")
+            })
+    }
+
+    /// A GET route that needs `resource`'s read permission: 401 for an
+    /// unknown key, 403 with an empty body for a missing scope, else a
+    /// listing (with data that must never be recorded).
+    fn scoped(&self, hit: &Hit, resource: &str) -> Reply {
+        let Some(perms) = self.key_perms(hit) else {
+            return Reply::empty(401);
+        };
+        if !Portal::passes_read(perms, resource) {
+            return Reply::empty(403);
+        }
+        envelope(
+            hit,
+            json!([{"title": "payroll-2026.xlsx", "secret": PRIVATE_DATA}]),
+        )
+    }
+
     fn people_self(&self, hit: &Hit) -> Reply {
+        if let Some(perms) = self.key_perms(hit) {
+            if !Portal::passes_read(perms, "accounts.self") {
+                return Reply::empty(403);
+            }
+            if self.users.is_empty() {
+                return envelope(
+                    hit,
+                    json!({"id": "0a4e6c1e", "displayName": "Key Owner", "email": PRIVATE_DATA}),
+                );
+            }
+        }
         let Some((email, flags)) = self.account(hit) else {
             return Reply::empty(401);
         };
@@ -185,6 +229,9 @@ impl Portal {
         envelope(hit, profile)
     }
 }
+
+/// Data a success body holds that no fixture may ever hold.
+pub const PRIVATE_DATA: &str = "PRIVATE-DATA-7f3e9c";
 
 /// The signature `/api/2.0/security/oauth2/token` hands out, a JWT.
 pub const SIGNATURE: &str =

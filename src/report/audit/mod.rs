@@ -68,6 +68,32 @@ pub(crate) struct Row {
     /// Other rules that failed, in words (expired exception, expiry, ...).
     pub problems: Vec<String>,
     pub error: Option<String>,
+    /// Each probe, expected and answered (added within schema 1: a
+    /// reader of the first rows ignores it).
+    pub probes: Vec<ProbeRow>,
+}
+
+/// One probe of a token, as the audit shows it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ProbeRow {
+    /// `GET /path`, as the spec writes it.
+    pub probe: String,
+    /// `allowed` or `denied`; under `probes: auto`, what the reported
+    /// permission implies.
+    pub expected: Option<&'static str>,
+    /// The permission an `auto` probe stands for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission: Option<&'static str>,
+    /// The answer's status, when one was recorded.
+    pub status: Option<u16>,
+    /// `allowed`, `denied`, or null when the status proves nothing.
+    pub answered: Option<&'static str>,
+    /// Whether the answer is what was expected.
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -258,6 +284,7 @@ impl Row {
             exceptions: Vec::new(),
             problems: Vec::new(),
             error: None,
+            probes: Vec::new(),
         }
     }
 }
@@ -374,14 +401,75 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
                 "expires later than expires_within {}",
                 time::format_duration(*window)
             )),
+            // Shown in `probes`, from the same findings.
+            Finding::Probe(_) => {}
+            Finding::ProbeUnjudged { probe, why, .. } => {
+                row.problems
+                    .push(format!("probe {probe} cannot be judged: {why}"));
+            }
         }
     }
+    row.probes = probe_rows(&case, grant, &outcome.findings);
     row.status = if outcome.passed() {
         Status::Pass
     } else {
         Status::Fail
     };
     row
+}
+
+/// Every probe with its answer; `ok` is false exactly where `compare`
+/// found it wrong or unjudgeable.
+fn probe_rows(case: &Case, grant: &crate::provider::Grant, findings: &[Finding]) -> Vec<ProbeRow> {
+    use crate::plan::ProbeExpect;
+    use crate::provider::probe::{Verdict, judge};
+    case.expect
+        .probes
+        .iter()
+        .enumerate()
+        .map(|(i, probe)| {
+            let shown = probe.shown();
+            let seen = grant.probes.get(i);
+            let answered = seen
+                .and_then(|s| {
+                    judge(
+                        s.status,
+                        &case.expect.denied_statuses,
+                        &probe.allowed_statuses,
+                    )
+                    .ok()
+                })
+                .map(Verdict::word);
+            let mismatch = findings.iter().find_map(|f| match f {
+                Finding::Probe(m) if m.probe == shown => Some(m),
+                _ => None,
+            });
+            let unjudged = findings
+                .iter()
+                .any(|f| matches!(f, Finding::ProbeUnjudged { probe: p, .. } if *p == shown));
+            let (expected, permission) = match probe.expect {
+                ProbeExpect::Allowed => (Some("allowed"), None),
+                ProbeExpect::Denied => (Some("denied"), None),
+                ProbeExpect::Reported(p) => (
+                    match (mismatch, answered) {
+                        (Some(m), _) => Some(m.expected.word()),
+                        (None, a) => a,
+                    },
+                    Some(p),
+                ),
+            };
+            ProbeRow {
+                probe: shown,
+                expected,
+                permission,
+                status: seen.map(|s| s.status),
+                answered,
+                ok: mismatch.is_none() && !unjudged && answered.is_some(),
+                needs: seen.and_then(|s| s.needs.clone()),
+                message: seen.and_then(|s| s.message.clone()),
+            }
+        })
+        .collect()
 }
 
 fn push_once(list: &mut Vec<String>, item: &str) {

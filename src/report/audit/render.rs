@@ -80,6 +80,37 @@ fn or_dash(items: &[String]) -> String {
     }
 }
 
+/// The probes in one cell: `3/4 ok`, and which failed.
+fn probes_cell(row: &Row) -> String {
+    if row.probes.is_empty() {
+        return "-".into();
+    }
+    let ok = row.probes.iter().filter(|p| p.ok).count();
+    format!("{ok}/{} ok", row.probes.len())
+}
+
+/// A probe in words, unescaped: each rendering escapes it whole.
+fn probe_line(p: &super::ProbeRow) -> String {
+    let answered = match (p.status, p.answered) {
+        (Some(s), Some(a)) => format!("{s} ({a})"),
+        (Some(s), None) => format!("{s} (proves nothing)"),
+        (None, _) => "no answer".into(),
+    };
+    let mut line = format!(
+        "{} {}: expected {}, answered {answered}",
+        if p.ok { "ok" } else { "WRONG" },
+        p.probe,
+        p.expected.unwrap_or("-")
+    );
+    if let Some(perm) = p.permission {
+        line.push_str(&format!(" [auto: {perm}]"));
+    }
+    if let Some(n) = &p.needs {
+        line.push_str(&format!("; needs {n}"));
+    }
+    line
+}
+
 fn headline(a: &Audit) -> String {
     let s = &a.summary;
     format!(
@@ -99,10 +130,11 @@ pub(crate) fn text(a: &Audit) -> String {
         "EXCESS",
         "FORBIDDEN",
         "HIGH",
+        "PROBES",
         "AGE",
         "EXPIRES",
     ];
-    let rows: Vec<[String; 10]> = a
+    let rows: Vec<[String; 11]> = a
         .tokens
         .iter()
         .map(|r| {
@@ -129,6 +161,7 @@ pub(crate) fn text(a: &Audit) -> String {
                         .map(|h| h.privilege.clone())
                         .collect::<Vec<_>>(),
                 ),
+                probes_cell(r),
                 age(r),
                 expiry(r),
             ]
@@ -161,6 +194,7 @@ pub(crate) fn text(a: &Audit) -> String {
         .iter()
         .filter(|r| {
             !r.high_severity.is_empty()
+                || r.probes.iter().any(|p| !p.ok)
                 || !r.problems.is_empty()
                 || !r.exceptions.is_empty()
                 || r.error.is_some()
@@ -169,6 +203,9 @@ pub(crate) fn text(a: &Audit) -> String {
             let mut d = format!("{}:", esc(&r.case));
             for h in &r.high_severity {
                 let _ = write!(d, "\n  high: {} ({})", esc(&h.privilege), h.reason);
+            }
+            for p in r.probes.iter().filter(|p| !p.ok) {
+                let _ = write!(d, "\n  probe: {}", esc(&probe_line(p)));
             }
             for p in &r.problems {
                 let _ = write!(d, "\n  problem: {}", esc(p));
@@ -220,8 +257,8 @@ pub(crate) fn markdown(a: &Audit) -> String {
          Generated {} from {} mode by `permspec audit`.\n\n",
         s.tokens, s.pass, s.fail, s.error, s.high_severity, a.generated_at, a.mode
     );
-    out.push_str("| Token | Provider | Status | Granted | Expected | Missing | Excess | Forbidden hits | Severity | Fixture age | Expires |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| Token | Provider | Status | Granted | Expected | Missing | Excess | Forbidden hits | Severity | Probes | Fixture age | Expires |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for r in &a.tokens {
         let status = match r.status {
             Status::Pass => "pass".to_owned(),
@@ -253,9 +290,13 @@ pub(crate) fn markdown(a: &Audit) -> String {
         for p in &r.problems {
             expected.push_str(&format!("<br>problem: {}", md_text(p)));
         }
+        let mut probes = probes_cell(r);
+        for p in r.probes.iter().filter(|p| !p.ok) {
+            probes.push_str(&format!("<br>{}", md_text(&probe_line(p))));
+        }
         let _ = writeln!(
             out,
-            "| {} | {} | {status} | {} | {} | {} | {} | {} | {severity} | {} | {} |",
+            "| {} | {} | {status} | {} | {} | {} | {} | {} | {severity} | {probes} | {} | {} |",
             md_code(&r.case),
             md_text(&r.provider),
             md_codes(&r.granted),

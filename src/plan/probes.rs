@@ -1,0 +1,423 @@
+//! A token's `probes:` and a spec's `denied_statuses:`, checked.
+//!
+//! A probe is a request the token must be allowed (a 2xx answer) or denied
+//! (one of the denied statuses). Everything that would make a probe prove
+//! nothing, or send the credential somewhere else, is a spec error here:
+//! a path that is not under `base_url`, a method that could change
+//! something without `unsafe:` saying why it cannot, a probe written twice,
+//! an empty list, a denied status that is a success.
+
+use super::{Probe, ProbeExpect, ProbeMethod, Provider};
+use crate::spec::{Pos, RawProbe, RawProbes, RawSpec, SpecError};
+use crate::template::Template;
+use serde_saphyr::Spanned;
+use std::collections::HashSet;
+
+/// The spec's `denied_statuses`, or the provider's default.
+pub(super) fn denied_statuses(raw: &RawSpec, provider: Provider) -> Result<Vec<u16>, SpecError> {
+    let Some(list) = &raw.denied_statuses else {
+        return Ok(provider.denied_statuses().to_vec());
+    };
+    if !provider.takes_probes() {
+        return Err(SpecError::at(
+            Pos::of(list),
+            format!(
+                "provider `{}` takes no probes, so `denied_statuses` has nothing to judge",
+                provider.name()
+            ),
+            Some(&format!(
+                "probes work with {}",
+                Provider::names_where(Provider::takes_probes)
+            )),
+        ));
+    }
+    if list.value.is_empty() {
+        return Err(SpecError::at(
+            Pos::of(list),
+            "`denied_statuses: []` would make every `denied` probe fail and judge nothing",
+            Some("list the statuses this API denies with, e.g. [401, 403]"),
+        ));
+    }
+    let mut out = Vec::with_capacity(list.value.len());
+    for status in &list.value {
+        let code = status.value;
+        let why = match code {
+            400..=499 => None,
+            200..=299 => Some("a success: a probe the API allowed would count as denied"),
+            300..=399 => Some("a redirect, which a probe never follows: it proves nothing"),
+            500..=599 => {
+                Some("a server error: a failing server would make every `denied` probe pass")
+            }
+            _ => Some("not an HTTP status"),
+        };
+        if let Some(why) = why {
+            return Err(SpecError::at(
+                Pos::of(status),
+                format!("{code} cannot mean denied: it is {why}"),
+                Some("list only 4xx statuses, e.g. [401, 403] (GitHub: [403, 404])"),
+            ));
+        }
+        if out.contains(&code) {
+            return Err(SpecError::at(
+                Pos::of(status),
+                format!("{code} is listed twice"),
+                Some("remove the second one"),
+            ));
+        }
+        out.push(code);
+    }
+    Ok(out)
+}
+
+/// The probes `probes: auto` derives for a DocSpace key: one safe GET per
+/// permission that a GET can show (see `provider/docspace.rs`).
+pub(crate) type AutoTable = &'static [(&'static str, &'static str)];
+
+/// DocSpace's `probes: auto`: for each permission a GET can show, a GET
+/// route that needs it and nothing more. Every key permission is
+/// `X:read`/`X:write`, and `X:write` also passes X's GET routes
+/// (API-FACTS.md), so only the four read permissions can be probed without
+/// changing anything; the write permissions are not probed.
+pub(crate) const DOCSPACE_AUTO: AutoTable = &[
+    ("files:read", "/api/2.0/files/@my"),
+    ("rooms:read", "/api/2.0/files/rooms"),
+    ("accounts:read", "/api/2.0/people"),
+    ("accounts.self:read", "/api/2.0/people/@self"),
+];
+
+/// Plans a token's probes. `auto` is the table of `probes: auto`, for the
+/// provider that has one.
+pub(super) fn plan_probes(
+    provider: Provider,
+    raw: &Spanned<RawProbes>,
+    auto: Option<AutoTable>,
+    errors: &mut Vec<SpecError>,
+) -> Vec<Probe> {
+    let at = Pos::of(raw);
+    if !provider.takes_probes() {
+        errors.push(SpecError::at(
+            at,
+            format!(
+                "provider `{}` takes no probes: its address is not the API the token is used \
+                 with, or the token does not travel in a header as it is",
+                provider.name()
+            ),
+            Some(&format!(
+                "probes work with {}; for another API, write a second spec with `provider: \
+                 probes`",
+                Provider::names_where(Provider::takes_probes)
+            )),
+        ));
+        return Vec::new();
+    }
+    let list = match &raw.value {
+        RawProbes::Word(word) if word == "auto" => {
+            let Some(table) = auto else {
+                errors.push(SpecError::at(
+                    at,
+                    format!(
+                        "`probes: auto` needs a table of probes per permission, and provider \
+                         `{}` has none",
+                        provider.name()
+                    ),
+                    Some("`auto` works with docspace; list the probes here instead"),
+                ));
+                return Vec::new();
+            };
+            return table
+                .iter()
+                .map(|(permission, path)| Probe {
+                    method: ProbeMethod::Get,
+                    path: Template::literal(path),
+                    expect: ProbeExpect::Reported(permission),
+                    unsafe_reason: None,
+                    body: None,
+                    allowed_statuses: Vec::new(),
+                    line: at.line,
+                })
+                .collect();
+        }
+        RawProbes::Word(word) => {
+            errors.push(SpecError::at(
+                at,
+                format!(
+                    "`probes: {}` is neither a list of probes nor `auto`",
+                    crate::escape::text(word)
+                ),
+                Some("write a list: `- { get: /path, expect: allowed }`"),
+            ));
+            return Vec::new();
+        }
+        RawProbes::List(list) => list,
+    };
+    if list.is_empty() {
+        errors.push(SpecError::at(
+            at,
+            "`probes: []` asks nothing, so it can never fail",
+            Some("list the requests the token must be allowed or denied, or remove the key"),
+        ));
+        return Vec::new();
+    }
+    let mut seen: HashSet<(ProbeMethod, String, Option<String>)> = HashSet::new();
+    let mut out = Vec::with_capacity(list.len());
+    for item in list {
+        if let Some(probe) = plan_probe(item, errors) {
+            let key = (probe.method, probe.path.written(), probe.body.clone());
+            if !seen.insert(key) {
+                errors.push(SpecError::at(
+                    Pos::of(item),
+                    format!("the probe `{}` is written twice", probe.shown()),
+                    Some("remove the second one"),
+                ));
+                continue;
+            }
+            out.push(probe);
+        }
+    }
+    out
+}
+
+fn plan_probe(item: &Spanned<RawProbe>, errors: &mut Vec<SpecError>) -> Option<Probe> {
+    let raw = &item.value;
+    let at = Pos::of(item);
+    let written: Vec<(ProbeMethod, &Spanned<String>)> = ProbeMethod::ALL
+        .into_iter()
+        .filter_map(|m| {
+            let value = match m {
+                ProbeMethod::Get => &raw.get,
+                ProbeMethod::Head => &raw.head,
+                ProbeMethod::Options => &raw.options,
+                ProbeMethod::Post => &raw.post,
+                ProbeMethod::Put => &raw.put,
+                ProbeMethod::Patch => &raw.patch,
+                ProbeMethod::Delete => &raw.delete,
+            };
+            value.as_ref().map(|v| (m, v))
+        })
+        .collect();
+    let (method, path) = match written.as_slice() {
+        [one] => *one,
+        [] => {
+            errors.push(SpecError::at(
+                at,
+                "the probe names no request",
+                Some("write one of get, head, options (or post, put, patch, delete with `unsafe:`) and the path: `{ get: /path, expect: allowed }`"),
+            ));
+            return None;
+        }
+        [_, second, ..] => {
+            errors.push(SpecError::at(
+                Pos::of(second.1),
+                "a probe is one request: it names two methods",
+                Some("write each request as its own probe"),
+            ));
+            return None;
+        }
+    };
+    let before = errors.len();
+    let template = match check_path(&path.value).and_then(|()| Template::parse(&path.value)) {
+        Ok(t) => Some(t),
+        Err(why) => {
+            errors.push(SpecError::at(
+                Pos::of(path),
+                why,
+                Some("write the path under `base_url`, starting with one `/`: `/repos/acme/app`"),
+            ));
+            None
+        }
+    };
+    let expect = match raw.expect.as_ref() {
+        None => {
+            errors.push(SpecError::at(
+                at,
+                "the probe has no `expect`",
+                Some("add `expect: allowed` or `expect: denied`"),
+            ));
+            None
+        }
+        Some(e) => match e.value.as_str() {
+            "allowed" => Some(ProbeExpect::Allowed),
+            "denied" => Some(ProbeExpect::Denied),
+            other => {
+                let hint = match crate::suggest::did_you_mean(other, ["allowed", "denied"]) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "write `allowed` or `denied`".to_owned(),
+                };
+                errors.push(SpecError::at(
+                    Pos::of(e),
+                    format!(
+                        "`expect: {}` is not a probe outcome",
+                        crate::escape::text(other)
+                    ),
+                    Some(&hint),
+                ));
+                None
+            }
+        },
+    };
+    let unsafe_reason = match (&raw.unsafe_reason, method.is_safe()) {
+        (None, true) => None,
+        (None, false) => {
+            errors.push(SpecError::at(
+                Pos::of(path),
+                format!(
+                    "`{}` can change something: a probe with it needs `unsafe:` saying why this \
+                     one cannot",
+                    method.key()
+                ),
+                Some("add `unsafe: \"...\"` (e.g. a deliberately invalid payload: see README.md, \"Probes\"), or probe with a GET"),
+            ));
+            None
+        }
+        (Some(u), true) => {
+            errors.push(SpecError::at(
+                Pos::of(u),
+                format!(
+                    "`{}` is safe: `unsafe:` has nothing to justify",
+                    method.key()
+                ),
+                Some("remove `unsafe:`"),
+            ));
+            None
+        }
+        (Some(u), false) if u.value.trim().is_empty() => {
+            errors.push(SpecError::at(
+                Pos::of(u),
+                "`unsafe:` is empty",
+                Some("say why this request cannot change anything"),
+            ));
+            None
+        }
+        (Some(u), false) => Some(u.value.clone()),
+    };
+    let body = match (&raw.body, method.is_safe()) {
+        (None, _) => None,
+        (Some(b), true) => {
+            errors.push(SpecError::at(
+                Pos::of(b),
+                format!("a `{}` probe sends no body", method.key()),
+                Some("remove `body:`"),
+            ));
+            None
+        }
+        (Some(b), false) => match serde_json::from_str::<serde_json::Value>(&b.value) {
+            Ok(_) => Some(b.value.clone()),
+            Err(e) => {
+                errors.push(SpecError::at(
+                    Pos::of(b),
+                    format!("`body` is not JSON: {e}"),
+                    Some("write the JSON body as a string: `body: '{\"ref\": \"nope\"}'`"),
+                ));
+                None
+            }
+        },
+    };
+    let allowed_statuses = match (&raw.allowed_statuses, method.is_safe()) {
+        (None, _) => Vec::new(),
+        (Some(list), true) => {
+            errors.push(SpecError::at(
+                Pos::of(list),
+                "`allowed_statuses` goes with an unsafe probe's deliberately invalid payload",
+                Some("remove it: a safe probe is allowed by a 2xx"),
+            ));
+            Vec::new()
+        }
+        (Some(list), false) => {
+            let mut out = Vec::new();
+            if list.value.is_empty() {
+                errors.push(SpecError::at(
+                    Pos::of(list),
+                    "`allowed_statuses: []` adds nothing",
+                    Some("remove it, or list the statuses, e.g. [404, 422]"),
+                ));
+            }
+            for status in &list.value {
+                if !(400..500).contains(&status.value) || matches!(status.value, 401 | 403) {
+                    errors.push(SpecError::at(
+                        Pos::of(status),
+                        format!(
+                            "{} cannot mean \"authorized, only the payload refused\": list \
+                             4xx statuses other than 401 and 403",
+                            status.value
+                        ),
+                        Some("e.g. [404, 422]"),
+                    ));
+                } else if out.contains(&status.value) {
+                    errors.push(SpecError::at(
+                        Pos::of(status),
+                        format!("{} is listed twice", status.value),
+                        Some("remove the second one"),
+                    ));
+                } else {
+                    out.push(status.value);
+                }
+            }
+            out
+        }
+    };
+    if errors.len() != before {
+        return None;
+    }
+    Some(Probe {
+        method,
+        path: template?,
+        expect: expect?,
+        unsafe_reason,
+        body,
+        allowed_statuses,
+        line: at.line,
+    })
+}
+
+/// A probe's path must stay under `base_url`: the credential goes with it.
+fn check_path(path: &str) -> Result<(), String> {
+    let shown = crate::escape::text(path);
+    if !path.starts_with('/') {
+        return Err(format!(
+            "`{shown}` is not a path under `base_url`: a probe's path starts with `/` (the \
+             credential never goes to another address)"
+        ));
+    }
+    if path.starts_with("//") {
+        return Err(format!(
+            "`{shown}` starts with `//`, which names another host: the credential would go there"
+        ));
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '\\' | '#'))
+    {
+        return Err(format!(
+            "`{shown}` holds {}: write it as the URL sends it (percent-encoded)",
+            match c {
+                '\\' => "a backslash".to_owned(),
+                '#' => "a fragment (`#`), which is never sent".to_owned(),
+                _ => "a space or a control character".to_owned(),
+            }
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_must_stay_under_the_base_url() {
+        assert!(check_path("/repos/acme/app").is_ok());
+        assert!(check_path("/api/2.0/files/file/${ID}").is_ok());
+        for bad in [
+            "repos/acme",
+            "https://evil.example/x",
+            "//evil.example/x",
+            "/a b",
+            "/a\\b",
+            "/a#b",
+            "/a\nb",
+            "",
+        ] {
+            assert!(check_path(bad).is_err(), "{bad:?} passed");
+        }
+    }
+}
