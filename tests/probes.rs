@@ -95,6 +95,7 @@ fn a_fine_grained_token_is_checked_by_what_it_can_do_and_replays_without_its_bod
     let stored = fixture(&dir, "fixtures/probes/fine-grained-ci.json");
     assert_eq!(stored["provider"], "probes");
     assert!(stored.get("response").is_none(), "{stored:#}");
+    assert_eq!(stored["request"]["method"], "PROBES");
     assert_eq!(
         stored["probes"],
         json!([
@@ -161,6 +162,45 @@ fn a_probe_that_answers_otherwise_fails_with_the_servers_explanation() {
         );
         assert_nothing_leaked(&dir, &[&out], &[GH_TOKEN, PRIVATE_DATA]);
     }
+    // The JUnit report carries the probe section, and the audit each probe.
+    let junit = support::run(
+        support::check_in(&dir, "replay")
+            .args(["--format", "junit", "--out", "report.xml"])
+            .env("PERMSPEC_NOW", NOW),
+    );
+    assert_eq!(junit.code, 101, "{}", junit.stdout);
+    let xml = support::cases::read(&dir, "report.xml");
+    assert!(xml.contains("+ GET /repos/acme/app/issues"), "{xml}");
+    assert!(xml.contains("needs members=read"), "{xml}");
+    let audit = support::run(
+        support::permspec()
+            .current_dir(dir.path())
+            .args(["audit", "--format", "json"])
+            .env("PERMSPEC_NOW", NOW),
+    );
+    let audit: serde_json::Value = serde_json::from_str(&audit.stdout).unwrap();
+    let probes = &audit["tokens"][0]["probes"];
+    assert_eq!(
+        probes[0],
+        json!({"probe": "GET /repos/acme/app/issues", "expected": "denied", "status": 200,
+               "answered": "allowed", "ok": false})
+    );
+    assert_eq!(probes[1]["needs"], "members=read");
+    assert_eq!(probes[2]["ok"], true);
+    let text = support::run(
+        support::permspec()
+            .current_dir(dir.path())
+            .args(["audit"])
+            .env("PERMSPEC_NOW", NOW),
+    );
+    assert!(text.stdout.contains("1/3 ok"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(
+            "probe: WRONG GET /orgs/acme/members: expected allowed, answered 403 (denied); needs members=read"
+        ),
+        "{}",
+        text.stdout
+    );
 }
 
 /// Stripe's restricted keys say which permission would allow a request.
