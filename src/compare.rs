@@ -504,4 +504,118 @@ mod tests {
                 .any(|f| matches!(f, Finding::Missing { .. }))
         );
     }
+
+    fn probe(path: &str, expect: crate::plan::ProbeExpect) -> crate::plan::Probe {
+        crate::plan::Probe {
+            method: crate::plan::ProbeMethod::Get,
+            path: crate::template::Template::literal(path),
+            expect,
+            unsafe_reason: None,
+            body: None,
+            allowed_statuses: Vec::new(),
+            line: 7,
+        }
+    }
+
+    fn seen(path: &str, status: u16) -> crate::provider::probe::Seen {
+        crate::provider::probe::Seen {
+            method: "GET".into(),
+            path: path.into(),
+            body: None,
+            status,
+            message: None,
+            needs: None,
+        }
+    }
+
+    #[test]
+    fn probes_are_judged_in_order_and_fail_closed() {
+        use crate::plan::ProbeExpect::{Allowed, Denied, Reported};
+        let expect = Expectations {
+            probes: vec![
+                probe("/a", Allowed),
+                probe("/b", Denied),
+                probe("/files", Reported("files:read")),
+                probe("/people", Reported("accounts:read")),
+            ],
+            denied_statuses: vec![401, 403],
+            ..Default::default()
+        };
+        let mut granted = grant(&["files:write"]);
+        granted.probes = vec![
+            seen("/a", 200),
+            seen("/b", 403),
+            seen("/files", 200),
+            seen("/people", 403),
+        ];
+        assert!(compare(&DOCSPACE, &expect, &granted, CLOCK).passed());
+
+        // files:write covers files:read: a denial is a finding; accounts:read
+        // is not reported: an allowed answer is one too.
+        granted.probes = vec![
+            seen("/a", 200),
+            seen("/b", 403),
+            seen("/files", 403),
+            seen("/people", 200),
+        ];
+        let out = compare(&DOCSPACE, &expect, &granted, CLOCK);
+        let shown: Vec<(String, Verdict, Option<&str>)> = out
+            .findings
+            .iter()
+            .map(|f| match f {
+                Finding::Probe(m) => (m.probe.clone(), m.expected, m.permission),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "GET /files".to_owned(),
+                    Verdict::Allowed,
+                    Some("files:read")
+                ),
+                (
+                    "GET /people".to_owned(),
+                    Verdict::Denied,
+                    Some("accounts:read")
+                ),
+            ]
+        );
+
+        // A status that proves nothing, and a missing answer, fail.
+        granted.probes = vec![seen("/a", 200), seen("/b", 404), seen("/files", 200)];
+        let out = compare(&DOCSPACE, &expect, &granted, CLOCK);
+        assert!(
+            matches!(&out.findings[0], Finding::ProbeUnjudged { probe, .. } if probe == "GET /b")
+        );
+        assert!(
+            matches!(&out.findings[1], Finding::ProbeUnjudged { why, .. } if why == "no answer is recorded for it")
+        );
+        assert_eq!(out.findings.len(), 2);
+    }
+
+    #[test]
+    fn every_probe_refused_outright_proves_nothing_unless_the_api_vouched() {
+        use crate::plan::ProbeExpect::Denied;
+        let expect = Expectations {
+            probes: vec![probe("/a", Denied), probe("/b", Denied)],
+            denied_statuses: vec![401, 403],
+            ..Default::default()
+        };
+        let mut nothing = grant(&[]);
+        nothing.probes = vec![seen("/a", 401), seen("/b", 401)];
+        let out = compare(&crate::privilege::PLAIN, &expect, &nothing, CLOCK);
+        assert!(
+            matches!(&out.findings[..], [Finding::ProbeUnjudged { why, .. }] if why.contains("each answered 401")),
+            "{out:?}"
+        );
+        // One 403 shows the credential was accepted somewhere.
+        nothing.probes = vec![seen("/a", 401), seen("/b", 403)];
+        assert!(compare(&crate::privilege::PLAIN, &expect, &nothing, CLOCK).passed());
+        // An API that reported the token active vouched for it.
+        nothing.probes = vec![seen("/a", 401), seen("/b", 401)];
+        nothing.active = Some(true);
+        assert!(compare(&crate::privilege::PLAIN, &expect, &nothing, CLOCK).passed());
+    }
 }

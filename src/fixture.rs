@@ -100,9 +100,12 @@ pub(crate) fn request_of(case: &Case) -> FixtureRequest {
             let (method, mut url, place, headers) = match request {
                 Some(r) => (r.method.to_owned(), r.url, r.token, r.headers),
                 // Probes only: nothing is asked but the probes.
-                None if case.provider == crate::plan::Provider::Probes => {
-                    ("PROBES".to_owned(), base.clone(), TokenPlace::Header, Vec::new())
-                }
+                None if case.provider == crate::plan::Provider::Probes => (
+                    "PROBES".to_owned(),
+                    base.clone(),
+                    TokenPlace::Header,
+                    Vec::new(),
+                ),
                 None => (String::new(), base.clone(), TokenPlace::Header, Vec::new()),
             };
             if let Some(via) = via {

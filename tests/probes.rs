@@ -318,9 +318,24 @@ fn an_answer_that_proves_nothing_is_an_error_never_a_pass() {
 }
 
 #[test]
-fn every_probe_refused_outright_proves_nothing() {
-    let server = Server::start(|_: &Hit| Reply::json(401, r#"{"message":"Bad credentials"}"#));
+fn a_probes_only_token_must_show_its_credential_works() {
+    // Only `denied` probes: a mistyped credential, or a proxy that blocks
+    // every request, would pass them all.
     let probes = "      - { get: /repos/acme/payroll, expect: denied }
+      - { get: /orgs/acme/members, expect: denied }
+";
+    let dir = project(
+        "probes-all-denied",
+        &probes_spec("https://api.github.com", "", probes),
+    );
+    assert_fails(
+        &check(&dir, "replay", &[]),
+        CASE,
+        &["every probe expects `denied`, so nothing shows the credential works"],
+    );
+    // With an `allowed` probe, a server that refuses the credential fails it.
+    let server = Server::start(|_: &Hit| Reply::json(401, r#"{"message":"Bad credentials"}"#));
+    let probes = "      - { get: /user, expect: allowed }
       - { get: /orgs/acme/members, expect: denied }
 ";
     let dir = project("probes-all-401", &probes_spec(&server.url(), "", probes));
@@ -330,8 +345,9 @@ fn every_probe_refused_outright_proves_nothing() {
         &out,
         CASE,
         &[
+            "- GET /user",
+            "expected allowed, answered 401 (denied)",
             "each answered 401",
-            "the server accepted the credential for no request",
         ],
     );
     let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
@@ -394,7 +410,8 @@ fn an_unsafe_probe_is_sent_only_when_the_run_allows_it_and_never_twice() {
     assert_passes(&check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]), CASE);
 
     // The invalid-write technique: 422 means the write was authorized.
-    let probes = r#"      - post: /repos/acme/app/git/refs/heads/x
+    let probes = r#"      - { get: /repos/acme/app, expect: allowed }
+      - post: /repos/acme/app/git/refs/heads/x
         body: '{"sha": "not-a-sha"}'
         unsafe: "an invalid sha is refused before anything is written"
         allowed_statuses: [404, 422]
@@ -412,7 +429,8 @@ fn an_unsafe_probe_is_sent_only_when_the_run_allows_it_and_never_twice() {
     );
 
     // An unsafe probe the server answers 503 is not sent again.
-    let probes = r#"      - post: /repos/acme/app/actions/workflows/nope.yml/dispatches
+    let probes = r#"      - { get: /repos/acme/app, expect: allowed }
+      - post: /repos/acme/app/actions/workflows/nope.yml/dispatches
         unsafe: "the workflow does not exist"
         expect: denied
 "#;

@@ -146,6 +146,22 @@ pub(super) fn plan_token(
             Some("probe with an API key or a token sent as Bearer"),
         ));
     }
+    // A probes-only token with no `allowed` probe proves nothing about its
+    // credential: a mistyped one, or a proxy that blocks every request,
+    // would pass every `denied` probe.
+    if let (Provider::Probes, Some(list), Some(p)) = (provider, &probes, &token.probes)
+        && !list.is_empty()
+        && !list.iter().any(|p| p.expect == super::ProbeExpect::Allowed)
+    {
+        errors.push(SpecError::at(
+            Pos::of(p),
+            "every probe expects `denied`, so nothing shows the credential works: a mistyped \
+             one, or a proxy that blocks every request, would pass them all",
+            Some(
+                "add a probe the token must be allowed (e.g. `- { get: /user, expect: allowed }`)",
+            ),
+        ));
+    }
     if let (Some(e), Some(probes)) = (&mut expect, probes) {
         e.probes = probes;
         e.denied_statuses = header.denied_statuses.clone();
