@@ -261,7 +261,7 @@ fn the_stricter_fixture_age_limit_wins() {
     let dir = TempDir::new("stale-env");
     dir.write(
         "specs/keys.yaml",
-        "provider: docspace\nbase_url: https://portal.example.com\nmax_fixture_age: 90d\ntokens:\n  ci:\n    credential: { env: DOCSPACE_CI_UPLOADER_KEY }\n    expect: { exactly: [files:read, files:write] }\n",
+        "provider: docspace\nbase_url: https://portal.example.com\nmax_fixture_age: 90d\ntokens:\n  ci:\n    credential: { env: DOCSPACE_CI_UPLOADER_KEY }\n    expect: { exactly: [files:read, files:write] }\n    probes: auto\n",
     );
     let fixture = std::fs::read_to_string("fixtures/docspace/ci-uploader.json").unwrap();
     dir.write("fixtures/keys/ci.json", &fixture);
