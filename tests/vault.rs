@@ -108,6 +108,18 @@ fn openbao(tokens: HashMap<String, Token>, namespace: Option<&'static str>) -> S
                 }
                 Reply::json(200, out.to_string())
             }
+            // A read of a path, as a probe asks it: allowed by `read`.
+            ("GET", path) if path.starts_with("/v1/") => {
+                let caps = t.caps.get(&path[4..]).cloned().unwrap_or_default();
+                if caps.contains(&"read") || caps.contains(&"root") {
+                    Reply::json(
+                        200,
+                        envelope(json!({"data": {"password": SECRET_VALUE}})).to_string(),
+                    )
+                } else {
+                    denied()
+                }
+            }
             _ => Reply::json(
                 405,
                 r#"{"errors":["1 error occurred:\n\t* unsupported operation\n\n"]}"#,
@@ -115,6 +127,9 @@ fn openbao(tokens: HashMap<String, Token>, namespace: Option<&'static str>) -> S
         }
     })
 }
+
+/// What a secret read returns: it must never reach a fixture.
+const SECRET_VALUE: &str = "s3cr3t-value-never-recorded";
 
 const APP: &str = "hvs.CAESIAppReadTokenAppReadToken0001";
 const SUDOER: &str = "hvs.CAESISudoerTokenSudoerToken000002";
@@ -394,6 +409,40 @@ fn vault_namespace_goes_in_its_header_and_an_unknown_one_is_an_error() {
             .iter()
             .all(|h| h.header("x-vault-namespace").is_some())
     );
+}
+
+#[test]
+fn vault_probes_send_the_token_as_vault_takes_it_and_keep_no_secret() {
+    let server = openbao(tokens(), Some("team-a"));
+    let dir = TempDir::new("vault-probes");
+    dir.write(
+        "specs/vault.yaml",
+        &format!(
+            "provider: vault\nbase_url: {}\nnamespace: team-a\n{PATHS}tokens:\n  app:\n    \
+             credential: {{ env: VAULT_APP }}\n    expect: {{ at_least: [\"secret/data/app/config:read\"] }}\n    \
+             probes:\n      - {{ get: /v1/secret/data/app/config, expect: allowed }}\n      \
+             - {{ get: /v1/sys/mounts, expect: denied }}\n",
+            server.url()
+        ),
+    );
+    let [record, replay, live] = canary_runs(&dir, &[("VAULT_APP", APP)]);
+    for out in [&record, &replay, &live] {
+        assert_passes(out, "vault::app");
+    }
+    for hit in server.hits() {
+        assert_eq!(hit.header("x-vault-token"), Some(APP), "{hit:?}");
+        assert_eq!(hit.header("x-vault-namespace"), Some("team-a"));
+        assert_eq!(hit.header("authorization"), None);
+    }
+    let stored = fixture(&dir, "fixtures/vault/app.json");
+    assert_eq!(
+        stored["probes"],
+        json!([
+            {"method": "GET", "path": "/v1/secret/data/app/config", "status": 200},
+            {"method": "GET", "path": "/v1/sys/mounts", "status": 403, "message": "permission denied"}
+        ])
+    );
+    assert_nothing_leaked(&dir, &[&record, &replay, &live], &[SECRET_VALUE]);
 }
 
 #[test]
