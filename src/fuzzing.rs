@@ -26,6 +26,21 @@ pub fn plan_spec(bytes: &[u8]) -> usize {
         .count()
 }
 
+/// Explains a probe's refusal from its body and the value of GitHub's
+/// `X-Accepted-GitHub-Permissions`, as a probe's fixture would keep it:
+/// (message, needs). Both are one line of at most 200 characters (and an
+/// ellipsis).
+pub fn probe_explain(body: &str, needs_header: Option<&str>) -> (Option<String>, Option<String>) {
+    let mut headers = BTreeMap::new();
+    if let Some(h) = needs_header {
+        headers.insert(
+            crate::provider::probe::GITHUB_NEEDS.to_owned(),
+            h.to_owned(),
+        );
+    }
+    crate::provider::probe::explain(body, &headers)
+}
+
 /// The provider names `parse_response` takes.
 pub fn providers() -> Vec<&'static str> {
     Provider::ALL.iter().map(|p| p.name()).collect()

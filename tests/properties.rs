@@ -12,7 +12,8 @@
 //! written into the source tree.
 
 use permspec::fuzzing::{
-    covers, decode_jwt, known_names, overlaps, parse_response, passes, plan_spec, providers, scrub,
+    covers, decode_jwt, known_names, overlaps, parse_response, passes, plan_spec, probe_explain,
+    providers, scrub,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -763,4 +764,30 @@ fn the_marker_edge_is_what_the_filter_says() {
     // The reason for the filter, shown on the scrubber itself.
     assert_eq!(scrub("D]qq", "D]q"), "[REDACTED]q");
     assert!(scrub("D]qq", "D]q").contains("D]q"));
+}
+
+// ---------------------------------------------------------------------------
+// Probe refusals
+// ---------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Whatever a server says in a refusal, what a fixture keeps of it is
+    /// one line of at most 200 characters (and an ellipsis).
+    #[test]
+    fn a_refusal_is_explained_in_one_short_line(
+        body in prop_oneof![
+            any::<String>(),
+            any::<String>().prop_map(|m| serde_json::json!({"message": m}).to_string()),
+            any::<String>().prop_map(|m| serde_json::json!({"error": {"message": m}}).to_string()),
+        ],
+        header in proptest::option::of(any::<String>()),
+    ) {
+        let (message, needs) = probe_explain(&body, header.as_deref());
+        for line in message.iter().chain(needs.iter()) {
+            prop_assert!(line.chars().count() <= 201);
+            prop_assert!(!line.chars().any(char::is_control));
+        }
+    }
 }
