@@ -3,6 +3,7 @@
 # (installed here when missing: `cargo install --locked cargo-mutants`).
 #
 #   bash scripts/mutants.sh [FILE...]
+#   MUTANTS_TESTS="--lib --test probes" MUTANTS_RE="probe" bash scripts/mutants.sh FILE...
 #
 # Default files: the Vault and Kubernetes parsers and the listed-places
 # check. Each mutant is built and judged by the unit tests and the two
@@ -18,4 +19,7 @@ if [[ ${#files[@]} -eq 0 ]]; then
 fi
 args=()
 for f in "${files[@]}"; do args+=(--file "$f"); done
-cargo mutants "${args[@]}" --output target/mutants -- --lib --test vault --test kubernetes
+# Only the mutants whose name matches (a function, say), when set.
+if [[ -n ${MUTANTS_RE:-} ]]; then args+=(--re "$MUTANTS_RE"); fi
+# shellcheck disable=SC2086 # a list of cargo test arguments
+cargo mutants "${args[@]}" --output target/mutants -- ${MUTANTS_TESTS:---lib --test vault --test kubernetes}

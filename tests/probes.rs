@@ -699,3 +699,53 @@ fn probe_specs_that_would_check_nothing_or_leak_are_errors() {
         &["`probes: auto`", "has none"],
     );
 }
+
+/// A probe whose answer changed is a change of evidence: record keeps
+/// the fixture and writes it beside for review, which shows the probe.
+#[test]
+fn a_changed_probe_answer_waits_for_review_and_says_which() {
+    let open = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = open.clone();
+    let server = Server::start(move |hit: &Hit| {
+        if hit.path() == "/orgs/acme/members" && flag.load(std::sync::atomic::Ordering::SeqCst) {
+            return Reply::json(200, "[]");
+        }
+        github(hit)
+    });
+    let dir = project(
+        "probes-review",
+        &probes_spec(
+            &server.url(),
+            "denied_statuses: [403, 404]\n",
+            GITHUB_PROBES,
+        ),
+    );
+    let env = [("GH_FINE_GRAINED_CI", GH_TOKEN), ("PERMSPEC_NOW", NOW)];
+    assert_passes(&check(&dir, "record", &env), CASE);
+    let before = support::cases::read(&dir, "fixtures/probes/fine-grained-ci.json");
+    // The same answers again: the fixture is confirmed, byte for byte.
+    let again = check(&dir, "record", &env);
+    assert!(again.stdout.contains("1 unchanged"), "{}", again.stdout);
+
+    open.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut pending = env.to_vec();
+    pending.push(("PERMSPEC_RECORD", "pending"));
+    let changed = check(&dir, "record", &pending);
+    assert_fails(&changed, CASE, &["+ HEAD /orgs/acme/members"]);
+    assert_eq!(
+        support::cases::read(&dir, "fixtures/probes/fine-grained-ci.json"),
+        before
+    );
+    let listed = support::run(
+        support::permspec()
+            .current_dir(dir.path())
+            .args(["review", "--list"]),
+    );
+    assert!(
+        listed
+            .stdout
+            .contains("probe    HEAD /orgs/acme/members: 403 -> 200"),
+        "{}",
+        listed.stdout
+    );
+}

@@ -66,6 +66,10 @@ pub(super) struct Change {
     active: Option<(Option<bool>, Option<bool>)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<(Option<i64>, Option<i64>)>,
+    /// Probes whose answer changed: the probe, and the status before and
+    /// after (`None`: the side did not ask it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    probes: Vec<(String, Option<u16>, Option<u16>)>,
     /// Why one side has no grant.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -253,6 +257,7 @@ fn compare(from_name: String, to_name: String, from: &Side, to: &Side) -> Report
                 high_severity: Vec::new(),
                 active: None,
                 expires_at: None,
+                probes: Vec::new(),
                 error: Some(match (o, n) {
                     (Err(e), _) => format!("no grant at {}: {e}", report.from),
                     (_, Err(e)) => format!("no grant at {}: {e}", report.to),
@@ -305,8 +310,29 @@ pub(super) fn change_of(case: &str, provider: Provider, old: &Grant, new: &Grant
         high_severity,
         active: (old.active != new.active).then_some((old.active, new.active)),
         expires_at: (old.expires_at != new.expires_at).then_some((old.expires_at, new.expires_at)),
+        probes: probe_changes(old, new),
         error: None,
     }
+}
+
+/// The probes whose status differs between the two grants, each once, in
+/// the newer order.
+fn probe_changes(old: &Grant, new: &Grant) -> Vec<(String, Option<u16>, Option<u16>)> {
+    let key = |s: &crate::provider::probe::Seen| format!("{} {}", s.method, s.path);
+    let status_in = |g: &Grant, k: &str| g.probes.iter().find(|s| key(s) == k).map(|s| s.status);
+    let mut out: Vec<(String, Option<u16>, Option<u16>)> = Vec::new();
+    for s in new.probes.iter().chain(&old.probes) {
+        let k = key(s);
+        let (a, b) = (status_in(old, &k), status_in(new, &k));
+        if a != b && !out.iter().any(|(seen, _, _)| *seen == k) {
+            out.push((k, a, b));
+        }
+    }
+    out
+}
+
+fn status(s: Option<u16>) -> String {
+    s.map_or("not asked".to_owned(), |s| s.to_string())
 }
 
 impl Change {
@@ -315,6 +341,7 @@ impl Change {
             && self.lost.is_empty()
             && self.active.is_none()
             && self.expires_at.is_none()
+            && self.probes.is_empty()
             && self.error.is_none()
     }
 
@@ -340,6 +367,15 @@ impl Change {
         }
         if let Some((a, b)) = self.expires_at {
             let _ = writeln!(out, "  expires  {} -> {}", day(a), day(b));
+        }
+        for (probe, a, b) in &self.probes {
+            let _ = writeln!(
+                out,
+                "  probe    {}: {} -> {}",
+                esc(probe),
+                status(*a),
+                status(*b)
+            );
         }
         if let Some(e) = &self.error {
             let _ = writeln!(out, "  {}", esc(e));
@@ -421,6 +457,15 @@ fn markdown(r: &Report) -> String {
         }
         if let Some((a, b)) = c.expires_at {
             let _ = writeln!(out, "  - expires: {} → {}", day(a), day(b));
+        }
+        for (probe, a, b) in &c.probes {
+            let _ = writeln!(
+                out,
+                "  - probe {}: {} → {}",
+                md_code(probe),
+                status(*a),
+                status(*b)
+            );
         }
         if let Some(e) = &c.error {
             let _ = writeln!(out, "  - {}", md_text(e));

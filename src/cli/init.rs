@@ -62,9 +62,12 @@ pub(crate) struct InitArgs {
 
 /// Every provider but the two whose answer shape the spec itself
 /// describes (`oauth2-introspection`'s client, `http`'s request), which
-/// init cannot guess.
+/// init cannot guess, and `probes`, whose requests only the spec can say.
 fn supported(p: Provider) -> bool {
-    !matches!(p, Provider::OAuth2Introspection | Provider::Http)
+    !matches!(
+        p,
+        Provider::OAuth2Introspection | Provider::Http | Provider::Probes
+    )
 }
 
 /// A refusal or a failure: the message, exit status 1 (2 for usage).
