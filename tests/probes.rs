@@ -573,9 +573,9 @@ fn docspace_auto_probes_cross_check_the_reported_permissions() {
     assert_eq!(
         statuses,
         [
-            ("/api/2.0/files/@my".to_owned(), 200),
-            ("/api/2.0/files/rooms".to_owned(), 403),
-            ("/api/2.0/people".to_owned(), 403),
+            ("/api/2.0/files/@privacy/available".to_owned(), 200),
+            ("/api/2.0/files/rooms?count=1".to_owned(), 403),
+            ("/api/2.0/people?count=1".to_owned(), 403),
             ("/api/2.0/people/@self".to_owned(), 200),
         ]
     );
@@ -601,7 +601,7 @@ fn docspace_auto_probes_cross_check_the_reported_permissions() {
         &out,
         "docspace::uploader",
         &[
-            "+ GET /api/2.0/people",
+            "+ GET /api/2.0/people?count=1",
             "the token does not report accounts:read, but the request was allowed (HTTP 200)",
             "the server does not enforce what the token reports",
         ],

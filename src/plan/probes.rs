@@ -74,14 +74,34 @@ pub(super) fn denied_statuses(raw: &RawSpec, provider: Provider) -> Result<Vec<u
 pub(crate) type AutoTable = &'static [(&'static str, &'static str)];
 
 /// DocSpace's `probes: auto`: for each permission a GET can show, a GET
-/// route that needs it and nothing more. Every key permission is
-/// `X:read`/`X:write`, and `X:write` also passes X's GET routes
-/// (API-FACTS.md), so only the four read permissions can be probed without
-/// changing anything; the write permissions are not probed.
+/// route that needs it and nothing more, with no id and no side effect.
+///
+/// From DocSpace-server v3.7.2 (`ed2994e7`): the scopes of every route are
+/// one regex table, `AuthorizationExtension.ScopesMap`
+/// (`common/ASC.Api.Core/Auth/AuthorizationExtension.cs:39-52`, first
+/// match wins), and every GET also accepts `*:read` and `*:write`
+/// (lines 58-65); `ScopesAuthorizationHandler.cs:73-76` passes a caller
+/// holding any one of them. Each row's line there, and its controller:
+///
+/// - `files:read`: l.43 `GET api/[^/]+/files` [files:read, files:write];
+///   `SettingsController.cs:283`, a settings read (`/files/@my` would
+///   create the user's folder on a first visit).
+/// - `rooms:read`: l.41 `GET api/[^/]+/files/rooms` [rooms:read,
+///   rooms:write]; `VirtualRoomsController.cs:911` (no `sortBy`: it would
+///   save a sort order).
+/// - `accounts:read`: l.47 `GET api/[^/]+/people` [accounts:read,
+///   accounts:write]; `UserController.cs:989`.
+/// - `accounts.self:read`: l.45 `GET api/[^/]+/people/@self`
+///   [accounts.self:read, accounts.self:write], before l.47, so
+///   `accounts:read` does not pass it; `UserController.cs:1590`.
+///
+/// No GET route needs a write permission (only the POST/PUT/DELETE lines
+/// list them), so the write permissions cannot be probed without writing,
+/// and are not. See research/docspace-probes.md.
 pub(crate) const DOCSPACE_AUTO: AutoTable = &[
-    ("files:read", "/api/2.0/files/@my"),
-    ("rooms:read", "/api/2.0/files/rooms"),
-    ("accounts:read", "/api/2.0/people"),
+    ("files:read", "/api/2.0/files/@privacy/available"),
+    ("rooms:read", "/api/2.0/files/rooms?count=1"),
+    ("accounts:read", "/api/2.0/people?count=1"),
     ("accounts.self:read", "/api/2.0/people/@self"),
 ];
 

@@ -56,7 +56,9 @@ impl Portal {
             ("GET", "/api/2.0/scopes") => self.scope_catalog(hit),
             // Routes the key permissions guard (API-FACTS.md, "Meaning of
             // the permissions"): a probe's targets.
-            ("GET", "/api/2.0/files/@my") => self.scoped(hit, "files"),
+            ("GET", "/api/2.0/files/@my" | "/api/2.0/files/@privacy/available") => {
+                self.scoped(hit, "files")
+            }
             ("GET", "/api/2.0/files/rooms") => self.scoped(hit, "rooms"),
             ("GET", "/api/2.0/people") => self.scoped(hit, "accounts"),
             _ => Reply::empty(404),
