@@ -639,6 +639,10 @@ fn probe_specs_that_would_check_nothing_or_leak_are_errors() {
         ),
         ("      []\n", "`probes: []` asks nothing"),
         (
+            "      - { post: /a, unsafe: \" \", expect: denied }\n",
+            "`unsafe:` is empty",
+        ),
+        (
             "      - { get: /a, allowed_statuses: [404], expect: allowed }\n",
             "goes with an unsafe probe",
         ),
@@ -656,8 +660,13 @@ fn probe_specs_that_would_check_nothing_or_leak_are_errors() {
         assert_fails(&out, CASE, &[says]);
     }
     let header_cases = [
-        ("denied_statuses: [200, 403]\n", "200 cannot mean denied"),
+        (
+            "denied_statuses: [200, 403]\n",
+            "200 cannot mean denied: it is a success",
+        ),
+        ("denied_statuses: [301]\n", "it is a redirect"),
         ("denied_statuses: [503]\n", "a server error"),
+        ("denied_statuses: [403, 403]\n", "403 is listed twice"),
         ("denied_statuses: []\n", "`denied_statuses: []`"),
     ];
     for (i, (extra, says)) in header_cases.iter().enumerate() {
@@ -686,6 +695,17 @@ fn probe_specs_that_would_check_nothing_or_leak_are_errors() {
         &check(&dir, "replay", &[]),
         "google::a",
         &["provider `google` takes no probes"],
+    );
+    // Any other word is not `auto`, even where `auto` works.
+    let dir = TempDir::new("probes-bad-word");
+    dir.write(
+        "specs/docspace.yaml",
+        "provider: docspace\nbase_url: https://portal.example.com\ntokens:\n  a:\n    credential: { env: A }\n    expect: { at_least: [files:read] }\n    probes: automatic\n",
+    );
+    assert_fails(
+        &check(&dir, "replay", &[]),
+        "docspace::a",
+        &["`probes: automatic` is neither a list of probes nor `auto`"],
     );
     // `auto` is DocSpace's.
     let dir = project(

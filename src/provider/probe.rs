@@ -238,6 +238,68 @@ mod tests {
     }
 
     #[test]
+    fn each_unjudged_status_says_why() {
+        let why = |s| judge(s, &[401, 403], &[]).unwrap_err();
+        assert!(why(302).contains("a redirect"), "{}", why(302));
+        assert!(why(429).contains("rate limited"), "{}", why(429));
+        assert!(why(503).contains("a server error"), "{}", why(503));
+        assert!(why(404).contains("neither a success nor a denied status (401, 403)"));
+    }
+
+    #[test]
+    fn a_probe_goes_as_the_providers_api_takes_it() {
+        use crate::template::Template;
+        let base = Template::literal("https://api.example.com");
+        let plain = crate::plan::Api::Base {
+            base_url: base.clone(),
+        };
+        let github = Provider::GitHub.probe_request(
+            &plain,
+            "https://api.github.com/",
+            ProbeMethod::Head,
+            "/user",
+            None,
+        );
+        assert_eq!(github.url, "https://api.github.com/user");
+        assert_eq!(github.method, "HEAD");
+        assert_eq!(github.token, TokenPlace::Header);
+        assert_eq!(
+            github.headers,
+            [("x-github-api-version".to_owned(), "2022-11-28".to_owned())]
+        );
+        assert!(!github.needs_body);
+        let http = crate::plan::Api::Http(crate::plan::HttpApi {
+            base_url: base,
+            method: "GET".into(),
+            path: "/me".into(),
+            headers: vec![("x-api-version".into(), "2024-01".into())],
+            token_query: None,
+            privileges: crate::plan::PrivilegeSource::Header("x-scopes".into()),
+        });
+        let r = Provider::Http.probe_request(
+            &http,
+            "https://api.example.com",
+            ProbeMethod::Post,
+            "/x",
+            Some(r#"{"a":1}"#),
+        );
+        assert_eq!(
+            r.headers,
+            [("x-api-version".to_owned(), "2024-01".to_owned())]
+        );
+        assert_eq!(r.body, Body::Json(serde_json::json!({"a": 1})));
+        let none = Provider::Probes.probe_request(
+            &plain,
+            "https://api.example.com",
+            ProbeMethod::Get,
+            "/x",
+            None,
+        );
+        assert!(none.headers.is_empty());
+        assert_eq!(none.body, Body::Empty);
+    }
+
+    #[test]
     fn explains_github_stripe_docspace_and_vault_refusals() {
         let mut headers = BTreeMap::new();
         headers.insert(GITHUB_NEEDS.to_owned(), "contents=read".to_owned());
