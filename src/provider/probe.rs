@@ -329,6 +329,10 @@ mod tests {
         assert_eq!(m.chars().count(), MESSAGE_CHARS + 1);
         assert!(m.ends_with('…'));
         assert_eq!(n.as_deref(), Some("rak_charge_write"));
+        // Exactly the limit: nothing is cut, so no ellipsis.
+        let exact = "y".repeat(MESSAGE_CHARS);
+        let (m, _) = explain(&format!(r#"{{"message":"{exact}"}}"#), &BTreeMap::new());
+        assert_eq!(m.as_deref(), Some(exact.as_str()));
 
         assert_eq!(explain("", &BTreeMap::new()), (None, None));
         assert_eq!(
