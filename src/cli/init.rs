@@ -5,7 +5,7 @@
 //! a new token is appended to `tokens:`, an existing one is replaced only
 //! with `--force`. Nothing is written unless the live answer is good.
 
-use super::common::Folders;
+use super::common::{ApiArgs, Folders, credential_source};
 use crate::mode::Mode;
 use crate::plan::{self, Entry, SpecFile, display_path};
 use crate::provider::Provider;
@@ -17,27 +17,8 @@ use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct InitArgs {
-    /// docspace, docspace-account, docspace-permissions, docspace-scopes, coveo, jwt,
-    /// github, gitlab, slack, google, vault or kubernetes
-    #[arg(long)]
-    provider: String,
-    /// The API's address (not for jwt; coveo may use --region instead; github, gitlab,
-    /// slack and google default to their public address)
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-    /// Coveo: the organization id
-    #[arg(long)]
-    organization: Option<String>,
-    /// Coveo: us, eu, au, ca or hipaa
-    #[arg(long)]
-    region: Option<String>,
-    /// Vault: a path whose capabilities are asked (repeat it for each)
-    #[arg(long = "path", value_name = "PATH")]
-    paths: Vec<String>,
-    /// Kubernetes: a namespace to review (repeat it for each); Vault: the
-    /// namespace (once)
-    #[arg(long = "namespace", value_name = "NAME")]
-    namespaces: Vec<String>,
+    #[command(flatten)]
+    api: ApiArgs,
     /// The token's name in the spec (and the case's)
     #[arg(long, value_name = "NAME")]
     token: String,
@@ -58,16 +39,6 @@ pub(crate) struct InitArgs {
     /// Replace the token (and its fixture) if the spec already has it
     #[arg(long)]
     force: bool,
-}
-
-/// Every provider but the two whose answer shape the spec itself
-/// describes (`oauth2-introspection`'s client, `http`'s request), which
-/// init cannot guess, and `probes`, whose requests only the spec can say.
-fn supported(p: Provider) -> bool {
-    !matches!(
-        p,
-        Provider::OAuth2Introspection | Provider::Http | Provider::Probes
-    )
 }
 
 /// A refusal or a failure: the message, exit status 1 (2 for usage).
@@ -91,27 +62,13 @@ fn usage(message: impl Into<String>) -> Stop {
 }
 
 fn init(a: &InitArgs) -> Result<String, Stop> {
-    let provider = Provider::from_name(&a.provider)
-        .filter(|p| supported(*p))
-        .ok_or_else(|| {
-            let names: Vec<&str> = Provider::ALL
-                .iter()
-                .filter(|p| supported(**p))
-                .map(|p| p.name())
-                .collect();
-            usage(format!(
-                "init supports the providers {}; write other specs by hand (README.md, \"Providers\")",
-                names.join(", ")
-            ))
-        })?;
-    // Neither is ever echoed: a password in the address, or a token named
-    // after its credential, would land in the output and in the spec.
-    if a.base_url.as_deref().is_some_and(crate::plan::has_userinfo) {
-        return Err(usage(
-            "--base-url carries a user name or password (any `@` counts); give the address \
-             alone, and the credential with --credential-env; if the password was real, rotate it",
-        ));
-    }
+    let provider = a
+        .api
+        .provider(
+            "init",
+            "write other specs by hand (README.md, \"Providers\")",
+        )
+        .map_err(usage)?;
     if crate::secret::looks_like_secret(&a.token) {
         return Err(usage(
             "--token looks like a credential (it is not shown); it names the token, such as \
@@ -124,15 +81,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             a.token
         )));
     }
-    let credential = match (&a.credential_env, &a.credential_file) {
-        (Some(var), None) => format!("{{ env: {var} }}"),
-        (None, Some(path)) => format!("{{ file: {} }}", yaml_item(&path.to_string_lossy())),
-        _ => {
-            return Err(usage(
-                "give exactly one of --credential-env VAR or --credential-file PATH",
-            ));
-        }
-    };
+    let credential = credential_source(&a.credential_env, &a.credential_file).map_err(usage)?;
     let specs = lexical(
         &a.folders
             .specs
@@ -163,7 +112,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             ));
         }
     };
-    let header = header(provider, a)?;
+    let header = a.api.header(provider).map_err(usage)?;
     let block = |expect: Option<&[String]>| {
         token_block(
             "  ",
@@ -415,67 +364,6 @@ fn spec_id(specs: &Path, out: &Path) -> Result<String, Stop> {
 }
 
 /// The file-level keys of a new spec.
-fn header(provider: Provider, a: &InitArgs) -> Result<String, Stop> {
-    let mut h = format!("provider: {}\n", provider.name());
-    match provider {
-        Provider::Jwt => {}
-        Provider::Coveo => {
-            let org = a
-                .organization
-                .as_ref()
-                .ok_or_else(|| usage("coveo needs --organization"))?;
-            h.push_str(&format!("organization: {org}\n"));
-            match (&a.base_url, &a.region) {
-                (Some(url), None) => h.push_str(&format!("base_url: {url}\n")),
-                (None, Some(region)) => h.push_str(&format!("region: {region}\n")),
-                (None, None) => {}
-                (Some(_), Some(_)) => return Err(usage("give --base-url or --region, not both")),
-            }
-        }
-        _ => match (&a.base_url, provider.default_base_url()) {
-            (Some(url), _) => h.push_str(&format!("base_url: {url}\n")),
-            // The default is left implicit, as the README's examples write it.
-            (None, Some(_)) => {}
-            (None, None) => return Err(usage(format!("{} needs --base-url", provider.name()))),
-        },
-    }
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|i| yaml_item(i))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match provider {
-        Provider::Vault => {
-            if a.paths.is_empty() {
-                return Err(usage(
-                    "vault needs --path for each path whose capabilities to ask",
-                ));
-            }
-            match a.namespaces.as_slice() {
-                [] => {}
-                [ns] => h.push_str(&format!("namespace: {}\n", yaml_item(ns))),
-                _ => return Err(usage("vault takes one --namespace")),
-            }
-            h.push_str(&format!("paths: [{}]\n", list(&a.paths)));
-        }
-        Provider::Kubernetes => {
-            if a.namespaces.is_empty() {
-                return Err(usage(
-                    "kubernetes needs --namespace for each namespace to review",
-                ));
-            }
-            h.push_str(&format!("namespaces: [{}]\n", list(&a.namespaces)));
-        }
-        _ if !a.paths.is_empty() || !a.namespaces.is_empty() => {
-            return Err(usage("--path and --namespace are for vault and kubernetes"));
-        }
-        _ => {}
-    }
-    Ok(h)
-}
-
 /// A token's lines. `exactly: None` writes a placeholder rule, used only
 /// to plan and fetch before the grant is known.
 fn token_block(
@@ -549,17 +437,17 @@ fn edit(
     for (flag, given, key, written) in [
         (
             "base-url",
-            &a.base_url,
+            &a.api.base_url,
             "base_url",
             value(&raw.base_url).or(provider.default_base_url().map(str::to_owned)),
         ),
         (
             "organization",
-            &a.organization,
+            &a.api.organization,
             "organization",
             value(&raw.organization),
         ),
-        ("region", &a.region, "region", value(&raw.region)),
+        ("region", &a.api.region, "region", value(&raw.region)),
     ] {
         if let Some(e) = differs(flag, given, key, written.as_deref()) {
             return Err(e);
@@ -577,8 +465,8 @@ fn edit(
         _ => listed(&raw.namespaces),
     };
     for (flag, given, key, written) in [
-        ("path", &a.paths, "paths", listed(&raw.paths)),
-        ("namespace", &a.namespaces, "namespaces", namespaces),
+        ("path", &a.api.paths, "paths", listed(&raw.paths)),
+        ("namespace", &a.api.namespaces, "namespaces", namespaces),
     ] {
         if !given.is_empty() && *given != written {
             return Err(usage(format!(
@@ -667,12 +555,10 @@ mod tests {
 
     fn args(token: &str, force: bool) -> InitArgs {
         InitArgs {
-            provider: "docspace".into(),
-            base_url: None,
-            organization: None,
-            region: None,
-            paths: Vec::new(),
-            namespaces: Vec::new(),
+            api: ApiArgs {
+                provider: "docspace".into(),
+                ..ApiArgs::default()
+            },
             token: token.into(),
             credential_env: Some("C".into()),
             credential_file: None,
@@ -762,14 +648,14 @@ mod tests {
     #[test]
     fn refuses_flags_that_disagree_with_the_header() {
         let mut a = args("c", false);
-        a.base_url = Some("https://prod.example.org".into());
+        a.api.base_url = Some("https://prod.example.org".into());
         let r = edit(SPEC, Provider::DocSpace, &a, Path::new("s.yaml"), block);
         assert!(
             matches!(&r, Err(Stop(2, m)) if m.contains("says `base_url: https://p.example.com`, but --base-url https://prod.example.org")),
             "{}",
             r.err().map(|s| s.1).unwrap_or_default()
         );
-        a.base_url = Some("https://p.example.com/".into());
+        a.api.base_url = Some("https://p.example.com/".into());
         assert!(edit(SPEC, Provider::DocSpace, &a, Path::new("s.yaml"), block).is_ok());
     }
 

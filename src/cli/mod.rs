@@ -1,12 +1,14 @@
 //! The `permspec` command line. Not a stable API: the binary calls [`main`].
 //!
-//! `check` and `record` are the harness; `audit` and `init` are the review
-//! commands, in modules of their own below this one.
+//! `check` and `record` are the harness; `audit`, `init`, `inspect`,
+//! `review` and `diff` are the review commands, in modules of their own
+//! below this one.
 
 mod audit;
 mod common;
 mod diff;
 mod init;
+mod inspect;
 mod review;
 
 use crate::mode::Mode;
@@ -38,6 +40,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Ask the live API once and write a spec whose `exactly` is today's grant, with its fixture
     Init(init::InitArgs),
+    /// Ask the live API once and print what a token may do now; writes nothing
+    Inspect(inspect::InspectArgs),
     /// Accept or reject the answers `record --pending` wrote beside their fixtures
     Review(review::ReviewArgs),
     /// What changed in each token's permissions between two git revisions of the fixtures
@@ -167,6 +171,7 @@ pub fn main() -> ExitCode {
         }
         Command::Audit(a) => audit::run(a),
         Command::Init(i) => init::run(i),
+        Command::Inspect(i) => inspect::run(i),
         Command::Review(r) => review::run(r),
         Command::Diff(d) => diff::run(d),
         Command::Schema => {
