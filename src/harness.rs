@@ -151,6 +151,12 @@ impl Harness {
 
     /// Runs the cases; with `junit`, also writes one `<testcase>` per case there.
     pub(crate) fn run_with(self, args: Arguments, junit: Option<PathBuf>) -> ExitCode {
+        // `PERMSPEC_JUNIT=path`: the same report under `cargo test`.
+        let junit = junit.or_else(|| {
+            std::env::var_os("PERMSPEC_JUNIT")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
         let mode = match self.mode {
             Ok(m) => m,
             Err(e) => {
@@ -465,37 +471,46 @@ fn trial(
     let run = move || {
         let started = Instant::now();
         let result = match entry {
-            Entry::Broken(b) => Err(b.error),
+            Entry::Broken(b) => Err((b.error, None)),
             Entry::Case(case) => judge(&case, fetched, mode, &shared),
-        }
-        .map_err(|text| {
+        };
+        let scrub = |text: String| {
             if shared.scrubber.is_empty() {
                 text
             } else {
                 shared.scrubber.scrub(&text)
             }
-        });
+        };
+        let (failure, summary) = match result {
+            Ok(()) => (None, None),
+            Err((text, summary)) => (Some(scrub(text)), summary.map(scrub)),
+        };
         record.keep(CaseResult {
             name: name.clone(),
             kind: recorded_kind,
             spec,
             token,
-            failure: result.clone().err(),
+            failure: failure.clone(),
+            summary,
             duration: started.elapsed(),
         });
-        result.map_err(Failed::from)
+        match failure {
+            None => Ok(()),
+            Some(text) => Err(Failed::from(text)),
+        }
     };
     Trial::test(trial_name, run).with_kind(kind)
 }
 
 /// Evaluates one case: its evidence (fetched, or replayed now), then the
-/// comparison. `Err` holds the text to print.
+/// comparison. `Err` holds the text to print, and the findings in one line
+/// (for JUnit's failure message).
 fn judge(
     case: &Case,
     fetched: Option<Result<Evidence, CaseError>>,
     mode: Mode,
     run: &Shared,
-) -> Result<(), String> {
+) -> Result<(), (String, Option<String>)> {
     let style = &run.style;
     let evidence = match (mode, fetched) {
         (_, Some(result)) => result,
@@ -505,12 +520,21 @@ fn judge(
             evidence::Fix::Hint("please report this".into()),
         )),
     };
-    let evidence = evidence.map_err(|e| report::render_error(case, &e, style))?;
+    let evidence = evidence.map_err(|e| {
+        let first = e.cause.lines().next().unwrap_or_default();
+        (
+            report::render_error(case, &e, style),
+            Some(format!("error: {}", crate::escape::text(first))),
+        )
+    })?;
     let outcome = compare(case.family(), &case.expect, &evidence.grant, run.clock);
     if outcome.passed() {
         Ok(())
     } else {
-        Err(report::render_failure(case, &evidence, &outcome, style))
+        Err((
+            report::render_failure(case, &evidence, &outcome, style),
+            Some(report::summary(&outcome)),
+        ))
     }
 }
 

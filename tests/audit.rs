@@ -163,10 +163,39 @@ fn check_writes_junit_with_one_testcase_per_case() {
     );
     assert!(xml.contains(r#"<property name="provider" value="docspace"/>"#));
     assert!(xml.contains(r#"<property name="token" value="drifted"/>"#));
+    // The message is the findings in one line, the body the whole report.
     assert!(
-        xml.contains("<failure message=\"token `drifted` in tests/audit/specs/keys.yaml\""),
+        xml.contains(
+            "<failure message=\"excess *:write (at_most); *:write overlaps forbidden *:write\" type=\"permspec\">token `drifted` in tests/audit/specs/keys.yaml"
+        ),
         "{xml}"
     );
+    assert!(
+        xml.contains("<failure message=\"error: no fixture at tests/audit/fixtures/keys/never-recorded.json\""),
+        "{xml}"
+    );
+    // `PERMSPEC_JUNIT` writes the same report without the flag (as under
+    // `cargo test`, which takes no `--format junit`).
+    let env_path = dir.path().join("env.xml");
+    let out = run(permspec()
+        .args([
+            "check",
+            "--specs",
+            "tests/audit/specs",
+            "--fixtures",
+            "tests/audit/fixtures",
+        ])
+        .env("PERMSPEC_JUNIT", &env_path)
+        .env("PERMSPEC_TODAY", "2027-02-15"));
+    assert_eq!(out.code, 101);
+    let from_env = std::fs::read_to_string(&env_path).unwrap();
+    let strip = |x: &str| {
+        x.lines()
+            .filter(|l| !l.contains("timestamp") && !l.contains("time="))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&from_env), strip(&xml));
     assert_eq!(
         run(permspec().args(["check", "--format", "junit"])).code,
         2,

@@ -14,6 +14,9 @@ pub(crate) struct CaseResult {
     pub spec: Option<String>,
     pub token: Option<String>,
     pub failure: Option<String>,
+    /// The failure in one line (the findings, or the error), for the
+    /// failure's `message`; else its first line is used.
+    pub summary: Option<String>,
     pub duration: Duration,
 }
 
@@ -66,11 +69,14 @@ pub(crate) fn render(results: &[CaseResult], timestamp: &str) -> String {
         out.push_str("      </properties>\n");
         if let Some(text) = &r.failure {
             let text = strip_ansi(text);
-            let first = text.lines().next().unwrap_or("failed").trim();
+            let first = match &r.summary {
+                Some(s) => strip_ansi(s),
+                None => text.lines().next().unwrap_or("failed").trim().to_owned(),
+            };
             let _ = writeln!(
                 out,
                 r#"      <failure message="{}" type="permspec">{}</failure>"#,
-                escape(first),
+                escape(&first),
                 escape(&text)
             );
         }
@@ -111,6 +117,7 @@ mod tests {
                 spec: Some("specs/docspace.yaml".into()),
                 token: Some("ci".into()),
                 failure: None,
+                summary: None,
                 duration: Duration::from_millis(2),
             },
             CaseResult {
@@ -119,13 +126,23 @@ mod tests {
                 spec: None,
                 token: None,
                 failure: Some("error: `a` & <b>\x1b[31m red\x1b[0m\x07".into()),
+                summary: None,
+                duration: Duration::ZERO,
+            },
+            CaseResult {
+                name: "docspace::wide".into(),
+                kind: "docspace".into(),
+                spec: Some("specs/docspace.yaml".into()),
+                token: Some("wide".into()),
+                failure: Some("token `wide` in specs/docspace.yaml\n  ...".into()),
+                summary: Some("excess * (at_most); * overlaps forbidden files:write".into()),
                 duration: Duration::ZERO,
             },
         ];
         let xml = render(&results, "2026-11-23T10:00:00Z");
         assert!(
             xml.contains(
-                r#"<testsuites name="permspec" tests="2" failures="1" errors="0" time="0.002">"#
+                r#"<testsuites name="permspec" tests="3" failures="2" errors="0" time="0.002">"#
             ),
             "{xml}"
         );
@@ -140,5 +157,10 @@ mod tests {
             "{xml}"
         );
         assert!(!xml.contains('\x1b'));
+        // The message is the findings, not the header.
+        assert!(
+            xml.contains(r#"<failure message="excess * (at_most); * overlaps forbidden files:write" type="permspec">token `wide`"#),
+            "{xml}"
+        );
     }
 }

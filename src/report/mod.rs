@@ -476,6 +476,54 @@ fn probe_section(findings: &[Finding], style: &Style) -> String {
     out
 }
 
+/// A failed comparison in one line, for a JUnit failure's `message` (CI
+/// dashboards show only that): each finding in a few words, at most
+/// [`SUMMARY_CHARS`] characters, escaped.
+pub(crate) fn summary(outcome: &Outcome) -> String {
+    let parts: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| match f {
+            Finding::Missing { privilege, rule } => {
+                format!("missing {} ({})", text(privilege), rule.key())
+            }
+            Finding::Excess { privilege, rule } => {
+                format!("excess {} ({})", text(privilege), rule.key())
+            }
+            Finding::Forbidden { granted, entry, .. } => {
+                format!("{} overlaps forbidden {}", text(granted), text(entry))
+            }
+            Finding::Inactive => "the token is not active".into(),
+            Finding::StillActive => "still active, but expected revoked".into(),
+            Finding::ExpiredException { privilege, .. } => {
+                format!("the exception for {} expired", text(privilege))
+            }
+            Finding::ExpiresLate { .. } => "expires later than expires_within".into(),
+            Finding::Unproven { rule, .. } => {
+                format!("{} unproven (the API listed part of the grant)", rule.key())
+            }
+            Finding::Probe(m) => format!(
+                "probe {}: expected {}, answered {}",
+                text(&m.probe),
+                m.expected.word(),
+                m.status
+            ),
+            Finding::ProbeUnjudged { probe, .. } => {
+                format!("probe {} cannot be judged", text(probe))
+            }
+        })
+        .collect();
+    let line = parts.join("; ");
+    if line.chars().count() <= SUMMARY_CHARS {
+        return line;
+    }
+    let cut: String = line.chars().take(SUMMARY_CHARS).collect();
+    format!("{cut}… ({} findings)", parts.len())
+}
+
+/// The longest [`summary`] before it is cut.
+const SUMMARY_CHARS: usize = 300;
+
 /// `exactly` as a line diff of the two sorted lists (similar), so the
 /// unchanged privileges give context.
 fn exactly_diff(expect: &Expectations, granted: &[String], style: &Style) -> String {
