@@ -37,13 +37,13 @@ fn init_writes_todays_grant_and_its_fixture_then_check_passes() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(
         out.stdout,
-        "wrote specs/docspace.yaml: token `ci` expects exactly [files:read, files:write]\nrecorded fixtures/docspace/ci.json\n"
+        "wrote specs/docspace.yaml: token `ci` expects exactly [files:read, files:write]\nrecorded fixtures/docspace/ci.json\nfor completion in your editor, write the schema its first line names: permspec schema --write spec.schema.json\n"
     );
     let spec = std::fs::read_to_string(dir.path().join("specs/docspace.yaml")).unwrap();
     assert_eq!(
         spec,
         format!(
-            "provider: docspace\nbase_url: {}\ntokens:\n  ci:\n    description: \"made by init\"\n    credential: {{ env: CI_KEY }}\n    expect:\n      exactly: [files:read, files:write]\n",
+            "# yaml-language-server: $schema=../spec.schema.json\nprovider: docspace\nbase_url: {}\ntokens:\n  ci:\n    description: \"made by init\"\n    credential: {{ env: CI_KEY }}\n    expect:\n      exactly: [files:read, files:write]\n",
             portal.url()
         )
     );
@@ -55,6 +55,17 @@ fn init_writes_todays_grant_and_its_fixture_then_check_passes() {
         Some("ok"),
         "{}",
         check.stdout
+    );
+    // The schema the first line names, written where it says.
+    let wrote =
+        run(permspec()
+            .current_dir(dir.path())
+            .args(["schema", "--write", "spec.schema.json"]));
+    assert_eq!(wrote.stdout, "wrote spec.schema.json\n");
+    let printed = run(permspec().arg("schema"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("spec.schema.json")).unwrap(),
+        printed.stdout
     );
 }
 

@@ -125,7 +125,11 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     // Plan and fetch with a placeholder expectation; write only the final one.
     let candidate = |expect: Option<&[String]>| -> Result<String, Stop> {
         match &existing {
-            None => Ok(format!("{header}tokens:\n{}", block(expect))),
+            None => Ok(format!(
+                "# yaml-language-server: $schema={}\n{header}tokens:\n{}",
+                schema_ref(&out),
+                block(expect)
+            )),
             Some(text) => edit(text, provider, a, &out, |indent| {
                 token_block(
                     indent,
@@ -270,7 +274,39 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     for note in &fetched.evidence.grant.notes {
         message.push_str(&format!("\nnote: {}", crate::escape::text(note)));
     }
+    if existing.is_none() && !Path::new(SCHEMA_FILE).exists() {
+        message.push_str(&format!(
+            "\nfor completion in your editor, write the schema its first line names: \
+             permspec schema --write {SCHEMA_FILE}"
+        ));
+    }
     Ok(scrubber.scrub(&message))
+}
+
+/// Where `permspec schema --write` puts the schema by default: the
+/// repository's root (the working directory).
+const SCHEMA_FILE: &str = "spec.schema.json";
+
+/// The schema file as a new spec at `out` names it: relative to the spec's
+/// folder when that lies under the working directory, else absolute.
+fn schema_ref(out: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let folder = out.parent().unwrap_or(Path::new(""));
+    let folder = folder.strip_prefix(&cwd).unwrap_or(folder);
+    let ups: Option<usize> = folder
+        .components()
+        .map(|c| match c {
+            std::path::Component::Normal(_) => Some(1),
+            std::path::Component::CurDir => Some(0),
+            _ => None,
+        })
+        .sum();
+    match ups {
+        Some(n) => format!("{}{SCHEMA_FILE}", "../".repeat(n)),
+        None => std::env::current_dir()
+            .map(|d| d.join(SCHEMA_FILE).to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| SCHEMA_FILE.to_owned()),
+    }
 }
 
 /// Writes the fixture and the spec, both or neither: each is staged beside
@@ -657,6 +693,20 @@ mod tests {
         );
         a.api.base_url = Some("https://p.example.com/".into());
         assert!(edit(SPEC, Provider::DocSpace, &a, Path::new("s.yaml"), block).is_ok());
+    }
+
+    #[test]
+    fn a_new_spec_names_the_schema_from_its_folder() {
+        assert_eq!(
+            schema_ref(Path::new("specs/docspace.yaml")),
+            "../spec.schema.json"
+        );
+        assert_eq!(
+            schema_ref(Path::new("specs/team/a.yaml")),
+            "../../spec.schema.json"
+        );
+        assert_eq!(schema_ref(Path::new("a.yaml")), "spec.schema.json");
+        assert!(schema_ref(Path::new("/abs/specs/a.yaml")).ends_with("/spec.schema.json"));
     }
 
     /// Issue 10, item 14: `..` is resolved by the text, so escaping is seen.

@@ -46,8 +46,8 @@ enum Command {
     Review(review::ReviewArgs),
     /// What changed in each token's permissions between two git revisions of the fixtures
     Diff(diff::DiffArgs),
-    /// Print the JSON Schema of the spec format (for editor completion)
-    Schema,
+    /// Print the JSON Schema of the spec format (for editor completion), or write it
+    Schema(SchemaArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -174,9 +174,32 @@ pub fn main() -> ExitCode {
         Command::Inspect(i) => inspect::run(i),
         Command::Review(r) => review::run(r),
         Command::Diff(d) => diff::run(d),
-        Command::Schema => {
-            print!("{}", crate::schema::json());
+        Command::Schema(s) => schema(s),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Write it to this file (e.g. spec.schema.json at the repository's
+    /// root, which specs name in their `$schema` line) instead of printing it
+    #[arg(long, value_name = "PATH")]
+    write: Option<PathBuf>,
+}
+
+fn schema(s: SchemaArgs) -> ExitCode {
+    let text = crate::schema::json();
+    let Some(path) = s.write else {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    };
+    match std::fs::write(&path, text) {
+        Ok(()) => {
+            println!("wrote {}", crate::plan::display_path(&path));
             ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            ExitCode::from(1)
         }
     }
 }
