@@ -261,6 +261,14 @@ fn an_answer_that_proves_nothing_is_an_error_never_a_pass() {
         "/redirect" => Reply::empty(302).with_header("Location", "https://sso.example/login"),
         "/login-page" => Reply::json(200, "<!DOCTYPE html><html><title>Sign in</title></html>")
             .with_content_type("text/html; charset=utf-8"),
+        // An HTML page that says it is JSON: told by its first bytes.
+        "/login-typed-json" => Reply::json(
+            200,
+            format!(
+                "  <!doctype html><html><title>Sign in</title>{}</html>",
+                "x".repeat(4000)
+            ),
+        ),
         "/waf" => Reply::json(403, "<html><title>Blocked by WAF</title></html>")
             .with_content_type("text/html"),
         "/bad-request" => Reply::json(400, r#"{"message":"Problems parsing JSON"}"#),
@@ -273,6 +281,7 @@ fn an_answer_that_proves_nothing_is_an_error_never_a_pass() {
     let classes = [
         ("redirect", "denied", "a redirect"),
         ("login-page", "allowed", "an HTML page"),
+        ("login-typed-json", "allowed", "an HTML page"),
         ("waf", "denied", "an HTML page"),
         (
             "bad-request",
@@ -768,4 +777,25 @@ fn a_changed_probe_answer_waits_for_review_and_says_which() {
         "{}",
         listed.stdout
     );
+}
+
+/// A safe probe is tried again when the connection fails; the error says
+/// so.
+#[test]
+fn a_probe_that_cannot_connect_is_retried_and_fails() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = project(
+        "probes-closed",
+        &probes_spec(&url, "", "      - { get: /user, expect: allowed }\n"),
+    );
+    let env = [("GH_FINE_GRAINED_CI", GH_TOKEN), ("PERMSPEC_NOW", NOW)];
+    let out = check(&dir, "live", &env);
+    assert_fails(
+        &out,
+        CASE,
+        &["probe `GET /user` (line 7)", "after 3 retries"],
+    );
+    assert!(out.stdout.contains("3 retries"), "{}", out.stdout);
 }
