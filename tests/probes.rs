@@ -271,6 +271,7 @@ fn an_answer_that_proves_nothing_is_an_error_never_a_pass() {
         ),
         "/waf" => Reply::json(403, "<html><title>Blocked by WAF</title></html>")
             .with_content_type("text/html"),
+        "/waf-typed-json" => Reply::json(403, "<html><title>Access denied</title></html>"),
         "/bad-request" => Reply::json(400, r#"{"message":"Problems parsing JSON"}"#),
         "/missing" => Reply::json(404, r#"{"message":"Not Found"}"#),
         "/broken" => Reply::json(500, r#"{"message":"internal"}"#),
@@ -283,6 +284,7 @@ fn an_answer_that_proves_nothing_is_an_error_never_a_pass() {
         ("login-page", "allowed", "an HTML page"),
         ("login-typed-json", "allowed", "an HTML page"),
         ("waf", "denied", "an HTML page"),
+        ("waf-typed-json", "denied", "an HTML page"),
         (
             "bad-request",
             "denied",
