@@ -453,15 +453,15 @@ fn markdown(r: &Report) -> String {
             let _ = writeln!(out, "  - lost {}", md_code(p));
         }
         if let Some((a, b)) = c.active {
-            let _ = writeln!(out, "  - active: {} → {}", show(a), show(b));
+            let _ = writeln!(out, "  - active: {} -> {}", show(a), show(b));
         }
         if let Some((a, b)) = c.expires_at {
-            let _ = writeln!(out, "  - expires: {} → {}", day(a), day(b));
+            let _ = writeln!(out, "  - expires: {} -> {}", day(a), day(b));
         }
         for (probe, a, b) in &c.probes {
             let _ = writeln!(
                 out,
-                "  - probe {}: {} → {}",
+                "  - probe {}: {} -> {}",
                 md_code(probe),
                 status(*a),
                 status(*b)

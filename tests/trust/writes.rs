@@ -335,8 +335,8 @@ fn item18_hostile_privilege_strings_forge_no_rows_and_no_escapes() {
         markdown.stdout
     );
     assert!(
-        rows[2].matches(" | ").count() == 11,
-        "twelve cells: {}",
+        rows[2].matches(" | ").count() == 12,
+        "thirteen cells: {}",
         rows[2]
     );
     // Inside a code span `<script>` is text, never HTML; nowhere else.

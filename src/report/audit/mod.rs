@@ -41,7 +41,11 @@ pub(crate) struct Summary {
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
+    /// Tokens with a high-severity grant, acknowledged or not.
     pub high_severity: usize,
+    /// Tokens with a high-severity grant the spec does not acknowledge
+    /// (added within schema 1).
+    pub high_severity_open: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -116,6 +120,10 @@ pub(crate) struct ForbiddenHit {
 pub(crate) struct HighSeverity {
     pub privilege: String,
     pub reason: &'static str,
+    /// How the spec acknowledges it: `exactly` lists it, or a justified
+    /// exception whose review date has not passed (with its ticket); null:
+    /// open (added within schema 1).
+    pub acknowledged: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -235,6 +243,10 @@ pub(crate) fn build(
         high_severity: tokens
             .iter()
             .filter(|r| !r.high_severity.is_empty())
+            .count(),
+        high_severity_open: tokens
+            .iter()
+            .filter(|r| r.high_severity.iter().any(|h| h.acknowledged.is_none()))
             .count(),
     };
     Audit {
@@ -356,6 +368,7 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
             high_severity(case.provider, p).map(|reason| HighSeverity {
                 privilege: p.clone(),
                 reason,
+                acknowledged: acknowledged(&case.expect, p, clock),
             })
         })
         .collect();
@@ -470,6 +483,32 @@ fn probe_rows(case: &Case, grant: &crate::provider::Grant, findings: &[Finding])
             }
         })
         .collect()
+}
+
+/// How the spec acknowledges a granted privilege: a justified exception
+/// for it that is still within its review date, or `exactly` listing it
+/// as it is granted. A ceiling (`at_most`) allows; it does not acknowledge.
+fn acknowledged(expect: &Expectations, privilege: &str, clock: Clock) -> Option<String> {
+    if let Some(e) = expect
+        .exceptions
+        .iter()
+        .find(|e| e.privilege == privilege && clock.today <= e.review_by)
+    {
+        let ticket = e
+            .ticket
+            .as_ref()
+            .map(|t| format!(" {t},"))
+            .unwrap_or_default();
+        return Some(format!(
+            "exception{ticket} review by {}",
+            time::format_date(e.review_by)
+        ));
+    }
+    expect
+        .exactly
+        .as_ref()
+        .is_some_and(|l| l.iter().any(|p| p == privilege))
+        .then(|| "listed in exactly".to_owned())
 }
 
 fn push_once(list: &mut Vec<String>, item: &str) {

@@ -114,8 +114,15 @@ fn probe_line(p: &super::ProbeRow) -> String {
 fn headline(a: &Audit) -> String {
     let s = &a.summary;
     format!(
-        "permspec audit ({} mode, {}): {} tokens: {} pass, {} fail, {} error; {} with a high-severity grant",
-        a.mode, a.generated_at, s.tokens, s.pass, s.fail, s.error, s.high_severity
+        "permspec audit ({} mode, {}): {} tokens: {} pass, {} fail, {} error; {} with a high-severity grant ({} open)",
+        a.mode,
+        a.generated_at,
+        s.tokens,
+        s.pass,
+        s.fail,
+        s.error,
+        s.high_severity,
+        s.high_severity_open
     )
 }
 
@@ -158,7 +165,10 @@ pub(crate) fn text(a: &Audit) -> String {
                 or_dash(
                     &r.high_severity
                         .iter()
-                        .map(|h| h.privilege.clone())
+                        .map(|h| match h.acknowledged {
+                            Some(_) => format!("{} (acknowledged)", h.privilege),
+                            None => h.privilege.clone(),
+                        })
                         .collect::<Vec<_>>(),
                 ),
                 probes_cell(r),
@@ -201,8 +211,22 @@ pub(crate) fn text(a: &Audit) -> String {
         })
         .map(|r| {
             let mut d = format!("{}:", esc(&r.case));
+            if let Some(purpose) = &r.description {
+                let _ = write!(d, "\n  purpose: {}", esc(purpose));
+            }
             for h in &r.high_severity {
-                let _ = write!(d, "\n  high: {} ({})", esc(&h.privilege), h.reason);
+                let ack = h
+                    .acknowledged
+                    .as_ref()
+                    .map(|a| format!(", acknowledged: {a}"))
+                    .unwrap_or_default();
+                let _ = write!(
+                    d,
+                    "\n  high: {} ({}{})",
+                    esc(&h.privilege),
+                    h.reason,
+                    esc(&ack)
+                );
             }
             for p in r.probes.iter().filter(|p| !p.ok) {
                 let _ = write!(d, "\n  probe: {}", esc(&probe_line(p)));
@@ -253,12 +277,19 @@ fn md_codes(items: &[String]) -> String {
 pub(crate) fn markdown(a: &Audit) -> String {
     let s = &a.summary;
     let mut out = format!(
-        "## Token permission audit\n\n{} tokens, {} pass, {} fail, {} error; **{} with a high-severity grant**. \
+        "## Token permission audit\n\n{} tokens, {} pass, {} fail, {} error; **{} with a high-severity grant** ({} open). \
          Generated {} from {} mode by `permspec audit`.\n\n",
-        s.tokens, s.pass, s.fail, s.error, s.high_severity, a.generated_at, a.mode
+        s.tokens,
+        s.pass,
+        s.fail,
+        s.error,
+        s.high_severity,
+        s.high_severity_open,
+        a.generated_at,
+        a.mode
     );
-    out.push_str("| Token | Provider | Status | Granted | Expected | Missing | Excess | Forbidden hits | Severity | Probes | Fixture age | Expires |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| Token | Description | Provider | Status | Granted | Expected | Missing | Excess | Forbidden hits | Severity | Probes | Fixture age | Expires |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for r in &a.tokens {
         let status = match r.status {
             Status::Pass => "pass".to_owned(),
@@ -268,15 +299,38 @@ pub(crate) fn markdown(a: &Audit) -> String {
                 md_text(first_line(r.error.as_deref().unwrap_or("")))
             ),
         };
-        let severity = if r.high_severity.is_empty() {
+        // An open high-severity grant in bold; one the spec acknowledges
+        // (exactly, or a justified exception) plainly, with how.
+        let open: Vec<String> = r
+            .high_severity
+            .iter()
+            .filter(|h| h.acknowledged.is_none())
+            .map(|h| format!("{} {}", md_code(&h.privilege), h.reason))
+            .collect();
+        let acknowledged: Vec<String> = r
+            .high_severity
+            .iter()
+            .filter_map(|h| {
+                let how = h.acknowledged.as_ref()?;
+                Some(format!(
+                    "{} {} ({})",
+                    md_code(&h.privilege),
+                    h.reason,
+                    md_text(how)
+                ))
+            })
+            .collect();
+        let mut parts = Vec::new();
+        if !open.is_empty() {
+            parts.push(format!("**HIGH**: {}", open.join(", ")));
+        }
+        if !acknowledged.is_empty() {
+            parts.push(format!("HIGH, acknowledged: {}", acknowledged.join(", ")));
+        }
+        let severity = if parts.is_empty() {
             "-".to_owned()
         } else {
-            let what: Vec<String> = r
-                .high_severity
-                .iter()
-                .map(|h| format!("{} {}", md_code(&h.privilege), h.reason))
-                .collect();
-            format!("**HIGH**: {}", what.join(", "))
+            parts.join("<br>")
         };
         let hits: Vec<String> = r
             .forbidden_hits
@@ -296,8 +350,9 @@ pub(crate) fn markdown(a: &Audit) -> String {
         }
         let _ = writeln!(
             out,
-            "| {} | {} | {status} | {} | {} | {} | {} | {} | {severity} | {probes} | {} | {} |",
+            "| {} | {} | {} | {status} | {} | {} | {} | {} | {} | {severity} | {probes} | {} | {} |",
             md_code(&r.case),
+            r.description.as_deref().map_or("-".into(), md_text),
             md_text(&r.provider),
             md_codes(&r.granted),
             if expected.is_empty() {
