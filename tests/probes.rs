@@ -480,14 +480,28 @@ fn a_variable_in_a_path_is_resolved_live_and_recorded_as_written() {
         "/repos/acme/${REPO}/contents/README.md"
     );
     assert_passes(&check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]), CASE);
-    // A value that would move the request to another host is refused.
-    let moved = [
-        ("GH_FINE_GRAINED_CI", GH_TOKEN),
-        ("REPO", "x/../../@evil.example"),
-        ("PERMSPEC_NOW", NOW),
-    ];
-    let out = check(&dir, "live", &moved);
-    assert_ne!(outcome(&out.stdout, CASE), Some("ok"), "{}", out.stdout);
+    // A value that tries to name another host cannot: the path follows
+    // the address, so the request (and the credential) stays on this
+    // server, and the odd path is not found there.
+    for value in [
+        "x/../../@evil.example",
+        "/evil.example",
+        "..//evil.example:443",
+    ] {
+        let before = server.hits().len();
+        let moved = [
+            ("GH_FINE_GRAINED_CI", GH_TOKEN),
+            ("REPO", value),
+            ("PERMSPEC_NOW", NOW),
+        ];
+        let out = check(&dir, "live", &moved);
+        assert_eq!(outcome(&out.stdout, CASE), Some("FAILED"), "{}", out.stdout);
+        assert_eq!(
+            server.hits().len(),
+            before + 1,
+            "{value}: the request went elsewhere"
+        );
+    }
 }
 
 #[test]

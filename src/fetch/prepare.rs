@@ -414,7 +414,11 @@ pub(super) fn prepare_probes(case: &Case, allow_unsafe: bool) -> Result<Vec<Prob
             probe.body.as_deref(),
         );
         let url = parse_url(&request.url)?;
-        // A variable in the path must not move the request elsewhere.
+        // A variable in the path must not move the request elsewhere. It
+        // cannot today (the path starts with `/` and follows the address,
+        // so the parsed authority is the address's); the check stays, so
+        // a change to how URLs are built can never send the credential
+        // to another host.
         let same_origin = url.scheme() == base_url.scheme()
             && url.host_str() == base_url.host_str()
             && url.port_or_known_default() == base_url.port_or_known_default();
