@@ -7,6 +7,7 @@ use crate::fetch;
 use crate::mode::Mode;
 use crate::plan::{self, Case, Dirs, Entry};
 use crate::report::junit::{self, CaseResult};
+use crate::report::sarif::Located;
 use crate::report::{self, Invocation, Style};
 use crate::secret::Scrubber;
 use libtest_mimic::{Arguments, ColorSetting, Failed, FormatSetting, Trial};
@@ -146,17 +147,22 @@ impl Harness {
     }
 
     pub(crate) fn run_with_args(self, args: Arguments) -> ExitCode {
-        self.run_with(args, None)
+        self.run_with(args, Reports::default())
     }
 
-    /// Runs the cases; with `junit`, also writes one `<testcase>` per case there.
-    pub(crate) fn run_with(self, args: Arguments, junit: Option<PathBuf>) -> ExitCode {
-        // `PERMSPEC_JUNIT=path`: the same report under `cargo test`.
-        let junit = junit.or_else(|| {
-            std::env::var_os("PERMSPEC_JUNIT")
+    /// Runs the cases; with `reports.junit`, also writes one `<testcase>`
+    /// per case there, and with `reports.sarif` a SARIF log.
+    pub(crate) fn run_with(self, args: Arguments, reports: Reports) -> ExitCode {
+        let Reports { junit, sarif } = reports;
+        // `PERMSPEC_JUNIT=path`, `PERMSPEC_SARIF=path`: the same reports
+        // under `cargo test`.
+        let from_env = |var: &str| {
+            std::env::var_os(var)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
-        });
+        };
+        let junit = junit.or_else(|| from_env("PERMSPEC_JUNIT"));
+        let sarif = sarif.or_else(|| from_env("PERMSPEC_SARIF"));
         let mode = match self.mode {
             Ok(m) => m,
             Err(e) => {
@@ -244,16 +250,39 @@ impl Harness {
             })
             .collect();
         let conclusion = libtest_mimic::run(&args, trials);
+        let mut done = results.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        done.sort_by_key(|(i, _)| *i);
+        let cases: Vec<CaseResult> = done.into_iter().map(|(_, r)| r).collect();
+        let mut written = Vec::new();
         if let Some(path) = junit {
-            let mut done = results.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            done.sort_by_key(|(i, _)| *i);
-            let cases: Vec<CaseResult> = done.into_iter().map(|(_, r)| r).collect();
-            let xml = junit::render(&cases, &crate::fixture::now_utc());
-            if let Err(e) = std::fs::write(&path, xml) {
-                eprintln!(
-                    "error: cannot write the JUnit report {}: {e}",
-                    path.display()
-                );
+            written.push((
+                path,
+                "JUnit report",
+                junit::render(&cases, &crate::fixture::now_utc()),
+            ));
+        }
+        if let Some(path) = sarif {
+            let prefix = crate::report::sarif::git_prefix();
+            let located: Vec<crate::report::sarif::CaseResults> = cases
+                .iter()
+                .map(|c| crate::report::sarif::CaseResults {
+                    case: c.name.clone(),
+                    uri: c
+                        .file
+                        .as_deref()
+                        .and_then(|f| crate::report::sarif::repository_uri(f, prefix.as_deref())),
+                    results: c.sarif.clone(),
+                })
+                .collect();
+            written.push((
+                path,
+                "SARIF log",
+                crate::report::sarif::render(&located, env!("CARGO_PKG_VERSION")),
+            ));
+        }
+        for (path, what, text) in written {
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("error: cannot write the {what} {}: {e}", path.display());
                 return ExitCode::from(2);
             }
         }
@@ -466,12 +495,19 @@ fn trial(
         Entry::Case(c) => (Some(c.spec.display.clone()), Some(c.token.clone())),
         Entry::Broken(_) => (None, None),
     };
+    let file = match &entry {
+        Entry::Case(c) => Some(c.spec.display.clone()),
+        Entry::Broken(b) => b.file.clone(),
+    };
     let recorded_kind = kind.clone();
     let trial_name = name.clone();
     let run = move || {
         let started = Instant::now();
-        let result = match entry {
-            Entry::Broken(b) => Err((b.error, None)),
+        let (result, sarif) = match entry {
+            Entry::Broken(b) => {
+                let located = vec![crate::report::sarif::spec_error(&b)];
+                (Err((b.error, None)), located)
+            }
             Entry::Case(case) => judge(&case, fetched, mode, &shared),
         };
         let scrub = |text: String| {
@@ -493,6 +529,8 @@ fn trial(
             failure: failure.clone(),
             summary,
             duration: started.elapsed(),
+            sarif,
+            file,
         });
         match failure {
             None => Ok(()),
@@ -500,6 +538,17 @@ fn trial(
         }
     };
     Trial::test(trial_name, run).with_kind(kind)
+}
+
+/// A failed case: the text to print, and its findings in one line (for
+/// JUnit's failure message).
+type Failure = (String, Option<String>);
+
+/// The files a run writes besides its output.
+#[derive(Debug, Default)]
+pub(crate) struct Reports {
+    pub junit: Option<PathBuf>,
+    pub sarif: Option<PathBuf>,
 }
 
 /// Evaluates one case: its evidence (fetched, or replayed now), then the
@@ -510,7 +559,7 @@ fn judge(
     fetched: Option<Result<Evidence, CaseError>>,
     mode: Mode,
     run: &Shared,
-) -> Result<(), (String, Option<String>)> {
+) -> (Result<(), Failure>, Vec<Located>) {
     let style = &run.style;
     let evidence = match (mode, fetched) {
         (_, Some(result)) => result,
@@ -520,21 +569,34 @@ fn judge(
             evidence::Fix::Hint("please report this".into()),
         )),
     };
-    let evidence = evidence.map_err(|e| {
-        let first = e.cause.lines().next().unwrap_or_default();
-        (
-            report::render_error(case, &e, style),
-            Some(format!("error: {}", crate::escape::text(first))),
-        )
-    })?;
+    let evidence = match evidence {
+        Ok(e) => e,
+        Err(e) => {
+            let first = e.cause.lines().next().unwrap_or_default();
+            let located = vec![report::sarif::evidence_error(case, &e.cause)];
+            return (
+                Err((
+                    report::render_error(case, &e, style),
+                    Some(format!("error: {}", crate::escape::text(first))),
+                )),
+                located,
+            );
+        }
+    };
     let outcome = compare(case.family(), &case.expect, &evidence.grant, run.clock);
+    let located = report::sarif::locate(case, &evidence.grant, &outcome, |p| {
+        report::audit::acknowledged(&case.expect, p, run.clock).is_some()
+    });
     if outcome.passed() {
-        Ok(())
+        (Ok(()), located)
     } else {
-        Err((
-            report::render_failure(case, &evidence, &outcome, style),
-            Some(report::summary(&outcome)),
-        ))
+        (
+            Err((
+                report::render_failure(case, &evidence, &outcome, style),
+                Some(report::summary(&outcome)),
+            )),
+            located,
+        )
     }
 }
 

@@ -11,7 +11,16 @@ fn the_ci_example_is_valid_yaml_with_both_jobs() {
     let text = std::fs::read_to_string("examples/github-actions.yml").unwrap();
     let doc: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
     assert!(doc["jobs"]["replay"].is_object() && doc["jobs"]["live"].is_object());
-    assert!(text.contains("cargo nextest run --locked --profile ci --test permissions"));
+    // The replay job needs nothing a user's repository lacks (no nextest
+    // profile), writes JUnit and SARIF from the harness, and may upload
+    // to code scanning.
+    assert!(text.contains("run: cargo test --locked --test permissions"));
+    assert!(text.contains("PERMSPEC_SARIF: permspec.sarif"));
+    assert!(text.contains("github/codeql-action/upload-sarif"));
+    assert_eq!(
+        doc["jobs"]["replay"]["permissions"]["security-events"],
+        "write"
+    );
 }
 
 #[test]

@@ -60,6 +60,8 @@ enum CheckFormat {
     Json,
     /// The pretty report on stdout, and a JUnit XML file at --out
     Junit,
+    /// The pretty report on stdout, and a SARIF 2.1.0 log at --out (code scanning)
+    Sarif,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,7 +71,7 @@ struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "pretty|terse|json|junit")]
     format: Option<CheckFormat>,
-    /// Where `--format junit` writes its report
+    /// Where `--format junit` or `--format sarif` writes its report
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Match FILTER exactly instead of as a substring
@@ -205,16 +207,19 @@ fn schema(s: SchemaArgs) -> ExitCode {
 }
 
 fn check(c: CheckArgs) -> ExitCode {
-    let junit = match (c.format, c.out) {
-        (Some(CheckFormat::Junit), Some(out)) => Some(out),
+    let mut reports = crate::harness::Reports::default();
+    match (c.format, c.out) {
+        (Some(CheckFormat::Junit), Some(out)) => reports.junit = Some(out),
+        (Some(CheckFormat::Sarif), Some(out)) => reports.sarif = Some(out),
         (Some(CheckFormat::Junit), None) => return usage("--format junit needs --out FILE"),
-        (_, Some(_)) => return usage("--out goes with --format junit"),
-        (_, None) => None,
-    };
+        (Some(CheckFormat::Sarif), None) => return usage("--format sarif needs --out FILE"),
+        (_, Some(_)) => return usage("--out goes with --format junit or sarif"),
+        (_, None) => {}
+    }
     let format = match c.format {
         Some(CheckFormat::Terse) => Some(FormatSetting::Terse),
         Some(CheckFormat::Json) => Some(FormatSetting::Json),
-        Some(CheckFormat::Pretty | CheckFormat::Junit) | None => None,
+        Some(CheckFormat::Pretty | CheckFormat::Junit | CheckFormat::Sarif) | None => None,
     };
     let test = Arguments {
         exact: c.exact,
@@ -236,5 +241,5 @@ fn check(c: CheckArgs) -> ExitCode {
         .invocation(Invocation::Cli { args })
         .unreferenced(c.unreferenced)
         .allow_unsafe_probes(c.allow_unsafe_probes)
-        .run_with(test, junit)
+        .run_with(test, reports)
 }

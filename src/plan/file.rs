@@ -29,6 +29,8 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
             name: spec.id.clone(),
             kind: "spec".into(),
             error,
+            at: None,
+            file: Some(spec.display.clone()),
         })]
     };
     if bytes.len() > spec::MAX_SPEC_BYTES {
@@ -159,7 +161,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                 ))),
                 Some((spanned, token)) => check_token_name(spanned)
                     .and_then(|()| plan_token(h, Pos::of(spanned), token))
-                    .map(|(credential, expect)| Case {
+                    .map(|(credential, expect, places)| Case {
                         name: case_name.clone(),
                         spec: spec.clone(),
                         token: name.clone(),
@@ -172,6 +174,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                         fixture: fixture_dir.join(format!("{name}.json")),
                         extra: h.extra.clone(),
                         ca_file: h.ca_file.clone(),
+                        places,
                     })
                     .map_err(|errors| {
                         errors
@@ -188,6 +191,8 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                 name: case_name.clone(),
                 kind: kind.clone(),
                 error,
+                at: Some(pos),
+                file: Some(spec.display.clone()),
             }),
         };
         // A name given twice is one failing case, never two with one name.
@@ -208,6 +213,8 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                     name: case_name.clone(),
                     kind,
                     error: source.render(&twice),
+                    at: Some(pos),
+                    file: Some(spec.display.clone()),
                 });
             }
             Some(_) => {}

@@ -63,6 +63,10 @@ pub(crate) struct Broken {
     pub name: String,
     pub kind: String,
     pub error: String,
+    /// Where the broken token is declared; `None`: the file as a whole.
+    pub at: Option<crate::spec::Pos>,
+    /// The spec file, as printed; `None`: no file (the specs folder).
+    pub file: Option<String>,
 }
 
 #[derive(Debug)]
@@ -86,6 +90,42 @@ pub(crate) struct Case {
     pub extra: Vec<String>,
     /// The spec's `ca_file`, resolved against the spec's folder.
     pub ca_file: Option<PathBuf>,
+    /// Where the token and each rule entry are written, for reports that
+    /// point into the spec (SARIF).
+    pub places: Places,
+}
+
+/// Where a token's parts are written in its spec file (1-based).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Places {
+    /// The token's name.
+    pub token: crate::spec::Pos,
+    /// Each rule's key (`exactly`, `at_least`, `at_most`, `forbidden`,
+    /// `active`, `expires_within`).
+    pub rules: Vec<(&'static str, crate::spec::Pos)>,
+    /// Each entry of a privilege rule: the rule, the entry's name as
+    /// planned (`Family::normalize`d), and where it is written.
+    pub entries: Vec<(&'static str, String, crate::spec::Pos)>,
+    /// Each probe, in order.
+    pub probes: Vec<crate::spec::Pos>,
+}
+
+impl Places {
+    /// Where `rule`'s key is written, else the token.
+    pub(crate) fn rule(&self, rule: &str) -> crate::spec::Pos {
+        self.rules
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map_or(self.token, |(_, p)| *p)
+    }
+
+    /// Where `rule` lists `name`, else the rule's key.
+    pub(crate) fn entry(&self, rule: &str, name: &str) -> crate::spec::Pos {
+        self.entries
+            .iter()
+            .find(|(r, n, _)| *r == rule && n == name)
+            .map_or_else(|| self.rule(rule), |(_, _, p)| *p)
+    }
 }
 
 /// Where a secret will be read from, in live and record modes only.
@@ -422,6 +462,8 @@ pub(crate) fn load(dirs: &Dirs) -> Vec<Entry> {
                     "error: two spec files are both named `{id}`\n  --> {display}\n  = help: \
                      keep one of `{id}.yaml` and `{id}.yml`"
                 ),
+                at: None,
+                file: Some(display.clone()),
             }));
             continue;
         }
@@ -442,6 +484,8 @@ fn setup_error(error: String) -> Entry {
         name: "specs".into(),
         kind: "setup".into(),
         error: format!("error: {error}"),
+        at: None,
+        file: None,
     })
 }
 
@@ -480,6 +524,8 @@ fn plan_file(spec: Arc<SpecFile>, path: &Path, fixtures: &Path) -> Vec<Entry> {
             name: spec.id.clone(),
             kind: "spec".into(),
             error: format!("error: cannot read {}: {e}", spec.display),
+            at: None,
+            file: Some(spec.display.clone()),
         })],
     }
 }

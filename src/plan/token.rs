@@ -48,9 +48,13 @@ pub(super) fn plan_token(
     header: &Header,
     at: Pos,
     token: &RawToken,
-) -> Result<(Credential, Expectations), Vec<SpecError>> {
+) -> Result<(Credential, Expectations, super::Places), Vec<SpecError>> {
     let provider = header.provider;
     let mut errors = Vec::new();
+    let mut places = super::Places {
+        token: at,
+        ..Default::default()
+    };
     let credential = match &token.credential {
         None => {
             errors.push(SpecError::at(
@@ -117,8 +121,14 @@ pub(super) fn plan_token(
             ));
             None
         }
-        (Some(e), _) => plan_expect(header, e, &mut errors),
+        (Some(e), _) => plan_expect(header, e, &mut errors, &mut places),
     };
+    if let Some(p) = &token.probes {
+        places.probes = match &p.value {
+            crate::spec::RawProbes::List(list) => list.iter().map(Pos::of).collect(),
+            crate::spec::RawProbes::Word(_) => vec![Pos::of(p)],
+        };
+    }
     if let (Some(p), Some(e)) = (&token.probes, &token.expect) {
         // A revoked token's answer ends the comparison: a probe next to
         // `active: false` would never be judged.
@@ -167,7 +177,7 @@ pub(super) fn plan_token(
         e.denied_statuses = header.denied_statuses.clone();
     }
     match (credential, expect) {
-        (Some(c), Some(e)) if errors.is_empty() => Ok((c, e)),
+        (Some(c), Some(e)) if errors.is_empty() => Ok((c, e, places)),
         _ => Err(errors),
     }
 }
@@ -497,14 +507,17 @@ fn plan_expect(
     header: &Header,
     e: &Spanned<RawExpect>,
     errors: &mut Vec<SpecError>,
+    places: &mut super::Places,
 ) -> Option<Expectations> {
     let (provider, family) = (header.provider, header.family);
     let before = errors.len();
     let mut exceptions = Vec::new();
-    let mut list = |rule: &str,
+    let mut list = |rule: &'static str,
                     items: &Option<Spanned<Vec<Spanned<RawPrivilege>>>>|
      -> Option<Vec<(String, Pos)>> {
-        let items = &items.as_ref()?.value;
+        let written = items.as_ref()?;
+        places.rules.push((rule, Pos::of(written)));
+        let items = &written.value;
         let mut out: Vec<(String, Pos)> = Vec::with_capacity(items.len());
         let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
         for item in items {
@@ -518,6 +531,7 @@ fn plan_expect(
                 Ok((name, exception)) => {
                     exceptions.extend(exception);
                     seen.insert(name.clone());
+                    places.entries.push((rule, name.clone(), Pos::of(item)));
                     out.push((name, Pos::of(item)));
                 }
             }
@@ -533,6 +547,12 @@ fn plan_expect(
         list("at_most", &raw.at_most),
         list("forbidden", &raw.forbidden),
     );
+    if let Some(a) = &raw.active {
+        places.rules.push(("active", Pos::of(a)));
+    }
+    if let Some(w) = &raw.expires_within {
+        places.rules.push(("expires_within", Pos::of(w)));
+    }
     let names = |l: &Option<Vec<(String, Pos)>>| {
         l.as_ref()
             .map(|v| v.iter().map(|(n, _)| n.clone()).collect())

@@ -18,6 +18,9 @@ pub(crate) struct CaseResult {
     /// failure's `message`; else its first line is used.
     pub summary: Option<String>,
     pub duration: Duration,
+    /// The SARIF results of the case, and its spec file as printed.
+    pub sarif: Vec<super::sarif::Located>,
+    pub file: Option<String>,
 }
 
 pub(crate) fn render(results: &[CaseResult], timestamp: &str) -> String {
@@ -119,6 +122,8 @@ mod tests {
                 failure: None,
                 summary: None,
                 duration: Duration::from_millis(2),
+                sarif: Vec::new(),
+                file: None,
             },
             CaseResult {
                 name: "broken".into(),
@@ -128,6 +133,8 @@ mod tests {
                 failure: Some("error: `a` & <b>\x1b[31m red\x1b[0m\x07".into()),
                 summary: None,
                 duration: Duration::ZERO,
+                sarif: Vec::new(),
+                file: None,
             },
             CaseResult {
                 name: "docspace::wide".into(),
@@ -137,6 +144,8 @@ mod tests {
                 failure: Some("token `wide` in specs/docspace.yaml\n  ...".into()),
                 summary: Some("excess * (at_most); * overlaps forbidden files:write".into()),
                 duration: Duration::ZERO,
+                sarif: Vec::new(),
+                file: None,
             },
         ];
         let xml = render(&results, "2026-11-23T10:00:00Z");

@@ -9,6 +9,7 @@
 pub(crate) mod audit;
 pub(crate) mod junit;
 mod next;
+pub(crate) mod sarif;
 
 pub(crate) use next::{Invocation, shell_word, yaml_item};
 

@@ -488,7 +488,7 @@ fn probe_rows(case: &Case, grant: &crate::provider::Grant, findings: &[Finding])
 /// How the spec acknowledges a granted privilege: a justified exception
 /// for it that is still within its review date, or `exactly` listing it
 /// as it is granted. A ceiling (`at_most`) allows; it does not acknowledge.
-fn acknowledged(expect: &Expectations, privilege: &str, clock: Clock) -> Option<String> {
+pub(crate) fn acknowledged(expect: &Expectations, privilege: &str, clock: Clock) -> Option<String> {
     if let Some(e) = expect
         .exceptions
         .iter()
