@@ -15,6 +15,8 @@ pub(crate) enum AuditFormat {
     Text,
     Markdown,
     Json,
+    /// One self-contained page: a token x privilege matrix per provider
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -141,6 +143,8 @@ fn render(
             }
             out
         }
+        // The inventory is not part of the page yet (text, Markdown, JSON).
+        AuditFormat::Html => audit::html(report),
         AuditFormat::Markdown => {
             let mut out = audit::markdown(report);
             if let Some(inv) = inventory {

@@ -10,8 +10,10 @@ use crate::provider::Provider;
 use crate::time;
 use serde::Serialize;
 
+mod html;
 mod render;
 
+pub(crate) use html::html;
 pub(crate) use render::{markdown, text};
 
 pub(crate) const SCHEMA: &str = "permspec-audit/1";
