@@ -78,7 +78,7 @@ pub(super) fn name_shape(name: &str, split: bool) -> Result<(), String> {
 
 /// Which top-level keys each provider takes (besides `provider`, `tokens`,
 /// `max_fixture_age` and `extra_privileges`).
-fn keys_of(provider: Provider) -> &'static [&'static str] {
+pub(crate) fn keys_of(provider: Provider) -> &'static [&'static str] {
     match provider {
         Provider::DocSpace
         | Provider::DocSpaceAccount

@@ -19,7 +19,7 @@ mod provider;
 mod token;
 
 pub(crate) use file::plan_bytes;
-pub(crate) use header::has_userinfo;
+pub(crate) use header::{has_userinfo, keys_of};
 pub(crate) use probes::AutoTable;
 pub(crate) use provider::Provider;
 pub(crate) use token::valid_token_name;
