@@ -274,10 +274,11 @@ pub(crate) async fn send(
     out: &Outgoing,
     settings: &Settings,
 ) -> Result<Answer, FetchError> {
-    let mut attempt = 0;
-    loop {
-        let result = send_once(client, out).await;
-        let wait = match &result {
+    let (result, attempts) = retrying(
+        settings,
+        true,
+        || send_once(client, out),
+        |result| match result {
             Err(Failure::Connect(_)) => Some(None),
             Err(Failure::Status {
                 status,
@@ -285,36 +286,50 @@ pub(crate) async fn send(
                 ..
             }) if retryable_status(*status) => Some(*retry_after),
             _ => None,
-        };
-        match (wait, attempt < MAX_RETRIES) {
+        },
+    )
+    .await;
+    result
+        .map(|(status, body, headers)| Answer {
+            status,
+            body,
+            headers,
+            retries: attempts,
+        })
+        .map_err(|failure| FetchError {
+            failure: match (failure, &settings.proxy) {
+                (Failure::Connect(why), Some((var, _))) if out.url.scheme() == "https" => {
+                    Failure::Connect(format!(
+                        "{why} (through the proxy {var} names, unless NO_PROXY lists the host)"
+                    ))
+                }
+                (failure, _) => failure,
+            },
+            retries: attempts,
+        })
+}
+
+/// Runs `attempt` again while `wait` says the result is worth another try
+/// (`Some(Retry-After)`, or `Some(None)` for the backoff), at most
+/// [`MAX_RETRIES`] times, and only when `retry` (never for a request that
+/// could change something). The last result, and how many retries it took.
+async fn retrying<T, F: std::future::Future<Output = Result<T, Failure>>>(
+    settings: &Settings,
+    retry: bool,
+    mut attempt: impl FnMut() -> F,
+    wait: impl Fn(&Result<T, Failure>) -> Option<Option<Duration>>,
+) -> (Result<T, Failure>, u32) {
+    let mut retries = 0;
+    loop {
+        let result = attempt().await;
+        match (wait(&result), retry && retries < MAX_RETRIES) {
             (Some(after), true) => {
                 let delay =
-                    after.unwrap_or_else(|| backoff(attempt, settings.retry_base, jitter()));
+                    after.unwrap_or_else(|| backoff(retries, settings.retry_base, jitter()));
                 tokio::time::sleep(delay).await;
-                attempt += 1;
+                retries += 1;
             }
-            _ => {
-                return result
-                    .map(|(status, body, headers)| Answer {
-                        status,
-                        body,
-                        headers,
-                        retries: attempt,
-                    })
-                    .map_err(|failure| FetchError {
-                        failure: match (failure, &settings.proxy) {
-                            (Failure::Connect(why), Some((var, _)))
-                                if out.url.scheme() == "https" =>
-                            {
-                                Failure::Connect(format!(
-                                    "{why} (through the proxy {var} names, unless NO_PROXY lists the host)"
-                                ))
-                            }
-                            (failure, _) => failure,
-                        },
-                        retries: attempt,
-                    });
-            }
+            _ => return (result, retries),
         }
     }
 }
@@ -599,34 +614,26 @@ pub(crate) async fn send_probe(
     settings: &Settings,
     retry: bool,
 ) -> Result<ProbeAnswer, FetchError> {
-    let mut attempt = 0;
-    loop {
-        let result = probe_once(client, out).await;
-        let wait = match &result {
+    let (result, attempts) = retrying(
+        settings,
+        retry,
+        || probe_once(client, out),
+        |result| match result {
             Err(Failure::Connect(_)) => Some(None),
             Ok((answer, retry_after)) if retryable_status(answer.status) => Some(*retry_after),
             _ => None,
-        };
-        match (wait, retry && attempt < MAX_RETRIES) {
-            (Some(after), true) => {
-                let delay =
-                    after.unwrap_or_else(|| backoff(attempt, settings.retry_base, jitter()));
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-            }
-            _ => {
-                return result
-                    .map(|(mut answer, _)| {
-                        answer.retries = attempt;
-                        answer
-                    })
-                    .map_err(|failure| FetchError {
-                        failure,
-                        retries: attempt,
-                    });
-            }
-        }
-    }
+        },
+    )
+    .await;
+    result
+        .map(|(mut answer, _)| {
+            answer.retries = attempts;
+            answer
+        })
+        .map_err(|failure| FetchError {
+            failure,
+            retries: attempts,
+        })
 }
 
 /// The first bytes of a success that tell an HTML page.
