@@ -521,6 +521,14 @@ fn trial(
             Ok(()) => (None, None),
             Err((text, summary)) => (Some(scrub(text)), summary.map(scrub)),
         };
+        // The SARIF messages get the same last pass as every text shown.
+        let sarif = sarif
+            .into_iter()
+            .map(|mut l| {
+                l.message = scrub(l.message);
+                l
+            })
+            .collect();
         record.keep(CaseResult {
             name: name.clone(),
             kind: recorded_kind,

@@ -547,7 +547,7 @@ fn no_canary_reaches_any_output_or_file_in_any_encoding() {
     let replay = run(permspec().current_dir(dir.path()).arg("check"));
     outputs.push(("replay stdout".into(), replay.stdout));
     for mode in ["replay", "live"] {
-        for format in ["text", "markdown", "json"] {
+        for format in ["text", "markdown", "json", "html"] {
             let out = run(permspec()
                 .current_dir(dir.path())
                 .args(["audit", "--mode", mode, "--format", format])
@@ -570,6 +570,32 @@ fn no_canary_reaches_any_output_or_file_in_any_encoding() {
         .env("PERMSPEC_MODE", "live")
         .envs(ENV.iter().copied()));
     outputs.push(("junit run".into(), out.stdout));
+    // SARIF from a live run (the log lands in the folder, checked below).
+    let out = run(permspec()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "--out", "permspec.sarif"])
+        .env("PERMSPEC_MODE", "live")
+        .envs(ENV.iter().copied()));
+    assert!(dir.path().join("permspec.sarif").exists());
+    outputs.push(("sarif run".into(), out.stdout));
+    // inspect prints what the token may do: every form of it scrubbed.
+    for var in ["KEY_SHOWN", "KEY_EVIDENCE"] {
+        for format in ["text", "json"] {
+            let out = run(permspec()
+                .current_dir(dir.path())
+                .args([
+                    "inspect",
+                    "--provider",
+                    "docspace",
+                    "--base-url",
+                    &portal.url(),
+                ])
+                .args(["--credential-env", var, "--format", format])
+                .envs(ENV.iter().copied()));
+            outputs.push((format!("inspect {var} {format}"), out.stdout));
+            outputs.push((format!("inspect {var} {format} stderr"), out.stderr));
+        }
+    }
 
     // init: a shown-only echo is written scrubbed; an echo into the
     // evidence writes nothing.
