@@ -32,18 +32,8 @@ browse() { # URL ARGS... (no network: a proxy that does not exist)
     --proxy-server=127.0.0.1:9 --proxy-bypass-list='<-loopback>' "$@" 2>/dev/null
 }
 
-passed=0 failed=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok - $name"
-    passed=$((passed + 1))
-  else
-    echo "not ok - $name"
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=../support/checks.sh
+source "$ROOT/tests/support/checks.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -132,5 +122,4 @@ rows=$(grep -o 'class="token"' "$tmp/big.dom" | wc -l)
 echo "# 1,000 tokens: $rows rows, ready ${ready} ms after navigation (browser process ${elapsed} ms)"
 check "1,000 tokens: every row, ready in under 2 s" test "$rows" -eq 1000 -a "$ready" -lt 2000
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

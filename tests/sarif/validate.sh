@@ -52,18 +52,8 @@ if ! $PY -c 'import jsonschema' 2>/dev/null; then
   PY=$CACHE/venv/bin/python
 fi
 
-passed=0 failed=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok - $name"
-    passed=$((passed + 1))
-  else
-    echo "not ok - $name"
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=../support/checks.sh
+source "$ROOT/tests/support/checks.sh"
 
 validate() { # LOG [EXPECT_INVALID]
   "$PY" - "$SCHEMA" "$1" "${2:-}" <<'PY'
@@ -115,5 +105,4 @@ check "broken specs: a valid log" validate "$tmp/ui.sarif"
   "$tmp/audit.sarif" "$tmp/broken.sarif"
 check "a doctored log is rejected" validate "$tmp/broken.sarif" invalid
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -44,16 +44,8 @@ loads() {
   if [[ $out == *'  --> '* ]]; then echo error; else echo ok; fi
 }
 
-passed=0 failed=0
-verdict() { # NAME OK?
-  if [[ $2 == yes ]]; then
-    echo "ok - $1"
-    passed=$((passed + 1))
-  else
-    echo "not ok - $1"
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=../support/checks.sh
+source "$ROOT/tests/support/checks.sh"
 
 schema_says() {
   "$PY" - "$tmp/schema.json" "$1" <<'PY'
@@ -80,13 +72,12 @@ PY
 for spec in "$ROOT"/specs/*.yaml "$ROOT"/tests/audit/specs/*.yaml "$HERE"/valid/*.yaml; do
   name=${spec#"$ROOT"/}
   s=$(schema_says "$spec") l=$(loads "$spec")
-  [[ $s == valid && $l == ok ]] && verdict "valid: $name" yes || verdict "valid: $name (schema $s, loader $l)" no
+  check "valid: $name (schema $s, loader $l)" test "$s/$l" = valid/ok
 done
 for spec in "$HERE"/invalid/*.yaml; do
   name=${spec#"$ROOT"/}
   s=$(schema_says "$spec" 2>/dev/null) l=$(loads "$spec")
-  [[ $s == invalid && $l == error ]] && verdict "invalid: $name" yes || verdict "invalid: $name (schema $s, loader $l)" no
+  check "invalid: $name (schema $s, loader $l)" test "$s/$l" = invalid/error
 done
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
