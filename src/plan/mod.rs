@@ -95,36 +95,65 @@ pub(crate) struct Case {
     pub places: Places,
 }
 
-/// Where a token's parts are written in its spec file (1-based).
+/// Where a token's parts are written in its spec file (1-based), kept
+/// compact (it is planned for every case): the keys and entries of its
+/// rules as tagged positions, each rule's entries in the order of its list
+/// in [`Expectations`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Places {
     /// The token's name.
     pub token: crate::spec::Pos,
-    /// Each rule's key (`exactly`, `at_least`, `at_most`, `forbidden`,
-    /// `active`, `expires_within`).
-    pub rules: Vec<(&'static str, crate::spec::Pos)>,
-    /// Each entry of a privilege rule: the rule, the entry's name as
-    /// planned (`Family::normalize`d), and where it is written.
-    pub entries: Vec<(&'static str, String, crate::spec::Pos)>,
+    /// `(tag, position)`: a rule's key (tag = its index in [`Places::RULES`])
+    /// or one of its entries (tag + [`Places::ENTRY`]).
+    pub spots: Box<[(u8, crate::spec::Pos)]>,
     /// Each probe, in order.
-    pub probes: Vec<crate::spec::Pos>,
+    pub probes: Box<[crate::spec::Pos]>,
 }
 
 impl Places {
+    /// The rule keys a place can name.
+    pub(crate) const RULES: [&'static str; 6] = [
+        "exactly",
+        "at_least",
+        "at_most",
+        "forbidden",
+        "active",
+        "expires_within",
+    ];
+    /// Added to a rule's tag for its entries.
+    pub(crate) const ENTRY: u8 = 16;
+
+    pub(crate) fn tag(rule: &str) -> u8 {
+        Places::RULES
+            .iter()
+            .position(|r| *r == rule)
+            .map_or(u8::MAX, |i| i as u8)
+    }
+
     /// Where `rule`'s key is written, else the token.
     pub(crate) fn rule(&self, rule: &str) -> crate::spec::Pos {
-        self.rules
+        let tag = Places::tag(rule);
+        self.spots
             .iter()
-            .find(|(r, _)| *r == rule)
+            .find(|(t, _)| *t == tag)
             .map_or(self.token, |(_, p)| *p)
     }
 
-    /// Where `rule` lists `name`, else the rule's key.
-    pub(crate) fn entry(&self, rule: &str, name: &str) -> crate::spec::Pos {
-        self.entries
-            .iter()
-            .find(|(r, n, _)| *r == rule && n == name)
-            .map_or_else(|| self.rule(rule), |(_, _, p)| *p)
+    /// Where `rule` lists `name` (as `expect` holds it), else the rule's
+    /// key.
+    pub(crate) fn entry(&self, expect: &Expectations, rule: &str, name: &str) -> crate::spec::Pos {
+        let list = match rule {
+            "exactly" => &expect.exactly,
+            "at_least" => &expect.at_least,
+            "at_most" => &expect.at_most,
+            "forbidden" => &expect.forbidden,
+            _ => &None,
+        };
+        let tag = Places::tag(rule).saturating_add(Places::ENTRY);
+        list.as_ref()
+            .and_then(|l| l.iter().position(|n| n == name))
+            .and_then(|i| self.spots.iter().filter(|(t, _)| *t == tag).nth(i))
+            .map_or_else(|| self.rule(rule), |(_, p)| *p)
     }
 }
 

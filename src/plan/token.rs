@@ -55,6 +55,7 @@ pub(super) fn plan_token(
         token: at,
         ..Default::default()
     };
+    let mut spots: Vec<(u8, Pos)> = Vec::new();
     let credential = match &token.credential {
         None => {
             errors.push(SpecError::at(
@@ -121,12 +122,13 @@ pub(super) fn plan_token(
             ));
             None
         }
-        (Some(e), _) => plan_expect(header, e, &mut errors, &mut places),
+        (Some(e), _) => plan_expect(header, e, &mut errors, &mut spots),
     };
+    places.spots = spots.into_boxed_slice();
     if let Some(p) = &token.probes {
         places.probes = match &p.value {
             crate::spec::RawProbes::List(list) => list.iter().map(Pos::of).collect(),
-            crate::spec::RawProbes::Word(_) => vec![Pos::of(p)],
+            crate::spec::RawProbes::Word(_) => Box::new([Pos::of(p)]),
         };
     }
     if let (Some(p), Some(e)) = (&token.probes, &token.expect) {
@@ -507,7 +509,7 @@ fn plan_expect(
     header: &Header,
     e: &Spanned<RawExpect>,
     errors: &mut Vec<SpecError>,
-    places: &mut super::Places,
+    spots: &mut Vec<(u8, Pos)>,
 ) -> Option<Expectations> {
     let (provider, family) = (header.provider, header.family);
     let before = errors.len();
@@ -516,7 +518,8 @@ fn plan_expect(
                     items: &Option<Spanned<Vec<Spanned<RawPrivilege>>>>|
      -> Option<Vec<(String, Pos)>> {
         let written = items.as_ref()?;
-        places.rules.push((rule, Pos::of(written)));
+        let tag = super::Places::tag(rule);
+        spots.push((tag, Pos::of(written)));
         let items = &written.value;
         let mut out: Vec<(String, Pos)> = Vec::with_capacity(items.len());
         let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
@@ -531,7 +534,7 @@ fn plan_expect(
                 Ok((name, exception)) => {
                     exceptions.extend(exception);
                     seen.insert(name.clone());
-                    places.entries.push((rule, name.clone(), Pos::of(item)));
+                    spots.push((tag + super::Places::ENTRY, Pos::of(item)));
                     out.push((name, Pos::of(item)));
                 }
             }
@@ -548,10 +551,10 @@ fn plan_expect(
         list("forbidden", &raw.forbidden),
     );
     if let Some(a) = &raw.active {
-        places.rules.push(("active", Pos::of(a)));
+        spots.push((super::Places::tag("active"), Pos::of(a)));
     }
     if let Some(w) = &raw.expires_within {
-        places.rules.push(("expires_within", Pos::of(w)));
+        spots.push((super::Places::tag("expires_within"), Pos::of(w)));
     }
     let names = |l: &Option<Vec<(String, Pos)>>| {
         l.as_ref()

@@ -202,7 +202,7 @@ pub(crate) fn locate(
                     rule.key()
                 ),
                 privilege.clone(),
-                places.entry(rule.key(), privilege),
+                places.entry(&case.expect, rule.key(), privilege),
                 width(privilege),
             ),
             Finding::Excess { privilege, rule } => (
@@ -224,7 +224,7 @@ pub(crate) fn locate(
                     text(entry)
                 ),
                 format!("{granted} {entry}"),
-                places.entry(Rule::Forbidden.key(), entry),
+                places.entry(&case.expect, Rule::Forbidden.key(), entry),
                 width(entry),
             ),
             Finding::Inactive => (
@@ -257,11 +257,16 @@ pub(crate) fn locate(
                         .unwrap_or_default()
                 ),
                 privilege.clone(),
-                places
-                    .entries
-                    .iter()
-                    .find(|(_, n, _)| n == privilege)
-                    .map_or(places.token, |(_, _, p)| *p),
+                // The exception is an entry of `exactly` or `at_most`.
+                ["exactly", "at_most"]
+                    .into_iter()
+                    .map(|rule| places.entry(&case.expect, rule, privilege))
+                    .find(|p| {
+                        *p != places.token
+                            && *p != places.rule("exactly")
+                            && *p != places.rule("at_most")
+                    })
+                    .unwrap_or(places.token),
                 width(privilege),
             ),
             Finding::ExpiresLate { .. } => (
