@@ -21,6 +21,18 @@ fn the_ci_example_is_valid_yaml_with_both_jobs() {
         doc["jobs"]["replay"]["permissions"]["security-events"],
         "write"
     );
+    // As a user copies it: every action pinned by a commit, no permission
+    // unless a job asks, and no install of a crate that is not published.
+    assert_eq!(doc["permissions"], serde_json::json!({}));
+    for line in text.lines().filter(|l| l.contains("uses:")) {
+        let pinned = line
+            .split_once('@')
+            .map(|(_, r)| r.split_whitespace().next().unwrap_or(""))
+            .is_some_and(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()));
+        assert!(pinned, "not pinned by a commit: {line}");
+    }
+    assert!(!text.contains("cargo install permspec"));
+    assert!(text.contains("cargo install --locked --git"));
 }
 
 #[test]
