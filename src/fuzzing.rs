@@ -26,6 +26,55 @@ pub fn plan_spec(bytes: &[u8]) -> usize {
         .count()
 }
 
+/// The fuzz targets, by name: each feeds `data` to its entry point and
+/// checks what that must hold (it panics otherwise, which is the finding).
+/// `fuzz/fuzz_targets/*.rs` call this, and `tests/fuzz_corpus.rs` replays
+/// every committed corpus input through it on the stable toolchain.
+pub const TARGETS: &[&str] = &["coveo", "docspace", "fixture", "oauth", "probe", "spec"];
+
+/// Runs one input through the target `name` (one of [`TARGETS`]).
+pub fn run_target(name: &str, data: &[u8]) {
+    match name {
+        "coveo" => {
+            let _ = parse_response("coveo", data);
+        }
+        "docspace" => {
+            const PROVIDERS: &[&str] = &[
+                "docspace",
+                "docspace-account",
+                "docspace-permissions",
+                "docspace-scopes",
+            ];
+            if let Some((first, body)) = data.split_first() {
+                let provider = PROVIDERS[usize::from(*first) % PROVIDERS.len()];
+                let _ = parse_response(provider, body);
+            }
+        }
+        "fixture" => {
+            let _ = replay_fixture(data);
+        }
+        "oauth" => {
+            let _ = parse_response("oauth2-introspection", data);
+            let _ = parse_response("http", data);
+            let _ = decode_jwt(&String::from_utf8_lossy(data));
+        }
+        "probe" => {
+            let text = String::from_utf8_lossy(data);
+            let (header, body) = text.split_once('\u{0}').unwrap_or(("", &text));
+            let header = (!header.is_empty()).then_some(header);
+            let (message, needs) = probe_explain(body, header);
+            for line in message.iter().chain(needs.iter()) {
+                assert!(line.chars().count() <= 201, "{line}");
+                assert!(!line.chars().any(char::is_control), "{line:?}");
+            }
+        }
+        "spec" => {
+            let _ = plan_spec(data);
+        }
+        other => panic!("no fuzz target named {other}"),
+    }
+}
+
 /// Explains a probe's refusal from its body and the value of GitHub's
 /// `X-Accepted-GitHub-Permissions`, as a probe's fixture would keep it:
 /// (message, needs). Both are one line of at most 200 characters (and an

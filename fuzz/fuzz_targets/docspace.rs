@@ -4,17 +4,6 @@
 
 use libfuzzer_sys::fuzz_target;
 
-const PROVIDERS: &[&str] = &[
-    "docspace",
-    "docspace-account",
-    "docspace-permissions",
-    "docspace-scopes",
-];
-
 fuzz_target!(|data: &[u8]| {
-    let Some((first, body)) = data.split_first() else {
-        return;
-    };
-    let provider = PROVIDERS[usize::from(*first) % PROVIDERS.len()];
-    let _ = permspec::fuzzing::parse_response(provider, body);
+    permspec::fuzzing::run_target("docspace", data);
 });

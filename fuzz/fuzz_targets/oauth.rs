@@ -4,10 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use permspec::fuzzing::{decode_jwt, parse_response};
 
 fuzz_target!(|data: &[u8]| {
-    let _ = parse_response("oauth2-introspection", data);
-    let _ = parse_response("http", data);
-    let _ = decode_jwt(&String::from_utf8_lossy(data));
+    permspec::fuzzing::run_target("oauth", data);
 });

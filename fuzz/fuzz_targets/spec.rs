@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = permspec::fuzzing::plan_spec(data);
+    permspec::fuzzing::run_target("spec", data);
 });
