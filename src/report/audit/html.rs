@@ -7,7 +7,7 @@
 //! named `<script>` is text. Each cell's state is a word and a sign, never
 //! a colour alone.
 
-use super::{Audit, Row, Source, Status};
+use super::{Audit, Row, Status};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -272,18 +272,9 @@ pub(crate) fn html(a: &Audit) -> String {
                     )
                 })
                 .collect();
-            let age = match &r.source {
-                Source::Fixture {
-                    age_days: Some(d), ..
-                } => format!("{d}d"),
-                Source::Live { .. } => "live".into(),
-                _ => "-".into(),
-            };
-            let expires = match (r.expiry, &r.expires_at) {
-                ("date", Some(at)) => h(at.get(..10).unwrap_or(at)),
-                ("never", _) => "never".into(),
-                _ => "-".into(),
-            };
+            // The same words as the text and Markdown tables.
+            let age = h(&super::render::age(r));
+            let expires = h(&super::render::expiry(r));
             let _ = writeln!(
                 out,
                 "<td>{}</td><td>{age}</td><td>{expires}</td></tr>",
@@ -351,14 +342,7 @@ fn detail(r: &Row) -> String {
         let _ = writeln!(d, "high: {} ({}{ack})", hs.privilege, hs.reason);
     }
     for p in &r.probes {
-        let _ = writeln!(
-            d,
-            "probe {} {}: expected {}, answered {}",
-            if p.ok { "ok" } else { "WRONG" },
-            p.probe,
-            p.expected.unwrap_or("-"),
-            p.status.map_or("nothing".to_owned(), |s| s.to_string())
-        );
+        let _ = writeln!(d, "probe: {}", super::render::probe_line(p));
     }
     for p in &r.problems {
         let _ = writeln!(d, "problem: {p}");

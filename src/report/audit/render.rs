@@ -48,7 +48,7 @@ fn exception_line(e: &ExceptionRow) -> String {
     )
 }
 
-fn age(row: &Row) -> String {
+pub(super) fn age(row: &Row) -> String {
     match &row.source {
         Source::Fixture {
             age_days: Some(d), ..
@@ -58,7 +58,7 @@ fn age(row: &Row) -> String {
     }
 }
 
-fn expiry(row: &Row) -> String {
+pub(super) fn expiry(row: &Row) -> String {
     match (row.expiry, &row.expires_at) {
         ("date", Some(at)) => at.get(..10).unwrap_or(at).to_owned(),
         ("never", _) => "never".into(),
@@ -90,7 +90,7 @@ fn probes_cell(row: &Row) -> String {
 }
 
 /// A probe in words, unescaped: each rendering escapes it whole.
-fn probe_line(p: &super::ProbeRow) -> String {
+pub(super) fn probe_line(p: &super::ProbeRow) -> String {
     let answered = match (p.status, p.answered) {
         (Some(s), Some(a)) => format!("{s} ({a})"),
         (Some(s), None) => format!("{s} (proves nothing)"),
