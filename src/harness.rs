@@ -3,6 +3,7 @@
 
 use crate::compare::{Clock, compare};
 use crate::evidence::{self, CaseError, Evidence, ReplayContext};
+#[cfg(feature = "live")]
 use crate::fetch;
 use crate::mode::Mode;
 use crate::plan::{self, Case, Dirs, Entry};
@@ -382,53 +383,9 @@ fn prefetch(
             .collect();
         let to_fetch: Vec<&Case> = chosen.iter().flatten().copied().collect();
         if !to_fetch.is_empty() {
-            let (fetched, mut summary, everything) = fetch::fetch_all(&to_fetch, unsafe_probes);
+            let (results, everything) =
+                fetch_live(&to_fetch, mode, to_stderr, (pending, unsafe_probes));
             scrubber = everything;
-            // Per fixtures folder: the fixtures confirmed, and those written.
-            let mut notes: Notes = Default::default();
-            let results: Vec<Result<Evidence, CaseError>> = to_fetch
-                .iter()
-                .zip(fetched)
-                .map(|(case, result)| {
-                    let mut fetched = result?;
-                    if mode == Mode::Record {
-                        let done = fetch::record(case, &mut fetched, &scrubber, pending)?;
-                        let root = case.spec.fixtures.clone();
-                        let key = crate::confirmations::key(&root, &case.fixture);
-                        let lists = notes.entry(root).or_default();
-                        match done {
-                            fetch::Recorded::Written => {
-                                summary.written += 1;
-                                lists.1.extend(key);
-                            }
-                            fetch::Recorded::Confirmed { recorded_at } => {
-                                summary.confirmed += 1;
-                                lists.0.extend(key.map(|k| (k, recorded_at)));
-                            }
-                            fetch::Recorded::Pending => summary.pending += 1,
-                        }
-                    }
-                    Ok(fetched.evidence)
-                })
-                .collect();
-            // One write per fixtures folder: when each unchanged fixture
-            // was confirmed, and no entry for one written anew.
-            let now = crate::fixture::now_utc();
-            for (root, (confirmed, rewritten)) in &notes {
-                if let Err(e) = crate::confirmations::update(root, confirmed, rewritten, &now) {
-                    eprintln!(
-                        "warning: cannot update {}: {e}; the confirmed fixtures' ages still count \
-                         from their recorded_at",
-                        crate::plan::display_path(&root.join(crate::confirmations::FILE))
-                    );
-                }
-            }
-            let line = report::fetch_summary(mode, &summary);
-            if to_stderr {
-                eprintln!("{line}");
-            } else {
-                println!("{line}");
-            }
             let mut results = results.into_iter();
             prefetched = chosen
                 .iter()
@@ -439,6 +396,101 @@ fn prefetch(
     prefetched.resize_with(entries.len(), || None);
     (prefetched, scrubber)
 }
+
+/// Fetches `to_fetch` from the live APIs, records each good answer in
+/// record mode, and prints the one-line summary.
+#[cfg(feature = "live")]
+fn fetch_live(
+    to_fetch: &[&Case],
+    mode: Mode,
+    to_stderr: bool,
+    (pending, unsafe_probes): (bool, bool),
+) -> (Vec<Result<Evidence, CaseError>>, Scrubber) {
+    let (fetched, mut summary, scrubber) = fetch::fetch_all(to_fetch, unsafe_probes);
+    // Per fixtures folder: the fixtures confirmed, and those written.
+    let mut notes: Notes = Default::default();
+    let results: Vec<Result<Evidence, CaseError>> = to_fetch
+        .iter()
+        .zip(fetched)
+        .map(|(case, result)| {
+            let mut fetched = result?;
+            if mode == Mode::Record {
+                let done = fetch::record(case, &mut fetched, &scrubber, pending)?;
+                let root = case.spec.fixtures.clone();
+                let key = crate::confirmations::key(&root, &case.fixture);
+                let lists = notes.entry(root).or_default();
+                match done {
+                    fetch::Recorded::Written => {
+                        summary.written += 1;
+                        lists.1.extend(key);
+                    }
+                    fetch::Recorded::Confirmed { recorded_at } => {
+                        summary.confirmed += 1;
+                        lists.0.extend(key.map(|k| (k, recorded_at)));
+                    }
+                    fetch::Recorded::Pending => summary.pending += 1,
+                }
+            }
+            Ok(fetched.evidence)
+        })
+        .collect();
+    // One write per fixtures folder: when each unchanged fixture
+    // was confirmed, and no entry for one written anew.
+    let now = crate::fixture::now_utc();
+    for (root, (confirmed, rewritten)) in &notes {
+        if let Err(e) = crate::confirmations::update(root, confirmed, rewritten, &now) {
+            eprintln!(
+                "warning: cannot update {}: {e}; the confirmed fixtures' ages still count \
+                 from their recorded_at",
+                crate::plan::display_path(&root.join(crate::confirmations::FILE))
+            );
+        }
+    }
+    let line = report::fetch_summary(mode, &summary);
+    if to_stderr {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+    (results, scrubber)
+}
+
+/// Built without the `live` feature: every case fails with one clear line,
+/// never a silent replay of what was asked to be checked live.
+#[cfg(not(feature = "live"))]
+fn fetch_live(
+    to_fetch: &[&Case],
+    mode: Mode,
+    to_stderr: bool,
+    _: (bool, bool),
+) -> (Vec<Result<Evidence, CaseError>>, Scrubber) {
+    let line = format!(
+        "permspec: {mode} mode: built without the `live` feature; all {} selected case(s) fail",
+        to_fetch.len()
+    );
+    if to_stderr {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+    let fail = || {
+        CaseError::new(
+            format!(
+                "{mode} mode: permspec was built without the `live` feature, so it cannot ask the API (and does not replay instead)"
+            ),
+            evidence::Fix::Hint(NO_LIVE_HINT.into()),
+        )
+    };
+    (
+        to_fetch.iter().map(|_| Err(fail())).collect(),
+        Scrubber::default(),
+    )
+}
+
+/// How to get live mode in a replay-only build (README "Features").
+#[cfg(not(feature = "live"))]
+const NO_LIVE_HINT: &str = "enable it: in your Cargo.toml, `[features] live = [\"permspec/live\"]`, \
+     then `cargo test --features live`; or unset PERMSPEC_MODE to replay the fixtures";
 
 /// Per fixtures folder: the fixtures a record run confirmed (key, and the
 /// `recorded_at` kept), and those it wrote anew.
@@ -667,5 +719,52 @@ mod tests {
     fn test_target_drops_cargos_hash() {
         assert_eq!(strip_hash("permissions-0123456789abcdef"), "permissions");
         assert_eq!(strip_hash("my-tests"), "my-tests");
+    }
+
+    /// A replay-only build asked for live or record mode fails every
+    /// selected case with the one line that says how to get live mode; it
+    /// never replays instead.
+    #[cfg(not(feature = "live"))]
+    #[test]
+    fn without_the_live_feature_live_and_record_fail_every_case() {
+        let spec = Arc::new(plan::SpecFile {
+            display: "specs/a.yaml".into(),
+            id: "a".into(),
+            dir: "specs".into(),
+            fixtures: "fixtures".into(),
+        });
+        let text = "provider: docspace\nbase_url: https://portal.example.com\ntokens:\n  \
+                    a:\n    credential: { env: A }\n    expect: { at_most: [files:read] }\n  \
+                    b:\n    credential: { env: B }\n    expect: { at_most: [files:read] }\n";
+        let entries = plan::plan_bytes(spec, text.as_bytes().to_vec(), "fixtures".as_ref());
+        let selected = vec![true; entries.len()];
+        for mode in [Mode::Live, Mode::Record] {
+            let (got, _) = prefetch(&entries, &selected, mode, true, (false, false));
+            let errors: Vec<&CaseError> = got
+                .iter()
+                .map(|r| match r {
+                    Some(Err(e)) => e,
+                    _ => panic!("{mode}: a case was not failed"),
+                })
+                .collect();
+            assert_eq!(errors.len(), 2);
+            for e in errors {
+                assert!(
+                    e.cause.contains(&format!(
+                        "{mode} mode: permspec was built without the `live` feature"
+                    )),
+                    "{}",
+                    e.cause
+                );
+                let evidence::Fix::Hint(hint) = &e.fix else {
+                    panic!("no hint")
+                };
+                assert!(hint.contains("cargo test --features live"), "{hint}");
+            }
+        }
+        // Replay is untouched: nothing is prefetched, each trial reads its
+        // fixture.
+        let (got, _) = prefetch(&entries, &selected, Mode::Replay, true, (false, false));
+        assert!(got.iter().all(Option::is_none));
     }
 }

@@ -15,17 +15,25 @@
 //! ARCHITECTURE.md for how the pipeline spec -> plan -> provider -> compare
 //! -> report fits together.
 
-#[doc(hidden)]
+// A build without the binary (`default-features = false`) leaves unused
+// what only the subcommands call (audit rendering, fixture writing, the
+// inventory); the full build, which clippy checks with -D warnings, keeps
+// dead code an error.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "cli")]
 pub mod cli;
 mod compare;
 mod confirmations;
 mod escape;
 mod evidence;
+#[cfg(feature = "live")]
 mod fetch;
 mod fixture;
 #[doc(hidden)]
 pub mod fuzzing;
 mod harness;
+#[cfg(feature = "cli")]
 mod inventory;
 mod mode;
 mod orphans;
@@ -33,6 +41,7 @@ mod plan;
 mod privilege;
 mod provider;
 mod report;
+#[cfg(feature = "schema")]
 mod schema;
 mod secret;
 mod spec;

@@ -2,6 +2,9 @@
 //! golden files compared byte for byte. Regenerate after an intended
 //! change with `PERMSPEC_BLESS=1 cargo test --test audit` and review.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use support::{TempDir, permspec, run};

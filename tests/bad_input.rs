@@ -11,6 +11,9 @@
 //! The cases are a table. Cases of one kind share a project and one run of
 //! the binary ([`check`]), next to good tokens that must keep passing.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use std::collections::BTreeMap;

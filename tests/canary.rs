@@ -15,6 +15,9 @@
 //! The encodings are computed here, independently of permspec's own list,
 //! so a form the scrubber forgets is a failure here.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::{Value, json};

@@ -1,6 +1,9 @@
 //! The harness's command-line contract, through the `permspec` binary
 //! (the same code path `cargo test --test permissions` takes).
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use support::{TempDir, key_fixture, normalize, outcome, permspec, run};

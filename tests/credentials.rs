@@ -1,5 +1,8 @@
 //! Every credential scheme, sent to a DocSpace portal on 127.0.0.1.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::json;

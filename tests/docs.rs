@@ -2,6 +2,9 @@
 //! carries the schema line, and the README documents every field of the
 //! audit's JSON.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use support::{permspec, run};
@@ -31,8 +34,16 @@ fn the_ci_example_is_valid_yaml_with_both_jobs() {
             .is_some_and(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()));
         assert!(pinned, "not pinned by a commit: {line}");
     }
-    assert!(!text.contains("cargo install permspec"));
-    assert!(text.contains("cargo install --locked --git"));
+    // The live job needs only the consumer's own features (README
+    // "Features"): live mode through `--features live`, the commands
+    // through the consumer's example; nothing is installed.
+    assert!(!text.contains("cargo install"));
+    assert!(
+        text.contains(
+            "PERMSPEC_MODE=record cargo test --locked --features live --test permissions"
+        )
+    );
+    assert!(text.contains("cargo run --locked --quiet --example permspec --features cli --"));
 }
 
 #[test]

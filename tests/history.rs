@@ -2,6 +2,9 @@
 //! deleted or ignored, never mistaken for evidence, and named when a renamed
 //! spec or token lost its fixture), and `permspec diff` between revisions.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use support::{TempDir, check_in, key_fixture, outcome, permspec, run};

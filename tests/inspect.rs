@@ -2,6 +2,9 @@
 //! loopback DocSpace portal (and OpenBao-shaped Vault), printed and never
 //! written.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use support::cases::assert_nothing_leaked;

@@ -5,6 +5,9 @@
 //! v1"), a `Status` object with reason `Unauthorized` for a token no
 //! authenticator accepts, and `Forbidden` for one that may not ask.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::{Value, json};

@@ -1,5 +1,8 @@
 //! Live and record modes against a DocSpace portal on 127.0.0.1.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use support::docspace::Portal;

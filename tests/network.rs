@@ -2,6 +2,9 @@
 //! limits, odd answers, de-duplication and the concurrency bound. Every
 //! server here is a real HTTP server on 127.0.0.1.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use std::sync::Arc;

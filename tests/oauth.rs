@@ -1,6 +1,9 @@
 //! oauth2-introspection, jwt and http providers, live and recorded, against
 //! servers on 127.0.0.1 that answer as RFC 7662 servers, GitHub and GitLab do.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::{Value, json};

@@ -4,6 +4,9 @@
 //! `probes: auto`, and that no success body and no credential ever reaches
 //! a fixture or the output.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::json;

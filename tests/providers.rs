@@ -1,6 +1,9 @@
 //! Coveo privileges and the DocSpace catalogs, live and recorded, against
 //! loopback servers that answer as the real ones do.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::{Value, json};

@@ -1,6 +1,9 @@
 //! Record mode: fixtures are written only from good answers, atomically,
 //! and never hold a secret.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::{Value, json};

@@ -3,6 +3,9 @@
 //! validity against the official SARIF 2.1.0 schema is checked by
 //! `tests/sarif/validate.sh` (run by `.ci/run`).
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::Value;

@@ -7,6 +7,9 @@
 //! that answer as the real APIs do; fixtures are produced by record mode, as
 //! a user produces them, never written by hand.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 #[path = "trust/false_pass.rs"]

@@ -4,6 +4,9 @@
 //! After an intended change of wording, regenerate the files with
 //! `PERMSPEC_BLESS=1 cargo test --test ui` and review the diff.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,9 @@
 //! path). `tests/openbao/run.sh` runs the same provider against a real
 //! OpenBao server from `.ci/run`.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::{Value, json};

@@ -2,6 +2,9 @@
 //! replayed, against loopback fakes that answer as the real APIs do: the
 //! same paths, status codes, headers and bodies, refusals included.
 
+// Runs the `permspec` binary: not built without the `cli` feature.
+#![cfg(feature = "cli")]
+
 mod support;
 
 use serde_json::{Value, json};

@@ -1,4 +1,13 @@
-//! The `permspec` command line. Not a stable API: the binary calls [`main`].
+//! The `permspec` command line (feature `cli`): [`main`] is what the
+//! binary runs. A repository can run the commands without installing the
+//! binary, from an example that calls it (README "Features"):
+//!
+//! ```no_run
+//! // examples/permspec.rs; run with `cargo run --example permspec --features cli -- audit`
+//! fn main() -> std::process::ExitCode {
+//!     permspec::cli::main()
+//! }
+//! ```
 //!
 //! `check` and `record` are the harness; `audit`, `init`, `inspect`,
 //! `review` and `diff` are the review commands, in modules of their own
@@ -151,6 +160,8 @@ struct RecordArgs {
     filters: Vec<String>,
 }
 
+/// Parses the process's arguments and runs the subcommand. Exits 0 when
+/// every case passed, 101 when one failed, 2 on a usage error.
 pub fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check(c) => check(c),

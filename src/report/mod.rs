@@ -554,6 +554,7 @@ fn exactly_diff(expect: &Expectations, granted: &[String], style: &Style) -> Str
 }
 
 /// The line printed before live and record runs: how much was asked.
+#[cfg(feature = "live")]
 pub(crate) fn fetch_summary(mode: Mode, s: &crate::fetch::Summary) -> String {
     let mut line = format!(
         "permspec {mode}: {} for {}, {}",

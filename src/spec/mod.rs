@@ -206,35 +206,13 @@ fn first_line(s: &str) -> String {
     line.to_owned()
 }
 
-/// Every key any mapping of the spec format accepts, read from the schema
-/// that `spec::raw` generates, so no list is kept by hand.
-fn every_key() -> Vec<String> {
-    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
-        match v {
-            serde_json::Value::Object(map) => {
-                if let Some(serde_json::Value::Object(props)) = map.get("properties") {
-                    out.extend(props.keys().cloned());
-                }
-                map.values().for_each(|child| walk(child, out));
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|child| walk(child, out)),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(&schemars::schema_for!(RawSpec).to_value(), &mut out);
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// "did you mean" for an unknown key: first among the keys this mapping
 /// accepts; a key valid elsewhere is at the wrong level.
 fn unknown_key_hint(key: &str, here: &[&str]) -> String {
     if let Some(s) = did_you_mean(key, here.iter().copied()) {
         return format!("did you mean `{s}`?");
     }
-    if every_key().iter().any(|k| k == key) {
+    if raw::every_key().any(|k| k == key) {
         return format!("`{key}` belongs at another level; check its indentation");
     }
     format!(
@@ -304,6 +282,42 @@ fn humanize(message: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keys the unknown-key hint knows are the schema's keys: a raw
+    /// type missing from `raw::every_key` (or a key only the schema has)
+    /// fails here.
+    #[cfg(feature = "schema")]
+    #[test]
+    fn every_key_is_every_key_of_the_schema() {
+        fn walk(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                        out.extend(props.keys().cloned());
+                    }
+                    map.values().for_each(|child| walk(child, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|c| walk(c, out)),
+                _ => {}
+            }
+        }
+        let mut schema = std::collections::BTreeSet::new();
+        walk(&schemars::schema_for!(RawSpec).to_value(), &mut schema);
+        let ours: std::collections::BTreeSet<String> =
+            raw::every_key().map(str::to_owned).collect();
+        assert_eq!(ours, schema);
+    }
+
+    #[test]
+    fn a_key_of_another_level_is_named_so() {
+        // `probes` is a token's key, `denied_statuses` the header's, and
+        // `review_by` an exception's: all found without the schema.
+        for key in ["probes", "denied_statuses", "review_by", "username"] {
+            assert!(raw::every_key().any(|k| k == key), "{key}");
+            let hint = unknown_key_hint(key, &["provider"]);
+            assert!(hint.contains("belongs at another level"), "{key}: {hint}");
+        }
+    }
 
     #[test]
     fn parses_the_documented_example() {

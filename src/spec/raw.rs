@@ -4,6 +4,7 @@
 //! job. Every field that a later error may point at is `Spanned`, and every
 //! struct denies unknown keys so a typo is an error, never a silent no-op.
 
+#[cfg(feature = "schema")]
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
@@ -44,165 +45,176 @@ where
     }
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSpec {
     /// Which API answers.
-    #[schemars(with = "ProviderName")]
+    #[cfg_attr(feature = "schema", schemars(with = "ProviderName"))]
     pub provider: Spanned<String>,
     /// The API's address; `${VAR}` is read from the environment in live and
     /// record modes only.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub base_url: Option<Spanned<String>>,
     /// Coveo: the organization id.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub organization: Option<Spanned<String>>,
     /// Coveo: us, eu, au, ca or hipaa, instead of `base_url`.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub region: Option<Spanned<String>>,
     /// Coveo: the token that calls the endpoint, when not the inspected one.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawCredentialMap")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawCredentialMap"))]
     pub caller: Option<Spanned<RawCredential>>,
     /// oauth2-introspection: the RFC 7662 endpoint ...
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub introspection_url: Option<Spanned<String>>,
     /// ... or the discovery document that names it.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub discovery: Option<Spanned<String>>,
     /// oauth2-introspection: the client allowed to introspect.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawClient")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawClient"))]
     pub client: Option<Spanned<RawClient>>,
     /// oauth2-introspection and jwt: `docspace` applies DocSpace's covers rules.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub scopes: Option<Spanned<String>>,
     /// jwt: the claims that hold the privileges (default: every one of
     /// `scope`, `scp` and `roles` the token has).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub claims: Option<Spanned<Vec<Spanned<String>>>>,
     /// http: what to ask.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawHttpRequest")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawHttpRequest"))]
     pub request: Option<Spanned<RawHttpRequest>>,
     /// http: where the answer lists the privileges.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawPrivilegeSource")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawPrivilegeSource"))]
     pub privileges: Option<Spanned<RawPrivilegeSource>>,
     /// vault: the Vault namespace asked, sent as `X-Vault-Namespace`.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub namespace: Option<Spanned<String>>,
     /// vault: the paths whose capabilities are asked (`PATH:CAPABILITY`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub paths: Option<Spanned<Vec<Spanned<String>>>>,
     /// kubernetes: the namespaces whose rules are asked.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub namespaces: Option<Spanned<Vec<Spanned<String>>>>,
     /// A replayed fixture older than this (`30d`) fails as stale.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub max_fixture_age: Option<Spanned<String>>,
     /// A PEM file of CA certificates to trust for this API, besides the
     /// system's (relative to this spec file).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub ca_file: Option<Spanned<String>>,
     /// Privilege names the API reports that permspec's catalogue lacks, to
     /// accept in rules as written.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub extra_privileges: Option<Spanned<Vec<Spanned<String>>>>,
     /// The statuses that mean a probe was denied (default: 401 and 403;
     /// GitHub's 403 and 404, since it hides private resources with 404).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<u16>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<u16>"))]
     pub denied_statuses: Option<Spanned<Vec<Spanned<u16>>>>,
     /// The named tokens: letters, digits, '-', '_' and '.'.
-    #[schemars(with = "std::collections::BTreeMap<String, RawToken>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, RawToken>")
+    )]
     pub tokens: Spanned<TokenMap>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClient {
     /// Where the client id comes from.
-    #[schemars(with = "RawSourceMap")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawSourceMap"))]
     pub id: Spanned<RawSource>,
     /// Where the client secret comes from.
-    #[schemars(with = "RawSourceMap")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawSourceMap"))]
     pub secret: Spanned<RawSource>,
     /// client_secret_basic (default) or client_secret_post.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub auth_method: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHttpRequest {
     /// GET (default), POST or HEAD.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub method: Option<Spanned<String>>,
     /// Appended to base_url, such as /user.
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub path: Spanned<String>,
     /// Extra request headers (never Authorization).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "std::collections::BTreeMap<String, String>")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// Send the token in this query parameter instead of `Authorization`.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub token_query: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrivilegeSource {
     /// A response header listing the privileges, split on commas and spaces.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub header: Option<Spanned<String>>,
     /// A JSON pointer to the privileges in the response body.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub json: Option<Spanned<String>>,
     /// With json: the member naming each privilege when entries are objects.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub field: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawToken {
     /// What the token is for; printed in failures and the audit.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub description: Option<String>,
     /// Where the secret comes from: `{ env: NAME }` or `{ file: PATH }`, never the secret itself.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawCredentialMap")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawCredentialMap"))]
     pub credential: Option<Spanned<RawCredential>>,
     /// What the token must, may and must never hold.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawExpect")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawExpect"))]
     pub expect: Option<Spanned<RawExpect>>,
     /// Requests the token must be allowed or denied, or `auto` (docspace:
     /// one read probe per permission, checked against what the key reports).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "ProbesEntry")]
+    #[cfg_attr(feature = "schema", schemars(with = "ProbesEntry"))]
     pub probes: Option<Spanned<RawProbes>>,
 }
 
@@ -234,59 +246,61 @@ impl<'de> Deserialize<'de> for RawProbes {
 
 /// One probe: exactly one method key with the path, what the answer must
 /// be, and, for a method that could change something, why it cannot.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawProbe {
     /// GET this path (relative to `base_url`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub get: Option<Spanned<String>>,
     /// HEAD this path.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub head: Option<Spanned<String>>,
     /// OPTIONS this path.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub options: Option<Spanned<String>>,
     /// POST to this path (needs `unsafe:`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub post: Option<Spanned<String>>,
     /// PUT to this path (needs `unsafe:`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub put: Option<Spanned<String>>,
     /// PATCH this path (needs `unsafe:`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub patch: Option<Spanned<String>>,
     /// DELETE this path (needs `unsafe:`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub delete: Option<Spanned<String>>,
     /// `allowed` (a 2xx answer) or `denied` (one of `denied_statuses`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "ProbeOutcome")]
+    #[cfg_attr(feature = "schema", schemars(with = "ProbeOutcome"))]
     pub expect: Option<Spanned<String>>,
     /// Why this request cannot change anything (any method but get, head
     /// and options).
     #[serde(default, rename = "unsafe", deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub unsafe_reason: Option<Spanned<String>>,
     /// With `unsafe:`: statuses that mean the write was authorized and only
     /// its deliberately invalid payload refused (e.g. [404, 422]).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<u16>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<u16>"))]
     pub allowed_statuses: Option<Spanned<Vec<Spanned<u16>>>>,
     /// A JSON body to send (only with `unsafe:`; e.g. a deliberately
     /// invalid payload).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub body: Option<Spanned<String>>,
 }
 
 /// What a probe's answer must be (for the schema).
+#[cfg(feature = "schema")]
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
@@ -298,6 +312,7 @@ pub(crate) enum ProbeOutcome {
 }
 
 /// `probes:` (for the schema; see [`RawProbes`]).
+#[cfg(feature = "schema")]
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
@@ -308,6 +323,7 @@ pub(crate) enum ProbesEntry {
 }
 
 /// The word `auto`.
+#[cfg(feature = "schema")]
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
@@ -319,42 +335,44 @@ pub(crate) enum AutoWord {
 /// `{ scheme: basic|login, username: {...}, password: {...} }`. Every key is
 /// optional here so the plan can say which one is missing, or which two
 /// clash, at the mapping's own position.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCredentialMap {
     /// The environment variable that holds the secret.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub env: Option<Spanned<String>>,
     /// A file that holds the secret (relative paths start at the working directory).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub file: Option<Spanned<String>>,
     /// How it is sent: bearer (default), raw, basic, or login (DocSpace sign-in).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub scheme: Option<Spanned<String>>,
     /// basic and login: where the user name comes from.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawSourceMap")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawSourceMap"))]
     pub username: Option<Spanned<RawSource>>,
     /// basic and login: where the password comes from.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "RawSourceMap")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawSourceMap"))]
     pub password: Option<Spanned<RawSource>>,
 }
 
 /// Where one secret value comes from: `{ env: NAME }` or `{ file: PATH }`.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSourceMap {
     /// The environment variable that holds the value.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub env: Option<Spanned<String>>,
     /// A file that holds the value.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub file: Option<Spanned<String>>,
 }
 
@@ -453,32 +471,33 @@ impl<'de> Deserialize<'de> for RawSource {
     }
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpect {
     /// The granted set equals this list (literal, order-insensitive).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<PrivilegeEntry>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<PrivilegeEntry>"))]
     pub exactly: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Every listed privilege is granted, or covered by one granted.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<PrivilegeEntry>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<PrivilegeEntry>"))]
     pub at_least: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Every granted privilege is covered by a listed one (a ceiling).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<PrivilegeEntry>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<PrivilegeEntry>"))]
     pub at_most: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// No granted privilege gives anything a listed entry names.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Vec<PrivilegeEntry>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<PrivilegeEntry>"))]
     pub forbidden: Option<Spanned<Vec<Spanned<RawPrivilege>>>>,
     /// Whether the token must be active (`false`: must stay revoked).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "bool")]
+    #[cfg_attr(feature = "schema", schemars(with = "bool"))]
     pub active: Option<Spanned<bool>>,
     /// The token must expire within this long from now (`90d`).
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub expires_within: Option<Spanned<String>>,
 }
 
@@ -491,40 +510,41 @@ pub(crate) enum RawPrivilege {
     Map(RawPrivilegeMap),
 }
 
-#[derive(Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrivilegeMap {
     /// Coveo: PLATFORM, SEARCH_API, USAGE_ANALYTICS, COVEO_ML or COMMERCE.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub owner: Option<String>,
     /// Coveo: the domain, such as SOURCE.
     #[serde(default, rename = "targetDomain", deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub target_domain: Option<String>,
     /// Coveo: VIEW, EDIT, CREATE or ENABLE.
     #[serde(default, rename = "type", deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub kind: Option<String>,
     /// Coveo: one resource; `*` or absent for every resource.
     #[serde(default, rename = "targetId", deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub target_id: Option<String>,
     /// An exception: the privilege it allows.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub privilege: Option<String>,
     /// An exception: why it is allowed.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub reason: Option<String>,
     /// An exception: the ticket that tracks it.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub ticket: Option<String>,
     /// An exception: YYYY-MM-DD; after that day the case fails.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub review_by: Option<String>,
 }
 
@@ -589,6 +609,7 @@ impl<'de> Deserialize<'de> for TokenMap {
 
 /// The providers, for the schema (the loader checks names itself, with a
 /// suggestion for typos).
+#[cfg(feature = "schema")]
 #[derive(JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[allow(dead_code)]
@@ -628,10 +649,80 @@ pub(crate) enum ProviderName {
 
 /// A privilege: a name such as `files:read`, a Coveo mapping, or a
 /// justified exception (for the schema; see [`RawPrivilege`]).
+#[cfg(feature = "schema")]
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
 pub(crate) enum PrivilegeEntry {
     Name(String),
     Map(RawPrivilegeMap),
+}
+
+/// Every key any mapping of the spec format accepts, read from the field
+/// lists serde's derive gives each mapping's type, so no list is kept by
+/// hand (and none needs the schema generator). A type added to the format
+/// is added here; the test `every_key_is_every_key_of_the_schema` checks
+/// the list against the generated schema.
+pub(crate) fn every_key() -> impl Iterator<Item = &'static str> {
+    [
+        fields::<RawSpec>(),
+        fields::<RawClient>(),
+        fields::<RawHttpRequest>(),
+        fields::<RawPrivilegeSource>(),
+        fields::<RawToken>(),
+        fields::<RawProbe>(),
+        fields::<RawCredentialMap>(),
+        fields::<RawSourceMap>(),
+        fields::<RawExpect>(),
+        fields::<RawPrivilegeMap>(),
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
+
+/// The field names `T`'s derived `Deserialize` asks for: it hands them to
+/// `deserialize_struct`, which this deserializer keeps, and fails.
+fn fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{Error, Visitor};
+    use std::fmt;
+
+    #[derive(Debug)]
+    struct Kept(&'static [&'static str]);
+    impl fmt::Display for Kept {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("field names kept")
+        }
+    }
+    impl std::error::Error for Kept {}
+    impl Error for Kept {
+        fn custom<M: fmt::Display>(_: M) -> Self {
+            Kept(&[])
+        }
+    }
+
+    struct Fields;
+    impl<'de> serde::Deserializer<'de> for Fields {
+        type Error = Kept;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Kept> {
+            Err(Kept(&[]))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Kept> {
+            Err(Kept(fields))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    match T::deserialize(Fields) {
+        Err(Kept(fields)) => fields,
+        Ok(_) => &[],
+    }
 }

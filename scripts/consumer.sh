@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# A repository that uses permspec, generated and tried as a new user would
+# (issue 15): a crate with permspec as a dev-dependency, the bundled specs
+# and fixtures, and the README's tests/permissions.rs.
+#
+#   bash scripts/consumer.sh check     # behaviour (CI runs this)
+#   bash scripts/consumer.sh measure   # cold build cost, both feature sets
+#
+# check: the replay-only consumer (`default-features = false`) compiles no
+# HTTP client, TLS, async runtime, CLI parser or schema generator (by
+# `cargo tree`), replays every bundled case, fails every case with one
+# clear line when asked for live mode, and with the consumer's own
+# `live = ["permspec/live"]` feature (`cargo test --features live`) asks a
+# loopback server for real and passes.
+#
+# measure: for each feature set, a cold `cargo test --no-run` in a fresh
+# target dir (dependencies downloaded beforehand, so only compiling is
+# timed): crates compiled, seconds, target size. The targets (issue 15,
+# 2 cores): replay-only at most 50 crates and 35 s. The crate count is
+# checked; the time is printed beside its target (it depends on the load).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+what=${1:-check}
+work=${CONSUMER_DIR:-$repo/target/consumer}
+source "$repo/tests/support/checks.sh"
+
+# The consumer crate: `features` is what its permspec dependency gets.
+generate() { # DIR DEPENDENCY-OPTIONS
+  local dir=$1 dep=$2
+  rm -rf "$dir"
+  mkdir -p "$dir/tests" "$dir/live-specs"
+  cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "consumer"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dev-dependencies]
+permspec = { path = "$repo"$dep }
+
+# The scheduled live job runs \`cargo test --features live\`; the
+# commands run, without installing, as an example:
+# \`cargo run --example permspec --features cli -- audit\`.
+[features]
+live = ["permspec/live"]
+cli = ["permspec/cli"]
+
+[[example]]
+name = "permspec"
+required-features = ["cli"]
+
+[[test]]
+name = "permissions"
+harness = false
+
+[workspace]
+EOF
+  cat >"$dir/tests/permissions.rs" <<'EOF'
+fn main() -> std::process::ExitCode {
+    permspec::Harness::from_env().run()
+}
+EOF
+  mkdir -p "$dir/examples"
+  cat >"$dir/examples/permspec.rs" <<'EOF'
+fn main() -> std::process::ExitCode {
+    permspec::cli::main()
+}
+EOF
+  cp -r "$repo/specs" "$repo/fixtures" "$dir/"
+  # The versions this repository tested with; cargo drops what the
+  # consumer does not use.
+  cp "$repo/Cargo.lock" "$dir/Cargo.lock"
+  mkdir -p "$dir/src"
+  : >"$dir/src/lib.rs"
+}
+
+# The crates a feature set compiles (normal and dev edges, no build deps
+# of build deps counted twice), from cargo's own resolution.
+crates() { # DIR [CARGO-ARGS...]
+  local dir=$1
+  shift
+  (cd "$dir" && cargo tree --offline -e normal,dev --prefix none --no-dedupe "$@" 2>/dev/null) |
+    sed 's/ (\*)$//; s/ (proc-macro)$//' | sort -u
+}
+
+case $what in
+check)
+  dir=$work/replay
+  generate "$dir" ", default-features = false"
+  (cd "$dir" && cargo fetch --quiet)
+
+  tree=$(crates "$dir")
+  heavy=$(grep -E '^(reqwest|hyper|rustls|tokio|clap|schemars|h2|ring) ' <<<"$tree" | grep -v '^clap' || true)
+  # libtest-mimic parses its arguments with clap: that one is the test
+  # harness's, not ours (no `cli` feature is needed for it).
+  check "replay-only: no HTTP client, TLS, async runtime or schema generator" test -z "$heavy"
+  parents=$(cd "$dir" && cargo tree --offline -e normal,dev -i clap --depth 1 --prefix none 2>/dev/null |
+    tail -n +2 | sed 's/ (.*//' | sort -u)
+  check "replay-only: clap only through libtest-mimic ($(echo $parents))" \
+    test "$(echo $parents)" = "libtest-mimic v0.8.2"
+  count=$(grep -c . <<<"$tree")
+  echo "replay-only consumer: $count crates in its dependency tree (target: <= 50)"
+  check "replay-only: at most 50 crates" test "$count" -le 50
+
+  out=$(cd "$dir" && cargo test --quiet 2>&1) && status=0 || status=$?
+  check "replay: every bundled case passes" test "$status" -eq 0
+  check "replay: the 20 bundled cases ran" grep -q "20 passed" <<<"$out"
+
+  out=$(cd "$dir" && PERMSPEC_MODE=live cargo test --quiet 2>&1) && status=0 || status=$?
+  check "live without the feature: the run fails" test "$status" -ne 0
+  check "live without the feature: one line says so" \
+    grep -q "permspec: live mode: built without the \`live\` feature; all 20 selected case(s) fail" <<<"$out"
+  check "live without the feature: each case says how to enable it" \
+    test "$(grep -c 'cargo test --features live' <<<"$out")" -ge 20
+  check "live without the feature: no case passes (none replayed)" grep -q " 0 passed; 20 failed" <<<"$out"
+
+  # The consumer's own `live` feature, against a loopback server that
+  # answers as DocSpace's GET /api/2.0/keys/@self does.
+  port_file=$(mktemp)
+  python3 - "$port_file" <<'EOF' &
+import http.server, json, sys
+body = json.dumps({"count": 1, "response": {
+    "id": "7a2d3e4f-1b2c-4d6e-9f0a-1b2c3d4e5f60", "name": "consumer",
+    "isActive": True, "expiresAt": None, "key": "sk-***c0de", "keyPostfix": "c0de",
+    "createOn": "2026-10-01T12:00:00.0000000Z", "permissions": ["files:read"]},
+    "status": 0, "statusCode": 200}).encode()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.path == "/api/2.0/keys/@self" and \
+            self.headers.get("Authorization") == "Bearer sk-consumer-canary-c0de"
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body if ok else b"")
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_port))
+s.serve_forever()
+EOF
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do [ -s "$port_file" ] && break; sleep 0.1; done
+  port=$(cat "$port_file")
+  cat >"$dir/live-specs/loopback.yaml" <<EOF
+provider: docspace
+base_url: http://127.0.0.1:$port
+tokens:
+  consumer:
+    credential: { env: CONSUMER_KEY }
+    expect:
+      exactly: [files:read]
+EOF
+  out=$(cd "$dir" && PERMSPEC_MODE=live PERMSPEC_SPECS=live-specs CONSUMER_KEY=sk-consumer-canary-c0de \
+    cargo test --quiet --features live 2>&1) && status=0 || status=$?
+  check "live with --features live: asks the loopback server and passes" test "$status" -eq 0
+  check "live with --features live: one request was made" grep -q "permspec live: 1 request for 1 case" <<<"$out"
+  check "live with --features live: the credential is not shown" bash -c "! grep -q sk-consumer-canary <<<\"\$0\"" "$out"
+  kill $server 2>/dev/null || true
+
+  # The commands without installing the binary: the consumer's example.
+  out=$(cd "$dir" && cargo run --quiet --example permspec --features cli -- check 2>&1) && status=0 || status=$?
+  check "cargo run --example permspec --features cli -- check: passes" test "$status" -eq 0
+  check "... and replays the 20 bundled cases" grep -q "20 passed" <<<"$out"
+  out=$(cd "$dir" && cargo run --quiet --example permspec --features cli -- audit --format json 2>/dev/null) && status=0 || status=$?
+  check "cargo run --example permspec --features cli -- audit: a JSON audit" \
+    python3 -c 'import json,sys; json.loads(sys.argv[1])["schema"]' "$out"
+  finish
+  ;;
+measure)
+  printf '%-12s %8s %8s %10s\n' "features" "crates" "seconds" "target"
+  for set in replay full; do
+    dir=$work/$set
+    case $set in
+    replay) generate "$dir" ", default-features = false" ;;
+    full) generate "$dir" "" ;;
+    esac
+    (cd "$dir" && cargo fetch --quiet)
+    start=$(date +%s.%N)
+    log=$(cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo test --no-run 2>&1)
+    end=$(date +%s.%N)
+    compiled=$(grep -c '^ *Compiling ' <<<"$log")
+    size=$(du -sh "$dir/target" | cut -f1)
+    printf '%-12s %8s %8.1f %10s\n' "$set" "$compiled" "$(echo "$end - $start" | bc)" "$size"
+    if [ "$set" = replay ] && [ "$compiled" -gt 50 ]; then
+      echo "replay-only compiled $compiled crates: over the target of 50" >&2
+      exit 1
+    fi
+  done
+  ;;
+*)
+  echo "usage: $0 check|measure" >&2
+  exit 2
+  ;;
+esac
