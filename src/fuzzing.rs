@@ -30,7 +30,18 @@ pub fn plan_spec(bytes: &[u8]) -> usize {
 /// checks what that must hold (it panics otherwise, which is the finding).
 /// `fuzz/fuzz_targets/*.rs` call this, and `tests/fuzz_corpus.rs` replays
 /// every committed corpus input through it on the stable toolchain.
-pub const TARGETS: &[&str] = &["coveo", "docspace", "fixture", "oauth", "probe", "spec"];
+pub const TARGETS: &[&str] = &[
+    "coveo",
+    "docspace",
+    "fixture",
+    "kubernetes",
+    "oauth",
+    "probe",
+    "render",
+    "spec",
+    "vault",
+    "vendors",
+];
 
 /// Runs one input through the target `name` (one of [`TARGETS`]).
 pub fn run_target(name: &str, data: &[u8]) {
@@ -71,6 +82,34 @@ pub fn run_target(name: &str, data: &[u8]) {
         "spec" => {
             let _ = plan_spec(data);
         }
+        "vault" => {
+            let _ = parse_response("vault", data);
+        }
+        "kubernetes" => {
+            let _ = parse_response("kubernetes", data);
+        }
+        "vendors" => {
+            // The first byte picks the vendor; the rest is the value of the
+            // header it reads scopes from (GitHub, Slack) and, after a NUL,
+            // the body.
+            const VENDORS: &[(&str, &str)] = &[
+                ("github", "x-oauth-scopes"),
+                ("gitlab", ""),
+                ("slack", "x-oauth-scopes"),
+                ("google", ""),
+            ];
+            if let Some((first, rest)) = data.split_first() {
+                let (provider, header) = VENDORS[usize::from(*first) % VENDORS.len()];
+                let text = String::from_utf8_lossy(rest);
+                let (value, body) = text.split_once('\u{0}').unwrap_or(("", &text));
+                let mut headers = BTreeMap::new();
+                if !header.is_empty() {
+                    headers.insert(header.to_owned(), value.to_owned());
+                }
+                let _ = parse_with_headers(provider, body.as_bytes(), headers);
+            }
+        }
+        "render" => render_hostile(data),
         other => panic!("no fuzz target named {other}"),
     }
 }
@@ -108,6 +147,28 @@ pub fn parse_response(provider: &str, body: &[u8]) -> Result<Vec<String>, String
             &Response {
                 body: &value,
                 headers: &BTreeMap::new(),
+            },
+        )
+        .map(|g| g.privileges)
+        .map_err(|e| e.why)
+}
+
+/// Like [`parse_response`], with the response's headers (lower-case
+/// names), for the providers that read scopes from a header.
+pub fn parse_with_headers(
+    provider: &str,
+    body: &[u8],
+    headers: BTreeMap<String, String>,
+) -> Result<Vec<String>, String> {
+    let provider = Provider::from_name(provider).ok_or("unknown provider")?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let api = test_api(provider);
+    provider
+        .parse(
+            &api,
+            &Response {
+                body: &value,
+                headers: &headers,
             },
         )
         .map(|g| g.privileges)
@@ -239,5 +300,184 @@ fn test_api(provider: Provider) -> plan::Api {
             namespaces: vec!["default".into(), "ci".into()],
         },
         _ => plan::Api::Base { base_url },
+    }
+}
+
+/// The `render` target: every string of an audit row and of a SARIF result
+/// comes from `data` (split at NUL), and each rendering must stay what it
+/// is whatever the strings hold. Each is compared with the rendering of the
+/// same model whose strings are replaced, character for character, by a
+/// letter (one letter per distinct string):
+///
+/// - HTML: as many `<`, `>`, `"` and `'` (every value escaped, none opens
+///   a tag or leaves an attribute);
+/// - Markdown: as many lines, and as many unescaped `|` on each (no value
+///   starts a line or a table cell);
+/// - text: as many lines, and no character that changes how it reads;
+/// - JSON and SARIF: valid JSON that gives each string back as it was.
+pub fn render_hostile(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.split('\u{0}').map(str::to_owned);
+    let mut next = || parts.next().unwrap_or_default();
+    let strings: Vec<String> = (0..12).map(|_| next()).collect();
+    // Equal strings stay equal and different ones different (a privilege
+    // named twice is one column), each as long as the one it stands for.
+    let mut distinct: Vec<&String> = Vec::new();
+    let tame: Vec<String> = strings
+        .iter()
+        .map(|s| {
+            let i = distinct.iter().position(|d| *d == s).unwrap_or_else(|| {
+                distinct.push(s);
+                distinct.len() - 1
+            });
+            let letter = char::from(b'a' + u8::try_from(i).unwrap_or(0));
+            letter.to_string().repeat(s.chars().count())
+        })
+        .collect();
+
+    let (wild, calm) = (audit_of(&strings), audit_of(&tame));
+    use crate::report::audit;
+
+    let (h, c) = (audit::html(&wild), audit::html(&calm));
+    for ch in ['<', '>', '"', '\''] {
+        assert_eq!(
+            h.matches(ch).count(),
+            c.matches(ch).count(),
+            "HTML: a value adds a raw {ch:?}"
+        );
+    }
+
+    let (m, c) = (audit::markdown(&wild), audit::markdown(&calm));
+    let (ml, cl): (Vec<&str>, Vec<&str>) = (m.lines().collect(), c.lines().collect());
+    assert_eq!(ml.len(), cl.len(), "Markdown: a value adds a line");
+    for (a, b) in ml.iter().zip(&cl) {
+        assert_eq!(
+            unescaped_pipes(a),
+            unescaped_pipes(b),
+            "Markdown: a value adds a cell: {a}"
+        );
+    }
+
+    let (t, c) = (audit::text(&wild), audit::text(&calm));
+    assert_eq!(
+        t.lines().count(),
+        c.lines().count(),
+        "text: a value adds a line"
+    );
+    assert!(
+        !t.chars().any(|ch| ch != '\n' && crate::escape::hostile(ch)),
+        "text: a hostile character is shown as it is"
+    );
+
+    let json = serde_json::to_value(&wild).expect("the audit serializes");
+    let back: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&json).expect("JSON text"))
+            .expect("valid JSON");
+    assert_eq!(back["tokens"][0]["case"], strings[0]);
+    assert_eq!(back["tokens"][0]["granted"][0], strings[4]);
+
+    use crate::report::sarif;
+    let results = vec![sarif::CaseResults {
+        case: strings[0].clone(),
+        uri: Some(strings[1].clone()),
+        results: vec![sarif::Located {
+            kind: sarif::Kind::Forbidden,
+            message: strings[2].clone(),
+            subject: strings[3].clone(),
+            at: crate::spec::Pos { line: 3, column: 5 },
+            width: 4,
+        }],
+    }];
+    let log: serde_json::Value =
+        serde_json::from_str(&sarif::render(&results, "0.0.0")).expect("SARIF is valid JSON");
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["message"]["text"], strings[2]);
+}
+
+/// A `|` that a Markdown table would split cells at.
+fn unescaped_pipes(line: &str) -> usize {
+    let (mut n, mut escaped) = (0, false);
+    for c in line.chars() {
+        match (c, escaped) {
+            (_, true) => escaped = false,
+            ('\\', false) => escaped = true,
+            ('|', false) => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// An audit of one failing token whose every string is one of `s`.
+fn audit_of(s: &[String]) -> crate::report::audit::Audit {
+    use crate::report::audit::*;
+    let row = Row {
+        case: s[0].clone(),
+        spec: Some(s[1].clone()),
+        token: Some(s[2].clone()),
+        provider: "docspace".into(),
+        description: Some(s[3].clone()),
+        status: Status::Fail,
+        granted: vec![s[4].clone(), s[5].clone()],
+        expected: Expected {
+            exactly: None,
+            at_least: Some(vec![s[6].clone()]),
+            at_most: Some(vec![s[7].clone()]),
+            forbidden: Some(vec![s[8].clone()]),
+            active: Some(true),
+            expires_within: Some(s[9].clone()),
+        },
+        missing: vec![s[6].clone()],
+        excess: vec![s[5].clone()],
+        forbidden_hits: vec![ForbiddenHit {
+            granted: s[4].clone(),
+            forbidden: s[8].clone(),
+        }],
+        high_severity: vec![HighSeverity {
+            privilege: s[4].clone(),
+            reason: "full access",
+            acknowledged: Some(s[10].clone()),
+        }],
+        active: Some(true),
+        expires_at: Some(s[9].clone()),
+        expiry: "date",
+        source: Source::Fixture {
+            path: s[1].clone(),
+            recorded_at: s[9].clone(),
+            confirmed_at: Some(s[10].clone()),
+            age_days: Some(3),
+        },
+        exceptions: vec![ExceptionRow {
+            privilege: s[5].clone(),
+            reason: s[10].clone(),
+            ticket: Some(s[11].clone()),
+            review_by: s[9].clone(),
+            expired: true,
+        }],
+        problems: vec![s[11].clone()],
+        error: Some(s[3].clone()),
+        probes: vec![ProbeRow {
+            probe: s[2].clone(),
+            expected: Some("denied"),
+            permission: None,
+            status: Some(200),
+            answered: Some("allowed"),
+            ok: false,
+            needs: Some(s[10].clone()),
+            message: Some(s[11].clone()),
+        }],
+    };
+    Audit {
+        schema: "1",
+        generated_at: s[9].clone(),
+        mode: "replay".into(),
+        summary: Summary {
+            tokens: 1,
+            fail: 1,
+            high_severity: 1,
+            ..Summary::default()
+        },
+        tokens: vec![row],
+        unreferenced_fixtures: vec![s[1].clone()],
     }
 }

@@ -29,7 +29,13 @@ fn expected_line(e: &Expected, markdown: bool) -> String {
         parts.push(format!("active {a}"));
     }
     if let Some(w) = &e.expires_within {
-        parts.push(format!("expires_within {w}"));
+        // Written by the audit from a number today; escaped all the same,
+        // like every other value (the `render` fuzz target checks it).
+        parts.push(if markdown {
+            format!("expires_within {}", md_text(w))
+        } else {
+            format!("expires_within {}", esc(w))
+        });
     }
     parts.join("; ")
 }
@@ -115,8 +121,8 @@ fn headline(a: &Audit) -> String {
     let s = &a.summary;
     format!(
         "permspec audit ({} mode, {}): {} tokens: {} pass, {} fail, {} error; {} with a high-severity grant ({} open)",
-        a.mode,
-        a.generated_at,
+        esc(&a.mode),
+        esc(&a.generated_at),
         s.tokens,
         s.pass,
         s.fail,
@@ -173,7 +179,7 @@ pub(crate) fn text(a: &Audit) -> String {
                 ),
                 probes_cell(r),
                 age(r),
-                expiry(r),
+                esc(&expiry(r)).into_owned(),
             ]
         })
         .collect();
@@ -285,8 +291,8 @@ pub(crate) fn markdown(a: &Audit) -> String {
         s.error,
         s.high_severity,
         s.high_severity_open,
-        a.generated_at,
-        a.mode
+        md_text(&a.generated_at),
+        md_text(&a.mode)
     );
     out.push_str("| Token | Description | Provider | Status | Granted | Expected | Missing | Excess | Forbidden hits | Severity | Probes | Fixture age | Expires |\n");
     out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
