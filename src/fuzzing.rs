@@ -409,7 +409,7 @@ fn unescaped_pipes(line: &str) -> usize {
 }
 
 /// An audit of one failing token whose every string is one of `s`.
-fn audit_of(s: &[String]) -> crate::report::audit::Audit {
+pub(crate) fn audit_of(s: &[String]) -> crate::report::audit::Audit {
     use crate::report::audit::*;
     let row = Row {
         case: s[0].clone(),

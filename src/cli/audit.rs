@@ -93,9 +93,11 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
     } else {
         None
     };
-    let report = audit::build(mode, entries, &orphans, clock);
-    // Built from scrubbed evidence; one more pass with every secret the
-    // run used, in every encoding, before anything is written.
+    let mut report = audit::build(mode, entries, &orphans, clock);
+    // Built from scrubbed evidence; each of its strings is scrubbed again
+    // before a rendering escapes it, and the output once more, with every
+    // secret the run used, in every encoding, before anything is written.
+    report.scrub(&scrubber);
     let text = scrubber.scrub(&render(&report, a.format, inventory.as_ref()));
     match &a.out {
         Some(path) => {

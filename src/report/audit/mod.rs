@@ -155,6 +155,132 @@ pub(crate) struct ExceptionRow {
     pub expired: bool,
 }
 
+impl Audit {
+    /// Scrubs every string of the audit with `scrubber` before any
+    /// rendering escapes it: a secret holding `&`, `<`, `|` or `"` would no
+    /// longer match once HTML-, Markdown- or JSON-escaped. The evidence is
+    /// scrubbed when it is fetched; this is the second line. Every field is
+    /// named (no `..`), so a new one cannot be left out.
+    pub(crate) fn scrub(&mut self, scrubber: &crate::secret::Scrubber) {
+        let one = |s: &mut String| *s = scrubber.scrub(s);
+        let opt = |s: &mut Option<String>| s.iter_mut().for_each(one);
+        let all = |v: &mut Vec<String>| v.iter_mut().for_each(one);
+        let Audit {
+            schema: _,
+            generated_at,
+            mode,
+            summary: _,
+            tokens,
+            unreferenced_fixtures,
+        } = self;
+        one(generated_at);
+        one(mode);
+        all(unreferenced_fixtures);
+        for row in tokens {
+            let Row {
+                case,
+                spec,
+                token,
+                provider,
+                description,
+                status: _,
+                granted,
+                expected,
+                missing,
+                excess,
+                forbidden_hits,
+                high_severity,
+                active: _,
+                expires_at,
+                expiry: _,
+                source,
+                exceptions,
+                problems,
+                error,
+                probes,
+            } = row;
+            one(case);
+            opt(spec);
+            opt(token);
+            one(provider);
+            opt(description);
+            all(granted);
+            let Expected {
+                exactly,
+                at_least,
+                at_most,
+                forbidden,
+                active: _,
+                expires_within,
+            } = expected;
+            for list in [exactly, at_least, at_most, forbidden] {
+                list.iter_mut().for_each(all);
+            }
+            opt(expires_within);
+            all(missing);
+            all(excess);
+            for ForbiddenHit { granted, forbidden } in forbidden_hits {
+                one(granted);
+                one(forbidden);
+            }
+            for HighSeverity {
+                privilege,
+                reason: _,
+                acknowledged,
+            } in high_severity
+            {
+                one(privilege);
+                opt(acknowledged);
+            }
+            opt(expires_at);
+            match source {
+                Source::Fixture {
+                    path,
+                    recorded_at,
+                    confirmed_at,
+                    age_days: _,
+                } => {
+                    one(path);
+                    one(recorded_at);
+                    opt(confirmed_at);
+                }
+                Source::Live { url } => one(url),
+                Source::None => {}
+            }
+            for ExceptionRow {
+                privilege,
+                reason,
+                ticket,
+                review_by,
+                expired: _,
+            } in exceptions
+            {
+                one(privilege);
+                one(reason);
+                opt(ticket);
+                one(review_by);
+            }
+            all(problems);
+            opt(error);
+            for ProbeRow {
+                probe,
+                expected: _,
+                permission: _,
+                status: _,
+                answered: _,
+                ok: _,
+                needs,
+                message,
+            } in probes
+            {
+                one(probe);
+                opt(needs);
+                opt(message);
+            }
+        }
+    }
+}
+
 /// Why a granted privilege is a high-severity finding on its own: full or
 /// wildcard access, whatever the spec says.
 pub(crate) fn high_severity(provider: Provider, privilege: &str) -> Option<&'static str> {
@@ -543,6 +669,38 @@ fn base_row(case: &Case, clock: Clock) -> Row {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A secret whose characters every rendering escapes, in every string
+    /// of the audit: after `scrub`, no rendering shows it, escaped or not.
+    /// Without it, the HTML page would show `a&amp;b&lt;c&quot;d|e` and the
+    /// last pass over the output (which looks for `a&b<c"d|e`) would miss it.
+    #[test]
+    fn scrub_reaches_every_string_before_escaping() {
+        let secret = "sk-canary&b<c\"d|e'f";
+        let strings: Vec<String> = (0..12).map(|i| format!("v{i} {secret} end")).collect();
+        let scrubber = crate::secret::Scrubber::new([&crate::secret::Secret::new(secret)]);
+        let escaped = [
+            crate::escape::xml(secret),
+            crate::escape::md_text(secret),
+            serde_json::to_string(secret).unwrap(),
+        ];
+        let unscrubbed = crate::fuzzing::audit_of(&strings);
+        assert!(
+            html(&unscrubbed).contains(&escaped[0]),
+            "the check would see it"
+        );
+        let mut audit = unscrubbed;
+        audit.scrub(&scrubber);
+        let json = serde_json::to_string(&audit).unwrap();
+        for out in [html(&audit), markdown(&audit), text(&audit), json] {
+            assert!(!out.contains("sk-canary"), "{out}");
+            for e in &escaped {
+                assert!(!out.contains(e.as_str()));
+            }
+        }
+        // Each string kept its own words around the secret.
+        assert!(audit.tokens[0].case.starts_with("v0 ") && audit.tokens[0].case.ends_with(" end"));
+    }
 
     #[test]
     fn high_severity_grants() {
