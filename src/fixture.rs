@@ -74,7 +74,7 @@ pub(crate) struct FixtureResponse {
 /// The request `case` asks now, in the form a fixture stores it.
 pub(crate) fn request_of(case: &Case) -> FixtureRequest {
     let token = source(&case.credential);
-    match &case.api {
+    match &*case.api {
         Api::Jwt { .. } => FixtureRequest {
             method: "DECODE".into(),
             url: "(none: the token is decoded offline)".into(),

@@ -320,12 +320,16 @@ impl Harness {
             .with_listing(found.clone());
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
-                *fetched = Some(evidence::replay(case, &context));
+                *fetched = Some(Box::new(evidence::replay(case, &context)));
             }
         }
         Ok(Gathering {
             mode,
-            gathered: entries.into_iter().zip(prefetched).collect(),
+            gathered: entries
+                .into_iter()
+                .zip(prefetched)
+                .map(|(entry, fetched)| (entry, fetched.map(|b| *b)))
+                .collect(),
             scrubber,
             orphans: found.orphans,
         })
@@ -359,6 +363,10 @@ fn retain_filtered(entries: &mut Vec<Entry>, filters: &[String], exact: bool) {
     });
 }
 
+/// A case's evidence fetched before the trials run (live and record modes),
+/// boxed: in replay, where there is none, each entry costs a pointer.
+type Prefetched = Option<Box<Result<Evidence, CaseError>>>;
+
 /// In live and record modes, fetches every selected case before any is
 /// compared, records each good answer in record mode, and prints the
 /// one-line summary (on stderr when stdout carries JSON events). In replay
@@ -369,8 +377,8 @@ fn prefetch(
     mode: Mode,
     to_stderr: bool,
     (pending, unsafe_probes): (bool, bool),
-) -> (Vec<Option<Result<Evidence, CaseError>>>, Scrubber) {
-    let mut prefetched: Vec<Option<Result<Evidence, CaseError>>> = Vec::new();
+) -> (Vec<Prefetched>, Scrubber) {
+    let mut prefetched: Vec<Prefetched> = Vec::new();
     let mut scrubber = Scrubber::default();
     if mode.is_live() {
         let chosen: Vec<Option<&Case>> = entries
@@ -389,7 +397,7 @@ fn prefetch(
             let mut results = results.into_iter();
             prefetched = chosen
                 .iter()
-                .map(|c| c.and_then(|_| results.next()))
+                .map(|c| c.and_then(|_| results.next().map(Box::new)))
                 .collect();
         }
     }
@@ -542,26 +550,18 @@ struct Shared {
 
 fn trial(
     entry: Entry,
-    fetched: Option<Result<Evidence, CaseError>>,
+    fetched: Prefetched,
     mode: Mode,
     shared: Arc<Shared>,
     record: Recorder,
 ) -> Trial {
     let kind = kind(&entry);
-    let name = entry.name().to_owned();
-    let (spec, token) = match &entry {
-        Entry::Case(c) => (Some(c.spec.display.clone()), Some(c.token.clone())),
-        Entry::Broken(_) => (None, None),
-    };
-    let file = match &entry {
-        _ if !shared.sarif => None,
-        Entry::Case(c) => Some(c.spec.display.clone()),
-        Entry::Broken(b) => b.file.clone(),
-    };
-    let recorded_kind = kind.clone();
-    let trial_name = name.clone();
+    let trial_name = entry.name().to_owned();
     let run = move || {
         let started = Instant::now();
+        // What the reports name the case by: read only when one is written
+        // (10,000 trials would otherwise each hold copies).
+        let reported = (shared.sarif || shared.junit).then(|| reported(&entry, shared.sarif));
         let (result, sarif) = match entry {
             Entry::Broken(b) => {
                 let located = match shared.sarif {
@@ -570,7 +570,7 @@ fn trial(
                 };
                 (Err((b.error, None)), located)
             }
-            Entry::Case(case) => judge(&case, fetched, mode, &shared),
+            Entry::Case(case) => judge(&case, fetched.map(|b| *b), mode, &shared),
         };
         let scrub = |text: String| {
             if shared.scrubber.is_empty() {
@@ -591,15 +591,22 @@ fn trial(
                 l
             })
             .collect();
-        if !shared.sarif && !shared.junit {
+        let Some(Reported {
+            name,
+            kind,
+            spec,
+            token,
+            file,
+        }) = reported
+        else {
             return match failure {
                 None => Ok(()),
                 Some(text) => Err(Failed::from(text)),
             };
-        }
+        };
         record.keep(CaseResult {
-            name: name.clone(),
-            kind: recorded_kind,
+            name,
+            kind,
             spec,
             token,
             failure: failure.clone(),
@@ -614,6 +621,34 @@ fn trial(
         }
     };
     Trial::test(trial_name, run).with_kind(kind)
+}
+
+/// How the reports name a case, and where its spec is.
+struct Reported {
+    name: String,
+    kind: String,
+    spec: Option<String>,
+    token: Option<String>,
+    file: Option<String>,
+}
+
+fn reported(entry: &Entry, sarif: bool) -> Reported {
+    let (spec, token) = match entry {
+        Entry::Case(c) => (Some(c.spec.display.clone()), Some(c.token.clone())),
+        Entry::Broken(_) => (None, None),
+    };
+    let file = match entry {
+        _ if !sarif => None,
+        Entry::Case(c) => Some(c.spec.display.clone()),
+        Entry::Broken(b) => b.file.clone(),
+    };
+    Reported {
+        name: entry.name().to_owned(),
+        kind: kind(entry),
+        spec,
+        token,
+        file,
+    }
 }
 
 /// A failed case: the text to print, and its findings in one line (for

@@ -59,7 +59,7 @@ pub(crate) fn portal(entries: &[Gathered]) -> Result<String, String> {
     let mut portals: Vec<String> = entries
         .iter()
         .filter_map(|(entry, _)| match entry {
-            Entry::Case(c) if c.provider == Provider::DocSpace => match &c.api {
+            Entry::Case(c) if c.provider == Provider::DocSpace => match &*c.api {
                 Api::Base { base_url } => base_url.resolve(|v| std::env::var(v).ok()).ok(),
                 _ => None,
             },

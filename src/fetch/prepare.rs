@@ -61,7 +61,7 @@ struct Auth {
 }
 
 pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
-    if let Api::Jwt { .. } = case.api {
+    if let Api::Jwt { .. } = *case.api {
         let Credential::Bearer(source) = &case.credential else {
             return Err(CaseError::new(
                 "a JWT is read from `{ env: NAME }` or `{ file: PATH }`",
@@ -111,7 +111,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         None => false,
     };
     let mut secrets = token.secrets.clone();
-    let caller = match &case.api {
+    let caller = match &*case.api {
         Api::Coveo {
             caller: Some(c), ..
         }
@@ -191,7 +191,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         }),
         None => None,
     };
-    let discovery = match &case.api {
+    let discovery = match &*case.api {
         Api::Introspection {
             endpoint: Endpoint::Discovery(_),
             ..

@@ -25,10 +25,11 @@ const REGIONS: &[(&str, &str)] = &[
 /// Everything the top of a spec decides for all its tokens.
 pub(super) struct Header {
     pub provider: Provider,
-    pub api: Api,
+    /// Shared by the spec's cases (planned for each of thousands).
+    pub api: std::sync::Arc<Api>,
     pub family: &'static dyn Family,
     pub max_fixture_age: Option<i64>,
-    pub extra: Vec<String>,
+    pub extra: std::sync::Arc<[String]>,
     pub ca_file: Option<PathBuf>,
     /// The statuses that mean a probe was denied.
     pub denied_statuses: Vec<u16>,
@@ -39,7 +40,7 @@ impl Header {
     /// and commas (an introspection `scope`, an http header), so that no
     /// name with one in it can ever be reported.
     pub(super) fn splits_names(&self) -> bool {
-        match &self.api {
+        match &*self.api {
             Api::Http(h) => matches!(h.privileges, crate::plan::PrivilegeSource::Header(_)),
             _ => matches!(
                 self.provider,
@@ -159,10 +160,10 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
     let denied_statuses = super::probes::denied_statuses(raw, provider)?;
     Ok(Header {
         provider,
-        api,
+        api: std::sync::Arc::new(api),
         family,
         max_fixture_age,
-        extra,
+        extra: extra.into(),
         ca_file,
         denied_statuses,
     })
