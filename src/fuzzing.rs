@@ -394,16 +394,18 @@ pub fn render_hostile(data: &[u8]) {
     assert_eq!(result["message"]["text"], strings[2]);
 }
 
-/// A `|` that a Markdown table would split cells at.
+/// A `|` that a GFM table would split cells at: one not right after a
+/// backslash. cmark-gfm scans a cell as `(escaped_char | [^|\r\n])+`, and
+/// the longest match takes `\|` whole even after another backslash
+/// (`\\|` is `\`, `\|`): not CommonMark's escape state machine.
 fn unescaped_pipes(line: &str) -> usize {
-    let (mut n, mut escaped) = (0, false);
+    let mut previous = None;
+    let mut n = 0;
     for c in line.chars() {
-        match (c, escaped) {
-            (_, true) => escaped = false,
-            ('\\', false) => escaped = true,
-            ('|', false) => n += 1,
-            _ => {}
+        if c == '|' && previous != Some('\\') {
+            n += 1;
         }
+        previous = Some(c);
     }
     n
 }
