@@ -241,6 +241,33 @@ pub fn passes(family: &str, rule: &str, listed: &[String], granted: &[String]) -
     crate::compare::compare(family_named(family), &expect, &grant, clock).passed()
 }
 
+/// Coveo's on/off privileges, as the rules spell them (without
+/// `:ENABLE`): data for the reference model in `tests/model.rs`.
+pub fn coveo_on_off() -> Vec<String> {
+    crate::privilege::coveo::on_off()
+        .iter()
+        .map(|(plain, _)| plain.clone())
+        .collect()
+}
+
+/// A vendor's documented scopes (`github`, `gitlab`, `slack`, `google`):
+/// each name, what it surely includes and what it may include. Data for
+/// the reference model in `tests/model.rs`.
+pub fn scope_table(family: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let catalog = match family {
+        "github" => &crate::privilege::GITHUB,
+        "gitlab" => &crate::privilege::GITLAB,
+        "slack" => &crate::privilege::SLACK,
+        _ => &crate::privilege::GOOGLE,
+    };
+    let own = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+    catalog
+        .names
+        .iter()
+        .map(|s| (s.name.to_owned(), own(s.surely), own(s.maybe)))
+        .collect()
+}
+
 /// The privilege names a family knows, for generating inputs.
 pub fn known_names(family: &str) -> Vec<String> {
     family_named(family).vocabulary()

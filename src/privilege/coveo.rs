@@ -87,7 +87,7 @@ fn spelled(base: &str) -> &str {
 }
 
 /// The catalogue's on/off privileges, `OWNER:DOMAIN` and with `:ENABLE`.
-fn on_off() -> &'static [(String, String)] {
+pub(crate) fn on_off() -> &'static [(String, String)] {
     static PAIRS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
     PAIRS.get_or_init(|| {
         DOMAINS
