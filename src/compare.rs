@@ -306,6 +306,13 @@ fn probes(family: &dyn Family, expect: &Expectations, grant: &Grant, findings: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words every report uses for the rules (and SARIF rule ids).
+    #[test]
+    fn rule_keys_are_the_spec_keys() {
+        let keys = [Rule::Exactly, Rule::AtLeast, Rule::AtMost, Rule::Forbidden].map(Rule::key);
+        assert_eq!(keys, ["exactly", "at_least", "at_most", "forbidden"]);
+    }
     use crate::privilege::DOCSPACE;
 
     fn list(items: &[&str]) -> Option<Vec<String>> {

@@ -322,6 +322,18 @@ impl Family for Plain {
 mod tests {
     use super::*;
 
+    /// The defaults of `Family`, as the families that keep them see them
+    /// (mutation testing: each default was replaceable unnoticed).
+    #[test]
+    fn family_defaults() {
+        // Catalogued families check names; plain names are open.
+        assert!(DOCSPACE.checks_names() && COVEO.checks_names() && GITHUB.checks_names());
+        assert!(!PLAIN.checks_names());
+        // An open vocabulary knows every name and lists none.
+        assert!(PLAIN.knows("anything:at-all", &[]));
+        assert!(PLAIN.vocabulary().is_empty());
+    }
+
     #[test]
     fn a_pattern_covers_what_the_privileges_it_names_cover() {
         assert!(covers(&ROLES, "role:*admin", "role:user"));
