@@ -138,19 +138,7 @@ pub fn providers() -> Vec<&'static str> {
 /// the JSON pointer `/scopes`, objects named by `name`). Returns the
 /// privileges, or the error text.
 pub fn parse_response(provider: &str, body: &[u8]) -> Result<Vec<String>, String> {
-    let provider = Provider::from_name(provider).ok_or("unknown provider")?;
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    let api = test_api(provider);
-    provider
-        .parse(
-            &api,
-            &Response {
-                body: &value,
-                headers: &BTreeMap::new(),
-            },
-        )
-        .map(|g| g.privileges)
-        .map_err(|e| e.why)
+    parse_with_headers(provider, body, BTreeMap::new())
 }
 
 /// Like [`parse_response`], with the response's headers (lower-case

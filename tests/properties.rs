@@ -20,17 +20,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::Value;
 
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
+#[path = "support/rules.rs"]
+mod rules;
+use rules::{config, wildcards};
 
 // ---------------------------------------------------------------------------
 // Names per family
@@ -46,58 +38,10 @@ const TARGETS: &[&str] = &["src-1", "src-2"];
 fn pool(family: &str) -> Vec<String> {
     let mut names: Vec<String> = known_names(family);
     let extra: &[&str] = match family {
-        "docspace" => &[
-            "*",
-            "*:read",
-            "*:write",
-            "*:*",
-            "files:*",
-            "rooms:*",
-            "accounts:*",
-            "accounts.self:*",
-        ],
-        "roles" => &["*", "role:*", "auth:*", "role:*admin"],
-        "coveo" => &[
-            "*",
-            "PLATFORM:*",
-            "SEARCH_API:*",
-            "PLATFORM:SOURCE:*",
-            "*:EDIT",
-            "PLATFORM:SOURCE:EDIT@src-1",
-            "PLATFORM:SOURCE:VIEW@src-2",
-            "PLATFORM:SOURCE:*@src-1",
-        ],
-        "vault" => &[
-            "*",
-            "policy:*",
-            "*:sudo",
-            "*:*",
-            "sys/*:*",
-            "secret/*:read",
-            "sys/mounts:root",
-            "policy:root",
-        ],
-        "kubernetes" => &[
-            "*",
-            "*/*:*",
-            "ci/*:*",
-            "ci/*:get",
-            "ci/*.:get",
-            "ci/*.apps:*",
-            "*/secrets:*",
-            "*/pods:get",
-            "ci/pods/*:*",
-            "ci/pods#web:*",
-            "ci/*/scale:update",
-            "*/*:escalate",
-            "c*/*:get",
-            "/api/*:get",
-            "/*:*",
-        ],
         // The catalogs and the generic providers have no built-in names:
         // GitHub-like scopes and the DocSpace catalog names, compared by
         // equality and globs only.
-        _ => &[
+        "plain" => &[
             "repo",
             "workflow",
             "read:org",
@@ -111,6 +55,7 @@ fn pool(family: &str) -> Vec<String> {
             "read:*",
             "*:org",
         ],
+        f => wildcards(f),
     };
     names.extend(extra.iter().map(|s| s.to_string()));
     if family == "coveo" {
