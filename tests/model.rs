@@ -114,12 +114,45 @@ enum Model {
     /// base and on the target apart; an on/off privilege is one privilege
     /// with or without `:ENABLE`.
     Coveo { on_off: BTreeSet<String> },
-    /// A vendor's documented scopes: holding one gives it and what it
-    /// includes, transitively (surely); for `forbidden`, also what it may
-    /// include. A glob gives what it matches and what those include.
+    /// A vendor's documented scopes, or DocSpace's roles: holding one
+    /// gives it and what it includes, transitively (surely); for
+    /// `forbidden`, also what it may include. A glob gives what it matches
+    /// and what those include.
     Catalog {
         table: BTreeMap<String, (Vec<String>, Vec<String>)>,
     },
+    /// Vault (`src/privilege/vault.rs`'s header, from Vault's policy
+    /// docs): `PATH:CAPABILITY` and `policy:NAME`, compared part by part
+    /// (split at the first `:`, a missing part is `*`). Capabilities are
+    /// independent; `PATH:root` gives every capability at PATH;
+    /// `policy:root` gives everything; any other policy gives itself and
+    /// what it opens, unseen: an atom with both parts empty, which only a
+    /// pattern with `*` for both parts takes in.
+    Vault,
+}
+
+/// What a policy opens, which no one here can see.
+const UNSEEN: &str = ":";
+
+/// Vault's capabilities (Vault docs, "Capabilities"), and `root`.
+const VAULT_CAPABILITIES: &[&str] = &[
+    "create",
+    "read",
+    "update",
+    "patch",
+    "delete",
+    "list",
+    "sudo",
+    "subscribe",
+    "recover",
+    "root",
+];
+
+/// `pattern` against `atom`, part by part at the first `:`.
+fn split_matches(pattern: &str, atom: &str) -> bool {
+    let (pa, pb) = pattern.split_once(':').unwrap_or((pattern, "*"));
+    let (xa, xb) = atom.split_once(':').unwrap_or((atom, ""));
+    matches(pa, xa) && matches(pb, xb)
 }
 
 /// A test input's universe and how each string expands over it.
@@ -139,9 +172,30 @@ impl Model {
         match family {
             "plain" => Model::Plain,
             "docspace" => Model::DocSpace,
+            "vault" => Model::Vault,
             "coveo" => Model::Coveo {
                 on_off: coveo_on_off().into_iter().collect(),
             },
+            // DocSpace account roles (API-FACTS.md, "The account behind a
+            // credential"): each role includes the ones below it; how the
+            // account signs in (`auth:ldap`, `auth:sso`) includes nothing.
+            "roles" => {
+                let ladder = [
+                    "role:owner",
+                    "role:docspace-admin",
+                    "role:room-admin",
+                    "role:user",
+                    "role:guest",
+                ];
+                let mut table: BTreeMap<String, (Vec<String>, Vec<String>)> = ladder
+                    .windows(2)
+                    .map(|w| (w[0].to_owned(), (vec![w[1].to_owned()], Vec::new())))
+                    .collect();
+                for leaf in ["role:guest", "auth:ldap", "auth:sso"] {
+                    table.insert(leaf.to_owned(), (Vec::new(), Vec::new()));
+                }
+                Model::Catalog { table }
+            }
             vendor => Model::Catalog {
                 table: scope_table(vendor)
                     .into_iter()
@@ -181,6 +235,33 @@ impl Model {
                     }
                 }
             }
+            Model::Vault => {
+                let parts = |i: usize| -> Vec<&str> {
+                    strings
+                        .iter()
+                        .map(|s| {
+                            s.split_once(':')
+                                .map_or(if i == 0 { *s } else { "*" }, |p| [p.0, p.1][i])
+                        })
+                        .collect()
+                };
+                let mut paths = witnesses(&parts(0));
+                paths.insert(format!("path{FRESH}"));
+                paths.remove("policy");
+                let mut caps = witnesses(&parts(1));
+                caps.extend(VAULT_CAPABILITIES.iter().map(|c| c.to_string()));
+                caps.insert(format!("cap{FRESH}"));
+                caps.remove("");
+                for p in paths.iter().filter(|p| !p.is_empty()) {
+                    for c in &caps {
+                        world.atoms.insert(format!("{p}:{c}"));
+                    }
+                }
+                for c in &caps {
+                    world.atoms.insert(format!("policy:{c}"));
+                }
+                world.atoms.insert(UNSEEN.to_owned());
+            }
             Model::DocSpace => {
                 let mut all: Vec<&str> = strings.to_vec();
                 let actions: Vec<String> = strings
@@ -195,7 +276,7 @@ impl Model {
                 world.atoms.insert(format!("{FRESH}:write"));
             }
             Model::Plain | Model::Catalog { .. } => {
-                world.atoms = witnesses(strings);
+                world.atoms.extend(witnesses(strings));
                 world.atoms.extend(known);
                 if let Model::Catalog { table } = self {
                     for (surely, maybe) in table.values() {
@@ -235,6 +316,18 @@ impl World<'_> {
                 },
             },
             Model::Coveo { .. } => self.coveo(p),
+            Model::Vault => match p {
+                "policy:root" => self.atoms.clone(),
+                _ if p.starts_with("policy:") => {
+                    let mut s = self.split_glob(p);
+                    s.insert(UNSEEN.to_owned());
+                    s
+                }
+                _ => match p.strip_suffix(":root") {
+                    Some(path) => self.split_glob(&format!("{path}:*")),
+                    None => self.split_glob(p),
+                },
+            },
             Model::Catalog { table } => {
                 let (mut out, mut stack): (Set, Vec<String>) = if table.contains_key(p) {
                     (Set::new(), vec![p.to_owned()])
@@ -266,8 +359,17 @@ impl World<'_> {
     fn names(&self, p: &str) -> Set {
         match self.model {
             Model::Coveo { .. } => self.coveo(p),
+            Model::Vault => self.split_glob(p),
             _ => self.glob(p),
         }
+    }
+
+    fn split_glob(&self, pattern: &str) -> Set {
+        self.atoms
+            .iter()
+            .filter(|a| split_matches(pattern, a))
+            .cloned()
+            .collect()
     }
 
     fn coveo(&self, p: &str) -> Set {
@@ -496,4 +598,48 @@ fn the_model_says_what_the_readme_says() {
     assert!(!pass("github", "forbidden", &["read:org"], &["admin:org"]));
     assert!(pass("github", "at_most", &["admin:org"], &["read:org"]));
     assert!(!pass("github", "at_most", &["read:org"], &["admin:org"]));
+    // Vault: capabilities are independent; root policy and capability.
+    assert!(!pass(
+        "vault",
+        "at_most",
+        &["secret/x:update"],
+        &["secret/x:patch"]
+    ));
+    assert!(!pass(
+        "vault",
+        "forbidden",
+        &["secret/x:read"],
+        &["secret/x:root"]
+    ));
+    assert!(!pass(
+        "vault",
+        "forbidden",
+        &["sys/mounts:sudo"],
+        &["policy:root"]
+    ));
+    assert!(!pass("vault", "at_most", &["*:read"], &["policy:read"]));
+    assert!(pass("vault", "at_most", &["policy:*"], &["policy:read"]));
+    assert!(pass("vault", "at_most", &["*:*"], &["policy:app"]));
+    // The documented false failure: `*:sudo` names a policy called `sudo`.
+    assert!(!pass("vault", "forbidden", &["*:sudo"], &["policy:sudo"]));
+    // Roles: a role covers the ones below it (README, account roles).
+    assert!(pass(
+        "roles",
+        "at_most",
+        &["role:room-admin"],
+        &["role:user"]
+    ));
+    assert!(!pass(
+        "roles",
+        "at_most",
+        &["role:user"],
+        &["role:room-admin"]
+    ));
+    assert!(pass("roles", "at_least", &["role:user"], &["role:*admin"]));
+    assert!(!pass(
+        "roles",
+        "forbidden",
+        &["role:guest"],
+        &["role:owner"]
+    ));
 }
