@@ -157,6 +157,20 @@ mod tests {
         assert!(includes("files:read", "files:read"));
     }
 
+    /// Words that need both patterns' stars to move in turn: the search
+    /// must be free to skip either star when both stand at one (mutation
+    /// testing: with one of those two steps gone, `*a` and `*b*` met
+    /// nowhere, a false pass for `forbidden: ["*b*"]` against `*a`).
+    #[test]
+    fn intersection_steps_over_either_star() {
+        for (a, b) in [("*a", "*b*"), ("*b*", "*a"), ("*x*", "*y*"), ("a*", "*b*c")] {
+            let w = intersection(a, b).unwrap_or_else(|| panic!("{a} and {b} meet"));
+            assert!(!w.contains('*'), "{a} {b}: {w}");
+            assert!(glob_matches(a, &w) && glob_matches(b, &w), "{a} {b}: {w}");
+        }
+        assert_eq!(intersection("*a", "*b*").as_deref(), Some("ba"));
+    }
+
     #[test]
     fn intersection_finds_a_common_word_or_none() {
         assert_eq!(

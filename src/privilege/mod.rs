@@ -332,6 +332,13 @@ mod tests {
         // An open vocabulary knows every name and lists none.
         assert!(PLAIN.knows("anything:at-all", &[]));
         assert!(PLAIN.vocabulary().is_empty());
+        assert_eq!(PLAIN.what(), "name");
+        // Only roles are read from flags (every name known in advance).
+        assert!(DOCSPACE.every_reportable().is_none() && PLAIN.every_reportable().is_none());
+        // One spelling already, and a witness shown as its atom.
+        assert_eq!(DOCSPACE.normalize("files:read"), "files:read");
+        assert_eq!(DOCSPACE.unshow("files:read"), "files:read");
+        assert_eq!(GITHUB.unshow("read:org"), "read:org");
     }
 
     #[test]
