@@ -777,7 +777,7 @@ mod tests {
             let (got, _) = prefetch(&entries, &selected, mode, true, (false, false));
             let errors: Vec<&CaseError> = got
                 .iter()
-                .map(|r| match r {
+                .map(|r| match r.as_deref() {
                     Some(Err(e)) => e,
                     _ => panic!("{mode}: a case was not failed"),
                 })
