@@ -239,19 +239,71 @@ impl Harness {
             junit: junit.is_some(),
         });
 
-        let results = Arc::new(Mutex::new(Vec::new()));
-        let trials = entries
+        // Every selected case is judged here, on every core (or as many
+        // threads as `--test-threads` says), in runs taken from one queue;
+        // libtest-mimic then only reports the outcomes, in the entries'
+        // order, on one thread. Handing it the work instead cost a channel
+        // round trip and a context switch per case (BENCHMARKS.md,
+        // "2026-12-05"). A case not selected keeps its entry and is judged
+        // by its trial, should libtest-mimic ever run it.
+        let threads = args.test_threads.unwrap_or_else(crate::parallel::cores);
+        let work: Vec<(Entry, Prefetched, bool)> = entries
             .into_iter()
             .zip(prefetched)
+            .zip(selected)
+            .map(|((e, f), s)| (e, f, s))
+            .collect();
+        let judged = crate::parallel::map(work, threads, |(entry, fetched, selected)| {
+            if selected {
+                let (name, kind) = (entry.name().to_owned(), kind(&entry));
+                let (outcome, result) = evaluate(entry, fetched, mode, &shared);
+                (name, kind, Judged::Done(outcome, result))
+            } else {
+                (
+                    entry.name().to_owned(),
+                    kind(&entry),
+                    Judged::Later(entry, fetched),
+                )
+            }
+        });
+        let results = Arc::new(Mutex::new(Vec::new()));
+        let mut all_done = true;
+        let trials: Vec<Trial> = judged
+            .into_iter()
             .enumerate()
-            .map(|(i, (entry, fetched))| {
-                let record = Recorder {
-                    index: i,
-                    results: results.clone(),
+            .map(|(i, (name, kind, judged))| {
+                let run: Box<dyn FnOnce() -> Result<(), Failed> + Send> = match judged {
+                    Judged::Done(outcome, result) => {
+                        if let Some(result) = result {
+                            results
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push((i, result));
+                        }
+                        Box::new(move || outcome)
+                    }
+                    Judged::Later(entry, fetched) => {
+                        all_done = false;
+                        let (shared, results) = (shared.clone(), results.clone());
+                        Box::new(move || {
+                            let (outcome, result) = evaluate(entry, fetched, mode, &shared);
+                            if let Some(result) = result {
+                                results
+                                    .lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .push((i, result));
+                            }
+                            outcome
+                        })
+                    }
                 };
-                trial(entry, fetched, mode, shared.clone(), record)
+                Trial::test(name, run).with_kind(kind)
             })
             .collect();
+        let mut args = args;
+        if all_done {
+            args.test_threads = Some(1);
+        }
         let conclusion = libtest_mimic::run(&args, trials);
         let mut done = results.lock().unwrap_or_else(|e| e.into_inner()).clone();
         done.sort_by_key(|(i, _)| *i);
@@ -504,21 +556,6 @@ const NO_LIVE_HINT: &str = "enable it: in your Cargo.toml, `[features] live = [\
 /// `recorded_at` kept), and those it wrote anew.
 type Notes = std::collections::BTreeMap<PathBuf, (Vec<(String, String)>, Vec<String>)>;
 
-/// Where a trial leaves its result for the JUnit report.
-struct Recorder {
-    index: usize,
-    results: Arc<Mutex<Vec<(usize, CaseResult)>>>,
-}
-
-impl Recorder {
-    fn keep(&self, result: CaseResult) {
-        self.results
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((self.index, result));
-    }
-}
-
 /// A trial with the entry's name and kind, to ask libtest-mimic's own
 /// filter whether the entry is selected.
 fn probe(entry: &Entry) -> Trial {
@@ -548,79 +585,79 @@ struct Shared {
     junit: bool,
 }
 
-fn trial(
+/// A case's trial: judged before libtest-mimic runs, or left to the trial.
+enum Judged {
+    Done(Result<(), Failed>, Option<CaseResult>),
+    Later(Entry, Prefetched),
+}
+
+/// Judges one entry: its outcome for libtest-mimic, and, when the run
+/// writes a JUnit or SARIF report, its result for them.
+fn evaluate(
     entry: Entry,
     fetched: Prefetched,
     mode: Mode,
-    shared: Arc<Shared>,
-    record: Recorder,
-) -> Trial {
-    let kind = kind(&entry);
-    let trial_name = entry.name().to_owned();
-    let run = move || {
-        let started = Instant::now();
-        // What the reports name the case by: read only when one is written
-        // (10,000 trials would otherwise each hold copies).
-        let reported = (shared.sarif || shared.junit).then(|| reported(&entry, shared.sarif));
-        let (result, sarif) = match entry {
-            Entry::Broken(b) => {
-                let located = match shared.sarif {
-                    true => vec![crate::report::sarif::spec_error(&b)],
-                    false => Vec::new(),
-                };
-                (Err((b.error, None)), located)
-            }
-            Entry::Case(case) => judge(&case, fetched.map(|b| *b), mode, &shared),
-        };
-        let scrub = |text: String| {
-            if shared.scrubber.is_empty() {
-                text
-            } else {
-                shared.scrubber.scrub(&text)
-            }
-        };
-        let (failure, summary) = match result {
-            Ok(()) => (None, None),
-            Err((text, summary)) => (Some(scrub(text)), summary.map(scrub)),
-        };
-        // The SARIF messages get the same last pass as every text shown.
-        let sarif = sarif
-            .into_iter()
-            .map(|mut l| {
-                l.message = scrub(l.message);
-                l
-            })
-            .collect();
-        let Some(Reported {
-            name,
-            kind,
-            spec,
-            token,
-            file,
-        }) = reported
-        else {
-            return match failure {
-                None => Ok(()),
-                Some(text) => Err(Failed::from(text)),
+    shared: &Shared,
+) -> (Result<(), Failed>, Option<CaseResult>) {
+    let started = Instant::now();
+    // What the reports name the case by: read only when one is written
+    // (10,000 cases would otherwise each hold copies).
+    let reported = (shared.sarif || shared.junit).then(|| reported(&entry, shared.sarif));
+    let (result, sarif) = match entry {
+        Entry::Broken(b) => {
+            let located = match shared.sarif {
+                true => vec![crate::report::sarif::spec_error(&b)],
+                false => Vec::new(),
             };
-        };
-        record.keep(CaseResult {
-            name,
-            kind,
-            spec,
-            token,
-            failure: failure.clone(),
-            summary,
-            duration: started.elapsed(),
-            sarif,
-            file,
-        });
-        match failure {
-            None => Ok(()),
-            Some(text) => Err(Failed::from(text)),
+            (Err((b.error, None)), located)
+        }
+        Entry::Case(case) => judge(&case, fetched.map(|b| *b), mode, shared),
+    };
+    let scrub = |text: String| {
+        if shared.scrubber.is_empty() {
+            text
+        } else {
+            shared.scrubber.scrub(&text)
         }
     };
-    Trial::test(trial_name, run).with_kind(kind)
+    let (failure, summary) = match result {
+        Ok(()) => (None, None),
+        Err((text, summary)) => (Some(scrub(text)), summary.map(scrub)),
+    };
+    let outcome = match &failure {
+        None => Ok(()),
+        Some(text) => Err(Failed::from(text.as_str())),
+    };
+    let Some(Reported {
+        name,
+        kind,
+        spec,
+        token,
+        file,
+    }) = reported
+    else {
+        return (outcome, None);
+    };
+    // The SARIF messages get the same last pass as every text shown.
+    let sarif = sarif
+        .into_iter()
+        .map(|mut l| {
+            l.message = scrub(l.message);
+            l
+        })
+        .collect();
+    let result = CaseResult {
+        name,
+        kind,
+        spec,
+        token,
+        failure,
+        summary,
+        duration: started.elapsed(),
+        sarif,
+        file,
+    };
+    (outcome, Some(result))
 }
 
 /// How the reports name a case, and where its spec is.

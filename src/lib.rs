@@ -37,6 +37,7 @@ mod harness;
 mod inventory;
 mod mode;
 mod orphans;
+mod parallel;
 mod plan;
 mod privilege;
 mod provider;

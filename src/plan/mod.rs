@@ -509,7 +509,7 @@ pub(crate) fn load(dirs: &Dirs) -> Vec<Entry> {
             Ok((spec, path))
         })
         .collect();
-    let planned = in_parallel(jobs, |job| match job {
+    let planned = crate::parallel::map(jobs, crate::parallel::cores(), |job| match job {
         Ok((spec, path)) => plan_file(spec, &path, &dirs.fixtures),
         Err(duplicate) => vec![duplicate],
     });
@@ -518,36 +518,6 @@ pub(crate) fn load(dirs: &Dirs) -> Vec<Entry> {
     let mut entries = Vec::with_capacity(planned.iter().map(Vec::len).sum());
     planned.into_iter().for_each(|p| entries.extend(p));
     entries
-}
-
-/// `f` over `items` on every core (scoped threads, one contiguous share
-/// each), the results in the items' order. One item, or one core, runs on
-/// the calling thread.
-fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let threads = cores.min(items.len());
-    if threads <= 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let share = items.len().div_ceil(threads);
-    let mut items = items.into_iter();
-    let shares: Vec<Vec<T>> = (0..threads)
-        .map(|_| items.by_ref().take(share).collect())
-        .collect();
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .into_iter()
-            .map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
 }
 
 fn setup_error(error: String) -> Entry {
@@ -612,31 +582,4 @@ pub(crate) fn display_path(p: &Path) -> String {
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| p.to_path_buf());
     rel.to_string_lossy().replace('\\', "/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::in_parallel;
-
-    #[test]
-    fn in_parallel_keeps_the_items_order() {
-        for n in [0, 1, 2, 3, 7, 100, 1001] {
-            let items: Vec<usize> = (0..n).collect();
-            let got = in_parallel(items, |i| (i, std::thread::current().id()));
-            let order: Vec<usize> = got.iter().map(|(i, _)| *i).collect();
-            assert_eq!(order, (0..n).collect::<Vec<_>>());
-        }
-    }
-
-    /// With more than one core, the work leaves the calling thread.
-    #[test]
-    fn in_parallel_uses_more_than_one_thread_when_there_are_cores() {
-        if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
-            return;
-        }
-        let got = in_parallel((0..64).collect(), |_| std::thread::current().id());
-        let distinct: std::collections::HashSet<_> = got.into_iter().collect();
-        assert!(distinct.len() >= 2, "{distinct:?}");
-        assert!(!distinct.contains(&std::thread::current().id()));
-    }
 }
