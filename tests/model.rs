@@ -7,8 +7,10 @@
 //! family knows, every name, target and glob piece the input writes, and
 //! fresh ones standing for "anything else"), expands every privilege and
 //! every rule entry to the *set* of universe atoms it gives or names, with
-//! its own glob matcher, and decides each rule by set operations. The
-//! semantics are the README's ("The rules"):
+//! its own glob matcher, and decides each rule by set operations
+//! (Kubernetes, whose atoms have six parts, takes one universe per pair of
+//! strings: see its section). The semantics are the README's ("The
+//! rules"):
 //!
 //! - `at_least`: every listed privilege is covered by one granted;
 //! - `at_most`: every granted privilege is covered by one listed;
@@ -18,13 +20,15 @@
 //! - `exactly`: the granted set equals the list, literally.
 //!
 //! Only data comes from the crate (each family's names, Coveo's on/off
-//! privileges, the vendors' inclusion tables, through `permspec::fuzzing`);
-//! matching, expansion and verdicts are written here again. Properties
+//! privileges, the vendors' inclusion tables, through `permspec::fuzzing`;
+//! for Kubernetes, only its names); matching, expansion and verdicts are
+//! written here again. Properties
 //! require the engine's verdict (`fuzzing::passes`) to equal the model's
 //! for every rule, on lists drawn from each family's grammar: known names,
 //! globs, Coveo targets and target globs, wildcard grants, empty lists and
-//! duplicates, and lists long enough to go through the engine's index.
-//! TESTING.md ("Reference model") records how the model was shown to catch
+//! duplicates, and lists long enough to go through the engine's index;
+//! Kubernetes names built part by part from its grammar, and odd strings
+//! of its delimiters. TESTING.md ("Reference model") records how the model was shown to catch
 //! a real defect.
 //!
 //! `PROPTEST_CASES=N` raises the case counts; failure persistence is off.
@@ -33,7 +37,8 @@ use permspec::fuzzing::{coveo_on_off, known_names, passes, scope_table};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[path = "support/rules.rs"]
 mod rules;
@@ -49,6 +54,7 @@ use rules::{config, wildcards};
 fn glob(p: &[u8], t: &[u8]) -> bool {
     match p.split_first() {
         None => t.is_empty(),
+        Some((b'*', [])) => true,
         Some((b'*', rest)) => (0..=t.len()).any(|i| glob(rest, &t[i..])),
         Some((c, rest)) => t.first() == Some(c) && glob(rest, &t[1..]),
     }
@@ -403,8 +409,12 @@ impl World<'_> {
 
 /// The model's verdicts, in the order of [`RULES`]: whether each rule
 /// passes for `listed` and `granted`. One universe for the four, and each
-/// string expanded once.
+/// string expanded once (Kubernetes: one universe per pair of strings, see
+/// [`kubernetes_verdicts`]).
 fn model_verdicts(family: &str, listed: &[String], granted: &[String]) -> [bool; 4] {
+    if family == "kubernetes" {
+        return kubernetes_verdicts(listed, granted);
+    }
     let model = Model::named(family);
     let strings: Vec<&str> = listed.iter().chain(granted).map(String::as_str).collect();
     let w = model.world(family, &strings);
@@ -428,6 +438,363 @@ fn model_verdicts(family: &str, listed: &[String], granted: &[String]) -> [bool;
 fn model_passes(family: &str, rule: &str, listed: &[String], granted: &[String]) -> bool {
     let i = RULES.iter().position(|r| *r == rule).expect("a rule");
     model_verdicts(family, listed, granted)[i]
+}
+
+// ---------------------------------------------------------------------------
+// Kubernetes
+// ---------------------------------------------------------------------------
+//
+// The README ("Kubernetes") and RBAC's rules as a SelfSubjectRulesReview
+// reports them (MORE-PROVIDERS.md): a privilege is the set of requests it
+// allows. A request on a resource has a namespace, an API group (`""` the
+// core group), a resource, a subresource or none (`pods/exec`, or `pods`
+// itself), an object name (`""` for none, as a list or a create has) and a
+// verb; a non-resource request has a path and a verb. Written:
+//
+// - `NAMESPACE/RESOURCE[.GROUP][/SUBRESOURCE][#NAME]:VERB`: each part a
+//   glob over that part alone. No `.GROUP` is the core group, no
+//   `/SUBRESOURCE` the resource itself (`pods` is not `pods/exec`), no
+//   `#NAME` every name (`pods` covers `pods#web`); but a bare `*` resource
+//   is every resource of every group and every subresource (or of `.GROUP`,
+//   or only `/SUBRESOURCE`): `*/*:escalate` names
+//   `ns/roles.rbac.authorization.k8s.io:escalate`. The verb follows the
+//   last `:` (an object name may hold `:`); the namespace ends at the first
+//   `/`, the name starts at the first `#`, the subresource at the next
+//   `/`, the group at the first `.` (groups hold dots).
+// - `/PATH:VERB`: every request path the glob matches (RBAC's trailing `*`
+//   is a prefix, which the glob is); never a resource request.
+// - `*`: every request of both kinds, and every name that is neither.
+// - `\c` is the character `c`, never a delimiter nor a glob's `*` (RBAC's
+//   own `*` in a resource name is a character: `ci/configmaps#a\*b:get`).
+// - A name that is none of these (no verb, no namespace) is a request of
+//   its own, which only itself and `*` hold.
+//
+// The README is silent on the last two; they are what the header of
+// `src/privilege/kubernetes.rs` documents (words, not code, taken from it).
+//
+// Every relation the rules ask is between two strings (P covers Q; G
+// meets F), and each privilege is a product of a set per part, so the
+// universe is built per pair: the product of each part's witnesses over
+// the two strings' patterns (a literal is its own witness; each glob with
+// its stars filled as in [`witnesses`]). That holds a request in every
+// difference and every intersection of the two, and stays small: a
+// universe of every string of the input would be the product of six parts
+// of a dozen witnesses each.
+
+/// RBAC's `*` as a character (written `\*`): a letter no name uses, which
+/// the model's glob `*` matches and nothing else does.
+const LITERAL_STAR: char = '✱';
+
+/// A Kubernetes privilege as the model reads it; every part a glob.
+#[derive(Debug)]
+enum Kube {
+    All,
+    Resource {
+        ns: String,
+        group: String,
+        resource: String,
+        sub: Sub,
+        name: String,
+        verb: String,
+    },
+    Url {
+        path: String,
+        verb: String,
+    },
+    Other(String),
+}
+
+/// Which subresources a resource privilege takes.
+#[derive(Debug)]
+enum Sub {
+    /// None written: the resource itself.
+    Itself,
+    /// A bare `*` resource, none written: the resource and every
+    /// subresource.
+    Any,
+    /// `/SUBRESOURCE`: the subresources it matches, not the resource.
+    Glob(String),
+}
+
+/// One request, the universe's atom.
+#[derive(Debug)]
+enum Request<'a> {
+    Resource {
+        ns: &'a str,
+        group: &'a str,
+        resource: &'a str,
+        sub: Option<&'a str>,
+        name: &'a str,
+        verb: &'a str,
+    },
+    Url {
+        path: &'a str,
+        verb: &'a str,
+    },
+    Other(&'a str),
+}
+
+fn kube(s: &str) -> Kube {
+    if s == "*" {
+        return Kube::All;
+    }
+    // Each character, and whether a `\` made it itself.
+    let mut t: Vec<(char, bool)> = Vec::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => t.push((chars.next().unwrap_or('\\'), true)),
+            c => t.push((c, false)),
+        }
+    }
+    let first = |t: &[(char, bool)], d: char| t.iter().position(|&x| x == (d, false));
+    let glob = |t: &[(char, bool)]| -> String {
+        t.iter()
+            .map(|&(c, escaped)| if escaped && c == '*' { LITERAL_STAR } else { c })
+            .collect()
+    };
+    let Some(colon) = t.iter().rposition(|&x| x == (':', false)) else {
+        return Kube::Other(s.to_owned());
+    };
+    let (head, verb) = (&t[..colon], glob(&t[colon + 1..]));
+    if head.first() == Some(&('/', false)) {
+        let path = glob(head);
+        return Kube::Url { path, verb };
+    }
+    let Some(slash) = first(head, '/') else {
+        return Kube::Other(s.to_owned());
+    };
+    let ns = glob(&head[..slash]);
+    let rest = &head[slash + 1..];
+    let (rest, name) = match first(rest, '#') {
+        Some(i) => (&rest[..i], glob(&rest[i + 1..])),
+        None => (rest, "*".to_owned()),
+    };
+    let (rest, sub) = match first(rest, '/') {
+        Some(i) => (&rest[..i], Some(glob(&rest[i + 1..]))),
+        None => (rest, None),
+    };
+    let (resource, group) = match first(rest, '.') {
+        Some(i) => (glob(&rest[..i]), Some(glob(&rest[i + 1..]))),
+        None => (glob(rest), None),
+    };
+    let every = resource == "*";
+    let group = group.unwrap_or_else(|| if every { "*" } else { "" }.to_owned());
+    let sub = match sub {
+        Some(g) => Sub::Glob(g),
+        None if every => Sub::Any,
+        None => Sub::Itself,
+    };
+    Kube::Resource {
+        ns,
+        group,
+        resource,
+        sub,
+        name,
+        verb,
+    }
+}
+
+impl Kube {
+    /// Whether holding (or listing) this privilege allows (names) `r`.
+    fn takes(&self, r: &Request) -> bool {
+        match (self, r) {
+            (Kube::All, _) => true,
+            (
+                Kube::Resource {
+                    ns,
+                    group,
+                    resource,
+                    sub,
+                    name,
+                    verb,
+                },
+                Request::Resource {
+                    ns: n,
+                    group: g,
+                    resource: x,
+                    sub: s,
+                    name: m,
+                    verb: v,
+                },
+            ) => {
+                let sub = match (sub, s) {
+                    (Sub::Itself, s) => s.is_none(),
+                    (Sub::Any, _) => true,
+                    (Sub::Glob(p), s) => s.is_some_and(|s| matches(p, s)),
+                };
+                sub && matches(ns, n)
+                    && matches(group, g)
+                    && matches(resource, x)
+                    && matches(name, m)
+                    && matches(verb, v)
+            }
+            (Kube::Url { path, verb }, Request::Url { path: p, verb: v }) => {
+                matches(path, p) && matches(verb, v)
+            }
+            (Kube::Other(a), Request::Other(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A part's witnesses: each literal pattern itself, and each glob with its
+/// stars filled by nothing, by [`FRESH`] and by the globs' own pieces.
+fn part_witnesses(patterns: &[&str]) -> Vec<String> {
+    let globs: Vec<&str> = patterns
+        .iter()
+        .copied()
+        .filter(|p| p.contains('*'))
+        .collect();
+    let mut out = witnesses(&globs);
+    out.extend(patterns.iter().map(|p| p.to_string()));
+    out.into_iter().collect()
+}
+
+/// Calls `each` with every request that witnesses how the privileges
+/// `ks` relate: the product of each part's witnesses, for each kind one of
+/// them writes (`*` writes `*` in every part of both), and each name of
+/// its own.
+fn requests(ks: &[&Kube], mut each: impl FnMut(&Request)) {
+    let mut res: [Vec<&str>; 5] = Default::default();
+    let mut subs: Vec<&str> = Vec::new();
+    let mut url: [Vec<&str>; 2] = Default::default();
+    for k in ks {
+        match k {
+            Kube::All => {
+                res.iter_mut().for_each(|p| p.push("*"));
+                url.iter_mut().for_each(|p| p.push("*"));
+                subs.push("*");
+            }
+            Kube::Resource {
+                ns,
+                group,
+                resource,
+                sub,
+                name,
+                verb,
+            } => {
+                for (p, v) in res.iter_mut().zip([ns, group, resource, name, verb]) {
+                    p.push(v);
+                }
+                match sub {
+                    Sub::Itself => {}
+                    Sub::Any => subs.push("*"),
+                    Sub::Glob(g) => subs.push(g),
+                }
+            }
+            Kube::Url { path, verb } => {
+                url[0].push(path);
+                url[1].push(verb);
+            }
+            Kube::Other(s) => each(&Request::Other(s)),
+        }
+    }
+    if !res[0].is_empty() {
+        let [ns, group, resource, name, verb] = res.map(|p| part_witnesses(&p));
+        let subs = part_witnesses(&subs);
+        let sub: Vec<Option<&str>> = [None]
+            .into_iter()
+            .chain(subs.iter().map(|s| Some(s.as_str())))
+            .collect();
+        for n in &ns {
+            for g in &group {
+                for x in &resource {
+                    for s in &sub {
+                        for m in &name {
+                            for v in &verb {
+                                each(&Request::Resource {
+                                    ns: n,
+                                    group: g,
+                                    resource: x,
+                                    sub: *s,
+                                    name: m,
+                                    verb: v,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !url[0].is_empty() {
+        let [path, verb] = url.map(|p| part_witnesses(&p));
+        for p in &path {
+            for v in &verb {
+                each(&Request::Url { path: p, verb: v });
+            }
+        }
+    }
+}
+
+/// How two privileges relate, over the requests of their universe.
+#[derive(Clone, Copy)]
+struct Relation {
+    /// Every request `a` allows, `b` allows too; and the other way.
+    a_in_b: bool,
+    b_in_a: bool,
+    /// Some request both allow.
+    meet: bool,
+}
+
+fn relate(a: &str, b: &str) -> Relation {
+    let (a, b) = (kube(a), kube(b));
+    let (mut a_in_b, mut b_in_a, mut meet) = (true, true, false);
+    requests(&[&a, &b], |r| {
+        let (x, y) = (a.takes(r), b.takes(r));
+        a_in_b &= !x || y;
+        b_in_a &= !y || x;
+        meet |= x && y;
+    });
+    Relation {
+        a_in_b,
+        b_in_a,
+        meet,
+    }
+}
+
+thread_local! {
+    /// Each pair [`relate`]d once per test thread: the same names come
+    /// back in many inputs.
+    static RELATIONS: RefCell<HashMap<(String, String), Relation>> = RefCell::default();
+}
+
+/// [`relate`], remembered.
+fn relation(a: &str, b: &str) -> Relation {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    let r = RELATIONS.with_borrow_mut(|memo| {
+        *memo
+            .entry((x.to_owned(), y.to_owned()))
+            .or_insert_with(|| relate(x, y))
+    });
+    if a <= b {
+        r
+    } else {
+        Relation {
+            a_in_b: r.b_in_a,
+            b_in_a: r.a_in_b,
+            meet: r.meet,
+        }
+    }
+}
+
+/// The rules for Kubernetes, on [`relation`]: what a grant gives and what
+/// an entry names are one set, since RBAC has no verb or resource that
+/// includes another.
+fn kubernetes_verdicts(listed: &[String], granted: &[String]) -> [bool; 4] {
+    let covers = |p: &str, q: &str| relation(p, q).b_in_a;
+    let exactly = listed.iter().collect::<BTreeSet<_>>() == granted.iter().collect();
+    let at_least = listed
+        .iter()
+        .all(|need| granted.iter().any(|g| covers(g, need)));
+    let at_most = granted
+        .iter()
+        .all(|g| listed.iter().any(|ceiling| covers(ceiling, g)));
+    let forbidden = !granted
+        .iter()
+        .any(|g| listed.iter().any(|f| relation(g, f).meet));
+    [exactly, at_least, at_most, forbidden]
 }
 
 // ---------------------------------------------------------------------------
@@ -466,6 +833,34 @@ fn pool(family: &str) -> Vec<String> {
     if family == "gitlab" {
         extra.extend(["api", "read_api"]);
     }
+    if family == "kubernetes" {
+        // Escapes (RBAC's own `*`), a name with `:` and one with `/`, an
+        // empty name, every-namespace (cluster-wide) rules, a name that is
+        // no privilege (a URL reported without its `/`), and values that
+        // begin another one (`ci` and `ci-2`, `delete` and
+        // `deletecollection`, `web` and `web-1`), which a part read as a
+        // prefix would confuse.
+        extra.extend([
+            "ci-2/pods:get",
+            "ci/pods#web-1:get",
+            "ci/pods:delete",
+            "ci/pods:deletecollection",
+            "ci/configmaps#a\\*b:get",
+            "ci/configmaps#a*:get",
+            "ci/configmaps#x/secrets:get",
+            "ci/secrets#:get",
+            "ci/pods/\\*:get",
+            "ci/pods.*:get",
+            "ci/pods:*t",
+            "ci/*./scale:update",
+            "prod/pods:get",
+            "*/nodes:get",
+            "*/clusterroles.rbac.authorization.k8s.io#system:admin:bind",
+            "/api*:get",
+            "/a\\*b*:get",
+            "healthz:get",
+        ]);
+    }
     names.extend(extra.iter().map(|s| s.to_string()));
     names.sort();
     names.dedup();
@@ -473,7 +868,16 @@ fn pool(family: &str) -> Vec<String> {
 }
 
 const FAMILIES: &[&str] = &[
-    "plain", "docspace", "coveo", "github", "gitlab", "slack", "google",
+    "plain",
+    "docspace",
+    "roles",
+    "coveo",
+    "vault",
+    "github",
+    "gitlab",
+    "slack",
+    "google",
+    "kubernetes",
 ];
 
 fn input(max: usize) -> impl Strategy<Value = (&'static str, Vec<String>, Vec<String>)> {
@@ -485,6 +889,107 @@ fn input(max: usize) -> impl Strategy<Value = (&'static str, Vec<String>, Vec<St
             vec(select(names), 0..=max),
         )
     })
+}
+
+/// A Kubernetes name from the grammar (README, "Kubernetes"), part by
+/// part: namespaces and every namespace, core and named groups, every
+/// group (`*` alone, `.*`) and the core group's `*.`, globs in each part,
+/// subresources, object names, non-resource URLs; or one of the pool's.
+fn kubernetes_name() -> impl Strategy<Value = String> {
+    // Each part holds values that begin another (`ci`, `ci-2`), so that
+    // a part read as a prefix, not exactly, shows; `*` comes twice as
+    // often as any other value.
+    let ns = select(&["ci", "ci-2", "default", "*", "*", "c*", "*t"][..]);
+    let resource = select(
+        &[
+            "pods",
+            "podsecuritypolicies.policy",
+            "secrets",
+            "nodes",
+            "users",
+            "deployments.apps",
+            "roles.rbac.authorization.k8s.io",
+            "widgets.example.com",
+            "*",
+            "*",
+            "*.",
+            "*.apps",
+            "*.*",
+            "pods.*",
+            "pod*",
+            "*s",
+            "deployments.*",
+            "*.rbac.authorization.k8s.io",
+            "secrets.",
+        ][..],
+    );
+    let sub = select(&["", "", "/exec", "/log", "/scale", "/*", "/e*"][..]);
+    let name = select(
+        &[
+            "",
+            "",
+            "#web",
+            "#web-1",
+            "#db",
+            "#w*",
+            "#system:admin",
+            "#x/y",
+        ][..],
+    );
+    let verb = select(
+        &[
+            "get",
+            "list",
+            "create",
+            "update",
+            "delete",
+            "deletecollection",
+            "escalate",
+            "bind",
+            "*",
+            "*",
+            "g*",
+            "*te",
+        ][..],
+    );
+    let path = select(
+        &[
+            "/healthz",
+            "/api",
+            "/api/*",
+            "/apis/apps/v1",
+            "/*",
+            "/api*",
+            "/a\\*b*",
+        ][..],
+    );
+    let url_verb = select(&["get", "post", "*", "*", "head"][..]);
+    prop_oneof![
+        6 => (ns, resource, sub, name, verb)
+            .prop_map(|(n, r, s, m, v)| format!("{n}/{r}{s}{m}:{v}")),
+        2 => (path, url_verb).prop_map(|(p, v)| format!("{p}:{v}")),
+        2 => select(pool("kubernetes")),
+    ]
+}
+
+/// Some grammar names (up to 6, or `max`), and two lists of up to `max`
+/// drawn from them: duplicates, and names both listed and granted, come
+/// often.
+fn kubernetes_input(max: usize) -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+    vec(kubernetes_name(), 1..=max.max(6)).prop_flat_map(move |names| {
+        (
+            vec(select(names.clone()), 0..=max),
+            vec(select(names), 0..=max),
+        )
+    })
+}
+
+/// A string of the grammar's own characters, in any order: empty and
+/// doubled parts, a delimiter where a value should be, escapes, a
+/// trailing `\`, names that do not parse at all.
+fn kubernetes_odd_name() -> impl Strategy<Value = String> {
+    const CHARS: &[&str] = &["c", "i", "p", "s", "g", "e", "/", ".", "#", ":", "*", "\\"];
+    vec(select(CHARS), 0..12).prop_map(|v| v.concat())
 }
 
 fn agree(family: &str, listed: &[String], granted: &[String]) -> Result<(), TestCaseError> {
@@ -523,6 +1028,39 @@ proptest! {
     #[test]
     fn the_engine_agrees_with_the_model_on_long_lists((family, listed, granted) in input(16)) {
         agree(family, &listed, &granted)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Kubernetes names from its grammar, short lists.
+    #[test]
+    fn the_engine_agrees_with_the_model_on_kubernetes((listed, granted) in kubernetes_input(4)) {
+        agree("kubernetes", &listed, &granted)?;
+    }
+
+    /// Odd Kubernetes names: both read them the same way.
+    #[test]
+    fn the_engine_agrees_with_the_model_on_odd_kubernetes_names(
+        (listed, granted) in vec(kubernetes_odd_name(), 1..=4).prop_flat_map(|names| {
+            (vec(select(names.clone()), 0..=3), vec(select(names), 0..=3))
+        })
+    ) {
+        agree("kubernetes", &listed, &granted)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Kubernetes, longer lists: through the engine's index (keyed by
+    /// namespace).
+    #[test]
+    fn the_engine_agrees_with_the_model_on_long_kubernetes_lists(
+        (listed, granted) in kubernetes_input(16)
+    ) {
+        agree("kubernetes", &listed, &granted)?;
     }
 }
 
@@ -641,5 +1179,86 @@ fn the_model_says_what_the_readme_says() {
         "forbidden",
         &["role:guest"],
         &["role:owner"]
+    ));
+    // Kubernetes (README, "Kubernetes"): a bare `*` resource is every
+    // resource of every group and every subresource; `pods` covers
+    // `pods#web` but not `pods/exec`; a trailing `*` in a URL is a
+    // prefix; a namespace is one namespace, and `*/` every one.
+    let k = "kubernetes";
+    let escalate = "ns/roles.rbac.authorization.k8s.io:escalate";
+    assert!(!pass(k, "forbidden", &["*/*:escalate"], &[escalate]));
+    assert!(!pass(k, "forbidden", &["*/*:*"], &["ci/pods/exec:create"]));
+    assert!(pass(k, "at_most", &["ci/pods:get"], &["ci/pods#web:get"]));
+    assert!(!pass(k, "at_most", &["ci/pods#web:get"], &["ci/pods:get"]));
+    assert!(!pass(k, "at_most", &["ci/pods:*"], &["ci/pods/exec:get"]));
+    assert!(pass(k, "forbidden", &["ci/pods:*"], &["ci/pods/exec:get"]));
+    assert!(pass(
+        k,
+        "at_most",
+        &["ci/pods/*:get"],
+        &["ci/pods/exec:get"]
+    ));
+    assert!(pass(k, "at_most", &["/api/*:get"], &["/api/v1:get"]));
+    assert!(!pass(k, "at_most", &["/api/*:get"], &["/api:get"]));
+    assert!(pass(k, "forbidden", &["/api/*:get"], &["/apis/apps:get"]));
+    assert!(pass(k, "forbidden", &["*/*:*"], &["/healthz:get"]));
+    assert!(!pass(k, "forbidden", &["*"], &["/healthz:get"]));
+    let update = "ci/deployments.apps:update";
+    assert!(pass(k, "at_most", &["ci/deployments.apps:*"], &[update]));
+    assert!(!pass(
+        k,
+        "at_least",
+        &["prod/deployments.apps:update"],
+        &[update]
+    ));
+    assert!(pass(
+        k,
+        "at_least",
+        &[update],
+        &["*/deployments.apps:update"]
+    ));
+    assert!(!pass(
+        k,
+        "forbidden",
+        &[update],
+        &["*/deployments.apps:update"]
+    ));
+    assert!(pass(k, "forbidden", &["prod/*:*"], &[update]));
+    // The core group's `*` (`*.`) is not a named group's; `*` alone is.
+    assert!(!pass(
+        k,
+        "at_most",
+        &["ci/*.:get"],
+        &["ci/deployments.apps:get"]
+    ));
+    assert!(pass(k, "at_most", &["ci/*.:get"], &["ci/pods/log:get"]));
+    assert!(pass(k, "at_most", &["ci/*:get"], &["ci/*.:get"]));
+    assert!(!pass(k, "at_most", &["ci/*.:get"], &["ci/*:get"]));
+    // RBAC's own `*` is a character: `a\*b` is one name, not a glob.
+    assert!(pass(
+        k,
+        "forbidden",
+        &["ci/configmaps#a\\*b:get"],
+        &["ci/configmaps#axb:get"]
+    ));
+    assert!(!pass(
+        k,
+        "forbidden",
+        &["ci/configmaps#a*:get"],
+        &["ci/configmaps#a\\*b:get"]
+    ));
+    // An object name may hold `:` and `/`; its parts stay its own.
+    let admin = "*/clusterroles.rbac.authorization.k8s.io#system:admin:bind";
+    assert!(pass(
+        k,
+        "at_least",
+        &["ci/clusterroles.rbac.authorization.k8s.io#system:admin:bind"],
+        &[admin]
+    ));
+    assert!(pass(
+        k,
+        "forbidden",
+        &["*/secrets:*"],
+        &["ci/configmaps#x/secrets:get"]
     ));
 }
