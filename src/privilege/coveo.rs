@@ -370,6 +370,46 @@ mod tests {
         }
     }
 
+    /// Only an on/off privilege loses its `:ENABLE`: not a typed domain's,
+    /// a glob's, or a name of more parts (mutation testing: each condition
+    /// of `spelled` could go unnoticed).
+    #[test]
+    fn only_an_on_off_privilege_is_spelled_without_enable() {
+        assert_eq!(
+            spelled("SEARCH_API:IMPERSONATE:ENABLE"),
+            "SEARCH_API:IMPERSONATE"
+        );
+        assert_eq!(spelled("X_OWNER:THING:ENABLE"), "X_OWNER:THING");
+        assert_eq!(spelled("SEARCH_API:IMPERSONATE"), "SEARCH_API:IMPERSONATE");
+        for kept in [
+            "PLATFORM:SOURCE:ENABLE",
+            "PLATFORM:*:ENABLE",
+            "A:B:C:ENABLE",
+        ] {
+            assert_eq!(spelled(kept), kept);
+        }
+    }
+
+    /// What a spec is told about a type: a typed domain needs one, a real
+    /// type of another domain is named as such, and a glob already in
+    /// upper case is not told to use upper case.
+    #[test]
+    fn type_errors_name_the_domain_types() {
+        let err = COVEO.validate("PLATFORM:SOURCE", &[]).unwrap_err();
+        assert!(err.contains("needs a type: CREATE, VIEW, EDIT"), "{err}");
+        let err = COVEO.validate("PLATFORM:SOURCE:ENABLE", &[]).unwrap_err();
+        assert!(
+            err.contains("PLATFORM:SOURCE takes CREATE, VIEW, EDIT"),
+            "{err}"
+        );
+        let err = COVEO.validate("PLATFORM:SOURCE:QQQQQQQQ", &[]).unwrap_err();
+        assert!(err.contains("the types are CREATE, VIEW, EDIT"), "{err}");
+        let err = COVEO.validate("PLATFORM:QQQQ*", &[]).unwrap_err();
+        assert!(!err.contains("upper case"), "{err}");
+        let err = COVEO.validate("platform:source:*", &[]).unwrap_err();
+        assert!(err.contains("Names are upper case"), "{err}");
+    }
+
     #[test]
     fn every_resource_covers_one_resource() {
         assert!(covers(

@@ -341,6 +341,39 @@ mod tests {
         assert_eq!(GITHUB.unshow("read:org"), "read:org");
     }
 
+    /// Each family's name for one of its privileges (messages and reports
+    /// say it), and a vocabulary of names it validates and knows: the
+    /// property and fuzz inputs and the JSON Schema's name lists are built
+    /// from it (mutation testing: each was replaceable unnoticed).
+    #[test]
+    fn every_family_names_itself_and_lists_names_it_knows() {
+        let families: [(&dyn Family, &str, &str); 6] = [
+            (&DOCSPACE, "DocSpace permission", "files:read"),
+            (&DOCSPACE_SCOPES, "DocSpace OAuth scope", "openid"),
+            (&ROLES, "DocSpace account role", "role:owner"),
+            (&COVEO, "Coveo privilege", "PLATFORM:SOURCE:EDIT"),
+            (&VAULT, "Vault privilege", "policy:root"),
+            (&KUBERNETES, "Kubernetes privilege", "ci/pods:get"),
+        ];
+        for (family, what, sample) in families {
+            assert_eq!(family.what(), what);
+            let vocabulary = family.vocabulary();
+            assert!(
+                vocabulary.iter().any(|n| n == sample),
+                "{what}: {sample} missing from {vocabulary:?}"
+            );
+            for name in &vocabulary {
+                assert!(family.validate(name, &[]).is_ok(), "{what}: {name}");
+                assert!(family.knows(name, &[]), "{what}: {name}");
+            }
+        }
+        assert_eq!(DOCSPACE.vocabulary().len(), 11, "the whole catalog");
+        assert_eq!(ROLES.vocabulary().len(), 7, "every role and sign-in flag");
+        // A name outside a closed vocabulary is unknown, and reports say so.
+        assert!(!ROLES.knows("role:superuser", &[]));
+        assert!(!DOCSPACE.knows("files:delete", &[]));
+    }
+
     #[test]
     fn a_pattern_covers_what_the_privileges_it_names_cover() {
         assert!(covers(&ROLES, "role:*admin", "role:user"));

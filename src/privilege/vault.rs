@@ -224,6 +224,25 @@ mod tests {
         overlap(&VAULT, granted, forbidden)
     }
 
+    /// `policy:read` reads as a path `policy` with the capability `read`,
+    /// which Vault has not; `policy:root` is the root policy (mutation
+    /// testing: the `root` exception could be inverted unnoticed).
+    #[test]
+    fn a_policy_named_like_a_capability_must_be_declared() {
+        let err = VAULT.validate("policy:read", &[]).unwrap_err();
+        assert!(
+            err.contains("declare `policy:read` under `extra_privileges`"),
+            "{err}"
+        );
+        assert!(
+            VAULT
+                .validate("policy:read", &["policy:read".into()])
+                .is_ok()
+        );
+        assert!(VAULT.validate("policy:root", &[]).is_ok());
+        assert!(VAULT.validate("policy:app", &[]).is_ok());
+    }
+
     #[test]
     fn the_root_policy_is_everything() {
         for f in ["sys/*:*", "*:sudo", "secret/data/x:read", "policy:app", "*"] {
