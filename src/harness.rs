@@ -247,22 +247,17 @@ impl Harness {
         // "2026-12-05"). A case not selected keeps its entry and is judged
         // by its trial, should libtest-mimic ever run it.
         let threads = args.test_threads.unwrap_or_else(crate::parallel::cores);
-        let work: Vec<(Entry, Prefetched, bool)> = entries
-            .into_iter()
-            .zip(prefetched)
-            .zip(selected)
-            .map(|((e, f), s)| (e, f, s))
-            .collect();
-        let judged = crate::parallel::map(work, threads, |(entry, fetched, selected)| {
+        let work = entries.into_iter().zip(prefetched).zip(selected);
+        let judged = crate::parallel::map(work, threads, |((entry, fetched), selected)| {
             if selected {
                 let (name, kind) = (entry.name().to_owned(), kind(&entry));
                 let (outcome, result) = evaluate(entry, fetched, mode, &shared);
-                (name, kind, Judged::Done(outcome, result))
+                (name, kind, Judged::Done(outcome, result.map(Box::new)))
             } else {
                 (
                     entry.name().to_owned(),
                     kind(&entry),
-                    Judged::Later(entry, fetched),
+                    Judged::Later(Box::new((entry, fetched))),
                 )
             }
         });
@@ -278,11 +273,12 @@ impl Harness {
                             results
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
-                                .push((i, result));
+                                .push((i, *result));
                         }
                         Box::new(move || outcome)
                     }
-                    Judged::Later(entry, fetched) => {
+                    Judged::Later(later) => {
+                        let (entry, fetched) = *later;
                         all_done = false;
                         let (shared, results) = (shared.clone(), results.clone());
                         Box::new(move || {
@@ -587,8 +583,10 @@ struct Shared {
 
 /// A case's trial: judged before libtest-mimic runs, or left to the trial.
 enum Judged {
-    Done(Result<(), Failed>, Option<CaseResult>),
-    Later(Entry, Prefetched),
+    Done(Result<(), Failed>, Option<Box<CaseResult>>),
+    /// Boxed: an entry is some 500 bytes, and every case, passed ones
+    /// too, would pay for it in the vector of outcomes.
+    Later(Box<(Entry, Prefetched)>),
 }
 
 /// Judges one entry: its outcome for libtest-mimic, and, when the run

@@ -15,22 +15,29 @@ const RUN: usize = 32;
 /// `f` over `items` on up to `threads` threads (scoped), the results in
 /// the items' order. With one thread or one item, everything runs on the
 /// calling thread. A panic in `f` is resumed on the caller.
-pub(crate) fn map<T: Send, R: Send>(
-    items: Vec<T>,
-    threads: usize,
-    f: impl Fn(T) -> R + Sync,
-) -> Vec<R> {
+///
+/// `items` is any iterator of known length, so a caller can zip its
+/// vectors straight in: each item is freed once `f` has it, and the
+/// items' buffers before the results are put together (at 100,000 cases,
+/// a vector of the items beside the results was 30 MB of peak RSS).
+pub(crate) fn map<I, R: Send>(items: I, threads: usize, f: impl Fn(I::Item) -> R + Sync) -> Vec<R>
+where
+    I: IntoIterator,
+    I::IntoIter: ExactSizeIterator + Send,
+    I::Item: Send,
+{
+    let items = items.into_iter();
     let len = items.len();
     let threads = threads.min(len.div_ceil(RUN)).max(1);
     if threads == 1 {
-        return items.into_iter().map(f).collect();
+        return items.map(f).collect();
     }
     // The next run to take: where it starts, and the items left.
-    let queue = Mutex::new((0usize, items.into_iter()));
+    let queue = Mutex::new((0usize, items));
     let take = || {
         let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
         let start = queue.0;
-        let run: Vec<T> = queue.1.by_ref().take(RUN).collect();
+        let run: Vec<I::Item> = queue.1.by_ref().take(RUN).collect();
         queue.0 += run.len();
         (start, run)
     };
@@ -56,6 +63,8 @@ pub(crate) fn map<T: Send, R: Send>(
             .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
+    // Every item is taken: free their buffers before the results' own.
+    drop(queue);
     done.sort_unstable_by_key(|(start, _)| *start);
     let mut out = Vec::with_capacity(len);
     for (_, run) in done {
@@ -89,7 +98,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let calls = AtomicUsize::new(0);
         let threads = Mutex::new(std::collections::HashSet::new());
-        let out = map((0..1000).collect(), 2, |i: usize| {
+        let out = map(0..1000, 2, |i: usize| {
             calls.fetch_add(1, Ordering::Relaxed);
             threads.lock().unwrap().insert(std::thread::current().id());
             // Long enough that one worker cannot take every run first.
@@ -104,7 +113,7 @@ mod tests {
     #[test]
     fn a_panic_reaches_the_caller() {
         let r = std::panic::catch_unwind(|| {
-            map((0..100).collect(), 2, |i: usize| {
+            map(0..100, 2, |i: usize| {
                 assert!(i != 77, "item 77");
                 i
             })
