@@ -406,6 +406,9 @@ mod tests {
         assert!(err.contains("the types are CREATE, VIEW, EDIT"), "{err}");
         let err = COVEO.validate("PLATFORM:QQQQ*", &[]).unwrap_err();
         assert!(!err.contains("upper case"), "{err}");
+        // Nor one whose upper-case spelling matches nothing either.
+        let err = COVEO.validate("platform:qqqq*", &[]).unwrap_err();
+        assert!(!err.contains("upper case"), "{err}");
         let err = COVEO.validate("platform:source:*", &[]).unwrap_err();
         assert!(err.contains("Names are upper case"), "{err}");
     }
