@@ -251,18 +251,11 @@ fn main() {
     let mut replay_10k: Option<Series> = None;
     if want("replay") {
         let s = replay(10_000, runs(5));
-        table.row(
-            "1. replay 10k cases: wall",
+        table.replay_rows(
+            "1. replay 10k cases",
             &s,
-            Some(10_000),
-            format!("<= {} ms", REPLAY_WALL_TARGET.as_millis()),
-            s.ok() && s.median_wall() <= REPLAY_WALL_TARGET,
-        );
-        table.rss_row(
-            "1. replay 10k cases: peak RSS",
-            &s,
-            format!("<= {} MB", REPLAY_RSS_TARGET_BYTES / 1_000_000),
-            s.ok() && s.max_rss() <= REPLAY_RSS_TARGET_BYTES,
+            10_000,
+            (REPLAY_WALL_TARGET, REPLAY_RSS_TARGET_BYTES),
         );
         // The same command with `--list`: it plans every spec file and
         // prints the names, but reads no fixture and runs no trial, so its
@@ -358,25 +351,19 @@ fn main() {
     // ---- 2b. replay, 100,000 cases ----------------------------------------
     if want("large") {
         let s = replay(100_000, runs(3));
-        table.row(
-            "2b. replay 100k cases: wall",
+        table.replay_rows(
+            "2b. replay 100k cases",
             &s,
-            Some(100_000),
-            format!("<= {} ms", LARGE_WALL_TARGET.as_millis()),
-            s.ok() && s.median_wall() <= LARGE_WALL_TARGET,
-        );
-        table.rss_row(
-            "2b. replay 100k cases: peak RSS",
-            &s,
-            format!("<= {} MB", LARGE_RSS_TARGET_BYTES / 1_000_000),
-            s.ok() && s.max_rss() <= LARGE_RSS_TARGET_BYTES,
+            100_000,
+            (LARGE_WALL_TARGET, LARGE_RSS_TARGET_BYTES),
         );
         // Linear: the step 10k -> 100k costs no more per case than the
-        // step 1k -> 10k (with the scaling scenario's runs, or new ones).
+        // step 1k -> 10k (with the earlier scenarios' runs, or new ones).
         let (w1k, w10k) = slopes_base.unwrap_or_else(|| {
+            let w10k = replay_10k.as_ref().map(Series::median_wall);
             (
                 replay(1000, runs(5)).median_wall(),
-                replay(10_000, runs(5)).median_wall(),
+                w10k.unwrap_or_else(|| replay(10_000, runs(5)).median_wall()),
             )
         });
         let small = (w10k.as_secs_f64() - w1k.as_secs_f64()) / 9_000.0;
@@ -976,6 +963,25 @@ impl Table {
             target,
             yes_no(met, s),
         ]);
+    }
+
+    /// A replay scenario's wall time and peak RSS, each against its
+    /// target: `(wall, RSS in bytes)`.
+    fn replay_rows(&mut self, name: &str, s: &Series, cases: usize, targets: (Duration, u64)) {
+        let (wall, rss) = targets;
+        self.row(
+            &format!("{name}: wall"),
+            s,
+            Some(cases),
+            format!("<= {} ms", wall.as_millis()),
+            s.ok() && s.median_wall() <= wall,
+        );
+        self.rss_row(
+            &format!("{name}: peak RSS"),
+            s,
+            format!("<= {} MB", rss / 1_000_000),
+            s.ok() && s.max_rss() <= rss,
+        );
     }
 
     fn rss_row(&mut self, name: &str, s: &Series, target: String, met: bool) {
