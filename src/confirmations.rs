@@ -22,8 +22,11 @@
 //!
 //! The file only ever makes a fixture younger, so it is read with care: a
 //! file that cannot be read or parsed counts as empty (ages then count from
-//! `recorded_at`, which is stricter), and a time in the future is refused by
-//! replay as `recorded_at` is.
+//! `recorded_at`, which is stricter; a fixture that goes stale for it says
+//! why the manifest was not read), and a time in the future is refused by
+//! replay as `recorded_at` is. Recording never writes over such a file: it
+//! is left as it is for a person to fix or delete, and the record run says
+//! so.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,28 +57,42 @@ pub(crate) fn key(root: &Path, fixture: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-/// Every confirmation under `root`, by fixture path; empty when the file
-/// is missing or not a manifest.
-pub(crate) fn read(root: &Path) -> BTreeMap<PathBuf, Confirmation> {
-    let path = root.join(FILE);
-    if crate::fixture::no_links(root, &path).is_err() {
-        return BTreeMap::new();
-    }
-    let Ok(bytes) = std::fs::read(&path) else {
-        return BTreeMap::new();
-    };
-    let manifest: Manifest = serde_json::from_slice(&bytes).unwrap_or_default();
-    manifest
+/// Every confirmation under `root`, by fixture path: empty when there is
+/// no manifest, and an error saying why when there is one that cannot be
+/// read (a link, unreadable, not JSON, not a manifest). Readers count it as
+/// empty, which is stricter; [`update`] refuses to write over it.
+pub(crate) fn read(root: &Path) -> Result<BTreeMap<PathBuf, Confirmation>, String> {
+    Ok(manifest(root)?
         .confirmed
         .into_iter()
         .map(|(k, v)| (k.split('/').fold(root.to_path_buf(), |p, c| p.join(c)), v))
-        .collect()
+        .collect())
+}
+
+/// The manifest under `root`, empty when there is none.
+fn manifest(root: &Path) -> Result<Manifest, String> {
+    let path = root.join(FILE);
+    let shown = crate::plan::display_path(&path);
+    crate::fixture::no_links(root, &path)?;
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Manifest::default()),
+        Err(e) => return Err(format!("{shown} cannot be read: {e}")),
+    };
+    serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "{shown} is not a confirmations manifest ({})",
+            crate::escape::text(&e.to_string())
+        )
+    })
 }
 
 /// Notes that the fixtures `confirmed` (keys, see [`key`], with the
 /// `recorded_at` each holds) were confirmed at `now` and that `rewritten`
 /// were written anew, keeping every other entry. Written atomically, and
-/// only when something changed.
+/// only when something changed. A manifest that cannot be read is an
+/// error, left as it is: writing over it would lose what it held. Every
+/// error names the file.
 pub(crate) fn update(
     root: &Path,
     confirmed: &[(String, String)],
@@ -83,11 +100,7 @@ pub(crate) fn update(
     now: &str,
 ) -> Result<(), String> {
     let path = root.join(FILE);
-    crate::fixture::no_links(root, &path)?;
-    let mut manifest: Manifest = std::fs::read(&path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+    let mut manifest = manifest(root).map_err(|why| format!("{why}; fix or delete it"))?;
     let before = manifest.confirmed.clone();
     for k in rewritten {
         manifest.confirmed.remove(k);
@@ -102,16 +115,17 @@ pub(crate) fn update(
     if manifest.confirmed == before {
         return Ok(());
     }
+    let shown = crate::plan::display_path(&path);
     if manifest.confirmed.is_empty() {
         return match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(format!("cannot remove {shown}: {e}")),
         };
     }
     let mut text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     text.push('\n');
-    crate::fixture::write(root, &path, &text)
+    crate::fixture::write(root, &path, &text).map_err(|e| format!("cannot write {shown}: {e}"))
 }
 
 #[cfg(test)]
@@ -130,7 +144,7 @@ mod tests {
             ("b/y.json".to_owned(), of.clone()),
         ];
         update(&root, &both, &[], t1).unwrap();
-        let read_back = read(&root);
+        let read_back = read(&root).unwrap();
         assert_eq!(
             read_back.get(&root.join("a").join("x.json")),
             Some(&Confirmation {
@@ -139,14 +153,54 @@ mod tests {
             })
         );
         update(&root, &[], &["a/x.json".into()], "2026-11-30T10:00:00Z").unwrap();
-        let read_back = read(&root);
+        let read_back = read(&root).unwrap();
         assert_eq!(read_back.len(), 1);
         assert!(read_back.contains_key(&root.join("b").join("y.json")));
         update(&root, &[], &["b/y.json".into()], t1).unwrap();
         assert!(!root.join(FILE).exists(), "an empty manifest is removed");
-        // A broken file counts as empty, never as a confirmation.
-        std::fs::write(root.join(FILE), "{not json").unwrap();
-        assert!(read(&root).is_empty());
+        assert_eq!(read(&root), Ok(BTreeMap::new()), "no manifest is no error");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A manifest that cannot be read confirms nothing, says why, and is
+    /// never written over: recording would otherwise lose what it held
+    /// (found by the `confirmations` fuzz target).
+    #[test]
+    fn an_unreadable_manifest_is_an_error_and_left_as_it_is() {
+        let root = std::env::temp_dir().join(format!("permspec-unread-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let entry = [("a/x.json".to_owned(), "2026-11-01T00:00:00Z".to_owned())];
+        for bad in [
+            "{not json",
+            "[]",
+            r#"{"confirmed": {}, "extra": 1}"#,
+            r#"{"confirmed": {"a/x.json": {"of": "x"}}}"#,
+        ] {
+            std::fs::write(root.join(FILE), bad).unwrap();
+            let why = read(&root).unwrap_err();
+            assert!(
+                why.contains(FILE) && why.contains("is not a confirmations manifest"),
+                "{bad}: {why}"
+            );
+            for result in [
+                update(&root, &entry, &[], "2026-11-23T10:00:00Z"),
+                update(&root, &[], &["a/x.json".into()], "2026-11-23T10:00:00Z"),
+            ] {
+                let why = result.unwrap_err();
+                assert!(
+                    why.contains(FILE) && why.ends_with("fix or delete it"),
+                    "{why}"
+                );
+            }
+            assert_eq!(std::fs::read_to_string(root.join(FILE)).unwrap(), bad);
+        }
+        // A folder where the file should be cannot be read either.
+        std::fs::remove_file(root.join(FILE)).unwrap();
+        std::fs::create_dir(root.join(FILE)).unwrap();
+        assert!(read(&root).unwrap_err().contains("cannot be read"));
+        assert!(update(&root, &entry, &[], "2026-11-23T10:00:00Z").is_err());
+        assert!(root.join(FILE).is_dir());
         assert_eq!(
             key(&root, &root.join("vault").join("app.json")).as_deref(),
             Some("vault/app.json")

@@ -91,6 +91,10 @@ pub(crate) struct ReplayContext {
     /// of every fixtures folder the run reads.
     pub confirmed:
         std::collections::BTreeMap<std::path::PathBuf, crate::confirmations::Confirmation>,
+    /// The fixtures folders whose `confirmations.json` is there but cannot
+    /// be read, and why: none of their confirmations counts (stricter), and
+    /// a fixture that goes stale for it says so.
+    pub unread: std::collections::BTreeMap<std::path::PathBuf, String>,
     /// Fixtures no token refers to, to name one a case may have lost
     /// (a renamed spec or token).
     pub orphans: Vec<std::path::PathBuf>,
@@ -108,6 +112,7 @@ impl ReplayContext {
             now,
             max_age,
             confirmed: Default::default(),
+            unread: Default::default(),
             orphans: Vec::new(),
             pending: Default::default(),
         }
@@ -129,7 +134,12 @@ impl ReplayContext {
             })
             .collect();
         for root in roots {
-            self.confirmed.extend(crate::confirmations::read(root));
+            match crate::confirmations::read(root) {
+                Ok(confirmed) => self.confirmed.extend(confirmed),
+                Err(why) => {
+                    self.unread.insert(root.to_path_buf(), why);
+                }
+            }
         }
         self
     }
@@ -380,15 +390,20 @@ fn check_age(
     };
     let age = context.now.saturating_sub(recorded);
     if age > limit {
-        return Err(CaseError::new(
-            format!(
-                "fixture {shown} is stale: {word} {}, {} days ago, more than max_fixture_age {}",
-                crate::time::format_date(recorded.div_euclid(86_400)),
-                age / 86_400,
-                crate::time::format_duration(limit)
-            ),
-            Fix::Record,
-        ));
+        let mut cause = format!(
+            "fixture {shown} is stale: {word} {}, {} days ago, more than max_fixture_age {}",
+            crate::time::format_date(recorded.div_euclid(86_400)),
+            age / 86_400,
+            crate::time::format_duration(limit)
+        );
+        // The manifest that may have confirmed it is not read: say so, as
+        // recording again cannot note a confirmation in it either.
+        if let Some(why) = context.unread.get(&case.spec.fixtures) {
+            cause.push_str(&format!(
+                "; no confirmation counts, as {why}: fix or delete it, then record"
+            ));
+        }
+        return Err(CaseError::new(cause, Fix::Record));
     }
     Ok(())
 }

@@ -620,11 +620,19 @@ impl Scratch {
             .collect()
     }
 
-    fn context(&self, confirmed: ConfirmedMap) -> crate::evidence::ReplayContext {
+    fn context(
+        &self,
+        confirmed: ConfirmedMap,
+        unread: Option<String>,
+    ) -> crate::evidence::ReplayContext {
         crate::evidence::ReplayContext {
             now: self.now,
             max_age: Ok(Some(CONFIRMED_MAX_AGE)),
             confirmed,
+            unread: unread
+                .map(|why| (self.root.clone(), why))
+                .into_iter()
+                .collect(),
             orphans: Vec::new(),
             pending: Default::default(),
         }
@@ -650,31 +658,41 @@ impl Scratch {
         let text = crate::fixture::text(&fixture).expect("a fixture serializes");
         std::fs::write(&self.case.fixture, text).expect("the scratch fixture is written");
 
-        // Read twice, the same; only a manifest confirms anything.
+        // Read twice, the same; only a manifest confirms anything, and
+        // bytes that are not one are an error that names the file.
         let read = confirmations::read(&self.root);
         assert_eq!(
             read,
             confirmations::read(&self.root),
             "read twice, it differs"
         );
-        let model = manifest_model(manifest);
-        match &model {
-            None => assert!(
-                read.is_empty(),
-                "bytes that are not a manifest confirm something: {read:?}"
-            ),
-            // Empty when serde refuses what the model reads (a field given
-            // twice: the model keeps the last).
-            Some(m) => assert!(
-                read.is_empty() || read == self.paths(m),
-                "a manifest reads as other entries than its own: {read:?}"
-            ),
+        if let Err(why) = &read {
+            assert!(
+                why.contains(confirmations::FILE) && !why.chars().any(crate::escape::hostile),
+                "an unread manifest is not named in one plain line: {why:?}"
+            );
         }
+        let model = manifest_model(manifest);
+        match (&model, &read) {
+            (None, Ok(read)) => panic!("bytes that are not a manifest read as one: {read:?}"),
+            // An error when serde refuses what the model reads (a field
+            // given twice: the model keeps the last).
+            (Some(m), Ok(read)) => assert_eq!(
+                read,
+                &self.paths(m),
+                "a manifest reads as other entries than its own"
+            ),
+            (_, Err(_)) => {}
+        }
+        let (read, unread) = match read {
+            Ok(read) => (read, None),
+            Err(why) => (BTreeMap::new(), Some(why)),
+        };
 
         // Replay: the manifest changes nothing but what an entry for this
         // very recording says, and never fails open.
-        let bare = crate::evidence::replay(&self.case, &self.context(BTreeMap::new()));
-        let with = crate::evidence::replay(&self.case, &self.context(read.clone()));
+        let bare = crate::evidence::replay(&self.case, &self.context(BTreeMap::new(), None));
+        let with = crate::evidence::replay(&self.case, &self.context(read.clone(), unread.clone()));
         for e in [&bare, &with].into_iter().filter_map(|r| r.as_ref().err()) {
             assert!(
                 !e.cause.chars().any(crate::escape::hostile),
@@ -685,10 +703,19 @@ impl Scratch {
         let stale = |e: &crate::evidence::CaseError| e.cause.contains(" is stale: ");
         let named = |e: &crate::evidence::CaseError| e.cause.contains(confirmations::FILE);
         match read.get(&self.case.fixture).filter(|c| c.of == recorded_at) {
-            None => assert_eq!(
-                with, bare,
-                "a manifest that confirms no recording of the fixture changes its replay"
-            ),
+            // An unread manifest confirms nothing; a stale fixture then
+            // says why no confirmation counted.
+            None => match (&bare, &with, &unread) {
+                (Err(b), Err(w), Some(_)) if stale(b) => assert!(
+                    w.cause.starts_with(&b.cause) && named(w) && w.fix == b.fix,
+                    "a fixture stale beside an unread manifest does not name it: {}",
+                    w.cause
+                ),
+                _ => assert_eq!(
+                    with, bare,
+                    "a manifest that confirms no recording of the fixture changes its replay"
+                ),
+            },
             Some(c) => {
                 let at = crate::time::parse_timestamp(&c.at)
                     .filter(|t| *t <= self.now.saturating_add(CONFIRMED_SKEW));
@@ -731,16 +758,26 @@ impl Scratch {
         };
         let outcomes = [outcome(&bare), outcome(&with)];
 
-        // The writer keeps every other entry. Not run over bytes that are
-        // not a manifest: `update` starts those afresh.
-        let Some(mut entries) = model else {
+        // The writer keeps every other entry, and never writes over bytes
+        // that are not a manifest: they are left for a person to fix.
+        let Some(mut entries) = model.filter(|_| unread.is_none()) else {
+            let mine = (CONFIRMED_KEY.to_owned(), recorded_at.to_owned());
+            let refused = confirmations::update(&self.root, &[mine], &[], CONFIRMED_NOW);
+            assert!(
+                refused
+                    .as_ref()
+                    .is_err_and(|why| why.contains(confirmations::FILE)),
+                "update over an unread manifest: {refused:?}"
+            );
+            let kept = std::fs::read(&file).expect("the manifest is still there");
+            assert_eq!(kept, manifest, "update wrote over an unread manifest");
             return outcomes;
         };
         let canonical = serde_json::json!({ "confirmed": &entries });
         std::fs::write(&file, canonical.to_string()).expect("the scratch manifest is written");
         assert_eq!(
             confirmations::read(&self.root),
-            self.paths(&entries),
+            Ok(self.paths(&entries)),
             "a manifest in its plain form reads as other entries than its own"
         );
         let mine = (CONFIRMED_KEY.to_owned(), recorded_at.to_owned());
@@ -757,13 +794,13 @@ impl Scratch {
             Some(&entries),
             "update wrote other entries"
         );
-        assert_eq!(confirmations::read(&self.root), self.paths(&entries));
+        assert_eq!(confirmations::read(&self.root), Ok(self.paths(&entries)));
         confirmations::update(&self.root, &[], &[CONFIRMED_KEY.to_owned()], CONFIRMED_NOW)
             .expect("the scratch manifest is updated");
         entries.remove(CONFIRMED_KEY);
         assert_eq!(
             confirmations::read(&self.root),
-            self.paths(&entries),
+            Ok(self.paths(&entries)),
             "a fixture written anew keeps its entry, or others are lost"
         );
         assert_eq!(
@@ -857,7 +894,8 @@ mod tests {
     }
 
     /// A file that is not a manifest reads as no manifest: a stale fixture
-    /// stays stale, with the same error (it fails closed).
+    /// stays stale (it fails closed), and says why no confirmation counted.
+    /// A manifest that confirms another recording changes nothing.
     #[test]
     fn a_broken_manifest_is_no_manifest() {
         for name in [
@@ -867,9 +905,21 @@ mod tests {
             "broken-duplicate-field.json",
             "broken-wrong-type.json",
             "broken-bom.json",
-            "other-recording.json",
-            "empty.json",
         ] {
+            let [bare, with] = seed(name);
+            assert!(stale(&bare), "{name}: {bare:?}");
+            let (Err(bare), Err(with)) = (bare, with) else {
+                unreachable!("both are stale")
+            };
+            let note = "; no confirmation counts, as ";
+            assert!(
+                with.starts_with(&format!("{bare}{note}"))
+                    && with.contains("confirmations.json is not a confirmations manifest (")
+                    && with.ends_with("): fix or delete it, then record"),
+                "{name}: {with}"
+            );
+        }
+        for name in ["other-recording.json", "empty.json"] {
             let [bare, with] = seed(name);
             assert!(stale(&bare), "{name}: {bare:?}");
             assert_eq!(with, bare, "{name}");

@@ -498,9 +498,7 @@ fn fetch_live(
     for (root, (confirmed, rewritten)) in &notes {
         if let Err(e) = crate::confirmations::update(root, confirmed, rewritten, &now) {
             eprintln!(
-                "warning: cannot update {}: {e}; the confirmed fixtures' ages still count \
-                 from their recorded_at",
-                crate::plan::display_path(&root.join(crate::confirmations::FILE))
+                "warning: {e}; the confirmed fixtures' ages still count from their recorded_at"
             );
         }
     }

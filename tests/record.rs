@@ -296,6 +296,40 @@ fn recording_an_unchanged_grant_leaves_the_fixture_byte_identical() {
         future.stdout
     );
 
+    // A manifest that is not one confirms nothing, and a fixture stale
+    // for it names it; recording leaves it as it is and says so, instead
+    // of writing over what it held.
+    let corrupt = r#"{"confirmed": {"docspace/ci.json": {"of": "2026-11-01T10:00:00Z"}}"#;
+    dir.write("fixtures/confirmations.json", corrupt);
+    let unread = replay("2026-11-15T10:00:00Z");
+    assert_eq!(outcome(&unread.stdout, "docspace::ci"), Some("FAILED"));
+    assert!(
+        unread.stdout.contains(
+            "stale: recorded 2026-11-01, 14 days ago, more than max_fixture_age 10d; no \
+             confirmation counts, as fixtures/confirmations.json is not a confirmations manifest"
+        ) && unread.stdout.contains("fix or delete it, then record"),
+        "{}",
+        unread.stdout
+    );
+    let kept = record("2026-11-16T10:00:00Z");
+    assert_eq!(kept.code, 0, "{}{}", kept.stdout, kept.stderr);
+    assert!(
+        kept.stderr.contains(
+            "warning: fixtures/confirmations.json is not a confirmations manifest (missing \
+             field `at` at line 1 column 65); fix or delete it; the confirmed fixtures' ages \
+             still count from their recorded_at"
+        ),
+        "{}",
+        kept.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("fixtures/confirmations.json")).unwrap(),
+        corrupt,
+        "recording wrote over a manifest it could not read"
+    );
+    assert_eq!(std::fs::read(&fixture).unwrap(), before);
+    std::fs::remove_file(dir.path().join("fixtures/confirmations.json")).unwrap();
+
     // A changed grant rewrites exactly that fixture and drops its entry.
     *perms.lock().unwrap() = vec!["files:read"];
     let third = record("2026-11-09T10:00:00Z");
