@@ -227,6 +227,7 @@ mod tests {
         assert!(LADDER.validate("new_scope", &["new_scope".into()]).is_ok());
         assert!(LADDER.validate("new_*", &["new_scope".into()]).is_ok());
         assert!(LADDER.knows("new_scope", &["new_scope".into()]));
+        assert!(LADDER.knows("admin:org", &[]));
         assert!(!LADDER.knows("new_scope", &[]));
     }
 }

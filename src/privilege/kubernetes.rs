@@ -319,11 +319,9 @@ pub(crate) fn resource_privilege(
     };
     let all = res == "*";
     let res = if all { "*".to_owned() } else { literal(res) };
-    let sub = match sub {
-        Some(s) => format!("/{}", literal(s)),
-        None if all => "*".to_owned(),
-        None => String::new(),
-    };
+    // No subresource is written as none, for every resource: the bare `*`
+    // reads back with the subresource part `*` (see `Rule::atom`).
+    let sub = sub.map(|s| format!("/{}", literal(s))).unwrap_or_default();
     let group = if group == "*" {
         "*".to_owned()
     } else {

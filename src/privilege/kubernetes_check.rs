@@ -437,6 +437,9 @@ mod tests {
         );
         let e = err("ci/pods:get:x");
         assert!(e.contains("more than one `:`"), "{e}");
+        // A `:` that ends the resource part, just before `#NAME`.
+        let e = err("ci/pods:#web:get");
+        assert!(e.contains("more than one `:`"), "{e}");
         let e = err("/pods:get");
         assert!(
             e.contains("non-resource URL") && e.contains("`*/pods:get`"),
@@ -449,8 +452,28 @@ mod tests {
         );
         let e = err("/healthz:list");
         assert!(e.contains("not a non-resource verb"), "{e}");
+        // The HTTP-method hint is for a resource given a method, only.
+        let e = err("/healthz:zzzzzz");
+        assert!(
+            e.contains("the non-resource verbs are") && !e.contains("HTTP method"),
+            "{e}"
+        );
+        let e = err("ci/pods:zzzzzz");
+        assert!(
+            e.contains("the resource verbs are") && !e.contains("HTTP method"),
+            "{e}"
+        );
         let e = err("Ci/pods:get");
         assert!(e.contains("is not a namespace"), "{e}");
+        // A glob is a namespace only when the rest of it is one.
+        let e = err("C*/pods:get");
+        assert!(e.contains("is not a namespace"), "{e}");
+        // No "did you mean" when lower case would not make it a resource.
+        let e = err("ci/pod_s:get");
+        assert!(
+            e.contains("a resource is a lower-case plural") && !e.contains("did you mean"),
+            "{e}"
+        );
         let e = err("ci/Pods:get");
         assert!(e.contains("did you mean `pods`?"), "{e}");
         let e = err("ci/pod:get");
@@ -492,5 +515,18 @@ mod tests {
         assert!(KUBERNETES.validate("ci/widgets:frobnicate", &[]).is_err());
         assert!(!KUBERNETES.knows("ci/pods:frobnicate", &[]));
         assert!(KUBERNETES.knows("ci/pods:frobnicate", &extra));
+        // A declaration admits itself and what it declares, nothing else.
+        assert!(KUBERNETES.validate("ci/pods:gett", &extra).is_err());
+        // A non-resource URL declares its verb.
+        let url = vec!["/metrics:purge".to_owned()];
+        assert_eq!(KUBERNETES.validate("/healthz:purge", &url), Ok(()));
+        assert_eq!(KUBERNETES.validate("ci/pods:purge", &url), Ok(()));
+        // A resource of a named group does not join the core group.
+        let grouped = vec!["ci/widgets.example.com:get".to_owned()];
+        let e = KUBERNETES.validate("ci/widgets:get", &grouped).unwrap_err();
+        assert!(e.contains("`widgets.GROUP`"), "{e}");
+        // A malformed declaration declares no verb.
+        let broken = vec!["ci/pods".to_owned()];
+        assert!(KUBERNETES.validate("/healthz:ci/pods", &broken).is_err());
     }
 }

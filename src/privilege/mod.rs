@@ -347,13 +347,17 @@ mod tests {
     /// from it (mutation testing: each was replaceable unnoticed).
     #[test]
     fn every_family_names_itself_and_lists_names_it_knows() {
-        let families: [(&dyn Family, &str, &str); 6] = [
+        let families: [(&dyn Family, &str, &str); 10] = [
             (&DOCSPACE, "DocSpace permission", "files:read"),
             (&DOCSPACE_SCOPES, "DocSpace OAuth scope", "openid"),
             (&ROLES, "DocSpace account role", "role:owner"),
             (&COVEO, "Coveo privilege", "PLATFORM:SOURCE:EDIT"),
             (&VAULT, "Vault privilege", "policy:root"),
             (&KUBERNETES, "Kubernetes privilege", "ci/pods:get"),
+            (&GITHUB, "GitHub OAuth scope", "admin:org"),
+            (&GITLAB, "GitLab token scope", "read_api"),
+            (&SLACK, "Slack scope", "channels:read"),
+            (&GOOGLE, "Google OAuth scope", "openid"),
         ];
         for (family, what, sample) in families {
             assert_eq!(family.what(), what);
