@@ -195,4 +195,26 @@ mod tests {
         ));
         assert!(!refuses_token(401, &Value::Null));
     }
+
+    /// `github-authentication-token-expiration`: UTC, or an offset of
+    /// five (`+0000`) or six (`-07:00`) characters; anything else is none.
+    #[test]
+    fn expiry_zones() {
+        let utc = parse_expiry("2026-12-01 00:00:00 UTC");
+        assert!(utc.is_some());
+        assert_eq!(parse_expiry("2026-12-01 00:00:00 +0000"), utc);
+        assert_eq!(parse_expiry("2026-12-01 02:00:00 +02:00"), utc);
+        assert_eq!(parse_expiry("2026-11-30 17:00:00 -0700"), utc);
+        assert_eq!(parse_expiry("2026-11-30 17:00:00 -07:00"), utc);
+        for bad in [
+            "2026-12-01 00:00:00 0000",
+            "2026-12-01 00:00:00 *0000",
+            "2026-12-01 00:00:00 *02:00",
+            "2026-12-01 00:00:00 +000",
+            "2026-12-01 00:00:00 +02:000",
+            "2026-12-01 00:00 UTC",
+        ] {
+            assert_eq!(parse_expiry(bad), None, "{bad}");
+        }
+    }
 }

@@ -189,4 +189,38 @@ mod tests {
         assert!(!refuses_token(403, &json!({"message": "403 Forbidden"})));
         assert!(!refuses_token(401, &Value::Null));
     }
+
+    /// The notes say why a token grants nothing and what it held; the
+    /// token's numeric `id` is its identity.
+    #[test]
+    fn notes_and_identity() {
+        let g = parse(&token(json!({}))).unwrap();
+        assert_eq!(g.identity.as_deref(), Some("42"));
+        assert!(
+            !g.notes.iter().any(|n| n.contains("not active")),
+            "{:?}",
+            g.notes
+        );
+        assert!(
+            !g.notes.iter().any(|n| n.contains("its scopes were")),
+            "{:?}",
+            g.notes
+        );
+        let g = parse(&token(json!({"active": false}))).unwrap();
+        assert!(g.privileges.is_empty());
+        assert!(
+            g.notes.iter().any(|n| n.contains("not active")),
+            "{:?}",
+            g.notes
+        );
+        assert!(
+            g.notes
+                .iter()
+                .any(|n| n == "its scopes were: read_api, read_repository"),
+            "{:?}",
+            g.notes
+        );
+        let g = parse(&token(json!({"id": "42"}))).unwrap();
+        assert_eq!(g.identity, None);
+    }
 }

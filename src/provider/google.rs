@@ -107,4 +107,12 @@ mod tests {
         assert!(!refuses_token(400, &json!({"error": "invalid_request"})));
         assert!(!refuses_token(401, &json!({"error": "invalid_token"})));
     }
+
+    /// `exp` as a JSON number counts as well as the documented string.
+    #[test]
+    fn a_numeric_exp_is_read() {
+        let g = parse(&json!({"scope": "openid", "exp": 1800000000})).unwrap();
+        assert_eq!(g.expires_at, Some(1_800_000_000));
+        assert!(parse(&json!({"scope": "openid", "exp": "soon"})).is_err());
+    }
 }

@@ -178,4 +178,14 @@ mod tests {
         assert!(decode("!!.e30.x").unwrap_err().contains("not base64url"));
         assert!(parse(&json!("x"), None).is_err());
     }
+
+    /// Both alphabets decode, each symbol to its own value: `-`/`+` is 62
+    /// and `_`/`/` is 63 (mutation testing: either arm was removable).
+    #[test]
+    fn both_base64_alphabets_decode() {
+        assert_eq!(base64url("-_8"), Some(vec![0xfb, 0xff]));
+        assert_eq!(base64url("+/8"), Some(vec![0xfb, 0xff]));
+        assert_eq!(base64url("-_8="), Some(vec![0xfb, 0xff]));
+        assert_eq!(base64url("a.b"), None);
+    }
 }

@@ -163,4 +163,25 @@ mod tests {
             assert!(parse_with(body, Some("chat:write")).is_err());
         }
     }
+
+    /// Only `ok: false` with one of the inactive errors is Slack's word
+    /// that the token no longer works (a revocation check reads it).
+    #[test]
+    fn inactive_is_ok_false_with_an_inactive_error() {
+        assert!(says_inactive(
+            &json!({"ok": false, "error": "token_revoked"})
+        ));
+        assert!(says_inactive(
+            &json!({"ok": false, "error": "account_inactive"})
+        ));
+        assert!(!says_inactive(
+            &json!({"ok": true, "error": "token_revoked"})
+        ));
+        assert!(!says_inactive(&json!({"error": "token_revoked"})));
+        assert!(!says_inactive(
+            &json!({"ok": false, "error": "ratelimited"})
+        ));
+        assert!(!says_inactive(&json!({"ok": false})));
+        assert!(!says_inactive(&json!({"ok": true})));
+    }
 }
