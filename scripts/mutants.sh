@@ -10,6 +10,14 @@
 #   MUTANTS_TESTS="--lib --test model --test properties" bash scripts/mutants.sh \
 #     src/compare.rs src/privilege/{mod,glob,index,docspace,roles,coveo,vault}.rs
 #
+# The other families (about 25 minutes) and the providers' parsers (about
+# 30; add MUTANTS_RE or pass --exclude-re by hand to skip message text):
+#
+#   MUTANTS_TESTS="--lib --test model --test properties --test kubernetes" bash scripts/mutants.sh \
+#     src/privilege/{kubernetes,kubernetes_check,catalog,coveo_catalog}.rs
+#   MUTANTS_TESTS="--lib --test providers --test vendors --test oauth --test permissions" \
+#     bash scripts/mutants.sh src/provider/{mod,coveo,docspace,github,gitlab,google,jwt,slack}.rs
+#
 # Default files: the Vault and Kubernetes parsers and the listed-places
 # check. Each mutant is built and judged by the unit tests and the two
 # providers' loopback tests; the results land in target/mutants/mutants.out

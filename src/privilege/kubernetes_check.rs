@@ -469,7 +469,7 @@ mod tests {
         let e = err("C*/pods:get");
         assert!(e.contains("is not a namespace"), "{e}");
         // No "did you mean" when lower case would not make it a resource.
-        let e = err("ci/pod_s:get");
+        let e = err("ci/Pod_s:get");
         assert!(
             e.contains("a resource is a lower-case plural") && !e.contains("did you mean"),
             "{e}"
