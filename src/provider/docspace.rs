@@ -292,6 +292,8 @@ mod tests {
                 .starts_with("two-factor authentication is on for this account")
         );
         assert!(parse_login(&json!({"response": {}})).is_err());
+        // An empty token is no token: it would sign every request in as no one.
+        assert!(parse_login(&json!({"response": {"token": ""}})).is_err());
         let body =
             r#"{"error":{"message":"User authentication failed"},"status":1,"statusCode":401}"#;
         assert_eq!(
@@ -307,5 +309,32 @@ mod tests {
         assert!(explain_status(401, body).contains("server said: User authentication failed"));
         assert!(explain_status(403, "").contains("scope"));
         assert_eq!(explain_status(500, "<html>"), "the API answered HTTP 500");
+    }
+
+    /// The inventory's list: every key, each with its id, name, postfix and
+    /// permissions; a key without an id or with a wrong shape fails the
+    /// whole list (an inventory that drops a key would hide it).
+    #[test]
+    fn the_key_list_keeps_every_key() {
+        let list = envelope_of(json!([
+            {"id": "6f1c", "name": "ci", "keyPostfix": "ab12", "permissions": ["files:read"], "isActive": true},
+            {"id": "7a2d", "name": "admin", "keyPostfix": "cd34", "permissions": [], "isActive": true}
+        ]));
+        let keys = parse_key_list(&list).unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(
+            (
+                keys[0].id.as_str(),
+                keys[0].name.as_str(),
+                keys[0].postfix.as_str()
+            ),
+            ("6f1c", "ci", "ab12")
+        );
+        assert_eq!(keys[0].permissions, ["files:read"]);
+        assert_eq!(keys[1].permissions, ["*"]);
+        assert!(parse_key_list(&envelope_of(json!([{"name": "no id"}]))).is_err());
+        assert!(parse_key_list(&envelope_of(json!({"id": "6f1c"}))).is_err());
+        let bad = envelope_of(json!([{"id": "6f1c", "permissions": "files:read"}]));
+        assert!(parse_key_list(&bad).is_err());
     }
 }

@@ -635,5 +635,13 @@ mod tests {
         assert!(shape(Provider::Google).fits("ya29.a0AfH6SMB-0123456789_abc"));
         assert!(shape(Provider::Slack).fits("xoxb-1234567890-0987654321-abcdef"));
         assert!(Provider::Http.revocation().is_none());
+        // Vault's and Kubernetes' shapes and refusals (mutation testing:
+        // either arm was removable unnoticed by the run's tests).
+        let vault = shape(Provider::Vault);
+        assert!(vault.fits("hvs.CAESIJ0123456789abcdefghij") && !vault.fits(key));
+        assert_eq!(vault.status, 403);
+        let k8s = shape(Provider::Kubernetes);
+        assert!(k8s.fits("eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.e30.c2ln") && !k8s.fits(key));
+        assert_eq!(k8s.status, 401);
     }
 }
