@@ -644,4 +644,27 @@ mod tests {
         assert!(k8s.fits("eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.e30.c2ln") && !k8s.fits(key));
         assert_eq!(k8s.status, 401);
     }
+
+    /// A `provider: http` request uses the spec's method: POST and HEAD as
+    /// written, anything else GET.
+    #[test]
+    fn an_http_request_uses_the_specs_method() {
+        let api = |method: &str| {
+            Api::Http(crate::plan::HttpApi {
+                base_url: crate::template::Template::literal("https://api.example.com"),
+                method: method.into(),
+                path: "/me".into(),
+                headers: Vec::new(),
+                token_query: None,
+                privileges: crate::plan::PrivilegeSource::Header("x-scopes".into()),
+            })
+        };
+        for (written, sent) in [("GET", "GET"), ("POST", "POST"), ("HEAD", "HEAD")] {
+            let r = Provider::Http
+                .request(&api(written), "https://api.example.com")
+                .expect("a request");
+            assert_eq!(r.method, sent, "{written}");
+            assert_eq!(r.url, "https://api.example.com/me");
+        }
+    }
 }
