@@ -79,10 +79,7 @@ impl Catalog {
         if let Some(s) = self.find(p) {
             let mut out = Vec::new();
             self.closure(s.name, maybe, &mut out);
-            return match out.len() {
-                1 => Patterns::one(p),
-                _ => Patterns::Many(out),
-            };
+            return Patterns::Many(out);
         }
         if p.contains('*') {
             let mut out = vec![Cow::Borrowed(p)];

@@ -264,8 +264,9 @@ fn show_resource([ns, group, res, sub, name, verb]: [&str; FIELDS]) -> String {
             s.push_str(&esc(g, "/#"));
         }
     }
-    // Only the bare `*` has the subresource part `*` (see `Rule::atom`),
-    // and it never has `""`: a meeting of two atoms keeps that.
+    // Only the bare `*` has the subresource part `*` (its atom, see
+    // `Rule::atom`; a meeting of two atoms keeps that); `resource_privilege`
+    // gives it `""`. Either is written as none.
     match sub {
         "*" if all => {}
         "" => {}

@@ -453,16 +453,13 @@ mod tests {
         let e = err("/healthz:list");
         assert!(e.contains("not a non-resource verb"), "{e}");
         // The HTTP-method hint is for a resource given a method, only.
-        let e = err("/healthz:zzzzzz");
-        assert!(
-            e.contains("the non-resource verbs are") && !e.contains("HTTP method"),
-            "{e}"
-        );
-        let e = err("ci/pods:zzzzzz");
-        assert!(
-            e.contains("the resource verbs are") && !e.contains("HTTP method"),
-            "{e}"
-        );
+        for (name, list) in [
+            ("/healthz:zzzzzz", "the non-resource verbs are"),
+            ("ci/pods:zzzzzz", "the resource verbs are"),
+        ] {
+            let e = err(name);
+            assert!(e.contains(list) && !e.contains("HTTP method"), "{e}");
+        }
         let e = err("Ci/pods:get");
         assert!(e.contains("is not a namespace"), "{e}");
         // A glob is a namespace only when the rest of it is one.

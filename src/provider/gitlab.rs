@@ -194,25 +194,14 @@ mod tests {
     /// token's numeric `id` is its identity.
     #[test]
     fn notes_and_identity() {
+        let says = |g: &Grant, words: &str| g.notes.iter().any(|n| n.contains(words));
         let g = parse(&token(json!({}))).unwrap();
         assert_eq!(g.identity.as_deref(), Some("42"));
-        assert!(
-            !g.notes.iter().any(|n| n.contains("not active")),
-            "{:?}",
-            g.notes
-        );
-        assert!(
-            !g.notes.iter().any(|n| n.contains("its scopes were")),
-            "{:?}",
-            g.notes
-        );
+        assert!(!says(&g, "not active"), "{:?}", g.notes);
+        assert!(!says(&g, "its scopes were"), "{:?}", g.notes);
         let g = parse(&token(json!({"active": false}))).unwrap();
         assert!(g.privileges.is_empty());
-        assert!(
-            g.notes.iter().any(|n| n.contains("not active")),
-            "{:?}",
-            g.notes
-        );
+        assert!(says(&g, "not active"), "{:?}", g.notes);
         assert!(
             g.notes
                 .iter()
