@@ -7,10 +7,10 @@ use super::token::{plan_credential, plan_source};
 use super::{Api, Credential, Endpoint, HttpApi, PrivilegeSource, Provider, Rules};
 use crate::privilege::Family;
 use crate::secret::looks_like_secret;
+use crate::spec::Spanned;
 use crate::spec::{Pos, RawSpec, SpecError};
 use crate::suggest::did_you_mean;
 use crate::template::Template;
-use serde_saphyr::Spanned;
 use std::path::{Path, PathBuf};
 
 /// Coveo's regions and their base URLs (API-FACTS.md, "Coveo Platform").

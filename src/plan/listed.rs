@@ -10,9 +10,9 @@
 
 use super::Api;
 use crate::privilege::glob_matches;
+use crate::spec::Spanned;
 use crate::spec::{Pos, RawSpec, SpecError};
 use crate::template::Template;
-use serde_saphyr::Spanned;
 use std::collections::HashSet;
 
 /// `provider: vault`: `base_url`, an optional `namespace`, and `paths`.

@@ -8,9 +8,9 @@
 //! an empty list, a denied status that is a success.
 
 use super::{Probe, ProbeExpect, ProbeMethod, Provider};
+use crate::spec::Spanned;
 use crate::spec::{Pos, RawProbe, RawProbes, RawSpec, SpecError};
 use crate::template::Template;
-use serde_saphyr::Spanned;
 use std::collections::HashSet;
 
 /// The spec's `denied_statuses`, or the provider's default.

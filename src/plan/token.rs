@@ -5,11 +5,11 @@ use super::{Credential, Exception, Expectations, Provider, SecretSource};
 use crate::privilege::index::Index;
 use crate::privilege::{Family, allows_everything, coveo};
 use crate::secret::looks_like_secret;
+use crate::spec::Spanned;
 use crate::spec::{
     Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawToken, SpecError,
 };
 use crate::suggest::did_you_mean;
-use serde_saphyr::Spanned;
 use std::collections::HashSet;
 use std::path::PathBuf;
 

@@ -11,7 +11,7 @@ mod scan;
 pub(crate) use error::SpecError;
 pub(crate) use raw::{
     Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawProbe, RawProbes, RawSource, RawSpec,
-    RawToken,
+    RawToken, Spanned,
 };
 pub(crate) use scan::{Mask, SECRET_HEADERS, hide_userinfo, userinfo};
 

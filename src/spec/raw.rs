@@ -8,7 +8,6 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
-use serde_saphyr::Spanned;
 use std::fmt;
 
 /// A source position, 1-based, as the loader reports it.
@@ -20,10 +19,32 @@ pub(crate) struct Pos {
 
 impl Pos {
     pub(crate) fn of<T>(spanned: &Spanned<T>) -> Pos {
-        Pos {
-            line: u32::try_from(spanned.referenced.line()).unwrap_or(0),
-            column: u32::try_from(spanned.referenced.column()).unwrap_or(0),
-        }
+        spanned.pos
+    }
+}
+
+/// A value and where it was written: the position of the node it came
+/// from (for an alias, the alias's own). permspec's own type rather than
+/// serde-saphyr's, whose `Location` only serde-saphyr can make, so that a
+/// reader other than its deserializer can build a spec (BENCHMARKS.md,
+/// issue 15); it deserializes through serde-saphyr's and keeps
+/// `referenced`, the position every error showed before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        Ok(Spanned {
+            value: s.value,
+            pos: Pos {
+                line: u32::try_from(s.referenced.line()).unwrap_or(0),
+                column: u32::try_from(s.referenced.column()).unwrap_or(0),
+            },
+        })
     }
 }
 
