@@ -348,6 +348,33 @@ mod tests {
         );
     }
 
+    /// A value reached through an alias is placed where the alias is
+    /// written (serde-saphyr's `referenced`), not at its anchor: the line a
+    /// reader of the error looks at is the token's own.
+    #[test]
+    fn an_aliased_value_is_placed_at_the_alias() {
+        let spec = strict(
+            "provider: docspace\ntokens:\n  a:\n    credential: &c { env: A_KEY }\n  \
+             b:\n    credential: *c\n",
+        )
+        .unwrap();
+        let at = |i: usize| Pos::of(spec.tokens.value.0[i].1.value.credential.as_ref().unwrap());
+        assert_eq!(
+            at(0),
+            Pos {
+                line: 4,
+                column: 20
+            }
+        );
+        assert_eq!(
+            at(1),
+            Pos {
+                line: 6,
+                column: 17
+            }
+        );
+    }
+
     #[test]
     fn privileges_are_names_or_coveo_mappings() {
         let spec = strict(
