@@ -469,7 +469,7 @@ fn edit(
         ))),
         _ => None,
     };
-    let value = |v: &Option<crate::spec::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+    let value = |v: &Option<spec::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
     for (flag, given, key, written) in [
         (
             "base-url",
@@ -491,7 +491,7 @@ fn edit(
     }
     // The spec's lists decide what is asked: flags that say otherwise
     // would be ignored.
-    let listed = |l: &Option<crate::spec::Spanned<Vec<crate::spec::Spanned<String>>>>| {
+    let listed = |l: &Option<spec::Spanned<Vec<spec::Spanned<String>>>>| {
         l.as_ref()
             .map(|l| l.value.iter().map(|s| s.value.clone()).collect::<Vec<_>>())
             .unwrap_or_default()

@@ -126,8 +126,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
     });
     let fixture_dir = fixtures.join(&spec.id);
     // Each name's entry, the first one where YAML reads two keys as one.
-    let mut by_name: HashMap<&str, (&crate::spec::Spanned<String>, &spec::RawToken)> =
-        HashMap::new();
+    let mut by_name: HashMap<&str, (&spec::Spanned<String>, &spec::RawToken)> = HashMap::new();
     if let Ok((raw, _)) = &header {
         for (n, t) in &raw.tokens.value.0 {
             by_name.entry(n.value.as_str()).or_insert((n, &t.value));

@@ -10,8 +10,7 @@
 
 use super::Api;
 use crate::privilege::glob_matches;
-use crate::spec::Spanned;
-use crate::spec::{Pos, RawSpec, SpecError};
+use crate::spec::{Pos, RawSpec, Spanned, SpecError};
 use crate::template::Template;
 use std::collections::HashSet;
 

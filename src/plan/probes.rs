@@ -8,8 +8,7 @@
 //! an empty list, a denied status that is a success.
 
 use super::{Probe, ProbeExpect, ProbeMethod, Provider};
-use crate::spec::Spanned;
-use crate::spec::{Pos, RawProbe, RawProbes, RawSpec, SpecError};
+use crate::spec::{Pos, RawProbe, RawProbes, RawSpec, Spanned, SpecError};
 use crate::template::Template;
 use std::collections::HashSet;
 

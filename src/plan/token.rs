@@ -5,9 +5,8 @@ use super::{Credential, Exception, Expectations, Provider, SecretSource};
 use crate::privilege::index::Index;
 use crate::privilege::{Family, allows_everything, coveo};
 use crate::secret::looks_like_secret;
-use crate::spec::Spanned;
 use crate::spec::{
-    Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawToken, SpecError,
+    Pasted, Pos, RawCredential, RawExpect, RawPrivilege, RawSource, RawToken, Spanned, SpecError,
 };
 use crate::suggest::did_you_mean;
 use std::collections::HashSet;

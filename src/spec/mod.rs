@@ -169,13 +169,7 @@ fn strict(text: &str) -> Result<RawSpec, SpecError> {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
     };
     serde_saphyr::from_str_with_options::<RawSpec>(text, options).map_err(|e| {
-        let pos = e
-            .location()
-            .map(|l| Pos {
-                line: u32::try_from(l.line()).unwrap_or(0),
-                column: u32::try_from(l.column()).unwrap_or(0),
-            })
-            .unwrap_or_default();
+        let pos = e.location().map(Pos::from).unwrap_or_default();
         if let serde_saphyr::Error::SerdeUnknownField {
             field, expected, ..
         } = &e

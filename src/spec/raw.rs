@@ -23,6 +23,15 @@ impl Pos {
     }
 }
 
+impl From<serde_saphyr::Location> for Pos {
+    fn from(l: serde_saphyr::Location) -> Pos {
+        Pos {
+            line: u32::try_from(l.line()).unwrap_or(0),
+            column: u32::try_from(l.column()).unwrap_or(0),
+        }
+    }
+}
+
 /// A value and where it was written: the position of the node it came
 /// from (for an alias, the alias's own). permspec's own type rather than
 /// serde-saphyr's, whose `Location` only serde-saphyr can make, so that a
@@ -40,10 +49,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
         let s = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
         Ok(Spanned {
             value: s.value,
-            pos: Pos {
-                line: u32::try_from(s.referenced.line()).unwrap_or(0),
-                column: u32::try_from(s.referenced.column()).unwrap_or(0),
-            },
+            pos: s.referenced.into(),
         })
     }
 }
