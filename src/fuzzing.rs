@@ -40,6 +40,7 @@ pub const TARGETS: &[&str] = &[
     "probe",
     "render",
     "spec",
+    "spec_readers",
     "vault",
     "vendors",
 ];
@@ -82,7 +83,9 @@ pub fn run_target(name: &str, data: &[u8]) {
         }
         "spec" => {
             let _ = plan_spec(data);
+            spec_readers_agree(data);
         }
+        "spec_readers" => spec_readers_agree(data),
         "vault" => {
             let _ = parse_response("vault", data);
         }
@@ -115,6 +118,14 @@ pub fn run_target(name: &str, data: &[u8]) {
             let _ = replay_confirmed(data);
         }
         other => panic!("no fuzz target named {other}"),
+    }
+}
+
+/// Checks the spec reader's invariant on `bytes`: when the fast reader
+/// reads a spec, serde-saphyr reads the same one (panics otherwise).
+pub fn spec_readers_agree(bytes: &[u8]) {
+    if let Err(difference) = crate::spec::readers_agree(&String::from_utf8_lossy(bytes)) {
+        panic!("{difference}");
     }
 }
 

@@ -3,8 +3,19 @@
 //! [`parse`] is the only function that knows which YAML library we use
 //! (serde-saphyr; serde_yaml is archived upstream). It returns the raw types
 //! or a [`SpecError`] with the place and, where we can tell, the fix.
+//!
+//! Two readers build the raw types. `fast` walks serde-saphyr's parser
+//! events for the plain subset most specs are written in (plain and quoted
+//! strings that no YAML schema reads as anything else, flow or block
+//! collections, no anchors, tags, merge keys or block scalars) and gives
+//! up on anything else; serde-saphyr's deserializer reads the rest and
+//! reports every error. The invariant, checked by the tests on every YAML
+//! file in the repository and by the fuzz target `spec_readers`: when the
+//! fast reader returns a spec, serde-saphyr returns the same one, positions
+//! included ([`readers_agree`]).
 
 mod error;
+mod fast;
 pub(crate) mod raw;
 mod scan;
 
@@ -162,8 +173,45 @@ fn byte_offset(text: &str, pos: Pos) -> Option<usize> {
     Some(start + column)
 }
 
-/// Deserializes the whole text, or says where and why it cannot.
+/// Deserializes the whole text, or says where and why it cannot: through
+/// the fast reader when the text is in its plain subset, through
+/// serde-saphyr otherwise (and for every error).
 fn strict(text: &str) -> Result<RawSpec, SpecError> {
+    match fast::read(text) {
+        Some(raw) => Ok(raw),
+        None => saphyr(text),
+    }
+}
+
+/// Whether the two readers agree on `text`: when the fast reader returns a
+/// spec, serde-saphyr returns the same one, positions included. `Err` says
+/// how they differ. The fuzz target `spec_readers` and the tests check it.
+pub(crate) fn readers_agree(text: &str) -> Result<(), String> {
+    let Some(fast) = fast::read(text) else {
+        return Ok(());
+    };
+    match saphyr(text) {
+        Ok(slow) => {
+            let (fast, slow) = (format!("{fast:#?}"), format!("{slow:#?}"));
+            if fast == slow {
+                Ok(())
+            } else {
+                let diff = similar::TextDiff::from_lines(&slow, &fast);
+                Err(format!(
+                    "the fast reader read another spec than serde-saphyr (- serde-saphyr, + fast):\n{}",
+                    diff.unified_diff()
+                ))
+            }
+        }
+        Err(e) => Err(format!(
+            "the fast reader read a spec serde-saphyr refuses at {}:{}: {}",
+            e.pos.line, e.pos.column, e.message
+        )),
+    }
+}
+
+/// Deserializes the whole text with serde-saphyr.
+fn saphyr(text: &str) -> Result<RawSpec, SpecError> {
     let options = serde_saphyr::options! {
         with_snippet: false,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,

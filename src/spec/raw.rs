@@ -413,7 +413,7 @@ pub(crate) struct Pasted {
 }
 
 impl Pasted {
-    fn of(value: &str) -> Pasted {
+    pub(super) fn of(value: &str) -> Pasted {
         let variable = !value.is_empty()
             && value
                 .chars()
