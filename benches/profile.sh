@@ -47,7 +47,7 @@ awk -v cases="$cases" '
     return s
   }
   BEGIN {
-    nk = split("permspec::plan::load permspec::spec::parse permspec::plan::token::plan_token " \
+    nk = split("permspec::plan::load permspec::plan::load::{{closure}} permspec::spec::parse permspec::plan::token::plan_token " \
       "permspec::evidence::replay permspec::fixture::read permspec::provider::Provider::parse " \
       "permspec::compare::compare permspec::report::render_failure permspec::privilege::overlap " \
       "libtest_mimic::run libtest_mimic::printer::Printer::print_test", key, " ")
@@ -66,10 +66,13 @@ awk -v cases="$cases" '
   }
   function row(label, f) { show(label, cost[f] + 0) }
   END {
+    # plan::load may be inlined into its per-file closure: take the larger.
+    if (cost["permspec::plan::load::{{closure}}"] > cost["permspec::plan::load"])
+      cost["permspec::plan::load"] = cost["permspec::plan::load::{{closure}}"]
     printf "%-46s %13s %7s %9s\n", "inclusive cost (callgrind Ir)", "instructions", "share", "per case"
     show("whole process", total)
     row("planning: plan::load", "permspec::plan::load")
-    row("  spec::parse (serde-saphyr)", "permspec::spec::parse")
+    row("  spec::parse (fast reader, else serde-saphyr)", "permspec::spec::parse")
     row("  plan::token::plan_token", "permspec::plan::token::plan_token")
     row("fetching: evidence::replay", "permspec::evidence::replay")
     row("  fixture::read (serde_json)", "permspec::fixture::read")
