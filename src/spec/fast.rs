@@ -338,9 +338,6 @@ impl<'a> Reader<'a> {
     fn tokens(&mut self) -> Option<Spanned<TokenMap>> {
         let mut tokens: Vec<(Spanned<String>, Spanned<RawToken>)> = Vec::new();
         let pos = self.map(|r, key, key_at| {
-            if tokens.iter().any(|(name, _)| name.value == key) {
-                return None;
-            }
             let name = Spanned {
                 value: key.to_owned(),
                 pos: key_at,
@@ -348,6 +345,13 @@ impl<'a> Reader<'a> {
             tokens.push((name, r.token()?));
             Some(())
         })?;
+        // A name written twice is serde-saphyr's to report. Sorted, not a
+        // scan per token: a file of many tokens stays linear-logarithmic.
+        let mut names: Vec<&str> = tokens.iter().map(|(n, _)| n.value.as_str()).collect();
+        names.sort_unstable();
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            return None;
+        }
         Some(Spanned {
             value: TokenMap(tokens),
             pos,
@@ -380,17 +384,9 @@ impl<'a> Reader<'a> {
         from_word: fn(String) -> T,
     ) -> Option<Spanned<T>> {
         if matches!(self.peek()?, Event::MappingStart(..)) {
-            let m = map(self)?;
-            return Some(Spanned {
-                value: from_map(m.value),
-                pos: m.pos,
-            });
+            return Some(map(self)?.map(from_map));
         }
-        let s = self.string()?;
-        Some(Spanned {
-            value: from_word(s.value),
-            pos: s.pos,
-        })
+        Some(self.string()?.map(from_word))
     }
 
     fn credential(&mut self) -> Option<Spanned<RawCredential>> {
@@ -475,16 +471,9 @@ impl<'a> Reader<'a> {
 
     fn probes(&mut self) -> Option<Spanned<RawProbes>> {
         if matches!(self.peek()?, Event::SequenceStart(..)) {
-            let list = self.seq(Self::probe)?;
-            return Some(Spanned {
-                value: RawProbes::List(list.value),
-                pos: list.pos,
-            });
+            return Some(self.seq(Self::probe)?.map(RawProbes::List));
         }
-        self.string().map(|w| Spanned {
-            value: RawProbes::Word(w.value),
-            pos: w.pos,
-        })
+        Some(self.string()?.map(RawProbes::Word))
     }
 
     fn probe(&mut self) -> Option<Spanned<RawProbe>> {
@@ -641,6 +630,7 @@ mod tests {
                 "provider: docspace\ntokens:\n  yes: {}\n",
                 "provider: docspace\ntokens:\n  1: {}\n",
                 "provider: docspace\ntokens:\n  a: {}\n  'a': {}\n",
+                "provider: docspace\ntokens:\n  b: {}\n  a: {}\n  c: {}\n  b: {}\n",
                 "provider: docspace\ntokens: {\n",
                 "provider: docspace\ntokens:\n  a: {}\n b: {}\n",
                 "[provider, docspace]\n",

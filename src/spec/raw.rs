@@ -44,6 +44,16 @@ pub(crate) struct Spanned<T> {
     pub pos: Pos,
 }
 
+impl<T> Spanned<T> {
+    /// The value turned into another, at the same place.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned {
+            value: f(self.value),
+            pos: self.pos,
+        }
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
