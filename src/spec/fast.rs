@@ -18,6 +18,7 @@
 //! positions included. A reader that disagreed would be a second meaning
 //! for the same file, and a gate must have one.
 
+use super::events::Events;
 use super::raw::{
     Pasted, Pos, RawClient, RawCredential, RawCredentialMap, RawExpect, RawHttpRequest,
     RawPrivilege, RawPrivilegeMap, RawPrivilegeSource, RawProbe, RawProbes, RawSource,
@@ -33,8 +34,12 @@ const MAX_EVENTS: usize = 100_000;
 
 /// The spec, when `text` is in the subset and right; `None` otherwise.
 pub(super) fn read(text: &str) -> Option<RawSpec> {
+    let source = match super::events::scan(text) {
+        Some(events) => Source::Own(events.into_iter()),
+        None => Source::Granit(Box::new(Parser::new_from_str(text))),
+    };
     let mut r = Reader {
-        parser: Parser::new_from_str(text),
+        source,
         peeked: None,
         events: 0,
     };
@@ -44,14 +49,47 @@ pub(super) fn read(text: &str) -> Option<RawSpec> {
     r.expect(|e| matches!(e, Event::DocumentEnd))?;
     r.expect(|e| matches!(e, Event::StreamEnd))?;
     // Nothing after the end (the parser is fused), and no error.
-    match r.parser.next() {
+    match r.source.next() {
         None => Some(spec),
         Some(_) => None,
     }
 }
 
+/// Where the events come from: the subset's own scanner, or granit-parser
+/// for a file it does not take.
+enum Source<'a> {
+    Own(std::vec::IntoIter<(Event<'a>, Pos)>),
+    Granit(Box<Parser<'a, StrInput<'a>>>),
+}
+
+impl<'a> Source<'a> {
+    /// The next event, `Some(None)` for an error.
+    fn next(&mut self) -> Option<Option<(Event<'a>, Pos)>> {
+        match self {
+            Source::Own(events) => events.next().map(Some),
+            Source::Granit(parser) => parser
+                .next()
+                .map(|r| r.ok().map(|(event, span)| (event, pos(&span)))),
+        }
+    }
+}
+
+/// granit-parser's events for `text` with their positions, up to its first
+/// error (`Err` with the events before it).
+pub(super) fn granit_events(text: &str) -> Result<Events<'_>, Events<'_>> {
+    let mut source = Source::Granit(Box::new(Parser::new_from_str(text)));
+    let mut events = Vec::new();
+    while let Some(event) = source.next() {
+        match event {
+            Some(event) => events.push(event),
+            None => return Err(events),
+        }
+    }
+    Ok(events)
+}
+
 struct Reader<'a> {
-    parser: Parser<'a, StrInput<'a>>,
+    source: Source<'a>,
     peeked: Option<(Event<'a>, Pos)>,
     events: usize,
 }
@@ -111,8 +149,7 @@ impl<'a> Reader<'a> {
         if self.events > MAX_EVENTS {
             return None;
         }
-        let (event, span) = self.parser.next()?.ok()?;
-        Some((event, pos(&span)))
+        self.source.next()?
     }
 
     fn peek(&mut self) -> Option<&Event<'a>> {
@@ -526,6 +563,7 @@ mod tests {
         files.sort();
         files.dedup();
         let mut read_fast = Vec::new();
+        let mut scanned = Vec::new();
         for path in &files {
             let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
             if let Err(e) = readers_agree(&text) {
@@ -534,15 +572,24 @@ mod tests {
             if read(&text).is_some() {
                 read_fast.push(path.strip_prefix(root).unwrap().to_owned());
             }
+            if super::super::events::scan(&text).is_some() {
+                scanned.push(path.strip_prefix(root).unwrap().to_owned());
+            }
         }
+
         assert!(files.len() > 2000, "{} files", files.len());
         // The bundled specs are what a new user copies: each reads fast.
         for spec in glob::glob(&root.join("specs/*.yaml").to_string_lossy()).unwrap() {
             let spec = spec.unwrap();
             let spec = spec.strip_prefix(root).unwrap();
             assert!(read_fast.iter().any(|p| p == spec), "{spec:?} fell back");
+            assert!(
+                scanned.iter().any(|p| p == spec),
+                "{spec:?} was not scanned"
+            );
         }
         assert!(read_fast.len() > 100, "{} read fast", read_fast.len());
+        assert!(scanned.len() > 300, "{} scanned", scanned.len());
     }
 
     /// Texts in the subset: the fast reader reads them, as serde-saphyr does.

@@ -15,6 +15,7 @@
 //! included ([`readers_agree`]).
 
 mod error;
+mod events;
 mod fast;
 pub(crate) mod raw;
 mod scan;
@@ -187,6 +188,7 @@ fn strict(text: &str) -> Result<RawSpec, SpecError> {
 /// spec, serde-saphyr returns the same one, positions included. `Err` says
 /// how they differ. The fuzz target `spec_readers` and the tests check it.
 pub(crate) fn readers_agree(text: &str) -> Result<(), String> {
+    scanners_agree(text)?;
     let Some(fast) = fast::read(text) else {
         return Ok(());
     };
@@ -208,6 +210,48 @@ pub(crate) fn readers_agree(text: &str) -> Result<(), String> {
             e.pos.line, e.pos.column, e.message
         )),
     }
+}
+
+/// Whether the subset's own scanner agrees with granit-parser on `text`:
+/// when it returns events, granit-parser returns the same ones, with the
+/// same positions for the nodes (the fast reader reads no other event's
+/// position, so none other is compared).
+fn scanners_agree(text: &str) -> Result<(), String> {
+    let Some(own) = events::scan(text) else {
+        return Ok(());
+    };
+    let show = |events: &[(serde_saphyr::granit_parser::Event<'_>, Pos)]| {
+        let mut out = String::new();
+        for (event, pos) in events {
+            use serde_saphyr::granit_parser::Event;
+            let at = match event {
+                Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    format!(" at {}:{}", pos.line, pos.column)
+                }
+                _ => String::new(),
+            };
+            out.push_str(&format!("{event:?}{at}\n"));
+        }
+        out
+    };
+    let (granit, refused) = match fast::granit_events(text) {
+        Ok(events) => (events, false),
+        Err(events) => (events, true),
+    };
+    let (own, granit) = (show(&own), show(&granit));
+    if own == granit && !refused {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(&granit, &own);
+    Err(format!(
+        "the subset's scanner read other events than granit-parser{} (- granit-parser, + own):\n{}",
+        if refused {
+            ", which refuses the text"
+        } else {
+            ""
+        },
+        diff.unified_diff()
+    ))
 }
 
 /// Deserializes the whole text with serde-saphyr.
