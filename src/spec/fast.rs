@@ -1,6 +1,8 @@
 //! A second reader for the plain YAML most specs are written in: it builds
-//! the raw types straight from the parser's events, where serde-saphyr's
-//! deserializer spends half of planning (BENCHMARKS.md, issue 15).
+//! the raw types straight from YAML events, where serde-saphyr's
+//! deserializer spends half of planning (BENCHMARKS.md, issue 15). The
+//! events come from the subset's own scanner ([`super::events`]) when it
+//! takes the file, and from granit-parser (serde-saphyr's parser) when not.
 //!
 //! It is an accelerator, never a judge. It reads only a subset whose
 //! meaning cannot depend on YAML's type resolution, and answers `None` for
