@@ -30,12 +30,19 @@ pub(super) type Events<'a> = Vec<(Event<'a>, Pos)>;
 
 /// The events of `text`, or `None`.
 pub(super) fn scan(text: &str) -> Option<Events<'_>> {
-    if !text.chars().all(allowed) {
-        return None;
-    }
     let mut lines = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
-        let content = line.trim_start_matches(' ');
+        // Every line, comments included: granit-parser refuses a control
+        // character anywhere.
+        let ascii = line.is_ascii();
+        let printable = match ascii {
+            true => line.bytes().all(|b| (b' '..0x7f).contains(&b)),
+            false => line.chars().all(allowed),
+        };
+        if !printable {
+            return None;
+        }
+        let content = &line[spaces(line)..];
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
@@ -44,7 +51,6 @@ pub(super) fn scan(text: &str) -> Option<Events<'_>> {
         }
         // Columns count characters: a long line that is not ASCII would
         // cost a count per event, so granit-parser scans it.
-        let ascii = content.is_ascii();
         if !ascii && content.len() > 4096 {
             return None;
         }
@@ -76,16 +82,20 @@ pub(super) fn scan(text: &str) -> Option<Events<'_>> {
     (s.out.len() <= MAX_EVENTS).then_some(s.out)
 }
 
+/// How many spaces `s` starts with.
+fn spaces(s: &str) -> usize {
+    s.len() - s.trim_start_matches(' ').len()
+}
+
 /// Characters the scanner takes: printable ones and the line feed. YAML
 /// 1.1 line breaks (NEL, U+2028, U+2029), the byte order mark and every
 /// control character go to granit-parser.
 fn allowed(c: char) -> bool {
-    c == '\n'
-        || !(c.is_control()
-            || matches!(
-                c,
-                '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-            ))
+    !(c.is_control()
+        || matches!(
+            c,
+            '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        ))
 }
 
 /// One line with content: its number, its indentation in spaces, and the
@@ -287,12 +297,7 @@ impl<'a> Scanner<'a> {
                     return None;
                 }
             } else {
-                self.inline(line, value_at, indent)?;
-                self.at += 1;
-                if self.lines.get(self.at).is_some_and(|n| n.indent > indent) {
-                    // A plain scalar going on, or something wrong.
-                    return None;
-                }
+                self.value(line, value_at, indent)?;
             }
         }
         self.push(Event::MappingEnd, Pos::default());
@@ -308,7 +313,7 @@ impl<'a> Scanner<'a> {
         let first = self.lines[self.at];
         let indent = first.indent;
         let at = match indentless {
-            true => first.rest.len() - first.rest[1..].trim_start_matches(' ').len(),
+            true => 1 + spaces(&first.rest[1..]),
             false => 0,
         };
         self.push(
@@ -325,9 +330,8 @@ impl<'a> Scanner<'a> {
             let Some(content) = item(line.rest) else {
                 break;
             };
-            let spaces = content.len() - content.trim_start_matches(' ').len();
-            let offset = 2 + spaces;
-            let content = &content[spaces..];
+            let offset = 2 + spaces(content);
+            let content = &line.rest[offset..];
             if done(content) || content.starts_with('-') {
                 return None;
             }
@@ -341,11 +345,7 @@ impl<'a> Scanner<'a> {
                 };
                 self.mapping()?;
             } else {
-                self.inline(line, offset, indent)?;
-                self.at += 1;
-                if self.lines.get(self.at).is_some_and(|n| n.indent > indent) {
-                    return None;
-                }
+                self.value(line, offset, indent)?;
             }
         }
         self.push(Event::SequenceEnd, Pos::default());
@@ -353,13 +353,25 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
+    /// A mapping's or sequence's value written after its key or `- `, at
+    /// `offset` on the current line: [`Self::inline`], and no line after
+    /// it indented deeper than the collection's `indent` (that would be a
+    /// plain scalar going on, or something wrong).
+    fn value(&mut self, line: Line<'a>, offset: usize, indent: usize) -> Option<()> {
+        self.inline(line, offset, indent)?;
+        self.at += 1;
+        match self.lines.get(self.at) {
+            Some(next) if next.indent > indent => None,
+            _ => Some(()),
+        }
+    }
+
     /// A value on the current line from `offset`: a scalar or a flow
     /// collection (which may go on over the next lines, each indented
     /// deeper than `block`), then nothing but a comment. Leaves `at` on the
     /// line where the value ends.
     fn inline(&mut self, line: Line<'a>, offset: usize, block: usize) -> Option<()> {
-        let spaces = line.rest[offset..].len() - line.rest[offset..].trim_start_matches(' ').len();
-        let offset = offset + spaces;
+        let offset = offset + spaces(&line.rest[offset..]);
         let rest = &line.rest[offset..];
         let end = match rest.as_bytes().first()? {
             b'[' | b'{' => {
@@ -651,6 +663,14 @@ mod tests {
         }
         let long_key = format!("{}: b\n", "k".repeat(1025));
         assert!(scan(&long_key).is_none());
+        // At the limit, granit-parser takes the key too.
+        let longest_key = format!("{}: b\n", "k".repeat(1024));
+        assert!(scan(&longest_key).is_some());
+        scanners_agree(&longest_key).unwrap();
+        for control in ["a: b\u{7f}\n", "# \u{1}\na: b\n", "a: é\u{9f}\n"] {
+            assert!(scan(control).is_none(), "{control:?}");
+            scanners_agree(control).unwrap();
+        }
         let deep = format!("a: {}{}\n", "[".repeat(40), "]".repeat(40));
         assert!(scan(&deep).is_none());
         let shallow = format!("a: {}{}\n", "[".repeat(20), "]".repeat(20));
