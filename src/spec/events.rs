@@ -21,9 +21,9 @@ use std::borrow::Cow;
 
 /// Deeper than this and granit-parser scans the file.
 const MAX_DEPTH: usize = 32;
-/// More events than this and granit-parser scans the file (and the fast
-/// reader's own budget decides).
-const MAX_EVENTS: usize = 100_000;
+// The fast reader's budget: a file of more events would be refused by the
+// reader anyway, so it is not scanned on.
+use super::fast::MAX_EVENTS;
 
 /// Events, each with the position it starts at.
 pub(super) type Events<'a> = Vec<(Event<'a>, Pos)>;

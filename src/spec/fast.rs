@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 
 /// More events than this and the file is left to serde-saphyr, whose
 /// budget (1,000,000 events, 250,000 nodes) then decides.
-const MAX_EVENTS: usize = 100_000;
+pub(super) const MAX_EVENTS: usize = 100_000;
 
 /// The spec, when `text` is in the subset and right; `None` otherwise.
 pub(super) fn read(text: &str) -> Option<RawSpec> {
