@@ -234,10 +234,12 @@ const MAX_FIXTURE_BYTES: u64 = 4 << 20;
 /// on the way (issue 10, item 14).
 pub(crate) fn read(root: &Path, path: &Path) -> Result<Fixture, ReadError> {
     use std::io::Read;
-    no_links(root, path).map_err(ReadError::Invalid)?;
-    let file = match std::fs::File::open(path) {
+    check_path(root, path, Last::OpenedWithoutFollowing).map_err(ReadError::Invalid)?;
+    let file = match open_no_follow(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
+        // The file itself is a link: say so as `no_links` would.
+        Err(_) if is_link(path) => return Err(ReadError::Invalid(link_refused(path))),
         Err(e) => return Err(ReadError::Invalid(format!("cannot read it: {e}"))),
     };
     // Read at most one byte past the limit: no stat, and no huge read. The
@@ -277,6 +279,50 @@ pub(crate) fn write(root: &Path, path: &Path, text: &str) -> Result<(), String> 
 /// no prefix), and that nothing between them that exists is a symbolic
 /// link: permspec never reads or writes through a link under fixtures/.
 pub(crate) fn no_links(root: &Path, path: &Path) -> Result<(), String> {
+    check_path(root, path, Last::Looked)
+}
+
+/// How [`check_path`] treats the path's last component.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// Looked at like the folders: it must not be a link.
+    Looked,
+    /// Not looked at: the caller opens it with [`open_no_follow`], which
+    /// refuses a link there in the same system call that opens the file
+    /// (no window between a look and the open, and one call fewer).
+    OpenedWithoutFollowing,
+}
+
+/// Opens `path` for reading, refusing to follow a link in its last
+/// component (`O_NOFOLLOW`; the folders before it are [`check_path`]'s).
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    #[cfg(not(unix))]
+    if is_link(path) {
+        return Err(std::io::Error::other("a symbolic link"));
+    }
+    options.open(path)
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn link_refused(at: &Path) -> String {
+    format!(
+        "{} is a symbolic link; permspec never writes through a link, nor reads one \
+         (replace it with a folder or file of its own)",
+        crate::plan::display_path(at)
+    )
+}
+
+fn check_path(root: &Path, path: &Path, last: Last) -> Result<(), String> {
     let rel = path.strip_prefix(root).map_err(|_| {
         format!(
             "{} is not under the fixtures folder {}",
@@ -300,17 +346,14 @@ pub(crate) fn no_links(root: &Path, path: &Path) -> Result<(), String> {
         };
         at.push(name);
         let folder = i + 1 < parts.len();
+        if !folder && last == Last::OpenedWithoutFollowing {
+            break;
+        }
         if folder && plain.lock().is_ok_and(|known| known.contains(&at)) {
             continue;
         }
         match std::fs::symlink_metadata(&at) {
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(format!(
-                    "{} is a symbolic link; permspec never writes through a link, nor reads one \
-                     (replace it with a folder or file of its own)",
-                    crate::plan::display_path(&at)
-                ));
-            }
+            Ok(m) if m.file_type().is_symlink() => return Err(link_refused(&at)),
             Ok(m) if folder && m.is_dir() => {
                 if let Ok(mut known) = plain.lock() {
                     known.insert(at.clone());
@@ -447,6 +490,28 @@ mod tests {
             let e = write(&root, &root.join("keys/a.json"), &text(&sample()).unwrap()).unwrap_err();
             assert!(e.contains("is a symbolic link"), "{e}");
             assert_eq!(std::fs::read_dir(dir.join("elsewhere")).unwrap().count(), 0);
+
+            // The fixture itself a link to a valid fixture: refused when
+            // read (O_NOFOLLOW), and so is a dangling one, which is not
+            // "missing" either.
+            let real = dir.join("elsewhere/real.json");
+            std::fs::write(&real, text(&sample()).unwrap()).unwrap();
+            std::fs::create_dir_all(root.join("docspace")).unwrap();
+            let linked = root.join("docspace/ci.json");
+            std::os::unix::fs::symlink(&real, &linked).unwrap();
+            let Err(ReadError::Invalid(e)) = read(&root, &linked) else {
+                panic!("a linked fixture was read")
+            };
+            assert!(e.contains("ci.json is a symbolic link"), "{e}");
+            let dangling = root.join("docspace/gone.json");
+            std::os::unix::fs::symlink(dir.join("elsewhere/nothing.json"), &dangling).unwrap();
+            let Err(ReadError::Invalid(e)) = read(&root, &dangling) else {
+                panic!("a dangling link was not refused")
+            };
+            assert!(e.contains("gone.json is a symbolic link"), "{e}");
+            // The same file, not through a link, reads.
+            std::fs::rename(&real, root.join("docspace/plain.json")).unwrap();
+            assert_eq!(read(&root, &root.join("docspace/plain.json")), Ok(sample()));
         }
         std::fs::remove_dir_all(dir).unwrap();
     }
