@@ -242,18 +242,35 @@ pub(crate) fn read(root: &Path, path: &Path) -> Result<Fixture, ReadError> {
         Err(_) if is_link(path) => return Err(ReadError::Invalid(link_refused(path))),
         Err(e) => return Err(ReadError::Invalid(format!("cannot read it: {e}"))),
     };
-    // Read at most one byte past the limit: no stat, and no huge read. The
-    // buffer starts larger than a typical fixture, so one read fetches it.
-    let mut bytes = Vec::with_capacity(16 * 1024);
-    file.take(MAX_FIXTURE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Invalid(format!("cannot read it: {e}")))?;
-    if bytes.len() as u64 > MAX_FIXTURE_BYTES {
-        return Err(ReadError::Invalid(format!(
-            "it is over the {MAX_FIXTURE_BYTES}-byte limit"
-        )));
+    // One buffer per thread, larger than a typical fixture, so one read
+    // fetches it and no read allocates: a fresh 16 KB buffer per fixture
+    // is too large for the allocator's per-thread cache and cost more than
+    // the read (BENCHMARKS.md, "2026-12-07 (third session)").
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    parse(&bytes)
+    const KEPT: usize = 16 * 1024;
+    BUFFER.with(|buffer| {
+        // Taken, not borrowed: nothing here can re-enter, but a taken
+        // buffer cannot be borrowed twice whatever calls this.
+        let mut bytes = std::mem::take(&mut *buffer.borrow_mut());
+        bytes.clear();
+        bytes.reserve(KEPT);
+        // Read at most one byte past the limit: no stat, and no huge read.
+        let result = match file.take(MAX_FIXTURE_BYTES + 1).read_to_end(&mut bytes) {
+            Err(e) => Err(ReadError::Invalid(format!("cannot read it: {e}"))),
+            Ok(_) if bytes.len() as u64 > MAX_FIXTURE_BYTES => Err(ReadError::Invalid(format!(
+                "it is over the {MAX_FIXTURE_BYTES}-byte limit"
+            ))),
+            Ok(_) => parse(&bytes),
+        };
+        // A rare large fixture does not keep its buffer.
+        if bytes.capacity() > 4 * KEPT {
+            bytes = Vec::new();
+        }
+        *buffer.borrow_mut() = bytes;
+        result
+    })
 }
 
 /// A fixture from its bytes: never panics, whatever they are.
