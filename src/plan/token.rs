@@ -515,30 +515,44 @@ fn plan_expect(
     let mut exceptions = Vec::new();
     let mut list = |rule: &'static str,
                     items: &Option<Spanned<Vec<Spanned<RawPrivilege>>>>|
-     -> Option<Vec<(String, Pos)>> {
+     -> Option<(Vec<String>, Vec<Pos>)> {
         let written = items.as_ref()?;
         let tag = super::Places::tag(rule);
         spots.push((tag, Pos::of(written)));
         let items = &written.value;
-        let mut out: Vec<(String, Pos)> = Vec::with_capacity(items.len());
-        let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
+        let (mut names, mut places) = (Vec::with_capacity(items.len()), Vec::new());
+        // The names so far: a set for a long list, a look along a short
+        // one (most are; a set per list cost more than the look).
+        let mut seen: HashSet<String> = HashSet::new();
+        let long = items.len() > 16;
         for item in items {
             match privilege(header, rule, item) {
                 Err(e) => errors.push(e),
-                Ok((name, _)) if seen.contains(&name) => errors.push(SpecError::at(
-                    Pos::of(item),
-                    format!("`{name}` is listed twice"),
-                    Some("remove the second one"),
-                )),
+                Ok((name, _))
+                    if if long {
+                        seen.contains(&name)
+                    } else {
+                        names.contains(&name)
+                    } =>
+                {
+                    errors.push(SpecError::at(
+                        Pos::of(item),
+                        format!("`{name}` is listed twice"),
+                        Some("remove the second one"),
+                    ))
+                }
                 Ok((name, exception)) => {
                     exceptions.extend(exception);
-                    seen.insert(name.clone());
+                    if long {
+                        seen.insert(name.clone());
+                    }
                     spots.push((tag + super::Places::ENTRY, Pos::of(item)));
-                    out.push((name, Pos::of(item)));
+                    places.push(Pos::of(item));
+                    names.push(name);
                 }
             }
         }
-        Some(out)
+        Some((names, places))
     };
     let raw = &e.value;
     let (exactly, at_least) = (
@@ -555,15 +569,15 @@ fn plan_expect(
     if let Some(w) = &raw.expires_within {
         spots.push((super::Places::tag("expires_within"), Pos::of(w)));
     }
-    let names = |l: &Option<Vec<(String, Pos)>>| {
-        l.as_ref()
-            .map(|v| v.iter().map(|(n, _)| n.clone()).collect())
-    };
+    // The names go to the expectations; where the required ones are
+    // written stays here, for the check against `forbidden` below.
+    let (exactly, exactly_at) = exactly.unzip();
+    let (at_least, at_least_at) = at_least.unzip();
     let expect = Expectations {
-        exactly: names(&exactly),
-        at_least: names(&at_least),
-        at_most: names(&at_most),
-        forbidden: names(&forbidden),
+        exactly,
+        at_least,
+        at_most: at_most.map(|(names, _)| names),
+        forbidden: forbidden.map(|(names, _)| names),
         active: raw.active.as_ref().map(|a| a.value),
         expires_within: match &raw.expires_within {
             None => None,
@@ -642,7 +656,10 @@ fn plan_expect(
     // A spec that no grant can satisfy is a spec error, not a finding.
     if let Some(banned) = &expect.forbidden {
         let index = Index::new(banned, family.split(), |f| family.names(f));
-        for (need, at) in exactly.iter().chain(&at_least).flatten() {
+        let required = (expect.exactly.iter().flatten()).zip(exactly_at.iter().flatten());
+        let required =
+            required.chain((expect.at_least.iter().flatten()).zip(at_least_at.iter().flatten()));
+        for (need, at) in required {
             for i in index.hits(family, need).into_keys() {
                 errors.push(SpecError::at(
                     *at,
@@ -695,6 +712,65 @@ fn check_nothing(
                 ceiling.join(", ")
             ),
             Some("narrow the ceiling to what the token needs, or remove the rule"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Entry, SpecFile, plan_bytes};
+    use std::sync::Arc;
+
+    /// Planned with the extra names `x0` to `x29`, so a list can be long.
+    fn plan(rules: &str) -> Vec<Entry> {
+        let spec = Arc::new(SpecFile {
+            display: "specs/a.yaml".into(),
+            id: "a".into(),
+            dir: "specs".into(),
+            fixtures: "fixtures".into(),
+        });
+        let extra: Vec<String> = (0..30).map(|i| format!("x{i}")).collect();
+        let text = format!(
+            "provider: docspace\nbase_url: https://portal.example.com\n\
+             extra_privileges: [{}]\ntokens:\n  a:\n    \
+             credential: {{ env: A }}\n    expect:\n{rules}",
+            extra.join(", ")
+        );
+        plan_bytes(spec, text.into_bytes(), "fixtures".as_ref())
+    }
+
+    fn error(rules: &str) -> String {
+        match plan(rules).pop() {
+            Some(Entry::Broken(b)) => b.error,
+            _ => panic!("planned: {rules}"),
+        }
+    }
+
+    /// A name listed twice in one rule is an error at its second place,
+    /// whether the list is short (looked along) or long (a set).
+    #[test]
+    fn a_name_listed_twice_is_refused_in_short_and_long_lists() {
+        let e = error("      at_most: [files:read, rooms:read, files:read]\n");
+        assert!(e.contains("`files:read` is listed twice"), "{e}");
+        assert!(e.contains("a.yaml:8:41"), "the second place: {e}");
+        assert_eq!(e.matches("listed twice").count(), 1, "{e}");
+        for len in [16, 17, 29] {
+            let mut list: Vec<String> = (0..len).map(|i| format!("x{i}")).collect();
+            list.push(format!("x{}", len / 2));
+            let e = error(&format!("      at_most: [{}]\n", list.join(", ")));
+            assert!(
+                e.contains(&format!("`x{}` is listed twice", len / 2)),
+                "{len}: {e}"
+            );
+            assert_eq!(e.matches("listed twice").count(), 1, "{e}");
+            list.pop();
+            let rules = format!("      at_most: [{}]\n", list.join(", "));
+            assert!(matches!(plan(&rules).pop(), Some(Entry::Case(_))), "{len}");
+        }
+        // Different rules may name the same privilege.
+        assert!(matches!(
+            plan("      at_least: [files:read]\n      at_most: [files:read, rooms:read]\n").pop(),
+            Some(Entry::Case(_))
         ));
     }
 }

@@ -66,10 +66,20 @@ impl Family for DocSpace {
         match p {
             "*" | "*:write" | "*:*" => Patterns::one("*"),
             _ => match p.rsplit_once(':') {
-                Some((resource, "write" | "*")) => Patterns::Many(vec![
-                    Cow::Owned(format!("{resource}:write")),
-                    Cow::Owned(format!("{resource}:read")),
-                ]),
+                Some((resource, level @ ("write" | "*"))) => {
+                    let with = |suffix: &str| {
+                        let mut s = String::with_capacity(resource.len() + 1 + suffix.len());
+                        s.push_str(resource);
+                        s.push(':');
+                        s.push_str(suffix);
+                        s
+                    };
+                    let write = match level {
+                        "write" => Cow::Borrowed(p),
+                        _ => Cow::Owned(with("write")),
+                    };
+                    Patterns::Two([write, Cow::Owned(with("read"))])
+                }
                 _ => Patterns::one(p),
             },
         }

@@ -4,6 +4,7 @@
 //! pairwise loop took 31 s (issue 10, item 17).
 
 use super::{Family, Patterns, Split, atom_includes, atom_intersection, glob_matches};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub(crate) struct Index<'a> {
@@ -13,9 +14,11 @@ pub(crate) struct Index<'a> {
     /// literal, by key: Coveo's `PLATFORM:SOURCE:EDIT@*` is found through
     /// `PLATFORM:SOURCE:EDIT` without a scan, a Kubernetes grant through
     /// its namespace.
-    keyed: HashMap<String, Bucket>,
+    /// Keys and patterns borrow from the items where the family's
+    /// patterns do (most lists are a few entries, indexed once per case).
+    keyed: HashMap<Cow<'a, str>, Bucket<'a>>,
     /// The (few) patterns whose key is a glob.
-    globs: Vec<(String, usize)>,
+    globs: Vec<(Cow<'a, str>, usize)>,
     /// The items themselves, for the final full check.
     pub items: &'a [String],
 }
@@ -23,9 +26,9 @@ pub(crate) struct Index<'a> {
 /// The patterns of one literal key: the literal ones by their text, and
 /// the others (a later part is a glob, as in `X@*`).
 #[derive(Default)]
-struct Bucket {
-    literal: HashMap<String, Vec<usize>>,
-    globs: Vec<(String, usize)>,
+struct Bucket<'a> {
+    literal: HashMap<Cow<'a, str>, Vec<usize>>,
+    globs: Vec<(Cow<'a, str>, usize)>,
 }
 
 impl<'a> Index<'a> {
@@ -37,20 +40,25 @@ impl<'a> Index<'a> {
         split: Split,
         patterns: impl Fn(&'a str) -> Patterns<'a>,
     ) -> Index<'a> {
-        let mut keyed: HashMap<String, Bucket> = HashMap::with_capacity(items.len());
+        let mut keyed: HashMap<Cow<'a, str>, Bucket<'a>> = HashMap::with_capacity(items.len());
         let mut globs = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            for p in patterns(item).iter() {
-                let k = split.key(p);
+            for p in patterns(item).into_iter() {
+                let k = split.key(&p);
                 if k.contains('*') {
-                    globs.push((p.to_owned(), i));
+                    globs.push((p, i));
                     continue;
                 }
-                let bucket = keyed.entry(k.to_owned()).or_default();
-                if !split.literal(p) {
-                    bucket.globs.push((p.to_owned(), i));
+                // The key is a prefix of the pattern: borrowed with it.
+                let k: Cow<'a, str> = match &p {
+                    Cow::Borrowed(b) => Cow::Borrowed(split.key(b)),
+                    Cow::Owned(_) => Cow::Owned(k.to_owned()),
+                };
+                let bucket = keyed.entry(k).or_default();
+                if !split.literal(&p) {
+                    bucket.globs.push((p, i));
                 } else {
-                    let slot = bucket.literal.entry(p.to_owned()).or_default();
+                    let slot = bucket.literal.entry(p).or_default();
                     if slot.last() != Some(&i) {
                         slot.push(i);
                     }
@@ -95,11 +103,11 @@ impl<'a> Index<'a> {
     /// shares a string with `pattern`.
     pub(crate) fn meeting(&self, pattern: &str, mut found: impl FnMut(usize, String)) {
         let k = self.split.key(pattern);
-        let mut meet_bucket = |b: &Bucket| {
+        let mut meet_bucket = |b: &Bucket<'_>| {
             if !self.split.literal(pattern) {
                 for (lit, items) in &b.literal {
                     if atom_includes(self.split, pattern, lit) {
-                        items.iter().for_each(|i| found(*i, lit.clone()));
+                        items.iter().for_each(|i| found(*i, lit.to_string()));
                     }
                 }
             } else if let Some(items) = b.literal.get(pattern) {

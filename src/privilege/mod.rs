@@ -45,6 +45,9 @@ pub(crate) use vendors::{GITHUB, GITLAB, GOOGLE, SLACK};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Patterns<'a> {
     One(Cow<'a, str>),
+    /// Two, without a vector: DocSpace's `X:write` (both levels) is on
+    /// every comparison's path.
+    Two([Cow<'a, str>; 2]),
     Many(Vec<Cow<'a, str>>),
 }
 
@@ -54,11 +57,31 @@ impl<'a> Patterns<'a> {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
-        let (one, many) = match self {
-            Patterns::One(p) => (Some(p.as_ref()), &[][..]),
-            Patterns::Many(ps) => (None, &ps[..]),
+        let all: &[Cow<'a, str>] = match self {
+            Patterns::One(p) => std::slice::from_ref(p),
+            Patterns::Two(ps) => ps,
+            Patterns::Many(ps) => ps,
         };
-        one.into_iter().chain(many.iter().map(|p| p.as_ref()))
+        all.iter().map(|p| p.as_ref())
+    }
+}
+
+impl<'a> IntoIterator for Patterns<'a> {
+    type Item = Cow<'a, str>;
+    type IntoIter = std::iter::Chain<
+        std::iter::Chain<std::option::IntoIter<Cow<'a, str>>, std::option::IntoIter<Cow<'a, str>>>,
+        std::vec::IntoIter<Cow<'a, str>>,
+    >;
+
+    /// The patterns themselves, borrowed where the family borrowed them
+    /// (and no allocation for one or two).
+    fn into_iter(self) -> Self::IntoIter {
+        let (a, b, rest) = match self {
+            Patterns::One(p) => (Some(p), None, Vec::new()),
+            Patterns::Two([p, q]) => (Some(p), Some(q), Vec::new()),
+            Patterns::Many(ps) => (None, None, ps),
+        };
+        a.into_iter().chain(b).chain(rest)
     }
 }
 
@@ -320,6 +343,21 @@ impl Family for Plain {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn patterns_iterate_alike_by_reference_and_by_value() {
+        let cases = [
+            Patterns::one("a"),
+            Patterns::Two([Cow::Borrowed("a"), Cow::Owned("b".into())]),
+            Patterns::Many(vec![Cow::Borrowed("a"), "b".into(), "c".into()]),
+            Patterns::Many(Vec::new()),
+        ];
+        let expected: [&[&str]; 4] = [&["a"], &["a", "b"], &["a", "b", "c"], &[]];
+        for (p, want) in cases.into_iter().zip(expected) {
+            assert_eq!(p.iter().collect::<Vec<_>>(), want);
+            assert_eq!(p.into_iter().collect::<Vec<_>>(), want);
+        }
+    }
     use super::*;
 
     /// The defaults of `Family`, as the families that keep them see them

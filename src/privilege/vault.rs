@@ -90,7 +90,7 @@ impl Family for Vault {
             return Patterns::one("*");
         }
         if p.starts_with(POLICY) {
-            return Patterns::Many(vec![Cow::Borrowed(p), Cow::Borrowed(UNSEEN)]);
+            return Patterns::Two([Cow::Borrowed(p), Cow::Borrowed(UNSEEN)]);
         }
         match p.strip_suffix(":root") {
             Some(path) => Patterns::One(Cow::Owned(format!("{path}:*"))),
