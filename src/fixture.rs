@@ -340,6 +340,46 @@ fn link_refused(at: &Path) -> String {
 }
 
 fn check_path(root: &Path, path: &Path, last: Last) -> Result<(), String> {
+    // The folder of this thread's last read, found plain under the same
+    // root: the cases of one spec read their fixtures from one folder, one
+    // after another, so most reads need no walk at all. Only a plain name
+    // may follow it (`file_name` is none for `..`).
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(PathBuf, PathBuf)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let folder = path.parent().filter(|_| path.file_name().is_some());
+    let same = |last: &Option<(PathBuf, PathBuf)>| match (last, folder) {
+        (Some((r, f)), Some(folder)) => {
+            r.as_os_str() == root.as_os_str() && f.as_os_str() == folder.as_os_str()
+        }
+        _ => false,
+    };
+    if last == Last::OpenedWithoutFollowing && LAST.with_borrow(same) {
+        return Ok(());
+    }
+    walk(root, path, last)?;
+    // Only a folder the walk found there, plain (not one yet to be made).
+    if let (Last::OpenedWithoutFollowing, Some(folder)) = (last, folder) {
+        if plain_folders()
+            .lock()
+            .is_ok_and(|known| known.contains(folder))
+        {
+            LAST.set(Some((root.to_path_buf(), folder.to_path_buf())));
+        }
+    }
+    Ok(())
+}
+
+/// Folders already found plain: a run of 10,000 fixtures in 1,000
+/// folders then costs one `lstat` per folder, not two per fixture.
+fn plain_folders() -> &'static std::sync::Mutex<HashSet<PathBuf>> {
+    static PLAIN: std::sync::OnceLock<std::sync::Mutex<HashSet<PathBuf>>> =
+        std::sync::OnceLock::new();
+    PLAIN.get_or_init(Default::default)
+}
+
+fn walk(root: &Path, path: &Path, last: Last) -> Result<(), String> {
     let rel = path.strip_prefix(root).map_err(|_| {
         format!(
             "{} is not under the fixtures folder {}",
@@ -347,11 +387,7 @@ fn check_path(root: &Path, path: &Path, last: Last) -> Result<(), String> {
             crate::plan::display_path(root)
         )
     })?;
-    // Folders already found plain: a run of 10,000 fixtures in 1,000
-    // folders then costs one `lstat` per fixture, not three.
-    static PLAIN: std::sync::OnceLock<std::sync::Mutex<HashSet<PathBuf>>> =
-        std::sync::OnceLock::new();
-    let plain = PLAIN.get_or_init(Default::default);
+    let plain = plain_folders();
     let parts: Vec<Component<'_>> = rel.components().collect();
     let mut at = root.to_path_buf();
     for (i, part) in parts.iter().enumerate() {
@@ -526,6 +562,25 @@ mod tests {
                 panic!("a dangling link was not refused")
             };
             assert!(e.contains("gone.json is a symbolic link"), "{e}");
+            // A folder missing at one read and a link at the next is
+            // refused at the next: only a folder found plain is remembered.
+            let late = root.join("late");
+            assert_eq!(read(&root, &late.join("a.json")), Err(ReadError::Missing));
+            std::os::unix::fs::symlink(dir.join("elsewhere"), &late).unwrap();
+            let Err(ReadError::Invalid(e)) = read(&root, &late.join("real.json")) else {
+                panic!("read through a folder that became a link")
+            };
+            assert!(e.contains("late is a symbolic link"), "{e}");
+            // The folder of the last read, remembered, does not let a
+            // path leave the root, nor stand for another root.
+            std::fs::write(root.join("docspace/one.json"), text(&sample()).unwrap()).unwrap();
+            assert!(read(&root, &root.join("docspace/one.json")).is_ok());
+            let Err(ReadError::Invalid(e)) = read(&root, &root.join("docspace/../../x.json"))
+            else {
+                panic!("left the root")
+            };
+            assert!(e.contains("leaves the fixtures folder"), "{e}");
+            assert!(read(&dir.join("elsewhere"), &root.join("docspace/one.json")).is_err());
             // The same file, not through a link, reads.
             std::fs::rename(&real, root.join("docspace/plain.json")).unwrap();
             assert_eq!(read(&root, &root.join("docspace/plain.json")), Ok(sample()));

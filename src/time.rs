@@ -57,6 +57,80 @@ pub(crate) fn parse_date(s: &str) -> Option<i64> {
 /// An RFC 3339 timestamp as seconds since the epoch. Fractions are dropped;
 /// `Z` and `±HH:MM` offsets are honoured; a bare date means its midnight UTC.
 pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
+    canonical(s.as_bytes()).or_else(|| parse_any(s))
+}
+
+/// The shape every fixture and API here writes, `YYYY-MM-DDTHH:MM:SS`,
+/// optional fraction digits, `Z`, read without splitting: a fixture's
+/// `recorded_at` is read for every case. `None` for anything else (or an
+/// impossible date or time), which [`parse_any`] then reads: this only
+/// ever answers what `parse_any` would.
+fn canonical(b: &[u8]) -> Option<i64> {
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        n0,
+        n1,
+        b':',
+        s0,
+        s1,
+        tail @ ..,
+    ] = b
+    else {
+        return None;
+    };
+    let tail = match tail {
+        [b'.', fraction @ ..] => {
+            let digits = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+            (digits > 0).then_some(&fraction[digits..])?
+        }
+        _ => tail,
+    };
+    if tail != b"Z" {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0i64, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (
+        number(&[*y0, *y1, *y2, *y3])?,
+        number(&[*m0, *m1])?,
+        number(&[*d0, *d1])?,
+    );
+    let (h, min, sec) = (
+        number(&[*h0, *h1])?,
+        number(&[*n0, *n1])?,
+        number(&[*s0, *s1])?,
+    );
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=days_in_month).contains(&d) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60 + sec)
+}
+
+/// Any timestamp [`parse_timestamp`] takes.
+fn parse_any(s: &str) -> Option<i64> {
     let s = s.trim();
     let (date, rest) = match s.find(['T', 't', ' ']) {
         Some(i) => (&s[..i], &s[i + 1..]),
@@ -154,6 +228,54 @@ pub(crate) fn now() -> i64 {
 
 #[cfg(test)]
 mod tests {
+
+    /// The canonical reader answers only what the general one would: on
+    /// every one-character change of canonical timestamps, it gives the
+    /// same value or defers.
+    #[test]
+    fn the_canonical_reader_agrees_with_the_general_one() {
+        let seeds = [
+            "2026-11-20T08:00:00Z",
+            "2026-10-01T12:00:00.0000000Z",
+            "2024-02-29T23:59:60Z",
+            "2023-02-29T00:00:00Z",
+            "1970-01-01T00:00:00.5Z",
+            "2026-13-01T24:61:00Z",
+        ];
+        let alphabet = b"0123456789-T:.Zz+ tx\xc3";
+        let mut checked = 0;
+        for seed in seeds {
+            let mut texts = vec![seed.as_bytes().to_vec()];
+            for i in 0..seed.len() {
+                for &c in alphabet {
+                    let mut t = seed.as_bytes().to_vec();
+                    t[i] = c;
+                    texts.push(t.clone());
+                    t.insert(i, c);
+                    texts.push(t);
+                }
+                let mut cut = seed.as_bytes().to_vec();
+                cut.remove(i);
+                texts.push(cut);
+            }
+            for t in texts {
+                let Ok(text) = std::str::from_utf8(&t) else {
+                    continue;
+                };
+                if let Some(v) = canonical(&t) {
+                    assert_eq!(Some(v), parse_any(text), "{text:?}");
+                    checked += 1;
+                }
+                assert_eq!(parse_timestamp(text), parse_any(text), "{text:?}");
+            }
+        }
+        assert!(
+            checked > 100,
+            "only {checked} texts took the canonical path"
+        );
+        assert_eq!(canonical(b"2026-11-20T08:00:00Z"), Some(1_795_161_600));
+    }
+
     use super::*;
 
     #[test]
