@@ -25,13 +25,13 @@ impl Source<'_> {
 /// for the file. Never panics, whatever the bytes (the fuzzer checks).
 pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -> Vec<Entry> {
     let broken_file = |error: String| {
-        vec![Entry::Broken(Broken {
+        vec![Entry::Broken(Box::new(Broken {
             name: spec.id.clone(),
             kind: "spec".into(),
             error,
             at: None,
             file: Some(spec.display.clone()),
-        })]
+        }))]
     };
     if bytes.len() > spec::MAX_SPEC_BYTES {
         return broken_file(format!(
@@ -186,13 +186,13 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
         };
         let entry = match planned {
             Ok(case) => Entry::Case(Box::new(case)),
-            Err(error) => Entry::Broken(Broken {
+            Err(error) => Entry::Broken(Box::new(Broken {
                 name: case_name.clone(),
                 kind: kind.clone(),
                 error,
                 at: Some(pos),
                 file: Some(spec.display.clone()),
-            }),
+            })),
         };
         // A name given twice is one failing case, never two with one name.
         // The loader reports a key written twice; two keys YAML reads as
@@ -208,13 +208,13 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                     ),
                     Some("give each token its own name (YAML reads `1` and \"1\" as one name)"),
                 );
-                entries[i] = Entry::Broken(Broken {
+                entries[i] = Entry::Broken(Box::new(Broken {
                     name: case_name.clone(),
                     kind,
                     error: source.render(&twice),
                     at: Some(pos),
                     file: Some(spec.display.clone()),
-                });
+                }));
             }
             Some(_) => {}
             None => {
