@@ -177,8 +177,7 @@ pub(crate) fn compare(
     let granted = &grant.privileges;
     if let Some(exactly) = &expect.exactly {
         // Literal: the set the API reports must equal the list.
-        let want: HashSet<&str> = exactly.iter().map(String::as_str).collect();
-        let have: HashSet<&str> = granted.iter().map(String::as_str).collect();
+        let (want, have) = (Members::of(exactly), Members::of(granted));
         for p in exactly.iter().filter(|p| !have.contains(p.as_str())) {
             findings.push(Finding::Missing {
                 privilege: p.clone(),
@@ -229,6 +228,33 @@ pub(crate) fn compare(
     }
     probes(family, expect, grant, &mut findings);
     Outcome { findings }
+}
+
+/// Membership in a list of names: a look along a short one (most are a
+/// few names, and two hash sets a case showed in the profile), a hash set
+/// for a long one, so a 60,000-name list stays linear.
+enum Members<'a> {
+    Few(&'a [String]),
+    Many(HashSet<&'a str>),
+}
+
+impl<'a> Members<'a> {
+    const FEW: usize = 16;
+
+    fn of(list: &'a [String]) -> Members<'a> {
+        if list.len() <= Self::FEW {
+            Members::Few(list)
+        } else {
+            Members::Many(list.iter().map(String::as_str).collect())
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        match self {
+            Members::Few(list) => list.iter().any(|n| n == name),
+            Members::Many(set) => set.contains(name),
+        }
+    }
 }
 
 /// Each probe's answer against its expectation, in the spec's order.
@@ -387,6 +413,41 @@ mod tests {
             &["rooms:read", "files:read"],
             forbidden(&["*:write"])
         ));
+    }
+
+    /// `exactly` finds the same missing and excess names whether its
+    /// lists are short (looked along) or long (hash sets), on both sides
+    /// of the boundary.
+    #[test]
+    fn exactly_reports_alike_for_short_and_long_lists() {
+        for len in [1, 15, 16, 17, 40] {
+            let names: Vec<String> = (0..len).map(|i| format!("scope{i}")).collect();
+            let mut granted: Vec<&str> = names.iter().map(String::as_str).collect();
+            let missing = granted.remove(len / 2);
+            granted.push("extra");
+            let want: Vec<&str> = names.iter().map(String::as_str).collect();
+            let findings = compare(
+                &crate::privilege::PLAIN,
+                &exactly(&want),
+                &grant(&granted),
+                CLOCK,
+            )
+            .findings;
+            assert_eq!(
+                findings,
+                [
+                    Finding::Missing {
+                        privilege: missing.to_owned(),
+                        rule: Rule::Exactly
+                    },
+                    Finding::Excess {
+                        privilege: "extra".to_owned(),
+                        rule: Rule::Exactly
+                    },
+                ],
+                "{len} names"
+            );
+        }
     }
 
     #[test]

@@ -115,7 +115,7 @@ pub(crate) fn request_of(case: &Case) -> FixtureRequest {
                 );
             }
             let inspected = match &case.credential {
-                Credential::Bearer(s) | Credential::Raw(s) => from(s),
+                Credential::Bearer(s) | Credential::Raw(s) => from(s).to_string(),
                 other => source(other),
             };
             let how = match &place {
@@ -163,11 +163,20 @@ pub(crate) fn request_of(case: &Case) -> FixtureRequest {
     }
 }
 
-/// Where one secret comes from, without its value.
-fn from(s: &SecretSource) -> String {
-    match s {
-        SecretSource::Env(var) => format!("env {var}"),
-        SecretSource::File(path) => format!("file {}", path.display()),
+/// Where one secret comes from, without its value (`env KEY`), to be
+/// written into a longer text: no string of its own.
+fn from(s: &SecretSource) -> From<'_> {
+    From(s)
+}
+
+struct From<'a>(&'a SecretSource);
+
+impl std::fmt::Display for From<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            SecretSource::Env(var) => write!(f, "env {var}"),
+            SecretSource::File(path) => write!(f, "file {}", path.display()),
+        }
     }
 }
 

@@ -54,13 +54,18 @@ impl Template {
 
     /// The template as the spec wrote it, `${VAR}` and all.
     pub(crate) fn written(&self) -> String {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Text(t) => t.clone(),
-                Part::Var(v) => format!("${{{v}}}"),
-            })
-            .collect()
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Var(v) => {
+                    out.push_str("${");
+                    out.push_str(v);
+                    out.push('}');
+                }
+            }
+        }
+        out
     }
 
     pub(crate) fn starts_with_variable(&self) -> bool {
