@@ -230,19 +230,16 @@ pub(crate) fn compare(
     Outcome { findings }
 }
 
-/// Membership in a list of names: a look along a short one (most are a
-/// few names, and two hash sets a case showed in the profile), a hash set
-/// for a long one, so a 60,000-name list stays linear.
+/// Membership in a list of names, searched as
+/// [`SHORT_LIST`](crate::privilege::SHORT_LIST) says.
 enum Members<'a> {
     Few(&'a [String]),
     Many(HashSet<&'a str>),
 }
 
 impl<'a> Members<'a> {
-    const FEW: usize = 16;
-
     fn of(list: &'a [String]) -> Members<'a> {
-        if list.len() <= Self::FEW {
+        if list.len() <= crate::privilege::SHORT_LIST {
             Members::Few(list)
         } else {
             Members::Many(list.iter().map(String::as_str).collect())

@@ -165,13 +165,14 @@ pub(crate) fn request_of(case: &Case) -> FixtureRequest {
 
 /// Where one secret comes from, without its value (`env KEY`), to be
 /// written into a longer text: no string of its own.
-fn from(s: &SecretSource) -> From<'_> {
-    From(s)
+fn from(s: &SecretSource) -> SourceText<'_> {
+    SourceText(s)
 }
 
-struct From<'a>(&'a SecretSource);
+/// [`from`]'s text, written where it is used.
+struct SourceText<'a>(&'a SecretSource);
 
-impl std::fmt::Display for From<'_> {
+impl std::fmt::Display for SourceText<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
             SecretSource::Env(var) => write!(f, "env {var}"),

@@ -42,6 +42,12 @@ pub(crate) fn parse_date(s: &str) -> Option<i64> {
         return None;
     }
     let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    civil_days(y, m, d)
+}
+
+/// Days since the epoch of year `y`, month `m`, day `d`; `None` for a
+/// month or day the calendar does not have.
+fn civil_days(y: i64, m: i64, d: i64) -> Option<i64> {
     let days_in_month = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -116,17 +122,10 @@ fn canonical(b: &[u8]) -> Option<i64> {
         number(&[*n0, *n1])?,
         number(&[*s0, *s1])?,
     );
-    let days_in_month = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if !(1..=days_in_month).contains(&d) || h > 23 || min > 59 || sec > 60 {
+    if h > 23 || min > 59 || sec > 60 {
         return None;
     }
-    Some(days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60 + sec)
+    Some(civil_days(y, m, d)? * 86_400 + h * 3600 + min * 60 + sec)
 }
 
 /// Any timestamp [`parse_timestamp`] takes.

@@ -521,36 +521,33 @@ fn plan_expect(
         spots.push((tag, Pos::of(written)));
         let items = &written.value;
         let (mut names, mut places) = (Vec::with_capacity(items.len()), Vec::new());
-        // The names so far: a set for a long list, a look along a short
-        // one (most are; a set per list cost more than the look).
+        // The names so far, searched as `privilege::SHORT_LIST` says.
         let mut seen: HashSet<String> = HashSet::new();
-        let long = items.len() > 16;
+        let long = items.len() > crate::privilege::SHORT_LIST;
         for item in items {
-            match privilege(header, rule, item) {
-                Err(e) => errors.push(e),
-                Ok((name, _))
-                    if if long {
-                        seen.contains(&name)
-                    } else {
-                        names.contains(&name)
-                    } =>
-                {
-                    errors.push(SpecError::at(
-                        Pos::of(item),
-                        format!("`{name}` is listed twice"),
-                        Some("remove the second one"),
-                    ))
+            let (name, exception) = match privilege(header, rule, item) {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
                 }
-                Ok((name, exception)) => {
-                    exceptions.extend(exception);
-                    if long {
-                        seen.insert(name.clone());
-                    }
-                    spots.push((tag + super::Places::ENTRY, Pos::of(item)));
-                    places.push(Pos::of(item));
-                    names.push(name);
-                }
+            };
+            let twice = match long {
+                true => !seen.insert(name.clone()),
+                false => names.contains(&name),
+            };
+            if twice {
+                errors.push(SpecError::at(
+                    Pos::of(item),
+                    format!("`{name}` is listed twice"),
+                    Some("remove the second one"),
+                ));
+                continue;
             }
+            exceptions.extend(exception);
+            spots.push((tag + super::Places::ENTRY, Pos::of(item)));
+            places.push(Pos::of(item));
+            names.push(name);
         }
         Some((names, places))
     };

@@ -18,6 +18,11 @@
 //! functions are total and never panic, so the property tests and the fuzzer
 //! can call them with anything.
 
+/// Up to this many names, a list is searched by a look along it; beyond,
+/// through a hash set (rule lists and grants are mostly a few names, and a
+/// set per list showed in the profile; a 60,000-name list stays linear).
+pub(crate) const SHORT_LIST: usize = 16;
+
 mod catalog;
 pub(crate) mod coveo;
 mod coveo_catalog;
