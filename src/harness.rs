@@ -244,69 +244,76 @@ impl Harness {
         });
 
         // Every selected case is judged here, on every core (or as many
-        // threads as `--test-threads` says), in runs taken from one queue;
-        // libtest-mimic then only reports the outcomes, in the entries'
-        // order, on one thread. Handing it the work instead cost a channel
-        // round trip and a context switch per case (BENCHMARKS.md,
-        // "2026-12-05"). A case not selected keeps its entry and is judged
-        // by its trial, should libtest-mimic ever run it.
+        // threads as `--test-threads` says), in runs taken from one queue,
+        // while libtest-mimic reports the outcomes on this thread, in the
+        // entries' order, each as soon as it is judged: printing overlaps
+        // the judging instead of following it. Handing libtest-mimic the
+        // work instead cost a channel round trip and a context switch per
+        // case (BENCHMARKS.md, "2026-12-05"). A case not selected keeps
+        // its entry and is judged by its trial, should libtest-mimic ever
+        // run it.
         let threads = args.test_threads.unwrap_or_else(crate::parallel::cores);
         // One of each per entry (a shorter one would drop cases unseen).
         debug_assert!(prefetched.len() == entries.len() && selected.len() == entries.len());
-        let work = entries.into_iter().zip(prefetched).zip(selected);
-        let judged = crate::parallel::map(work, threads, |((entry, fetched), selected)| {
-            if selected {
-                let (name, kind) = (entry.name().to_owned(), kind(&entry));
-                let (outcome, result) = evaluate(entry, fetched, mode, &shared);
-                (name, kind, Judged::Done(outcome, result.map(Box::new)))
-            } else {
-                (
-                    entry.name().to_owned(),
-                    kind(&entry),
-                    Judged::Later(Box::new((entry, fetched))),
-                )
-            }
-        });
+        let all_selected = selected.iter().all(|s| *s);
+        let slots = Arc::new(crate::parallel::Slots::new(entries.len()));
         let results = Arc::new(Mutex::new(Vec::new()));
-        let mut all_done = true;
-        let trials: Vec<Trial> = judged
-            .into_iter()
+        // The trials first (libtest-mimic needs them all before it runs),
+        // each taking its outcome from the slot a worker fills.
+        let trials: Vec<Trial> = entries
+            .iter()
             .enumerate()
-            .map(|(i, (name, kind, judged))| {
-                let run: Box<dyn FnOnce() -> Result<(), Failed> + Send> = match judged {
-                    Judged::Done(outcome, result) => {
-                        if let Some(result) = result {
-                            results
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push((i, *result));
-                        }
-                        Box::new(move || outcome)
-                    }
-                    Judged::Later(later) => {
-                        let (entry, fetched) = *later;
-                        all_done = false;
-                        let (shared, results) = (shared.clone(), results.clone());
-                        Box::new(move || {
-                            let (outcome, result) = evaluate(entry, fetched, mode, &shared);
+            .map(|(i, entry)| {
+                let (slots, shared, results) = (slots.clone(), shared.clone(), results.clone());
+                let run = move || {
+                    let record = |result| {
+                        results
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((i, result));
+                    };
+                    match slots.take(i) {
+                        Ok(Judged::Done(outcome, result)) => {
                             if let Some(result) = result {
-                                results
-                                    .lock()
-                                    .unwrap_or_else(|e| e.into_inner())
-                                    .push((i, result));
+                                record(*result);
                             }
                             outcome
-                        })
+                        }
+                        Ok(Judged::Later(later)) => {
+                            let (entry, fetched) = *later;
+                            let (outcome, result) = evaluate(entry, fetched, mode, &shared);
+                            if let Some(result) = result {
+                                record(result);
+                            }
+                            outcome
+                        }
+                        // The panic's own message went to stderr.
+                        Err(why) => Err(Failed::from(format!(
+                            "internal error: permspec failed while judging this case \
+                             ({why}); every other case was judged. Please report it."
+                        ))),
                     }
                 };
-                Trial::test(name, run).with_kind(kind)
+                Trial::test(entry.name(), run).with_kind(kind(entry))
             })
             .collect();
+        let work = entries.into_iter().zip(prefetched).zip(selected);
+        let judge = |((entry, fetched), selected): ((Entry, Prefetched), bool)| {
+            if selected {
+                let (outcome, result) = evaluate(entry, fetched, mode, &shared);
+                Judged::Done(outcome, result.map(Box::new))
+            } else {
+                Judged::Later(Box::new((entry, fetched)))
+            }
+        };
         let mut args = args;
-        if all_done {
+        // Every case is judged by the workers: one thread only prints.
+        if all_selected {
             args.test_threads = Some(1);
         }
-        let conclusion = libtest_mimic::run(&args, trials);
+        let conclusion = crate::parallel::stream(work, threads, judge, &slots, || {
+            libtest_mimic::run(&args, trials)
+        });
         let mut done = results.lock().unwrap_or_else(|e| e.into_inner()).clone();
         done.sort_by_key(|(i, _)| *i);
         let cases: Vec<CaseResult> = done.into_iter().map(|(_, r)| r).collect();
@@ -562,10 +569,10 @@ fn probe(entry: &Entry) -> Trial {
     Trial::test(entry.name(), || Ok(())).with_kind(kind(entry))
 }
 
-fn kind(entry: &Entry) -> String {
+fn kind(entry: &Entry) -> &str {
     match entry {
-        Entry::Case(c) => c.provider.name().to_owned(),
-        Entry::Broken(b) => b.kind.clone(),
+        Entry::Case(c) => c.provider.name(),
+        Entry::Broken(b) => &b.kind,
     }
 }
 
@@ -686,7 +693,7 @@ fn reported(entry: &Entry, sarif: bool) -> Reported {
     };
     Reported {
         name: entry.name().to_owned(),
-        kind: kind(entry),
+        kind: kind(entry).to_owned(),
         spec,
         token,
         file,
