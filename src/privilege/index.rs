@@ -3,24 +3,37 @@
 //! in a list. A 60,000-entry list is then checked in linear time; the naive
 //! pairwise loop took 31 s (issue 10, item 17).
 
-use super::{Family, Patterns, Split, atom_includes, atom_intersection, glob_matches};
+use super::{Family, Patterns, SHORT_LIST, Split, atom_includes, atom_intersection, glob_matches};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub(crate) struct Index<'a> {
     /// The family's [`Family::split`].
     split: Split,
-    /// Patterns whose key (the first part, or the whole pattern) is
-    /// literal, by key: Coveo's `PLATFORM:SOURCE:EDIT@*` is found through
-    /// `PLATFORM:SOURCE:EDIT` without a scan, a Kubernetes grant through
-    /// its namespace.
-    /// Keys and patterns borrow from the items where the family's
-    /// patterns do (most lists are a few entries, indexed once per case).
-    keyed: HashMap<Cow<'a, str>, Bucket<'a>>,
-    /// The (few) patterns whose key is a glob.
-    globs: Vec<(Cow<'a, str>, usize)>,
+    lookup: Lookup<'a>,
     /// The items themselves, for the final full check.
     pub items: &'a [String],
+}
+
+/// How an [`Index`] finds the patterns a query may concern. Both answer
+/// alike (the `short_and_keyed_lookups_answer_alike` test); the short one
+/// only saves building hash maps for a few entries, which a check of a
+/// typical rule list (a few names, indexed once per case) paid more for
+/// than for the look itself.
+enum Lookup<'a> {
+    /// For up to [`SHORT_LIST`] items: every pattern with its item, in
+    /// the items' order, looked along.
+    Short(Vec<(Cow<'a, str>, usize)>),
+    Keyed {
+        /// Patterns whose key (the first part, or the whole pattern) is
+        /// literal, by key: Coveo's `PLATFORM:SOURCE:EDIT@*` is found
+        /// through `PLATFORM:SOURCE:EDIT` without a scan, a Kubernetes
+        /// grant through its namespace. Keys and patterns borrow from the
+        /// items where the family's patterns do.
+        keyed: HashMap<Cow<'a, str>, Bucket<'a>>,
+        /// The (few) patterns whose key is a glob.
+        globs: Vec<(Cow<'a, str>, usize)>,
+    },
 }
 
 /// The patterns of one literal key: the literal ones by their text, and
@@ -29,6 +42,25 @@ pub(crate) struct Index<'a> {
 struct Bucket<'a> {
     literal: HashMap<Cow<'a, str>, Vec<usize>>,
     globs: Vec<(Cow<'a, str>, usize)>,
+}
+
+/// Where a pattern sits in a keyed index: under its literal key, as a
+/// literal or a glob, or among the patterns whose key is a glob.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Literal,
+    BucketGlob,
+    KeyGlob,
+}
+
+fn place(split: Split, p: &str) -> Place {
+    if split.key(p).contains('*') {
+        Place::KeyGlob
+    } else if split.literal(p) {
+        Place::Literal
+    } else {
+        Place::BucketGlob
+    }
 }
 
 impl<'a> Index<'a> {
@@ -40,35 +72,60 @@ impl<'a> Index<'a> {
         split: Split,
         patterns: impl Fn(&'a str) -> Patterns<'a>,
     ) -> Index<'a> {
-        let mut keyed: HashMap<Cow<'a, str>, Bucket<'a>> = HashMap::with_capacity(items.len());
-        let mut globs = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            for p in patterns(item).into_iter() {
-                let k = split.key(&p);
-                if k.contains('*') {
-                    globs.push((p, i));
-                    continue;
-                }
-                // The key is a prefix of the pattern: borrowed with it.
-                let k: Cow<'a, str> = match &p {
-                    Cow::Borrowed(b) => Cow::Borrowed(split.key(b)),
-                    Cow::Owned(_) => Cow::Owned(k.to_owned()),
-                };
-                let bucket = keyed.entry(k).or_default();
-                if !split.literal(&p) {
-                    bucket.globs.push((p, i));
-                } else {
-                    let slot = bucket.literal.entry(p).or_default();
-                    if slot.last() != Some(&i) {
-                        slot.push(i);
+        Index::with(items, split, patterns, items.len() <= SHORT_LIST)
+    }
+
+    fn with(
+        items: &'a [String],
+        split: Split,
+        patterns: impl Fn(&'a str) -> Patterns<'a>,
+        short: bool,
+    ) -> Index<'a> {
+        let lookup = if short {
+            let mut all: Vec<(Cow<'a, str>, usize)> = Vec::with_capacity(2 * items.len());
+            for (i, item) in items.iter().enumerate() {
+                for p in patterns(item).into_iter() {
+                    // An item's literal pattern once, as the keyed index
+                    // lists an item once under a literal.
+                    let again = place(split, &p) == Place::Literal
+                        && all.iter().any(|(q, j)| *j == i && *q == p);
+                    if !again {
+                        all.push((p, i));
                     }
                 }
             }
-        }
+            Lookup::Short(all)
+        } else {
+            let mut keyed: HashMap<Cow<'a, str>, Bucket<'a>> = HashMap::with_capacity(items.len());
+            let mut globs = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                for p in patterns(item).into_iter() {
+                    let k = split.key(&p);
+                    if k.contains('*') {
+                        globs.push((p, i));
+                        continue;
+                    }
+                    // The key is a prefix of the pattern: borrowed with it.
+                    let k: Cow<'a, str> = match &p {
+                        Cow::Borrowed(b) => Cow::Borrowed(split.key(b)),
+                        Cow::Owned(_) => Cow::Owned(k.to_owned()),
+                    };
+                    let bucket = keyed.entry(k).or_default();
+                    if !split.literal(&p) {
+                        bucket.globs.push((p, i));
+                    } else {
+                        let slot = bucket.literal.entry(p).or_default();
+                        if slot.last() != Some(&i) {
+                            slot.push(i);
+                        }
+                    }
+                }
+            }
+            Lookup::Keyed { keyed, globs }
+        };
         Index {
             split,
-            keyed,
-            globs,
+            lookup,
             items,
         }
     }
@@ -76,60 +133,116 @@ impl<'a> Index<'a> {
     /// The items one of whose patterns includes `pattern`, each once, in
     /// ascending order.
     pub(crate) fn including(&self, pattern: &str) -> Vec<usize> {
-        let k = self.split.key(pattern);
+        let split = self.split;
+        let k = split.key(pattern);
         // Only a pattern with the same literal key, or a glob key, can
         // include it; a literal pattern only when it is the same text.
-        let bucket = (!k.contains('*')).then(|| self.keyed.get(k)).flatten();
-        let mut out: Vec<usize> = match bucket {
-            Some(b) if self.split.literal(pattern) => {
-                b.literal.get(pattern).cloned().unwrap_or_default()
+        let mut out: Vec<usize> = match &self.lookup {
+            Lookup::Short(all) => {
+                let keyed = !k.contains('*');
+                all.iter()
+                    .filter(|(p, _)| match place(split, p) {
+                        Place::KeyGlob => atom_includes(split, p, pattern),
+                        _ if !keyed || split.key(p) != k => false,
+                        Place::Literal => split.literal(pattern) && p == pattern,
+                        Place::BucketGlob => atom_includes(split, p, pattern),
+                    })
+                    .map(|(_, i)| *i)
+                    .collect()
             }
-            _ => Vec::new(),
+            Lookup::Keyed { keyed, globs } => {
+                let bucket = (!k.contains('*')).then(|| keyed.get(k)).flatten();
+                let mut out: Vec<usize> = match bucket {
+                    Some(b) if split.literal(pattern) => {
+                        b.literal.get(pattern).cloned().unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                };
+                let bucket_globs = bucket.map(|b| &b.globs[..]).unwrap_or_default();
+                out.extend(
+                    bucket_globs
+                        .iter()
+                        .chain(globs)
+                        .filter(|(p, _)| atom_includes(split, p, pattern))
+                        .map(|(_, i)| *i),
+                );
+                out
+            }
         };
-        let globs = bucket.map(|b| &b.globs[..]).unwrap_or_default();
-        out.extend(
-            globs
-                .iter()
-                .chain(&self.globs)
-                .filter(|(p, _)| atom_includes(self.split, p, pattern))
-                .map(|(_, i)| *i),
-        );
         out.sort_unstable();
         out.dedup();
         out
     }
 
     /// Calls `found(item, witness)` for every item one of whose patterns
-    /// shares a string with `pattern`.
+    /// shares a string with `pattern`: first through the literal patterns
+    /// under `pattern`'s key, then the globs under it, then the patterns
+    /// whose key is a glob (so an entry's first witness is the same
+    /// whichever lookup the index uses, but for a glob key, where the
+    /// keyed lookup visits the keys in no set order).
     pub(crate) fn meeting(&self, pattern: &str, mut found: impl FnMut(usize, String)) {
-        let k = self.split.key(pattern);
-        let mut meet_bucket = |b: &Bucket<'_>| {
-            if !self.split.literal(pattern) {
-                for (lit, items) in &b.literal {
-                    if atom_includes(self.split, pattern, lit) {
-                        items.iter().for_each(|i| found(*i, lit.to_string()));
+        let split = self.split;
+        let k = split.key(pattern);
+        let literal = split.literal(pattern);
+        let under = |key: &str| match k.contains('*') {
+            true => glob_matches(k, key),
+            false => key == k,
+        };
+        // A literal pattern `lit` under the key, found through `pattern`.
+        let through = |lit: &str| match literal {
+            false => atom_includes(split, pattern, lit).then(|| lit.to_string()),
+            true => (lit == pattern).then(|| pattern.to_owned()),
+        };
+        match &self.lookup {
+            Lookup::Short(all) => {
+                for (p, i) in all {
+                    if place(split, p) == Place::Literal && under(split.key(p)) {
+                        if let Some(w) = through(p) {
+                            found(*i, w);
+                        }
                     }
                 }
-            } else if let Some(items) = b.literal.get(pattern) {
-                items.iter().for_each(|i| found(*i, pattern.to_owned()));
-            }
-            for (p, i) in &b.globs {
-                if let Some(w) = atom_intersection(self.split, pattern, p) {
-                    found(*i, w);
+                for want in [Place::BucketGlob, Place::KeyGlob] {
+                    for (p, i) in all {
+                        let here = place(split, p);
+                        if here == want && (here == Place::KeyGlob || under(split.key(p))) {
+                            if let Some(w) = atom_intersection(split, pattern, p) {
+                                found(*i, w);
+                            }
+                        }
+                    }
                 }
             }
-        };
-        if k.contains('*') {
-            self.keyed
-                .iter()
-                .filter(|(lit, _)| glob_matches(k, lit))
-                .for_each(|(_, b)| meet_bucket(b));
-        } else if let Some(b) = self.keyed.get(k) {
-            meet_bucket(b);
-        }
-        for (p, i) in &self.globs {
-            if let Some(w) = atom_intersection(self.split, pattern, p) {
-                found(*i, w);
+            Lookup::Keyed { keyed, globs } => {
+                let mut meet_bucket = |b: &Bucket<'_>| {
+                    if !literal {
+                        for (lit, items) in &b.literal {
+                            if let Some(w) = through(lit) {
+                                items.iter().for_each(|i| found(*i, w.clone()));
+                            }
+                        }
+                    } else if let Some(items) = b.literal.get(pattern) {
+                        items.iter().for_each(|i| found(*i, pattern.to_owned()));
+                    }
+                    for (p, i) in &b.globs {
+                        if let Some(w) = atom_intersection(split, pattern, p) {
+                            found(*i, w);
+                        }
+                    }
+                };
+                if k.contains('*') {
+                    keyed
+                        .iter()
+                        .filter(|(lit, _)| under(lit))
+                        .for_each(|(_, b)| meet_bucket(b));
+                } else if let Some(b) = keyed.get(k) {
+                    meet_bucket(b);
+                }
+                for (p, i) in globs {
+                    if let Some(w) = atom_intersection(split, pattern, p) {
+                        found(*i, w);
+                    }
+                }
             }
         }
     }
@@ -192,6 +305,113 @@ mod tests {
         let mut hits = Vec::new();
         index.meeting("admin:org", |i, w| hits.push((i, w)));
         assert_eq!(hits, vec![(0, "admin:org".to_owned())]);
+    }
+}
+
+/// The short lookup must answer as the keyed one does, on any list of
+/// any family: a difference would be a finding one length of list gives
+/// and another does not.
+#[cfg(test)]
+mod alike {
+    use super::super::{COVEO, DOCSPACE, KUBERNETES, PLAIN, VAULT};
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so a failure replays.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 as usize
+        }
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.next() % from.len()]
+        }
+    }
+
+    /// Names from few parts and separators, so lists share keys, literals
+    /// and globs often.
+    fn name(rng: &mut Rng) -> String {
+        const PARTS: &[&str] = &[
+            "files", "rooms", "a", "ab", "*", "a*", "*b", "read", "write", "x",
+        ];
+        const SEPS: &[&str] = &[":", "@", "/", ":", "@"];
+        let mut s = rng.pick(PARTS).to_owned();
+        for _ in 0..rng.next() % 3 {
+            s.push_str(rng.pick(SEPS));
+            s.push_str(rng.pick(PARTS));
+        }
+        s
+    }
+
+    fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn short_and_keyed_lookups_answer_alike() {
+        let families: [&dyn Family; 5] = [&DOCSPACE, &COVEO, &PLAIN, &KUBERNETES, &VAULT];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut compared, mut met, mut included) = (0, 0, 0);
+        for round in 0..400 {
+            let family = families[round % families.len()];
+            let split = family.split();
+            let items: Vec<String> = (0..1 + rng.next() % 12).map(|_| name(&mut rng)).collect();
+            let queries: Vec<String> = (0..12)
+                .map(|_| name(&mut rng))
+                .chain(items.iter().cloned())
+                .collect();
+            let ways: [&dyn Fn(&str) -> Patterns<'_>; 3] =
+                [&|p| family.gives(p), &|p| family.surely_gives(p), &|p| {
+                    family.names(p)
+                }];
+            for way in ways {
+                let short = Index::with(&items, split, way, true);
+                let keyed = Index::with(&items, split, way, false);
+                for q in &queries {
+                    assert_eq!(
+                        short.including(q),
+                        keyed.including(q),
+                        "including {q:?} in {items:?}"
+                    );
+                    let meets = |index: &Index<'_>| {
+                        let mut m = Vec::new();
+                        index.meeting(q, |i, w| m.push((i, w)));
+                        m
+                    };
+                    let (s, k) = (meets(&short), meets(&keyed));
+                    met += usize::from(!s.is_empty());
+                    included += usize::from(!short.including(q).is_empty());
+                    // In the same order when the keyed lookup has one.
+                    if split.literal(q) {
+                        assert_eq!(s, k, "meeting {q:?} in {items:?}");
+                    } else {
+                        assert_eq!(sorted(s), sorted(k), "meeting {q:?} in {items:?}");
+                    }
+                    let (s, k) = (short.hits(family, q), keyed.hits(family, q));
+                    if family.gives(q).iter().all(|g| split.literal(g)) {
+                        assert_eq!(s, k, "hits of {q:?} in {items:?}");
+                    } else {
+                        assert_eq!(
+                            s.keys().collect::<Vec<_>>(),
+                            k.keys().collect::<Vec<_>>(),
+                            "hits of {q:?} in {items:?}"
+                        );
+                    }
+                    assert_eq!(
+                        covering(family, &short, q),
+                        covering(family, &keyed, q),
+                        "covering {q:?} in {items:?}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        // Enough of the queries find something for the lists to be compared.
+        assert!(compared > 10_000, "{compared}");
+        assert!(met > compared / 5 && included > compared / 5, "{met} {included} of {compared}");
     }
 }
 
