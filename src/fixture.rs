@@ -284,8 +284,18 @@ pub(crate) fn read(root: &Path, path: &Path) -> Result<Fixture, ReadError> {
 }
 
 /// A fixture from its bytes: never panics, whatever they are.
+///
+/// The bytes are checked as UTF-8 once, as a whole, and then read as text:
+/// read as bytes, serde_json checks each string on its own, which cost
+/// more (JSON outside strings is ASCII, so both refuse the same files).
 pub(crate) fn parse(bytes: &[u8]) -> Result<Fixture, ReadError> {
-    serde_json::from_slice(bytes)
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        ReadError::Invalid(format!(
+            "it is not a permspec fixture: not UTF-8 text (at byte {})",
+            e.valid_up_to()
+        ))
+    })?;
+    serde_json::from_str(text)
         .map_err(|e| ReadError::Invalid(format!("it is not a permspec fixture: {e}")))
 }
 
@@ -535,6 +545,24 @@ mod tests {
         };
         assert!(why.contains("line 1"), "{why}");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_fixture_that_is_not_utf8_is_refused_wherever_the_bad_byte_is() {
+        let good = text(&sample()).unwrap();
+        assert_eq!(parse(good.as_bytes()).unwrap(), sample());
+        // In a string (the body's permission), and outside any string.
+        let at = good.find("files:read").unwrap() + "files:r".len();
+        let mut in_string = good.clone().into_bytes();
+        in_string[at] = 0xff;
+        let mut outside = good.clone().into_bytes();
+        outside.insert(1, 0xc3);
+        for bytes in [in_string, outside] {
+            let Err(ReadError::Invalid(why)) = parse(&bytes) else {
+                panic!("accepted {}", String::from_utf8_lossy(&bytes))
+            };
+            assert!(why.contains("not UTF-8 text (at byte "), "{why}");
+        }
     }
 
     /// Issue 10, item 14.

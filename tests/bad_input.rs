@@ -814,7 +814,7 @@ fn fixture_cases() -> (Vec<Case>, Vec<Input>) {
                 b[at + 5] = 0xff;
                 b
             }),
-            vec!["it is not a permspec fixture: invalid unicode code point"],
+            vec!["it is not a permspec fixture: not UTF-8 text (at byte "],
         ),
         (
             "deep-json",
