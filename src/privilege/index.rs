@@ -23,7 +23,7 @@ pub(crate) struct Index<'a> {
 enum Lookup<'a> {
     /// For up to [`SHORT_LIST`] items: every pattern with its item, in
     /// the items' order, looked along.
-    Short(Vec<(Cow<'a, str>, usize)>),
+    Short(Vec<Pattern<'a>>),
     Keyed {
         /// Patterns whose key (the first part, or the whole pattern) is
         /// literal, by key: Coveo's `PLATFORM:SOURCE:EDIT@*` is found
@@ -51,6 +51,21 @@ enum Place {
     Literal,
     BucketGlob,
     KeyGlob,
+}
+
+/// A pattern of a short lookup, with what the keyed one would file it by.
+struct Pattern<'a> {
+    text: Cow<'a, str>,
+    item: usize,
+    place: Place,
+    /// The length of its key (`Split::key`), a prefix of `text`.
+    key: usize,
+}
+
+impl Pattern<'_> {
+    fn key(&self) -> &str {
+        &self.text[..self.key]
+    }
 }
 
 fn place(split: Split, p: &str) -> Place {
@@ -82,15 +97,22 @@ impl<'a> Index<'a> {
         short: bool,
     ) -> Index<'a> {
         let lookup = if short {
-            let mut all: Vec<(Cow<'a, str>, usize)> = Vec::with_capacity(2 * items.len());
-            for (i, item) in items.iter().enumerate() {
-                for p in patterns(item).into_iter() {
+            let mut all: Vec<Pattern<'a>> = Vec::with_capacity(2 * items.len());
+            for (item, text) in items.iter().enumerate() {
+                for text in patterns(text).into_iter() {
+                    let place = place(split, &text);
                     // An item's literal pattern once, as the keyed index
                     // lists an item once under a literal.
-                    let again = place(split, &p) == Place::Literal
-                        && all.iter().any(|(q, j)| *j == i && *q == p);
+                    let again = place == Place::Literal
+                        && all.iter().any(|q| q.item == item && q.text == text);
                     if !again {
-                        all.push((p, i));
+                        let key = split.key(&text).len();
+                        all.push(Pattern {
+                            text,
+                            item,
+                            place,
+                            key,
+                        });
                     }
                 }
             }
@@ -140,14 +162,15 @@ impl<'a> Index<'a> {
         let mut out: Vec<usize> = match &self.lookup {
             Lookup::Short(all) => {
                 let keyed = !k.contains('*');
+                let literal = keyed && split.literal(pattern);
                 all.iter()
-                    .filter(|(p, _)| match place(split, p) {
-                        Place::KeyGlob => atom_includes(split, p, pattern),
-                        _ if !keyed || split.key(p) != k => false,
-                        Place::Literal => split.literal(pattern) && p == pattern,
-                        Place::BucketGlob => atom_includes(split, p, pattern),
+                    .filter(|p| match p.place {
+                        Place::KeyGlob => atom_includes(split, &p.text, pattern),
+                        _ if !keyed || p.key() != k => false,
+                        Place::Literal => literal && p.text == pattern,
+                        Place::BucketGlob => atom_includes(split, &p.text, pattern),
                     })
-                    .map(|(_, i)| *i)
+                    .map(|p| p.item)
                     .collect()
             }
             Lookup::Keyed { keyed, globs } => {
@@ -195,19 +218,18 @@ impl<'a> Index<'a> {
         };
         match &self.lookup {
             Lookup::Short(all) => {
-                for (p, i) in all {
-                    if place(split, p) == Place::Literal && under(split.key(p)) {
-                        if let Some(w) = through(p) {
-                            found(*i, w);
+                for p in all {
+                    if p.place == Place::Literal && under(p.key()) {
+                        if let Some(w) = through(&p.text) {
+                            found(p.item, w);
                         }
                     }
                 }
                 for want in [Place::BucketGlob, Place::KeyGlob] {
-                    for (p, i) in all {
-                        let here = place(split, p);
-                        if here == want && (here == Place::KeyGlob || under(split.key(p))) {
-                            if let Some(w) = atom_intersection(split, pattern, p) {
-                                found(*i, w);
+                    for p in all {
+                        if p.place == want && (want == Place::KeyGlob || under(p.key())) {
+                            if let Some(w) = atom_intersection(split, pattern, &p.text) {
+                                found(p.item, w);
                             }
                         }
                     }
@@ -411,7 +433,10 @@ mod alike {
         }
         // Enough of the queries find something for the lists to be compared.
         assert!(compared > 10_000, "{compared}");
-        assert!(met > compared / 5 && included > compared / 5, "{met} {included} of {compared}");
+        assert!(
+            met > compared / 5 && included > compared / 5,
+            "{met} {included} of {compared}"
+        );
     }
 }
 
