@@ -206,25 +206,30 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
             Fix::Record,
         ));
     }
-    let recorded_at = fixture.recorded_at.clone();
     // Only a confirmation of this very recording counts (see
     // `confirmations.rs`).
     let confirmed_at = context
         .confirmed
         .get(&case.fixture)
-        .filter(|c| c.of == recorded_at)
+        .filter(|c| c.of == fixture.recorded_at)
         .map(|c| c.at.clone());
-    check_age(case, context, &shown, &recorded_at, confirmed_at.as_deref())?;
-    let new = fixture::pending_path(&case.fixture);
-    let origin = Origin::Replayed {
-        fixture: shown.clone(),
-        recorded_at,
-        confirmed_at,
-        // Known from the listing of the folder: no look per case.
-        pending: (!context.pending.is_empty() && context.pending.contains(&case.fixture))
-            .then(|| display_path(&new)),
-    };
+    check_age(
+        case,
+        context,
+        &shown,
+        &fixture.recorded_at,
+        confirmed_at.as_deref(),
+    )?;
     let grant = judge(case, &fixture, &shown)?;
+    // Known from the listing of the folder: no look per case.
+    let pending = (!context.pending.is_empty() && context.pending.contains(&case.fixture))
+        .then(|| display_path(&fixture::pending_path(&case.fixture)));
+    let origin = Origin::Replayed {
+        fixture: shown,
+        recorded_at: fixture.recorded_at,
+        confirmed_at,
+        pending,
+    };
     Ok(Evidence { grant, origin })
 }
 

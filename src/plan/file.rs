@@ -4,7 +4,7 @@ use super::token::{check_token_name, plan_token};
 use super::{Broken, Case, Entry, SpecFile, header};
 use crate::spec::{self, Parsed, Pos, SpecError};
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Where errors are shown from: the file's name and text, and its parse,
@@ -142,7 +142,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
         } else {
             format!("{}::{}", spec.id, name)
         };
-        let kind = match &header {
+        let kind = || match &header {
             Ok((_, h)) => h.provider.name().to_owned(),
             Err(_) => "spec".to_owned(),
         };
@@ -170,7 +170,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                         max_fixture_age: h.max_fixture_age,
                         credential,
                         expect,
-                        fixture: fixture_dir.join(format!("{name}.json")),
+                        fixture: fixture_path(&fixture_dir, &name),
                         extra: h.extra.clone(),
                         ca_file: h.ca_file.clone(),
                         places,
@@ -188,7 +188,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
             Ok(case) => Entry::Case(Box::new(case)),
             Err(error) => Entry::Broken(Box::new(Broken {
                 name: case_name.clone(),
-                kind: kind.clone(),
+                kind: kind(),
                 error,
                 at: Some(pos),
                 file: Some(spec.display.clone()),
@@ -210,7 +210,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                 );
                 entries[i] = Entry::Broken(Box::new(Broken {
                     name: case_name.clone(),
-                    kind,
+                    kind: kind(),
                     error: source.render(&twice),
                     at: Some(pos),
                     file: Some(spec.display.clone()),
@@ -224,4 +224,14 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
         }
     }
     entries
+}
+
+/// `dir/NAME.json`, in one allocation (`dir.join(format!(...))` made two,
+/// per case).
+fn fixture_path(dir: &Path, name: &str) -> PathBuf {
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + name.len() + 6);
+    path.push(dir);
+    path.push(name);
+    path.as_mut_os_string().push(".json");
+    path
 }

@@ -520,7 +520,10 @@ fn plan_expect(
         let tag = super::Places::tag(rule);
         spots.push((tag, Pos::of(written)));
         let items = &written.value;
-        let (mut names, mut places) = (Vec::with_capacity(items.len()), Vec::new());
+        let (mut names, mut places) = (
+            Vec::with_capacity(items.len()),
+            Vec::with_capacity(items.len()),
+        );
         // The names so far, searched as `privilege::SHORT_LIST` says.
         let mut seen: HashSet<String> = HashSet::new();
         let long = items.len() > crate::privilege::SHORT_LIST;
