@@ -124,15 +124,9 @@ impl ReplayContext {
         self
     }
 
-    /// Reads the confirmations of every fixtures folder the entries use.
-    pub(crate) fn with_confirmations(mut self, entries: &[Entry]) -> ReplayContext {
-        let roots: std::collections::BTreeSet<&std::path::Path> = entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Case(c) => Some(c.spec.fixtures.as_path()),
-                Entry::Broken(_) => None,
-            })
-            .collect();
+    /// Reads the confirmations of every fixtures folder the cases use
+    /// ([`Found::roots`](crate::orphans::Found::roots)).
+    pub(crate) fn with_confirmations(mut self, roots: &[std::path::PathBuf]) -> ReplayContext {
         for root in roots {
             match crate::confirmations::read(root) {
                 Ok(confirmed) => self.confirmed.extend(confirmed),

@@ -236,7 +236,7 @@ impl Harness {
             },
             clock,
             replay: ReplayContext::from_env(clock.now)
-                .with_confirmations(&entries)
+                .with_confirmations(&found.roots)
                 .with_listing(found.clone()),
             scrubber,
             sarif: sarif.is_some(),
@@ -377,7 +377,7 @@ impl Harness {
             (self.pending, self.unsafe_probes),
         );
         let context = ReplayContext::from_env(crate::time::now())
-            .with_confirmations(&entries)
+            .with_confirmations(&found.roots)
             .with_listing(found.clone());
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
