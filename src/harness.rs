@@ -228,7 +228,7 @@ impl Harness {
             (self.pending, self.unsafe_probes),
         );
         let clock = Clock::read();
-        let shared = Arc::new(Shared {
+        let shared = Shared {
             style: Style {
                 color: wants_color(args.color),
                 invocation: self.invocation,
@@ -241,7 +241,7 @@ impl Harness {
             scrubber,
             sarif: sarif.is_some(),
             junit: junit.is_some(),
-        });
+        };
 
         // Every selected case is judged here, on every core (or as many
         // threads as `--test-threads` says), in runs taken from one queue,
@@ -256,23 +256,29 @@ impl Harness {
         // One of each per entry (a shorter one would drop cases unseen).
         debug_assert!(prefetched.len() == entries.len() && selected.len() == entries.len());
         let all_selected = selected.iter().all(|s| *s);
-        let slots = Arc::new(crate::parallel::Slots::new(entries.len()));
-        let results = Arc::new(Mutex::new(Vec::new()));
+        let board = Arc::new(Board {
+            slots: crate::parallel::Slots::new(entries.len()),
+            shared,
+            results: Mutex::new(Vec::new()),
+        });
         // The trials first (libtest-mimic needs them all before it runs),
-        // each taking its outcome from the slot a worker fills.
+        // each taking its outcome from the slot a worker fills. (Made on
+        // every core instead, they cost more CPU for no gain: BENCHMARKS.md,
+        // "2026-12-07 (fourth session)".)
         let trials: Vec<Trial> = entries
             .iter()
             .enumerate()
             .map(|(i, entry)| {
-                let (slots, shared, results) = (slots.clone(), shared.clone(), results.clone());
+                let board = board.clone();
                 let run = move || {
                     let record = |result| {
-                        results
+                        board
+                            .results
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .push((i, result));
                     };
-                    match slots.take(i) {
+                    match board.slots.take(i) {
                         Ok(Judged::Done(outcome, result)) => {
                             if let Some(result) = result {
                                 record(*result);
@@ -281,7 +287,7 @@ impl Harness {
                         }
                         Ok(Judged::Later(later)) => {
                             let (entry, fetched) = *later;
-                            let (outcome, result) = evaluate(entry, fetched, mode, &shared);
+                            let (outcome, result) = evaluate(entry, fetched, mode, &board.shared);
                             if let Some(result) = result {
                                 record(result);
                             }
@@ -300,7 +306,7 @@ impl Harness {
         let work = entries.into_iter().zip(prefetched).zip(selected);
         let judge = |((entry, fetched), selected): ((Entry, Prefetched), bool)| {
             if selected {
-                let (outcome, result) = evaluate(entry, fetched, mode, &shared);
+                let (outcome, result) = evaluate(entry, fetched, mode, &board.shared);
                 Judged::Done(outcome, result.map(Box::new))
             } else {
                 Judged::Later(Box::new((entry, fetched)))
@@ -311,10 +317,11 @@ impl Harness {
         if all_selected {
             args.test_threads = Some(1);
         }
-        let conclusion = crate::parallel::stream(work, threads, judge, &slots, || {
+        let conclusion = crate::parallel::stream(work, threads, judge, &board.slots, || {
             libtest_mimic::run(&args, trials)
         });
-        let mut done = results.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut done =
+            std::mem::take(&mut *board.results.lock().unwrap_or_else(|e| e.into_inner()));
         done.sort_by_key(|(i, _)| *i);
         let cases: Vec<CaseResult> = done.into_iter().map(|(_, r)| r).collect();
         let mut written = Vec::new();
@@ -590,6 +597,16 @@ struct Shared {
     /// then (a replay of 10,000 cases pays nothing for a report it skips).
     sarif: bool,
     junit: bool,
+}
+
+/// What the trials and the workers of one run share: the workers put each
+/// case's outcome in its slot, its trial takes it from there (or judges a
+/// case left to it with `shared`), and records its result for the
+/// reports. One `Arc` for the three, so a trial costs one count.
+struct Board {
+    slots: crate::parallel::Slots<Judged>,
+    shared: Shared,
+    results: Mutex<Vec<(usize, CaseResult)>>,
 }
 
 /// A case's trial: judged before libtest-mimic runs, or left to the trial.
