@@ -18,6 +18,7 @@ pub fn plan_spec(bytes: &[u8]) -> usize {
         id: "fuzz".into(),
         dir: "specs".into(),
         fixtures: "fixtures".into(),
+        locate: true,
     });
     let entries = plan::plan_bytes(spec, bytes.to_vec(), Path::new("fixtures"));
     entries
@@ -596,6 +597,7 @@ impl Scratch {
             id: "fuzz".into(),
             dir: "specs".into(),
             fixtures: root.clone(),
+            locate: true,
         });
         let yaml = "provider: coveo\norganization: org\ntokens:\n  app:\n    credential: { env: \
                     FUZZ_COVEO_KEY }\n    expect:\n      at_most: [SEARCH_API:EXECUTE_QUERY]\n";

@@ -117,7 +117,7 @@ impl Harness {
 
     /// Every entry the specs plan, unfiltered (`permspec review`).
     pub(crate) fn entries(&self) -> Vec<Entry> {
-        plan::load(&self.dirs)
+        plan::load(&self.dirs, true)
     }
 
     /// Records changed answers as `<token>.json.new` for review.
@@ -182,7 +182,7 @@ impl Harness {
             }
         };
         let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
-        let mut entries = plan::load(&self.dirs);
+        let mut entries = plan::load(&self.dirs, sarif.is_some());
         // Against every spec, before any filter: a filtered-out token's
         // fixture is not an orphan.
         let found = crate::orphans::find(&entries, listing);
@@ -372,7 +372,7 @@ impl Harness {
     pub(crate) fn gather(self) -> Result<Gathering, String> {
         let mode = self.mode?;
         let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
-        let mut entries = plan::load(&self.dirs);
+        let mut entries = plan::load(&self.dirs, true);
         let found = crate::orphans::find(&entries, listing);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
@@ -833,6 +833,7 @@ mod tests {
             id: "a".into(),
             dir: "specs".into(),
             fixtures: "fixtures".into(),
+            locate: true,
         });
         let text = "provider: docspace\nbase_url: https://portal.example.com\ntokens:\n  \
                     a:\n    credential: { env: A }\n    expect: { at_most: [files:read] }\n  \

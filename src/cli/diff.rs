@@ -125,7 +125,7 @@ pub(crate) fn run(a: DiffArgs) -> ExitCode {
 
 /// Every case's grant as replay judges it, by case name.
 fn judge_all(dirs: &Dirs) -> Side {
-    crate::plan::load(dirs)
+    crate::plan::load(dirs, true)
         .into_iter()
         .filter_map(|e| match e {
             Entry::Case(c) => {

@@ -157,6 +157,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             id: id.clone(),
             dir: out.parent().map(Path::to_path_buf).unwrap_or_default(),
             fixtures: fixtures.clone(),
+            locate: true,
         });
         let entries = plan::plan_bytes(spec, text.as_bytes().to_vec(), &fixtures);
         let case_name = format!("{id}::{}", a.token);

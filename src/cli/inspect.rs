@@ -100,6 +100,7 @@ fn inspect(a: &InspectArgs) -> Result<String, (u8, String)> {
         id: "inspect".into(),
         dir: PathBuf::new(),
         fixtures: std::env::temp_dir(),
+        locate: true,
     });
     let entries = plan::plan_bytes(spec, text.into_bytes(), &std::env::temp_dir());
     let case = match entries.into_iter().next() {

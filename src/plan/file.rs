@@ -159,7 +159,7 @@ pub(crate) fn plan_bytes(spec: Arc<SpecFile>, bytes: Vec<u8>, fixtures: &Path) -
                     Some("write the token's name as plain text, once"),
                 ))),
                 Some((spanned, token)) => check_token_name(spanned)
-                    .and_then(|()| plan_token(h, Pos::of(spanned), token))
+                    .and_then(|()| plan_token(h, Pos::of(spanned), token, spec.locate))
                     .map(|(credential, expect, places)| Case {
                         name: case_name.clone(),
                         spec: spec.clone(),

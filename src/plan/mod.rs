@@ -40,6 +40,11 @@ pub(crate) struct SpecFile {
     pub dir: PathBuf,
     /// The fixtures folder: nothing is read or written outside it.
     pub fixtures: PathBuf,
+    /// Whether planning keeps where each rule key and entry and each probe
+    /// is written (`Case::places`): only a SARIF report reads them, and
+    /// they are a vector a case (8 MB at 100,000 cases). The token's own
+    /// line is kept either way.
+    pub locate: bool,
 }
 
 #[derive(Debug)]
@@ -470,7 +475,8 @@ pub(crate) struct Dirs {
 /// Reads every `*.yaml` / `*.yml` under the specs directory, sorted by path,
 /// and plans each one. Problems with the directory itself are one broken
 /// entry, so `cargo test` reports them like any other failure.
-pub(crate) fn load(dirs: &Dirs) -> Vec<Entry> {
+/// `locate`: keep where each part is written ([`SpecFile::locate`]).
+pub(crate) fn load(dirs: &Dirs, locate: bool) -> Vec<Entry> {
     let files = match discover(&dirs.specs) {
         Ok(files) if files.is_empty() => {
             return vec![setup_error(format!(
@@ -507,6 +513,7 @@ pub(crate) fn load(dirs: &Dirs) -> Vec<Entry> {
                 id,
                 dir,
                 fixtures: dirs.fixtures.clone(),
+                locate,
             });
             Ok((spec, path))
         })

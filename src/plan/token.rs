@@ -43,10 +43,13 @@ pub(super) fn check_token_name(name: &Spanned<String>) -> Result<(), Vec<SpecErr
     )])
 }
 
+/// `locate`: keep where each rule key and entry and each probe is written
+/// (`SpecFile::locate`).
 pub(super) fn plan_token(
     header: &Header,
     at: Pos,
     token: &RawToken,
+    locate: bool,
 ) -> Result<(Credential, Expectations, super::Places), Vec<SpecError>> {
     let provider = header.provider;
     let mut errors = Vec::new();
@@ -54,7 +57,10 @@ pub(super) fn plan_token(
         token: at,
         ..Default::default()
     };
-    let mut spots: Vec<(u8, Pos)> = Vec::new();
+    let mut spots = Spots {
+        keep: locate,
+        list: Vec::new(),
+    };
     let credential = match &token.credential {
         None => {
             errors.push(SpecError::at(
@@ -123,8 +129,8 @@ pub(super) fn plan_token(
         }
         (Some(e), _) => plan_expect(header, e, &mut errors, &mut spots),
     };
-    places.spots = spots.into_boxed_slice();
-    if let Some(p) = &token.probes {
+    places.spots = spots.list.into_boxed_slice();
+    if let (true, Some(p)) = (locate, &token.probes) {
         places.probes = match &p.value {
             crate::spec::RawProbes::List(list) => list.iter().map(Pos::of).collect(),
             crate::spec::RawProbes::Word(_) => Box::new([Pos::of(p)]),
@@ -504,11 +510,26 @@ fn privilege(
     Ok((name, exception))
 }
 
+/// Where a token's rule keys and entries are written, when planning keeps
+/// them ([`super::SpecFile::locate`]).
+struct Spots {
+    keep: bool,
+    list: Vec<(u8, Pos)>,
+}
+
+impl Spots {
+    fn push(&mut self, tag: u8, at: Pos) {
+        if self.keep {
+            self.list.push((tag, at));
+        }
+    }
+}
+
 fn plan_expect(
     header: &Header,
     e: &Spanned<RawExpect>,
     errors: &mut Vec<SpecError>,
-    spots: &mut Vec<(u8, Pos)>,
+    spots: &mut Spots,
 ) -> Option<Expectations> {
     let (provider, family) = (header.provider, header.family);
     let before = errors.len();
@@ -518,7 +539,7 @@ fn plan_expect(
      -> Option<(Vec<String>, Vec<Pos>)> {
         let written = items.as_ref()?;
         let tag = super::Places::tag(rule);
-        spots.push((tag, Pos::of(written)));
+        spots.push(tag, Pos::of(written));
         let items = &written.value;
         let (mut names, mut places) = (
             Vec::with_capacity(items.len()),
@@ -548,7 +569,7 @@ fn plan_expect(
                 continue;
             }
             exceptions.extend(exception);
-            spots.push((tag + super::Places::ENTRY, Pos::of(item)));
+            spots.push(tag + super::Places::ENTRY, Pos::of(item));
             places.push(Pos::of(item));
             names.push(name);
         }
@@ -564,10 +585,10 @@ fn plan_expect(
         list("forbidden", &raw.forbidden),
     );
     if let Some(a) = &raw.active {
-        spots.push((super::Places::tag("active"), Pos::of(a)));
+        spots.push(super::Places::tag("active"), Pos::of(a));
     }
     if let Some(w) = &raw.expires_within {
-        spots.push((super::Places::tag("expires_within"), Pos::of(w)));
+        spots.push(super::Places::tag("expires_within"), Pos::of(w));
     }
     // The names go to the expectations; where the required ones are
     // written stays here, for the check against `forbidden` below.
@@ -723,11 +744,16 @@ mod tests {
 
     /// Planned with the extra names `x0` to `x29`, so a list can be long.
     fn plan(rules: &str) -> Vec<Entry> {
+        plan_located(rules, true)
+    }
+
+    fn plan_located(rules: &str, locate: bool) -> Vec<Entry> {
         let spec = Arc::new(SpecFile {
             display: "specs/a.yaml".into(),
             id: "a".into(),
             dir: "specs".into(),
             fixtures: "fixtures".into(),
+            locate,
         });
         let extra: Vec<String> = (0..30).map(|i| format!("x{i}")).collect();
         let text = format!(
@@ -744,6 +770,35 @@ mod tests {
             Some(Entry::Broken(b)) => b.error,
             _ => panic!("planned: {rules}"),
         }
+    }
+
+    /// Without `locate`, a case keeps only its token's line: the same
+    /// expectations, credential and errors, no rule or probe places.
+    #[test]
+    fn planning_without_places_plans_the_same_case() {
+        let rules = "      at_least: [files:read]\n      forbidden: [accounts:write]\n      \
+                     active: true\n    probes:\n      - { get: /api/2.0/people/@self, expect: allowed }\n";
+        let (Some(Entry::Case(with)), Some(Entry::Case(without))) = (
+            plan_located(rules, true).pop(),
+            plan_located(rules, false).pop(),
+        ) else {
+            panic!("not planned: {rules}");
+        };
+        assert_eq!(with.expect, without.expect);
+        assert_eq!(with.credential, without.credential);
+        assert_eq!(with.places.token, without.places.token);
+        assert!(!with.places.spots.is_empty() && !with.places.probes.is_empty());
+        assert!(without.places.spots.is_empty() && without.places.probes.is_empty());
+        // A broken spec says the same either way.
+        let broken = "      at_most: [files:read, files:read]\n";
+        let errors: Vec<String> = [true, false]
+            .into_iter()
+            .map(|locate| match plan_located(broken, locate).pop() {
+                Some(Entry::Broken(b)) => b.error,
+                _ => panic!("planned: {broken}"),
+            })
+            .collect();
+        assert_eq!(errors[0], errors[1]);
     }
 
     /// A name listed twice in one rule is an error at its second place,
