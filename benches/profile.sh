@@ -27,10 +27,13 @@ cargo build --quiet --release --bin permspec \
   --config 'profile.release.package.permspec.debug="line-tables-only"'
 cp "$CARGO_TARGET_DIR/release/permspec" "$out/permspec-prof"
 
+# Each tree has its own fixtures (the 10k tree's are `fixtures`).
+fixtures="$out/trees/fixtures-$cases"
+[ "$cases" = 10000 ] && fixtures="$out/trees/fixtures"
 echo "== callgrind: permspec check on $cases replay cases"
 valgrind --tool=callgrind --callgrind-out-file="$out/replay-$cases.callgrind" \
   "$out/permspec-prof" check \
-  --specs "$out/trees/replay-$cases/specs" --fixtures "$out/trees/fixtures" \
+  --specs "$out/trees/replay-$cases/specs" --fixtures "$fixtures" \
   >"$out/stdout.txt" 2>"$out/valgrind.txt"
 grep "test result" "$out/stdout.txt"
 callgrind_annotate --inclusive=yes "$out/replay-$cases.callgrind" >"$out/inclusive.txt" 2>/dev/null
@@ -95,15 +98,15 @@ echo "(full listing: $out/inclusive.txt; open $out/replay-$cases.callgrind in kc
 # of a normal run, and the system calls behind it.
 echo
 echo "== user and system CPU of one run (no valgrind), then its system calls"
-run() { "$out/permspec-prof" check --specs "$out/trees/replay-$cases/specs" --fixtures "$out/trees/fixtures" >/dev/null; }
+run() { "$out/permspec-prof" check --specs "$out/trees/replay-$cases/specs" --fixtures "$fixtures" >/dev/null; }
 run # warm the page cache
 if [ -x /usr/bin/time ]; then
   /usr/bin/time -f "wall %e s, user %U s, system %S s, max RSS %M KB" \
-    "$out/permspec-prof" check --specs "$out/trees/replay-$cases/specs" --fixtures "$out/trees/fixtures" >/dev/null
+    "$out/permspec-prof" check --specs "$out/trees/replay-$cases/specs" --fixtures "$fixtures" >/dev/null
 fi
 if command -v strace >/dev/null 2>&1; then
   strace -f -c -o "$out/strace.txt" \
-    "$out/permspec-prof" check --specs "$out/trees/replay-$cases/specs" --fixtures "$out/trees/fixtures" >/dev/null
+    "$out/permspec-prof" check --specs "$out/trees/replay-$cases/specs" --fixtures "$fixtures" >/dev/null
   head -n 12 "$out/strace.txt"
 else
   echo "(strace not installed: apt-get install strace for the system-call counts)"

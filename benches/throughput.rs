@@ -130,9 +130,18 @@ fn main() {
     let needs_live = want("live") || want("generate") || want("serve");
     let needs_shared = want("shared") || want("generate") || want("serve");
     let t = Instant::now();
-    let fixtures = work.path.join("fixtures");
+    // Each tree has its own fixtures, only the ones its cases read: a tree
+    // sharing a larger one's would list every other fixture as an orphan,
+    // a cost the smaller run alone pays (it skewed the marginal cost of
+    // 1k -> 10k until 2026-12-07). The 10k tree's are `fixtures`.
+    let fixtures_of = |cases: usize| match cases {
+        10_000 => work.path.join("fixtures"),
+        n => work.path.join(format!("fixtures-{n}")),
+    };
     if needs_replay_trees {
-        generate_fixtures(&fixtures, 1000);
+        for files in [10, 100, 1000] {
+            generate_fixtures(&fixtures_of(files * TOKENS_PER_FILE), files);
+        }
         for files in [10, 100, 1000] {
             let specs = work
                 .path
@@ -144,7 +153,7 @@ fn main() {
     }
     // 100,000 cases: their own fixtures, so that the smaller trees find
     // no orphans among them.
-    let large_fixtures = work.path.join("fixtures-100000");
+    let large_fixtures = fixtures_of(100_000);
     if needs_large {
         generate_fixtures(&large_fixtures, 10_000);
         let specs = work.path.join("replay-100000/specs");
@@ -223,10 +232,7 @@ fn main() {
     let mut table = Table::default();
     let mut notes: Vec<String> = Vec::new();
     let replay_args = |cases: usize| -> Vec<String> {
-        let fixtures = match cases {
-            100_000 => &large_fixtures,
-            _ => &fixtures,
-        };
+        let fixtures = fixtures_of(cases);
         vec![
             "check".into(),
             "--specs".into(),
@@ -242,8 +248,9 @@ fn main() {
         let args = replay_args(cases);
         measure(&format!("replay {cases}"), n, || {
             let out = work.path.join("stdout.txt");
-            let run = run_child(&bin, &args, &[], &repo, &out, &work.path.join("stderr.txt"));
-            check_passed(run, &out, cases)
+            let err = work.path.join("stderr.txt");
+            let run = check_passed(run_child(&bin, &args, &[], &repo, &out, &err), &out, cases);
+            no_orphans(run, &err)
         })
     };
 
@@ -840,6 +847,19 @@ fn check_passed(mut run: Run, stdout: &Path, cases: usize) -> Run {
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
         run.error = Some(format!("expected {expected:?}, got {last:?}"));
+    }
+    run
+}
+
+/// Turns a replay run into a failure when it warned about orphaned
+/// fixtures: a tree that has some measures their listing, not replay.
+fn no_orphans(mut run: Run, stderr: &Path) -> Run {
+    let text = fs::read_to_string(stderr).unwrap_or_default();
+    if run.error.is_none() && text.contains("no spec token refers to") {
+        run.error = Some(format!(
+            "the tree has orphaned fixtures: {}",
+            first_line(stderr)
+        ));
     }
     run
 }
