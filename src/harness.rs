@@ -293,11 +293,7 @@ impl Harness {
                             }
                             outcome
                         }
-                        // The panic's own message went to stderr.
-                        Err(why) => Err(Failed::from(format!(
-                            "internal error: permspec failed while judging this case \
-                             ({why}); every other case was judged. Please report it."
-                        ))),
+                        Err(why) => Err(judging_failed(&why, &board.shared.scrubber)),
                     }
                 };
                 Trial::test(entry.name(), run).with_kind(kind(entry))
@@ -784,6 +780,16 @@ fn judge(
     }
 }
 
+/// The failure of a case whose judging panicked (`why`: the panic's
+/// message, which also went to stderr). Through the run's scrubber like
+/// every other text a case shows: a message may quote what it failed on.
+fn judging_failed(why: &str, scrubber: &crate::secret::Scrubber) -> Failed {
+    Failed::from(scrubber.scrub(&format!(
+        "internal error: permspec failed while judging this case ({why}); every other \
+         case was judged. Please report it."
+    )))
+}
+
 fn wants_color(setting: Option<ColorSetting>) -> bool {
     match setting {
         Some(ColorSetting::Always) => true,
@@ -815,6 +821,19 @@ fn strip_hash(stem: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_while_judging_fails_the_case_and_shows_no_secret() {
+        let canary = "canary-sk-0123456789abcdef";
+        let scrubber = crate::secret::Scrubber::new([&crate::secret::Secret::new(canary)]);
+        let failed = judging_failed(&format!("index out of range near {canary}"), &scrubber);
+        let text = format!("{failed:?}");
+        assert!(
+            text.contains("internal error: permspec failed while judging"),
+            "{text}"
+        );
+        assert!(!text.contains(canary), "{text}");
+    }
 
     #[test]
     fn test_target_drops_cargos_hash() {
