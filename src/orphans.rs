@@ -12,6 +12,7 @@
 
 use crate::plan::{Entry, display_path};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,8 +117,13 @@ pub(crate) fn find(entries: &[Entry], listing: Listing) -> Found {
     for part in parts {
         roots.extend(part.roots);
         unknown_specs.extend(part.unknown_specs);
-        for run in part.runs {
-            file_run(&mut referenced, Some(run));
+        for (dir, names) in part.runs {
+            match referenced.entry(dir) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(names);
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().extend(names),
+            }
         }
     }
     let listed_root = listing.root;
@@ -145,7 +151,7 @@ pub(crate) fn find(entries: &[Entry], listing: Listing) -> Found {
                 let name = file.to_str().unwrap_or("");
                 let read = name.strip_suffix(".new").unwrap_or(name);
                 let manifest = name == crate::confirmations::FILE && dir == root;
-                let known = here.is_some_and(|n| n.contains(read.as_bytes()));
+                let known = here.is_some_and(|n| n.contains(OsStr::new(read)));
                 if read.ends_with(".json") && !manifest && !known {
                     found.push(dir.join(file));
                 } else if known && read.len() < name.len() {
@@ -190,17 +196,18 @@ fn references(entries: &[Entry]) -> References<'_> {
                     out.roots.insert(root);
                     last_root = Some(root);
                 }
-                if let Some((d, names)) = &mut run {
-                    if let Some(name) = name_under(d, &c.fixture) {
-                        names.insert(name);
-                        continue;
-                    }
-                }
                 let (Some(dir), Some(name)) = (c.fixture.parent(), c.fixture.file_name()) else {
                     continue;
                 };
-                out.runs.extend(run.take());
-                run = Some((dir, HashSet::from([name.as_encoded_bytes()])));
+                match &mut run {
+                    Some((d, names)) if d.as_os_str() == dir.as_os_str() => {
+                        names.insert(name);
+                    }
+                    _ => {
+                        out.runs.extend(run.take());
+                        run = Some((dir, HashSet::from([name])));
+                    }
+                }
             }
             // `spec::token` or, for a file that does not load, `spec`.
             Entry::Broken(b) => {
@@ -213,43 +220,8 @@ fn references(entries: &[Entry]) -> References<'_> {
     out
 }
 
-/// Files a run of cases' names under their folder.
-type Names<'a> = HashSet<&'a [u8]>;
-fn file_run<'a>(referenced: &mut HashMap<&'a Path, Names<'a>>, run: Option<(&'a Path, Names<'a>)>) {
-    if let Some((d, names)) = run {
-        match referenced.entry(d) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(names);
-            }
-            std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().extend(names),
-        }
-    }
-}
-
-/// `path`'s file name when `path` is `dir`, one separator and that name,
-/// byte for byte: then `dir` is what `path.parent()` gives, and the name
-/// what `path.file_name()` gives, read without parsing the path's
-/// components (which showed in the profile, once per case). `None` for any
-/// other shape, which the caller parses.
-fn name_under<'a>(dir: &Path, path: &'a Path) -> Option<&'a [u8]> {
-    let (dir, path) = (
-        dir.as_os_str().as_encoded_bytes(),
-        path.as_os_str().as_encoded_bytes(),
-    );
-    let separator = |b: &u8| b.is_ascii() && std::path::is_separator(char::from(*b));
-    let name = path
-        .strip_prefix(dir)?
-        .split_first()
-        .filter(|(s, _)| separator(s))?
-        .1;
-    let plain = !dir.is_empty()
-        && !dir.last().is_some_and(separator)
-        && !name.is_empty()
-        && name != b"."
-        && name != b".."
-        && !name.iter().any(separator);
-    plain.then_some(name)
-}
+/// A folder's referenced file names.
+type Names<'a> = HashSet<&'a OsStr>;
 
 /// An orphan with the same file name as `fixture` (a renamed spec or
 /// token), for the failure of a case that has no fixture.
@@ -306,62 +278,5 @@ pub(crate) fn act(orphans: &[PathBuf], policy: Policy) -> Result<(), ()> {
             }
             if failed { Err(()) } else { Ok(()) }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The byte reading agrees with `Path::parent` and `Path::file_name`
-    /// wherever it answers, and leaves every odd shape to them.
-    #[test]
-    fn a_name_read_from_the_bytes_is_the_one_the_path_gives() {
-        let paths = [
-            "fixtures/a/t0.json",
-            "fixtures/team/a/t0.json",
-            "/abs/fixtures/a/t0.json",
-            "fixtures/a//t0.json",
-            "fixtures/a/./t0.json",
-            "fixtures/a/../t0.json",
-            "fixtures/a/t0.json/",
-            "fixtures/a/",
-            "fixtures/ab/t0.json",
-            "fixtures/a/b/t0.json",
-            "/t0.json",
-            "t0.json",
-            "fixtures/a/.",
-            "fixtures/a/..",
-        ];
-        let dirs = [
-            "fixtures/a",
-            "fixtures/a/",
-            "fixtures",
-            "/",
-            "",
-            "fixtures/team/a",
-            "/abs/fixtures/a",
-        ];
-        let mut answered = 0;
-        for p in paths {
-            let path = Path::new(p);
-            for d in dirs {
-                let Some(name) = name_under(Path::new(d), path) else {
-                    continue;
-                };
-                answered += 1;
-                assert_eq!(path.parent(), Some(Path::new(d)), "parent of {p} under {d}");
-                assert_eq!(
-                    path.file_name().map(|n| n.as_encoded_bytes()),
-                    Some(name),
-                    "name of {p} under {d}"
-                );
-                // And byte for byte the folder, as the run compares it.
-                assert_eq!(path.parent().unwrap().as_os_str(), Path::new(d).as_os_str());
-            }
-        }
-        // The usual shapes take the byte path (`fixtures/ab/..` is not
-        // under `fixtures/a`).
-        assert_eq!(answered, 3);
     }
 }

@@ -32,16 +32,9 @@ where
     if threads == 1 {
         return items.map(f).collect();
     }
-    // The next run to take: where it starts, and the items left.
     let queue = Mutex::new((0usize, items));
-    let take = || {
-        let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
-        let start = queue.0;
-        let run: Vec<I::Item> = queue.1.by_ref().take(RUN).collect();
-        queue.0 += run.len();
-        (start, run)
-    };
     let f = &f;
+    let take = || take_run(&queue);
     let take = &take;
     let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -71,6 +64,17 @@ where
         out.extend(run);
     }
     out
+}
+
+/// The next run of up to [`RUN`] items from a queue of (the index of the
+/// next item, the items left), with the index of its first item; empty
+/// when every item is taken.
+fn take_run<I: Iterator>(queue: &Mutex<(usize, I)>) -> (usize, Vec<I::Item>) {
+    let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
+    let start = queue.0;
+    let run: Vec<I::Item> = queue.1.by_ref().take(RUN).collect();
+    queue.0 += run.len();
+    (start, run)
 }
 
 /// `f` over `items` on `threads` worker threads, each result put in
@@ -116,13 +120,7 @@ where
                 // waits on a worker that is gone.
                 let _leaving = Leaving(slots);
                 loop {
-                    let (start, run) = {
-                        let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
-                        let start = queue.0;
-                        let run: Vec<I::Item> = queue.1.by_ref().take(RUN).collect();
-                        queue.0 += run.len();
-                        (start, run)
-                    };
+                    let (start, run) = take_run(queue);
                     if run.is_empty() {
                         return;
                     }
