@@ -117,18 +117,27 @@ impl Scrubber {
     /// Only the secrets new here are added, with their forms; a run's
     /// scrubber absorbs every request's, which share most of theirs.
     pub(crate) fn absorb(&mut self, other: &Scrubber) {
-        let mut added = false;
-        for value in &other.plain {
-            if !self.seen.contains(value) {
-                self.seen.insert(value.clone());
-                self.plain.push(value.clone());
+        let new: Vec<&String> = other
+            .plain
+            .iter()
+            .filter(|v| !self.seen.contains(*v))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        if new.len() == other.plain.len() {
+            // Every secret is new here: the other's forms are theirs, made.
+            self.needles.extend(other.needles.iter().cloned());
+        } else {
+            for value in &new {
                 self.needles.extend(encodings(value));
-                added = true;
             }
         }
-        if added {
-            self.settle();
+        for value in new {
+            self.seen.insert(value.clone());
+            self.plain.push(value.clone());
         }
+        self.settle();
     }
 
     /// After new forms: few are kept longest first (so a longer form is
@@ -504,6 +513,7 @@ fn is_uuid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {
@@ -648,8 +658,51 @@ mod tests {
         run.absorb(&Scrubber::new(&secrets[4..]));
         let whole = Scrubber::new(&secrets);
         assert!(whole.needles.len() > FEW_FORMS);
-        assert_eq!(run.needles.len(), whole.needles.len());
+        // The same forms (a few-form scrubber keeps a form two of its
+        // secrets share once), each secret's made once.
+        let set = |s: &Scrubber| s.needles.iter().cloned().collect::<BTreeSet<_>>();
+        assert_eq!(set(&run), set(&whole));
+        assert!(run.needles.len() <= whole.needles.len());
         assert_eq!(run.plain.len(), 12);
+        // A scrubber whose secrets are all new lends its forms; one that
+        // shares some adds the forms of the others only.
+        let mut lent = Scrubber::default();
+        lent.absorb(&Scrubber::new(&secrets[..2]));
+        assert_eq!(set(&lent), set(&Scrubber::new(&secrets[..2])));
+        lent.absorb(&Scrubber::new(&secrets[1..3]));
+        assert_eq!(set(&lent), set(&Scrubber::new(&secrets[..3])));
+        assert_eq!(
+            lent.plain,
+            [&secrets[0], &secrets[1], &secrets[2]].map(|s| s.expose().to_owned())
+        );
+        for (i, s) in secrets[..3].iter().enumerate() {
+            let text = format!("echo {} and {i}", s.expose());
+            assert_eq!(lent.scrub(&text), format!("echo {REDACTED} and {i}"));
+        }
+    }
+
+    /// A request's scrubber made before the answer came, then given the
+    /// secrets the exchange handed out, scrubs as one made of all of them.
+    #[test]
+    fn extending_scrubs_like_making_with_everything() {
+        let sent: Vec<Secret> = (0..2).map(|i| Secret::new(format!("sent/{i}+k"))).collect();
+        for found in [1, 6] {
+            let found: Vec<Secret> = (0..found)
+                .map(|i| Secret::new(format!("found/{i}%s")))
+                .collect();
+            let mut later = Scrubber::new(&sent);
+            later.extend(&found);
+            let whole = Scrubber::new(sent.iter().chain(&found));
+            let set = |s: &Scrubber| s.needles.iter().cloned().collect::<BTreeSet<_>>();
+            assert_eq!(set(&later), set(&whole));
+            assert_eq!(later.plain, whole.plain);
+            for s in sent.iter().chain(&found) {
+                for form in encodings(s.expose()) {
+                    let text = format!("[{form}] sent/0+k");
+                    assert_eq!(later.scrub(&text), whole.scrub(&text), "{form}");
+                }
+            }
+        }
     }
 
     /// A run's scrubber (hundreds of forms) searches them all at once,

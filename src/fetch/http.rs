@@ -213,7 +213,7 @@ impl Answer {
     pub(crate) fn offline(body: Value) -> Answer {
         Answer {
             status: 200,
-            body,
+            body: Arc::new(body),
             headers: Default::default(),
             retries: 0,
         }
@@ -225,7 +225,8 @@ impl Answer {
 #[derive(Clone)]
 pub(crate) struct Answer {
     pub status: u16,
-    pub body: Value,
+    /// Shared: an answer with no secret in it is stored as it came.
+    pub body: Arc<Value>,
     /// The header the request asked to keep, if the server sent it.
     pub headers: std::collections::BTreeMap<String, String>,
     pub retries: u32,
@@ -292,7 +293,7 @@ pub(crate) async fn send(
     result
         .map(|(status, body, headers)| Answer {
             status,
-            body,
+            body: Arc::new(body),
             headers,
             retries: attempts,
         })

@@ -19,7 +19,7 @@ use crate::provider::probe::{self, Seen};
 use crate::provider::{Grant, Provider, Response};
 use crate::secret::{Scrubber, Secret};
 use http::{Answer, FetchError, Outgoing, ProbeAnswer, Settings};
-use prepare::{Job, Prepared, ProbeJob, Work, prepare, prepare_probes};
+use prepare::{Env, Job, Prepared, ProbeJob, Work, prepare, prepare_probes};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -101,12 +101,22 @@ pub(crate) fn fetch_all(
     if let Some((_, proxy)) = &settings.proxy {
         everything.extend([proxy]);
     }
-    // A case whose probes cannot be sent (an unsafe one the run does not
-    // allow, an unset variable) sends nothing at all.
-    let prepared: Vec<Result<(Prepared, Vec<ProbeJob>), CaseError>> = cases
-        .iter()
-        .map(|c| prepare(c).and_then(|p| Ok((p, prepare_probes(c, allow_unsafe)?))))
-        .collect();
+    // The client most requests go through (the system's trust roots, which
+    // take milliseconds to load) is built on another core while the cases
+    // are prepared. A case whose probes cannot be sent (an unsafe one the
+    // run does not allow, an unset variable) sends nothing at all.
+    let (prepared, default_client) = std::thread::scope(|scope| {
+        let client = scope.spawn(|| http::client(&settings, None));
+        let env = Env::read();
+        let prepared: Vec<Result<(Prepared, Vec<ProbeJob>), CaseError>> = cases
+            .iter()
+            .map(|c| prepare(c, &env).and_then(|p| Ok((p, prepare_probes(c, allow_unsafe, &env)?))))
+            .collect();
+        let client = client
+            .join()
+            .unwrap_or_else(|_| Err("internal: setting up the HTTP client failed".to_owned()));
+        (prepared, client)
+    });
 
     // Identical requests (same method, URL, credential, body, whether the
     // body is read, and trusted CA) are made once; the headers each case
@@ -156,10 +166,12 @@ pub(crate) fn fetch_all(
         })
         .sum();
 
-    let outcomes = if unique.is_empty() {
-        Vec::new()
+    let requests = unique.len();
+    let (outcomes, mut made) = if unique.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        let mut clients: HashMap<Option<PathBuf>, Result<reqwest::Client, String>> = HashMap::new();
+        let mut clients: HashMap<Option<PathBuf>, Result<reqwest::Client, String>> =
+            HashMap::from([(None, default_client)]);
         let tasks = unique
             .into_iter()
             .map(|task| {
@@ -174,7 +186,14 @@ pub(crate) fn fetch_all(
                 (client, task)
             })
             .collect();
-        run_all(tasks, &settings)
+        // Each request's scrubber (every form of every secret it sends) is
+        // made on another core while the requests are out; only the
+        // secrets an exchange hands out are added after.
+        std::thread::scope(|scope| {
+            let made = scope.spawn(|| request_scrubbers(&prepared, &slots, requests));
+            let outcomes = run_all(tasks, &settings);
+            (outcomes, made.join().unwrap_or_default())
+        })
     };
     summary.retries = outcomes
         .iter()
@@ -213,11 +232,12 @@ pub(crate) fn fetch_all(
             // key holds the credential, in the header, query or body), so
             // its scrubber and scrubbed body are made once.
             let shared = match slot {
-                Some(i) => shared
-                    .entry(i)
-                    .or_insert_with(|| Shared::new(&prepared, outcome, &recorded_at)),
+                Some(i) => shared.entry(i).or_insert_with(|| {
+                    let made = made.get_mut(i).and_then(Option::take);
+                    Shared::new(&prepared, outcome, made, &recorded_at)
+                }),
                 None => {
-                    own = Shared::new(&prepared, outcome, &recorded_at);
+                    own = Shared::new(&prepared, outcome, None, &recorded_at);
                     &own
                 }
             };
@@ -337,24 +357,50 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(prepared: &Prepared, outcome: &JobResult, recorded_at: &std::rc::Rc<str>) -> Shared {
+    /// `made`: the scrubber of what the request sends, if it was made
+    /// while the request was out ([`request_scrubbers`]).
+    fn new(
+        prepared: &Prepared,
+        outcome: &JobResult,
+        made: Option<Scrubber>,
+        recorded_at: &std::rc::Rc<str>,
+    ) -> Shared {
+        let mut scrubber = made.unwrap_or_else(|| sent_scrubber(prepared));
+        if !outcome.found.is_empty() {
+            scrubber.extend(&outcome.found);
+        }
         Shared {
-            scrubber: scrubber_for(prepared, outcome),
+            scrubber,
             body: std::cell::OnceCell::new(),
             recorded_at: recorded_at.clone(),
         }
     }
 }
 
-/// The secrets of one case's exchange.
-fn scrubber_for(prepared: &Prepared, outcome: &JobResult) -> Scrubber {
-    Scrubber::new(
-        prepared
-            .secrets
-            .iter()
-            .chain(job_auth(prepared))
-            .chain(&outcome.found),
-    )
+/// The secrets a case's request sends: the credentials it read and the
+/// `Authorization` value built from them.
+fn sent_scrubber(prepared: &Prepared) -> Scrubber {
+    Scrubber::new(prepared.secrets.iter().chain(job_auth(prepared)))
+}
+
+/// For each of the `requests` distinct requests, the scrubber of what it
+/// sends, made from the first case that asks it (the one whose `Shared`
+/// the others share).
+fn request_scrubbers(
+    prepared: &[Result<(Prepared, Vec<ProbeJob>), CaseError>],
+    slots: &[(Option<usize>, Vec<usize>)],
+    requests: usize,
+) -> Vec<Option<Scrubber>> {
+    let mut made: Vec<Option<Scrubber>> = Vec::new();
+    made.resize_with(requests, || None);
+    for (p, (slot, _)) in prepared.iter().zip(slots) {
+        if let (Ok((p, _)), Some(i)) = (p, *slot) {
+            if let Some(m @ None) = made.get_mut(i) {
+                *m = Some(sent_scrubber(p));
+            }
+        }
+    }
+    made
 }
 
 fn job_auth(prepared: &Prepared) -> Option<&Secret> {
@@ -368,8 +414,11 @@ fn job_auth(prepared: &Prepared) -> Option<&Secret> {
 /// sent the way every case's request is: the JSON body, or the error in the
 /// provider's words, scrubbed of the key.
 pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<Value, String> {
-    let key = prepare::read_secret(&crate::plan::SecretSource::Env(key_var.to_owned()))
-        .map_err(|e| e.cause)?;
+    let key = prepare::read_secret(
+        &crate::plan::SecretSource::Env(key_var.to_owned()),
+        &Env::read(),
+    )
+    .map_err(|e| e.cause)?;
     let url = reqwest::Url::parse(url).map_err(|e| {
         format!("the portal's address is not a URL: {e} (it is not shown: it may hold a secret)")
     })?;
@@ -709,14 +758,17 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
     // has succeeded; the evidence is `{label: body}` of them all.
     if let (Ok(first), Some((label, then))) = (&mut answer, &job.steps) {
         let mut bodies = serde_json::Map::new();
-        bodies.insert(label.clone(), std::mem::take(&mut first.body));
+        bodies.insert(
+            label.clone(),
+            Arc::unwrap_or_clone(std::mem::take(&mut first.body)),
+        );
         for (label, out) in then {
             let sent = http::send(client, out, settings).await;
             retries += tally(&sent);
             match sent {
                 Ok(a) => {
                     first.headers.extend(a.headers);
-                    bodies.insert(label.clone(), a.body);
+                    bodies.insert(label.clone(), Arc::unwrap_or_clone(a.body));
                 }
                 Err(e) => {
                     let mut error = e.into_case_error(explain, &scrubber(&found));
@@ -729,7 +781,7 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
                 }
             }
         }
-        first.body = Value::Object(bodies);
+        first.body = Arc::new(Value::Object(bodies));
     }
     let answer = answer.map(|mut a| {
         a.retries = retries;
@@ -809,10 +861,9 @@ fn conclude(
         })
         .collect();
     let body = if needs_body {
-        let (body, body_changed) = shared.body.get_or_init(|| {
-            let mut changed = false;
-            let kept = projected.as_ref().unwrap_or(&answer.body);
-            (Arc::new(scrub_value(kept, scrubber, &mut changed)), changed)
+        let (body, body_changed) = shared.body.get_or_init(|| match projected {
+            Some(kept) => scrub_shared(&Arc::new(kept), scrubber),
+            None => scrub_shared(&answer.body, scrubber),
         });
         changed |= *body_changed;
         Arc::clone(body)
@@ -1084,6 +1135,30 @@ fn unchanged(case: &Case, fetched: &Fetched, shown: &str) -> Option<String> {
     same.then_some(old.recorded_at)
 }
 
+/// `v` scrubbed, and whether that changed it: `v` itself (shared, not
+/// copied) when no string or key of it holds a secret, which is what
+/// `scrub_value` would then return.
+fn scrub_shared(v: &Arc<Value>, scrubber: &Scrubber) -> (Arc<Value>, bool) {
+    if !holds_secret(v, scrubber) {
+        return (Arc::clone(v), false);
+    }
+    let mut changed = false;
+    let out = scrub_value(v, scrubber, &mut changed);
+    (Arc::new(out), changed)
+}
+
+/// Whether scrubbing would change a string or key of `v`.
+fn holds_secret(v: &Value, scrubber: &Scrubber) -> bool {
+    match v {
+        Value::String(s) => scrubber.found_in(s),
+        Value::Array(items) => items.iter().any(|i| holds_secret(i, scrubber)),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| scrubber.found_in(k) || holds_secret(v, scrubber)),
+        _ => false,
+    }
+}
+
 /// Scrubs every string, key included, of every secret in use; `changed`
 /// is set when one was.
 fn scrub_value(v: &Value, scrubber: &Scrubber, changed: &mut bool) -> Value {
@@ -1129,5 +1204,51 @@ mod tests {
             out,
             json!({"a": [format!("x {REDACTED} y"), {REDACTED: 1}], "n": 2})
         );
+    }
+
+    /// The shortcut for a clean answer gives what scrubbing gives: the
+    /// answer itself (not a copy) when nothing in it is a secret's, and
+    /// the scrubbed copy, marked changed, when anything is: a value, a key,
+    /// an encoded form, a form only decoding reveals, one secret of many.
+    #[test]
+    fn a_clean_answer_is_shared_and_a_dirty_one_scrubbed_alike() {
+        let secrets: Vec<Secret> = (0..3)
+            .map(|i| Secret::new(format!("sk-canary/{i}+x")))
+            .collect();
+        let few = Scrubber::new(&secrets[..1]);
+        let many = {
+            let mut all: Vec<Secret> = (0..40)
+                .map(|i| Secret::new(format!("sk-other/{i}+y")))
+                .collect();
+            all.extend(secrets.iter().cloned());
+            Scrubber::new(&all)
+        };
+        let s = secrets[0].expose();
+        let encoded = crate::secret::form_encode(s);
+        let values = [
+            json!({"a": ["files:read", {"name": "key"}], "n": 2, "t": null}),
+            json!({"a": ["x", {"k": format!("echo {s}")}]}),
+            json!({"a": [{ s: 1 }]}),
+            json!([format!("in a form: {encoded}")]),
+            json!({"q": s.bytes().map(|b| format!("%{b:02X}")).collect::<String>()}),
+            json!(format!("{}", s.to_ascii_uppercase())),
+            json!([1, 2.5, true, "sk-canary"]),
+        ];
+        for scrubber in [&few, &many] {
+            for v in &values {
+                let shared = Arc::new(v.clone());
+                let (out, changed) = scrub_shared(&shared, scrubber);
+                let mut expected_changed = false;
+                let expected = scrub_value(v, scrubber, &mut expected_changed);
+                assert_eq!((&*out, changed), (&expected, expected_changed), "{v}");
+                assert_eq!(Arc::ptr_eq(&out, &shared), !changed, "{v}");
+            }
+        }
+        // The clean ones stay shared; the others change.
+        let changed: Vec<bool> = values
+            .iter()
+            .map(|v| scrub_shared(&Arc::new(v.clone()), &few).1)
+            .collect();
+        assert_eq!(changed, [false, true, true, true, true, true, false]);
     }
 }

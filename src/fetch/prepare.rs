@@ -8,6 +8,8 @@ use crate::plan::{Api, Case, Credential, Endpoint, SecretSource};
 use crate::provider::{Body, Provider, TokenPlace, jwt};
 use crate::secret::{Secret, base64};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 
 /// One distinct exchange: optional steps before it, then the request.
 #[derive(Clone, Debug)]
@@ -60,7 +62,34 @@ struct Auth {
     secrets: Vec<Secret>,
 }
 
-pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
+/// The environment, read once for a run. `std::env::var` scans every
+/// variable on each call, so a run whose 1,000 cases each name their own
+/// credential would compare names a million times; this is one pass.
+/// No `Debug`: it holds every credential in the environment.
+pub(crate) struct Env(HashMap<OsString, OsString>);
+
+impl Env {
+    /// A snapshot of the process's environment. A name set twice keeps its
+    /// first value, as `getenv` does.
+    pub(crate) fn read() -> Env {
+        let mut vars = HashMap::new();
+        for (name, value) in std::env::vars_os() {
+            vars.entry(name).or_insert(value);
+        }
+        Env(vars)
+    }
+
+    /// The variable's value, or `None` when it is unset or not UTF-8
+    /// (what `std::env::var(name).ok()` gives).
+    pub(crate) fn var(&self, name: &str) -> Option<String> {
+        self.0
+            .get(OsStr::new(name))
+            .and_then(|v| v.to_str())
+            .map(str::to_owned)
+    }
+}
+
+pub(super) fn prepare(case: &Case, env: &Env) -> Result<Prepared, CaseError> {
     if let Api::Jwt { .. } = *case.api {
         let Credential::Bearer(source) = &case.credential else {
             return Err(CaseError::new(
@@ -68,7 +97,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
                 Fix::Hint("drop `scheme:`".into()),
             ));
         };
-        let token = read_secret(source)?;
+        let token = read_secret(source, env)?;
         let decoded = jwt::decode(token.expose()).map_err(|why| {
             CaseError::new(
                 why,
@@ -83,12 +112,12 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
             key_shaped: false,
         });
     }
-    let base = base_of(case)?;
+    let base = base_of(case, env)?;
     // Probes only: nothing is asked but the probes, which read the
     // credential themselves; it is read here too, so an unset variable
     // fails the case before anything is sent.
     if case.provider == Provider::Probes {
-        let token = resolve(&case.credential, case, &base)?;
+        let token = resolve(&case.credential, case, &base, env)?;
         return Ok(Prepared {
             work: Work::Offline(Value::Null),
             secrets: token.secrets,
@@ -105,7 +134,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
     let method =
         reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
 
-    let token = resolve(&case.credential, case, &base)?;
+    let token = resolve(&case.credential, case, &base, env)?;
     let key_shaped = match case.provider.revocation() {
         Some(r) => token.secrets.first().is_some_and(|s| r.fits(s.expose())),
         None => false,
@@ -115,7 +144,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
         Api::Coveo {
             caller: Some(c), ..
         }
-        | Api::Introspection { client: c, .. } => Some(resolve(c, case, &base)?),
+        | Api::Introspection { client: c, .. } => Some(resolve(c, case, &base, env)?),
         _ => None,
     };
     let mut form: Vec<(String, Secret)> = Vec::new();
@@ -249,7 +278,7 @@ pub(super) fn prepare(case: &Case) -> Result<Prepared, CaseError> {
     })
 }
 
-fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, CaseError> {
+fn resolve(credential: &Credential, case: &Case, base: &str, env: &Env) -> Result<Auth, CaseError> {
     let header = |header: Secret, secrets: Vec<Secret>| Auth {
         header: Some(header),
         login: None,
@@ -258,21 +287,21 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
     };
     Ok(match credential {
         Credential::Bearer(source) => {
-            let secret = read_secret(source)?;
+            let secret = read_secret(source, env)?;
             header(
                 Secret::new(format!("Bearer {}", secret.expose())),
                 vec![secret],
             )
         }
         Credential::Raw(source) => {
-            let secret = read_secret(source)?;
+            let secret = read_secret(source, env)?;
             header(secret.clone(), vec![secret])
         }
         Credential::Basic { username, password } => {
             // The user name is an identifier, not a secret: scrubbing it
             // would rewrite evidence (issue 10, item 8). The password and
             // the Basic value built from it are.
-            let (user, pass) = (read_secret(username)?, read_secret(password)?);
+            let (user, pass) = (read_secret(username, env)?, read_secret(password, env)?);
             let encoded = Secret::new(base64(
                 format!("{}:{}", user.expose(), pass.expose()).as_bytes(),
             ));
@@ -282,7 +311,7 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
             )
         }
         Credential::Login { username, password } => {
-            let (user, pass) = (read_secret(username)?, read_secret(password)?);
+            let (user, pass) = (read_secret(username, env)?, read_secret(password, env)?);
             let login_url = case.provider.login_url(base).ok_or_else(|| {
                 CaseError::new(
                     format!("provider `{}` has no sign-in", case.provider.name()),
@@ -306,7 +335,7 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
             }
         }
         Credential::ClientPost { id, secret } => {
-            let (id, secret) = (read_secret(id)?, read_secret(secret)?);
+            let (id, secret) = (read_secret(id, env)?, read_secret(secret, env)?);
             let form = vec![
                 ("client_id".to_owned(), id),
                 ("client_secret".to_owned(), secret.clone()),
@@ -322,14 +351,14 @@ fn resolve(credential: &Credential, case: &Case, base: &str) -> Result<Auth, Cas
 }
 
 /// The case's address, its `${VAR}`s resolved.
-fn base_of(case: &Case) -> Result<String, CaseError> {
+fn base_of(case: &Case, env: &Env) -> Result<String, CaseError> {
     let (key, address) = case.address().ok_or_else(|| {
         CaseError::new(
             "internal: this provider has no address",
             Fix::Hint("please report this".into()),
         )
     })?;
-    let base = address.resolve(|v| std::env::var(v).ok()).map_err(|var| {
+    let base = address.resolve(|v| env.var(v)).map_err(|var| {
         CaseError::new(
             format!("`{key}` uses ${{{var}}}, which is not set"),
             Fix::Hint(format!(
@@ -368,12 +397,16 @@ pub(super) struct ProbeJob {
 /// own address (never another host), with the credential where the
 /// provider's API takes it. An unsafe probe is refused unless the run
 /// allows unsafe probes: nothing of the case is sent then.
-pub(super) fn prepare_probes(case: &Case, allow_unsafe: bool) -> Result<Vec<ProbeJob>, CaseError> {
+pub(super) fn prepare_probes(
+    case: &Case,
+    allow_unsafe: bool,
+    env: &Env,
+) -> Result<Vec<ProbeJob>, CaseError> {
     let probes = &case.expect.probes;
     if probes.is_empty() {
         return Ok(Vec::new());
     }
-    if !allow_unsafe && let Some(p) = probes.iter().find(|p| !p.method.is_safe()) {
+    if let Some(p) = probes.iter().find(|p| !allow_unsafe && !p.method.is_safe()) {
         return Err(CaseError::new(
             format!(
                 "the probe `{}` (line {}) is unsafe, and unsafe probes run only when the run \
@@ -388,24 +421,21 @@ pub(super) fn prepare_probes(case: &Case, allow_unsafe: bool) -> Result<Vec<Prob
             ),
         ));
     }
-    let base = base_of(case)?;
+    let base = base_of(case, env)?;
     let base_url = parse_url(&base)?;
-    let token = resolve(&case.credential, case, &base)?;
+    let token = resolve(&case.credential, case, &base, env)?;
     let inspected = token.secrets.first().cloned();
     let mut jobs = Vec::with_capacity(probes.len());
     for probe in probes {
         let shown = crate::escape::text(&probe.shown()).into_owned();
-        let path = probe
-            .path
-            .resolve(|v| std::env::var(v).ok())
-            .map_err(|var| {
-                CaseError::new(
-                    format!("the probe `{shown}` uses ${{{var}}}, which is not set"),
-                    Fix::Hint(format!(
-                        "set {var}, or run in replay mode (the default), which resolves nothing"
-                    )),
-                )
-            })?;
+        let path = probe.path.resolve(|v| env.var(v)).map_err(|var| {
+            CaseError::new(
+                format!("the probe `{shown}` uses ${{{var}}}, which is not set"),
+                Fix::Hint(format!(
+                    "set {var}, or run in replay mode (the default), which resolves nothing"
+                )),
+            )
+        })?;
         let request = case.provider.probe_request(
             &case.api,
             &base,
@@ -518,16 +548,16 @@ fn is_loopback(url: &reqwest::Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-pub(crate) fn read_secret(source: &SecretSource) -> Result<Secret, CaseError> {
+pub(crate) fn read_secret(source: &SecretSource, env: &Env) -> Result<Secret, CaseError> {
     let replay = "or run in replay mode (the default), which reads no credential";
     match source {
-        SecretSource::Env(var) => match std::env::var(var) {
-            Ok(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
-            Ok(_) => Err(CaseError::new(
+        SecretSource::Env(var) => match env.var(var) {
+            Some(v) if !v.trim().is_empty() => Ok(Secret::new(v.trim())),
+            Some(_) => Err(CaseError::new(
                 format!("the environment variable {var} is empty"),
                 Fix::Hint(format!("set {var} to the credential, {replay}")),
             )),
-            Err(_) => Err(CaseError::new(
+            None => Err(CaseError::new(
                 format!("the environment variable {var} is not set"),
                 Fix::Hint(format!("set {var} to the credential, {replay}")),
             )),
