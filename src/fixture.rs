@@ -380,13 +380,12 @@ fn check_path(root: &Path, path: &Path, last: Last) -> Result<(), String> {
     }
     walk(root, path, last)?;
     // Only a folder the walk found there, plain (not one yet to be made).
-    if let (Last::OpenedWithoutFollowing, Some(folder)) = (last, folder) {
-        if plain_folders()
+    if let (Last::OpenedWithoutFollowing, Some(folder)) = (last, folder)
+        && plain_folders()
             .lock()
             .is_ok_and(|known| known.contains(folder))
-        {
-            LAST.set(Some((root.to_path_buf(), folder.to_path_buf())));
-        }
+    {
+        LAST.set(Some((root.to_path_buf(), folder.to_path_buf())));
     }
     Ok(())
 }

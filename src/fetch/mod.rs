@@ -394,10 +394,10 @@ fn request_scrubbers(
     let mut made: Vec<Option<Scrubber>> = Vec::new();
     made.resize_with(requests, || None);
     for (p, (slot, _)) in prepared.iter().zip(slots) {
-        if let (Ok((p, _)), Some(i)) = (p, *slot) {
-            if let Some(m @ None) = made.get_mut(i) {
-                *m = Some(sent_scrubber(p));
-            }
+        if let (Ok((p, _)), Some(i)) = (p, *slot)
+            && let Some(m @ None) = made.get_mut(i)
+        {
+            *m = Some(sent_scrubber(p));
         }
     }
     made

@@ -219,18 +219,20 @@ impl<'a> Index<'a> {
         match &self.lookup {
             Lookup::Short(all) => {
                 for p in all {
-                    if p.place == Place::Literal && under(p.key()) {
-                        if let Some(w) = through(&p.text) {
-                            found(p.item, w);
-                        }
+                    if p.place == Place::Literal
+                        && under(p.key())
+                        && let Some(w) = through(&p.text)
+                    {
+                        found(p.item, w);
                     }
                 }
                 for want in [Place::BucketGlob, Place::KeyGlob] {
                     for p in all {
-                        if p.place == want && (want == Place::KeyGlob || under(p.key())) {
-                            if let Some(w) = atom_intersection(split, pattern, &p.text) {
-                                found(p.item, w);
-                            }
+                        if p.place == want
+                            && (want == Place::KeyGlob || under(p.key()))
+                            && let Some(w) = atom_intersection(split, pattern, &p.text)
+                        {
+                            found(p.item, w);
                         }
                     }
                 }

@@ -251,12 +251,12 @@ fn resource(shown: &str, r: &Rule, declared: &Declared) -> Result<(), String> {
         None | Some("") if !r.every_resource() => core(shown, res, declared)?,
         _ => {}
     }
-    if let Some(sub) = &r.sub {
-        if sub.is_empty() || sub.contains('/') {
-            return Err(format!(
-                "`{shown}` has an empty or a second subresource after `/`: write {FORM}"
-            ));
-        }
+    if let Some(sub) = &r.sub
+        && (sub.is_empty() || sub.contains('/'))
+    {
+        return Err(format!(
+            "`{shown}` has an empty or a second subresource after `/`: write {FORM}"
+        ));
     }
     if r.name.as_deref() == Some("") {
         return Err(format!(

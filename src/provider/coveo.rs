@@ -122,13 +122,15 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
                 targets.join("`, `")
             ));
         }
-        if let (Some(one), Some(list)) = (one, &listed) {
-            if one != "*" && !list.is_empty() && !list.contains(&one) {
-                return Err(format!(
-                    "privilege {i} names the resource `{one}` in `targetId` and others in \
+        if let (Some(one), Some(list)) = (one, &listed)
+            && one != "*"
+            && !list.is_empty()
+            && !list.contains(&one)
+        {
+            return Err(format!(
+                "privilege {i} names the resource `{one}` in `targetId` and others in \
                      `targetIds`: permspec cannot tell which"
-                ));
-            }
+            ));
         }
         let name =
             |t| grant_name(owner, domain, kind, t).map_err(|why| format!("privilege {i}: {why}"));
