@@ -637,3 +637,52 @@ fn no_canary_reaches_any_output_or_file_in_any_encoding() {
         assert_clean(&path.display().to_string(), &bytes);
     }
 }
+
+/// A server that puts another case's credential into this case's answer
+/// (a proxy that mixes up answers, a portal that lists the keys it knows):
+/// this case's own scrubber knows only its own credential, so the run's
+/// last pass over everything shown, which holds every secret the run's
+/// requests sent, must remove it. The excess privilege that holds it is
+/// shown in the diff, so the secret would be printed without that pass.
+#[test]
+fn another_case_s_credential_in_an_answer_is_removed_by_the_run_s_last_pass() {
+    const MINE: &str = "sk-c4a11a77c4a11a77c4a11a77c4a11a77c4a11a77c4a11a77c4a11a77c4a1b001";
+    const THEIRS: &str = "sk-c4a11a77c4a11a77c4a11a77c4a11a77c4a11a77c4a11a77c4a11a77c4a1b002";
+    let portal = Portal::default()
+        .with_key(MINE, &["files:read", &format!("files:{THEIRS}")])
+        .with_key(THEIRS, &["files:read"]);
+    let server = Server::start(move |hit| portal.answer(hit));
+    let dir = TempDir::new("canary-cross");
+    dir.write(
+        "specs/keys.yaml",
+        &format!(
+            "provider: docspace\nbase_url: {}\ntokens:\n  \
+             mine:\n    credential: {{ env: KEY_MINE }}\n    expect: {{ exactly: [files:read] }}\n  \
+             theirs:\n    credential: {{ env: KEY_THEIRS }}\n    expect: {{ exactly: [files:read] }}\n",
+            server.url()
+        ),
+    );
+    let out = run(check_in(&dir, "live").envs([("KEY_MINE", MINE), ("KEY_THEIRS", THEIRS)]));
+    assert_eq!(
+        outcome(&out.stdout, "keys::mine"),
+        Some("FAILED"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        outcome(&out.stdout, "keys::theirs"),
+        Some("ok"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("files:[REDACTED]"),
+        "the excess privilege is shown, scrubbed\n{}",
+        out.stdout
+    );
+    for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        for form in forms(THEIRS) {
+            assert!(!text.contains(&form), "{what} holds {form}\n{text}");
+        }
+    }
+}
