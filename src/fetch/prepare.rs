@@ -586,6 +586,51 @@ pub(crate) fn read_secret(source: &SecretSource, env: &Env) -> Result<Secret, Ca
 mod tests {
     use super::*;
 
+    /// The snapshot answers as `std::env::var(name).ok()` does: a value,
+    /// or nothing for an unset or non-UTF-8 one; and a credential read
+    /// from it is refused as before when unset, empty or not text.
+    #[test]
+    fn the_environment_snapshot_reads_like_std_env_var() {
+        #[cfg(unix)]
+        let bad = {
+            use std::os::unix::ffi::OsStringExt;
+            OsString::from_vec(vec![0x66, 0xff, 0x6f])
+        };
+        #[cfg(not(unix))]
+        let bad = OsString::from("\u{fffd}");
+        let env = Env(HashMap::from([
+            (OsString::from("KEY"), OsString::from("  sk-value \n")),
+            (OsString::from("EMPTY"), OsString::from(" ")),
+            (OsString::from("BAD"), bad),
+        ]));
+        assert_eq!(env.var("KEY").as_deref(), Some("  sk-value \n"));
+        assert_eq!(env.var("MISSING"), None);
+        #[cfg(unix)]
+        assert_eq!(env.var("BAD"), None);
+        let read = |name: &str| read_secret(&SecretSource::Env(name.to_owned()), &env);
+        assert_eq!(
+            read("KEY").map(|s| s.expose().to_owned()).ok().as_deref(),
+            Some("sk-value")
+        );
+        for (name, says) in [("EMPTY", "is empty"), ("MISSING", "is not set")] {
+            let e = read(name).err().map(|e| e.cause).unwrap_or_default();
+            assert!(e.contains(&format!("{name} {says}")), "{e}");
+        }
+        #[cfg(unix)]
+        assert!(
+            read("BAD")
+                .err()
+                .is_some_and(|e| e.cause.contains("BAD is not set"))
+        );
+        // The real environment, read once, agrees with std for what it holds.
+        let now = Env::read();
+        for (name, _) in std::env::vars_os().take(50) {
+            if let Some(name) = name.to_str() {
+                assert_eq!(now.var(name), std::env::var(name).ok(), "{name}");
+            }
+        }
+    }
+
     #[test]
     fn plain_http_only_to_loopback() {
         let ok = [
