@@ -428,3 +428,48 @@ fn pending_mode_writes_beside_the_fixture_and_review_accepts_or_rejects() {
     assert!(!pending.exists());
     assert_ne!(std::fs::read(&fixture).unwrap(), before);
 }
+
+/// Two specs of different providers that ask the very same request (the
+/// same URL and credential) share one exchange, but each stores the answer
+/// as its own provider keeps it: DocSpace drops `lastUsed`, `provider:
+/// http` keeps every field. Stored through the first case's provider, the
+/// second case's fixture would lack a field its live run read, and replay
+/// would judge other evidence than live did.
+#[test]
+fn cases_sharing_a_request_store_the_answer_as_their_own_provider_keeps_it() {
+    let server = Portal::default()
+        .with_key(KEY, &["files:write", "files:read"])
+        .start();
+    let dir = TempDir::new("record-shared-providers");
+    dir.write("specs/a-docspace.yaml", &key_spec(&server.url()));
+    dir.write(
+        "specs/b-http.yaml",
+        &format!(
+            "provider: http\nbase_url: {}\nrequest: {{ path: /api/2.0/keys/@self }}\n\
+             privileges: {{ json: /response/permissions }}\ntokens:\n  \
+             ci:\n    credential: {{ env: CI_KEY }}\n    expect: {{ exactly: [files:read, files:write] }}\n",
+            server.url()
+        ),
+    );
+    let out = run(check_in(&dir, "record").env("CI_KEY", KEY));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("permspec record: 1 request for 2 cases"),
+        "the two cases share one request\n{}",
+        out.stdout
+    );
+    let body = |name: &str| {
+        let text = std::fs::read_to_string(dir.path().join(format!("fixtures/{name}.json")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let fixture: Value = serde_json::from_str(&text).unwrap();
+        fixture["response"]["body"]["response"].clone()
+    };
+    assert!(body("a-docspace/ci").get("lastUsed").is_none());
+    assert!(
+        body("b-http/ci").get("lastUsed").is_some(),
+        "the http case keeps the field its provider does not drop"
+    );
+    let replay = run(&mut check_in(&dir, "replay"));
+    assert_eq!(replay.code, 0, "{}", replay.stdout);
+}

@@ -362,9 +362,13 @@ fn probe_identity(probe: &ProbeJob) -> String {
 /// What the cases of one request share when it is concluded.
 struct Shared {
     scrubber: Scrubber,
-    /// The answer's body as it is stored, and whether scrubbing changed it,
-    /// made when a case first needs it.
-    body: std::cell::OnceCell<(Arc<Value>, bool)>,
+    /// The answer's body as each provider stores it (what it keeps of the
+    /// answer, scrubbed), and whether scrubbing changed it, made when a
+    /// case of that provider first needs it. Cases of two providers can
+    /// share a request; each stores the answer as its own provider keeps
+    /// it (DocSpace drops `lastUsed`, `provider: http` keeps it), so its
+    /// replay reads what its live run read.
+    bodies: std::cell::RefCell<Vec<(Provider, Arc<Value>, bool)>>,
     /// When the run recorded, read once (`PERMSPEC_NOW` pins it).
     recorded_at: Arc<str>,
 }
@@ -384,9 +388,28 @@ impl Shared {
         }
         Shared {
             scrubber,
-            body: std::cell::OnceCell::new(),
+            bodies: std::cell::RefCell::new(Vec::new()),
             recorded_at: recorded_at.clone(),
         }
+    }
+}
+
+impl Shared {
+    /// The body as `provider` stores it, made by `make` the first time.
+    fn stored_body(
+        &self,
+        provider: Provider,
+        make: impl FnOnce() -> (Arc<Value>, bool),
+    ) -> (Arc<Value>, bool) {
+        if let Some((_, body, changed)) = self.bodies.borrow().iter().find(|(p, ..)| *p == provider)
+        {
+            return (Arc::clone(body), *changed);
+        }
+        let (body, changed) = make();
+        self.bodies
+            .borrow_mut()
+            .push((provider, Arc::clone(&body), changed));
+        (body, changed)
     }
 }
 
@@ -878,12 +901,12 @@ fn conclude(
         })
         .collect();
     let body = if needs_body {
-        let (body, body_changed) = shared.body.get_or_init(|| match projected {
+        let (body, body_changed) = shared.stored_body(case.provider, || match projected {
             Some(kept) => scrub_shared(&Arc::new(kept), scrubber),
             None => scrub_shared(&answer.body, scrubber),
         });
-        changed |= *body_changed;
-        Arc::clone(body)
+        changed |= body_changed;
+        body
     } else {
         Arc::new(Value::Null)
     };
