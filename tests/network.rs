@@ -298,6 +298,97 @@ fn identical_requests_are_made_once_and_only_selected_cases_are_fetched() {
     assert_eq!(server.hits().len(), 11, "one more request");
 }
 
+/// Cases are concluded on every core once the answers are in: each gets
+/// its own request's answer whatever the order. 60 cases over 15 keys,
+/// each key with its own set of permissions; one case expects another
+/// key's and fails alone, and recording writes each fixture from its own
+/// key's answer.
+#[test]
+fn many_cases_each_get_their_own_answer_when_concluded_on_every_core() {
+    const READS: [&str; 4] = [
+        "accounts:read",
+        "accounts.self:read",
+        "files:read",
+        "rooms:read",
+    ];
+    // Key i holds the reads of the bits of i + 1: 15 different sets.
+    let perms = |i: usize| -> Vec<&str> {
+        (0..4)
+            .filter(|b| (i + 1) & (1 << b) != 0)
+            .map(|b| READS[b])
+            .collect()
+    };
+    let mut portal = Portal::default();
+    let keys: Vec<String> = (0..15)
+        .map(|i| format!("sk-own{i:02}{}", "0".repeat(58)))
+        .collect();
+    for (i, k) in keys.iter().enumerate() {
+        portal = portal.with_key(k, &perms(i));
+    }
+    let server = portal.start();
+    let dir = TempDir::new("net-own-answers");
+    let key_of = |file: usize, t: usize| (file * 7 + t) % 15;
+    let wrong = (2, 5);
+    for file in 0..4 {
+        let mut spec = format!("provider: docspace\nbase_url: {}\ntokens:\n", server.url());
+        for t in 0..15 {
+            let k = key_of(file, t);
+            let expected = if (file, t) == wrong {
+                perms((k + 1) % 15)
+            } else {
+                perms(k)
+            };
+            spec.push_str(&format!(
+                "  t{t}:\n    credential: {{ env: KEY_{k} }}\n    expect: {{ exactly: [{}] }}\n",
+                expected.join(", ")
+            ));
+        }
+        dir.write(&format!("specs/f{file}.yaml"), &spec);
+    }
+    let env: Vec<(String, String)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("KEY_{i}"), k.clone()))
+        .collect();
+    let out = run(check_in(&dir, "record").envs(env));
+    assert!(
+        out.stdout
+            .starts_with("permspec record: 15 requests for 60 cases"),
+        "{}",
+        out.stdout
+    );
+    for file in 0..4 {
+        for t in 0..15 {
+            let want = if (file, t) == wrong { "FAILED" } else { "ok" };
+            assert_eq!(
+                outcome(&out.stdout, &format!("f{file}::t{t}")),
+                Some(want),
+                "f{file}::t{t}\n{}",
+                out.stdout
+            );
+        }
+    }
+    for (file, t) in [(0, 0), (1, 13), (3, 14)] {
+        let text = std::fs::read_to_string(dir.path().join(format!("fixtures/f{file}/t{t}.json")))
+            .unwrap();
+        let fixture: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut got: Vec<String> =
+            serde_json::from_value(fixture["response"]["body"]["response"]["permissions"].clone())
+                .unwrap();
+        got.sort();
+        let mut want: Vec<String> = perms(key_of(file, t))
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "f{file}/t{t}");
+        assert_eq!(
+            fixture["request"]["credential"],
+            format!("bearer from env KEY_{}", key_of(file, t))
+        );
+    }
+}
+
 #[test]
 fn at_most_permspec_concurrency_requests_are_in_flight_whatever_test_threads_says() {
     let in_flight = Arc::new(AtomicUsize::new(0));

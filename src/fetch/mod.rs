@@ -210,46 +210,62 @@ pub(crate) fn fetch_all(
             Done::Probe(r) => r.retries,
         })
         .sum();
-    let mut shared: HashMap<usize, Shared> = HashMap::new();
     let recorded_at: Arc<str> = fixture::now_utc().into();
-    let results: Vec<Result<Fetched, CaseError>> = cases
-        .iter()
-        .zip(prepared)
-        .zip(slots)
-        .map(|((case, prepared), (slot, probe_slots))| {
+    let answer_of = |prepared: &Prepared, slot: Option<usize>| match slot.map(|i| outcomes.get(i)) {
+        Some(Some(Done::Case(outcome))) if matches!(prepared.work, Work::Network(_)) => {
+            Some(outcome)
+        }
+        _ => None,
+    };
+    // Cases that share a request share its secrets (the request's key
+    // holds the credential, in the header, query or body), so its scrubber
+    // and stored bodies are made once, from the first case that asks it.
+    let mut shared: Vec<Option<Shared>> = Vec::new();
+    shared.resize_with(requests, || None);
+    for (p, (slot, _)) in prepared.iter().zip(&slots) {
+        if let (Ok((p, _)), Some(i)) = (p, *slot)
+            && let (Some(outcome), Some(entry @ None)) = (answer_of(p, *slot), shared.get_mut(i))
+        {
+            let made = made.get_mut(i).and_then(Option::take);
+            *entry = Some(Shared::new(p, outcome, made, &recorded_at));
+        }
+    }
+    // Then every case is concluded on every core; an offline case's own
+    // scrubber is kept to join the run's.
+    let own_scrubbers: std::sync::Mutex<Vec<Scrubber>> = Default::default();
+    let results: Vec<Result<Fetched, CaseError>> = crate::parallel::map(
+        cases.iter().zip(prepared).zip(slots),
+        crate::parallel::cores(),
+        |((case, prepared), (slot, probe_slots))| {
             let (prepared, _) = prepared?;
             let (offline, own);
-            let outcome = match (&prepared.work, slot.map(|i| outcomes.get(i))) {
+            let (outcome, shared) = match (&prepared.work, slot) {
                 (Work::Offline(decoded), _) => {
                     offline = JobResult {
                         answer: Ok(Answer::offline(decoded.clone())),
                         found: Vec::new(),
                         retries: 0,
                     };
-                    &offline
+                    own = Shared::new(&prepared, &offline, None, &recorded_at);
+                    (&offline, &own)
                 }
-                (Work::Network(_), Some(Some(Done::Case(outcome)))) => outcome,
-                _ => {
-                    return Err(CaseError::new(
-                        "internal: no answer for this request",
-                        Fix::Hint("please report this".into()),
-                    ));
+                (Work::Network(_), Some(i)) => {
+                    match (
+                        answer_of(&prepared, slot),
+                        shared.get(i).and_then(Option::as_ref),
+                    ) {
+                        (Some(outcome), Some(shared)) => (outcome, shared),
+                        _ => return Err(no_answer()),
+                    }
                 }
+                (Work::Network(_), None) => return Err(no_answer()),
             };
-            // Cases that share a request share its secrets (the request's
-            // key holds the credential, in the header, query or body), so
-            // its scrubber and scrubbed body are made once.
-            let shared = match slot {
-                Some(i) => shared.entry(i).or_insert_with(|| {
-                    let made = made.get_mut(i).and_then(Option::take);
-                    Shared::new(&prepared, outcome, made, &recorded_at)
-                }),
-                None => {
-                    own = Shared::new(&prepared, outcome, None, &recorded_at);
-                    &own
-                }
-            };
-            everything.absorb(&shared.scrubber);
+            if matches!(prepared.work, Work::Offline(_)) {
+                own_scrubbers
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(shared.scrubber.clone());
+            }
             let mut fetched = conclude(case, &prepared, outcome, shared)?;
             let answers: Vec<Option<&ProbeResult>> = probe_slots
                 .iter()
@@ -262,14 +278,32 @@ pub(crate) fn fetch_all(
             fetched.evidence.grant.probes = seen.clone();
             fetched.fixture.probes = seen;
             Ok(fetched)
-        })
-        .collect();
+        },
+    );
+    let own_scrubbers = own_scrubbers
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for s in shared
+        .iter()
+        .flatten()
+        .map(|s| &s.scrubber)
+        .chain(&own_scrubbers)
+    {
+        everything.absorb(s);
+    }
     // The answers as they came, and each request's scrubber, are freed on
     // another thread while the cases are judged: at 1,000 keys, hundreds
     // of thousands of small allocations, 15 ms of one core.
     let answered = (outcomes, shared, made);
     let _ = std::thread::Builder::new().spawn(move || drop(answered));
     (results, summary, everything)
+}
+
+fn no_answer() -> CaseError {
+    CaseError::new(
+        "internal: no answer for this request",
+        Fix::Hint("please report this".into()),
+    )
 }
 
 /// Each probe's answer as evidence, in the spec's order, judged as replay
@@ -368,7 +402,7 @@ struct Shared {
     /// share a request; each stores the answer as its own provider keeps
     /// it (DocSpace drops `lastUsed`, `provider: http` keeps it), so its
     /// replay reads what its live run read.
-    bodies: std::cell::RefCell<Vec<(Provider, Arc<Value>, bool)>>,
+    bodies: std::sync::Mutex<Vec<(Provider, Arc<Value>, bool)>>,
     /// When the run recorded, read once (`PERMSPEC_NOW` pins it).
     recorded_at: Arc<str>,
 }
@@ -388,7 +422,7 @@ impl Shared {
         }
         Shared {
             scrubber,
-            bodies: std::cell::RefCell::new(Vec::new()),
+            bodies: std::sync::Mutex::new(Vec::new()),
             recorded_at: recorded_at.clone(),
         }
     }
@@ -401,14 +435,18 @@ impl Shared {
         provider: Provider,
         make: impl FnOnce() -> (Arc<Value>, bool),
     ) -> (Arc<Value>, bool) {
-        if let Some((_, body, changed)) = self.bodies.borrow().iter().find(|(p, ..)| *p == provider)
-        {
+        // Held while the body is made: another case of the request waits
+        // for it rather than making it twice. A poisoned lock (a panic
+        // while making) is still a list of finished bodies.
+        let mut bodies = self
+            .bodies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, body, changed)) = bodies.iter().find(|(p, ..)| *p == provider) {
             return (Arc::clone(body), *changed);
         }
         let (body, changed) = make();
-        self.bodies
-            .borrow_mut()
-            .push((provider, Arc::clone(&body), changed));
+        bodies.push((provider, Arc::clone(&body), changed));
         (body, changed)
     }
 }
