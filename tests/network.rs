@@ -46,6 +46,14 @@ fn flaky(n: usize, first: Reply) -> Server {
     })
 }
 
+/// `KEY_0`, `KEY_1`, ... set to `keys` in order.
+fn key_vars(keys: &[String]) -> Vec<(String, String)> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| (format!("KEY_{i}"), k.clone()))
+        .collect()
+}
+
 fn live(dir: &TempDir) -> support::Run {
     run(check_in(dir, "live").env("CI_KEY", KEY))
 }
@@ -265,11 +273,7 @@ fn identical_requests_are_made_once_and_only_selected_cases_are_fetched() {
         }
         dir.write(&format!("specs/team{file}.yaml"), &spec);
     }
-    let env: Vec<(String, String)> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (format!("KEY_{i}"), k.clone()))
-        .collect();
+    let env = key_vars(&keys);
     let out = run(check_in(&dir, "live").envs(env.clone()));
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(
@@ -345,11 +349,7 @@ fn many_cases_each_get_their_own_answer_when_concluded_on_every_core() {
         }
         dir.write(&format!("specs/f{file}.yaml"), &spec);
     }
-    let env: Vec<(String, String)> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (format!("KEY_{i}"), k.clone()))
-        .collect();
+    let env = key_vars(&keys);
     let out = run(check_in(&dir, "record").envs(env));
     assert!(
         out.stdout

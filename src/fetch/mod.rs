@@ -112,9 +112,13 @@ pub(crate) fn fetch_all(
             .iter()
             .map(|c| prepare(c, &env).and_then(|p| Ok((p, prepare_probes(c, allow_unsafe, &env)?))))
             .collect();
-        let client = client
-            .join()
-            .unwrap_or_else(|_| Err("internal: setting up the HTTP client failed".to_owned()));
+        let client = client.join().unwrap_or_else(|_| {
+            Err(
+                "internal: permspec failed while setting up the HTTP client; please \
+                     report it"
+                    .to_owned(),
+            )
+        });
         (prepared, client)
     });
 
@@ -125,7 +129,10 @@ pub(crate) fn fetch_all(
     let mut unique: Vec<Task> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut slots: Vec<(Option<usize>, Vec<usize>)> = Vec::with_capacity(prepared.len());
-    for p in &prepared {
+    // For each distinct request, the case that first asks it: the one its
+    // scrubber and stored bodies are made from, for every case that shares it.
+    let mut firsts: Vec<Option<usize>> = Vec::new();
+    for (c, p) in prepared.iter().enumerate() {
         let Ok((p, probes)) = p else {
             slots.push((None, Vec::new()));
             continue;
@@ -134,6 +141,7 @@ pub(crate) fn fetch_all(
             Work::Network(job) => {
                 let i = *index.entry(identity(job)).or_insert_with(|| {
                     unique.push(Task::Case(job.clone()));
+                    firsts.push(Some(c));
                     unique.len() - 1
                 });
                 if let Task::Case(kept) = &mut unique[i] {
@@ -152,6 +160,7 @@ pub(crate) fn fetch_all(
             .map(|probe| {
                 *index.entry(probe_identity(probe)).or_insert_with(|| {
                     unique.push(Task::Probe(Box::new(probe.clone())));
+                    firsts.push(None);
                     unique.len() - 1
                 })
             })
@@ -166,7 +175,6 @@ pub(crate) fn fetch_all(
         })
         .sum();
 
-    let requests = unique.len();
     let (outcomes, (mut made, sent)) = if unique.is_empty() {
         (Vec::new(), (Vec::new(), Scrubber::default()))
     } else {
@@ -190,13 +198,13 @@ pub(crate) fn fetch_all(
         // made on another core while the requests are out; only the
         // secrets an exchange hands out are added after.
         std::thread::scope(|scope| {
-            let made = scope.spawn(|| request_scrubbers(&prepared, &slots, requests));
+            let made = scope.spawn(|| request_scrubbers(&prepared, &firsts));
             let outcomes = run_all(tasks, &settings);
             (outcomes, made.join().unwrap_or_default())
         })
     };
     // The run's scrubber starts from every secret the requests sent
-    // (absorbed on the other core); each case adds what its exchange
+    // (absorbed on the other core); each request adds what its exchange
     // handed out, and an offline case its own.
     let mut everything = {
         let mut run = sent;
@@ -211,25 +219,22 @@ pub(crate) fn fetch_all(
         })
         .sum();
     let recorded_at: Arc<str> = fixture::now_utc().into();
-    let answer_of = |prepared: &Prepared, slot: Option<usize>| match slot.map(|i| outcomes.get(i)) {
-        Some(Some(Done::Case(outcome))) if matches!(prepared.work, Work::Network(_)) => {
-            Some(outcome)
-        }
+    let answer_of = |i: usize| match outcomes.get(i) {
+        Some(Done::Case(outcome)) => Some(outcome),
         _ => None,
     };
     // Cases that share a request share its secrets (the request's key
     // holds the credential, in the header, query or body), so its scrubber
     // and stored bodies are made once, from the first case that asks it.
-    let mut shared: Vec<Option<Shared>> = Vec::new();
-    shared.resize_with(requests, || None);
-    for (p, (slot, _)) in prepared.iter().zip(&slots) {
-        if let (Ok((p, _)), Some(i)) = (p, *slot)
-            && let (Some(outcome), Some(entry @ None)) = (answer_of(p, *slot), shared.get_mut(i))
-        {
+    let shared: Vec<Option<Shared>> = firsts
+        .iter()
+        .enumerate()
+        .map(|(i, first)| {
+            let (p, _) = prepared.get((*first)?)?.as_ref().ok()?;
             let made = made.get_mut(i).and_then(Option::take);
-            *entry = Some(Shared::new(p, outcome, made, &recorded_at));
-        }
-    }
+            Some(Shared::new(p, answer_of(i)?, made, &recorded_at))
+        })
+        .collect();
     // Then every case is concluded on every core; an offline case's own
     // scrubber is kept to join the run's.
     let own_scrubbers: std::sync::Mutex<Vec<Scrubber>> = Default::default();
@@ -247,25 +252,20 @@ pub(crate) fn fetch_all(
                         retries: 0,
                     };
                     own = Shared::new(&prepared, &offline, None, &recorded_at);
+                    own_scrubbers
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(own.scrubber.clone());
                     (&offline, &own)
                 }
                 (Work::Network(_), Some(i)) => {
-                    match (
-                        answer_of(&prepared, slot),
-                        shared.get(i).and_then(Option::as_ref),
-                    ) {
+                    match (answer_of(i), shared.get(i).and_then(Option::as_ref)) {
                         (Some(outcome), Some(shared)) => (outcome, shared),
                         _ => return Err(no_answer()),
                     }
                 }
                 (Work::Network(_), None) => return Err(no_answer()),
             };
-            if matches!(prepared.work, Work::Offline(_)) {
-                own_scrubbers
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push(shared.scrubber.clone());
-            }
             let mut fetched = conclude(case, &prepared, outcome, shared)?;
             let answers: Vec<Option<&ProbeResult>> = probe_slots
                 .iter()
@@ -426,9 +426,7 @@ impl Shared {
             recorded_at: recorded_at.clone(),
         }
     }
-}
 
-impl Shared {
     /// The body as `provider` stores it, made by `make` the first time.
     fn stored_body(
         &self,
@@ -457,23 +455,20 @@ fn sent_scrubber(prepared: &Prepared) -> Scrubber {
     Scrubber::new(prepared.secrets.iter().chain(job_auth(prepared)))
 }
 
-/// For each of the `requests` distinct requests, the scrubber of what it
-/// sends, made from the first case that asks it (the one whose `Shared`
-/// the others share); and one scrubber of them all.
+/// For each distinct request, the scrubber of what it sends, made from
+/// the case that first asks it (`firsts`; none for a probe); and one
+/// scrubber of them all.
 fn request_scrubbers(
     prepared: &[Result<(Prepared, Vec<ProbeJob>), CaseError>],
-    slots: &[(Option<usize>, Vec<usize>)],
-    requests: usize,
+    firsts: &[Option<usize>],
 ) -> (Vec<Option<Scrubber>>, Scrubber) {
-    let mut made: Vec<Option<Scrubber>> = Vec::new();
-    made.resize_with(requests, || None);
-    for (p, (slot, _)) in prepared.iter().zip(slots) {
-        if let (Ok((p, _)), Some(i)) = (p, *slot)
-            && let Some(m @ None) = made.get_mut(i)
-        {
-            *m = Some(sent_scrubber(p));
-        }
-    }
+    let made: Vec<Option<Scrubber>> = firsts
+        .iter()
+        .map(|first| {
+            let (p, _) = prepared.get((*first)?)?.as_ref().ok()?;
+            Some(sent_scrubber(p))
+        })
+        .collect();
     let mut all = Scrubber::default();
     for m in made.iter().flatten() {
         all.absorb(m);
