@@ -106,7 +106,7 @@ check)
 
   out=$(cd "$dir" && cargo test --quiet 2>&1) && status=0 || status=$?
   check "replay: every bundled case passes" test "$status" -eq 0
-  check "replay: the 20 bundled cases ran" grep -q "20 passed" <<<"$out"
+  check "replay: the 21 bundled cases ran" grep -q "21 passed" <<<"$out"
 
   out=$(cd "$dir" && PERMSPEC_MODE=live cargo test --quiet 2>&1) && status=0 || status=$?
   check "live without the feature: the run fails" test "$status" -ne 0
@@ -162,7 +162,7 @@ EOF
   # The commands without installing the binary: the consumer's example.
   out=$(cd "$dir" && cargo run --quiet --example permspec --features cli -- check 2>&1) && status=0 || status=$?
   check "cargo run --example permspec --features cli -- check: passes" test "$status" -eq 0
-  check "... and replays the 20 bundled cases" grep -q "20 passed" <<<"$out"
+  check "... and replays the 21 bundled cases" grep -q "21 passed" <<<"$out"
   out=$(cd "$dir" && cargo run --quiet --example permspec --features cli -- audit --format json 2>/dev/null) && status=0 || status=$?
   check "cargo run --example permspec --features cli -- audit: a JSON audit" \
     python3 -c 'import json,sys; json.loads(sys.argv[1])["schema"]' "$out"

@@ -9,7 +9,7 @@ use crate::privilege::covers;
 use crate::privilege::index::covering;
 use crate::privilege::{Family, Index};
 use crate::provider::Grant;
-use crate::provider::probe::{Verdict, judge};
+use crate::provider::probe::{Judging, Verdict, judge};
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,6 +68,9 @@ pub(crate) enum Finding {
         probe: String,
         line: u32,
         why: String,
+        /// A 404 read as a denial that no other case witnesses: the fix
+        /// is a witness (or the path), not the statuses.
+        unwitnessed: bool,
     },
 }
 
@@ -80,6 +83,8 @@ pub(crate) struct ProbeMismatch {
     pub line: u32,
     pub expected: Verdict,
     pub status: u16,
+    /// The reason a 2xx answer refused with (Slack's `missing_scope`).
+    pub refused: Option<String>,
     /// The server's message and what it says the request needs.
     pub message: Option<String>,
     pub needs: Option<String>,
@@ -263,20 +268,20 @@ fn probes(family: &dyn Family, expect: &Expectations, grant: &Grant, findings: &
                 probe: shown,
                 line: probe.line,
                 why: "no answer is recorded for it".into(),
+                unwitnessed: false,
             });
             continue;
         };
-        let verdict = match judge(
-            seen.status,
-            &expect.denied_statuses,
-            &probe.allowed_statuses,
-        ) {
+        let verdict = match judge(seen, &Judging::of(expect, probe, seen)) {
             Ok(v) => v,
             Err(why) => {
                 findings.push(Finding::ProbeUnjudged {
                     probe: shown,
                     line: probe.line,
                     why,
+                    unwitnessed: seen.status == 404
+                        && seen.witness.is_none()
+                        && expect.denied_statuses.contains(&404),
                 });
                 continue;
             }
@@ -303,26 +308,12 @@ fn probes(family: &dyn Family, expect: &Expectations, grant: &Grant, findings: &
                 line: probe.line,
                 expected,
                 status: seen.status,
+                refused: seen.refused.clone(),
                 message: seen.message.clone(),
                 needs: seen.needs.clone(),
                 permission,
             })));
         }
-    }
-    // Every probe refused the credential itself (401) and nothing else
-    // shows the server accepted it: a mistyped or revoked credential, or a
-    // proxy dropping the header, would deny everything, so the denials
-    // prove nothing about the token's permissions.
-    let all_unaccepted = !grant.probes.is_empty() && grant.probes.iter().all(|s| s.status == 401);
-    if all_unaccepted && grant.active != Some(true) && grant.privileges.is_empty() {
-        findings.push(Finding::ProbeUnjudged {
-            probe: "every probe".into(),
-            line: expect.probes.first().map_or(0, |p| p.line),
-            why: "each answered 401: the server accepted the credential for no request, so \
-                  no denial says anything about its permissions (a mistyped or revoked \
-                  credential, or a proxy dropping the header)"
-                .into(),
-        });
     }
 }
 
@@ -586,10 +577,8 @@ mod tests {
         crate::provider::probe::Seen {
             method: "GET".into(),
             path: path.into(),
-            body: None,
             status,
-            message: None,
-            needs: None,
+            ..Default::default()
         }
     }
 
@@ -603,7 +592,7 @@ mod tests {
                 probe("/files", Reported("files:read")),
                 probe("/people", Reported("accounts:read")),
             ],
-            denied_statuses: vec![401, 403],
+            denied_statuses: vec![403],
             ..Default::default()
         };
         let mut granted = grant(&["files:write"]);
@@ -660,27 +649,33 @@ mod tests {
         assert_eq!(out.findings.len(), 2);
     }
 
+    /// Issue 35, item 3: a 401 proves nothing, even where the API says the
+    /// token is active; a 404 is a denial only with its witness.
     #[test]
-    fn every_probe_refused_outright_proves_nothing_unless_the_api_vouched() {
+    fn a_401_proves_nothing_and_a_404_needs_a_witness() {
         use crate::plan::ProbeExpect::Denied;
         let expect = Expectations {
             probes: vec![probe("/a", Denied), probe("/b", Denied)],
-            denied_statuses: vec![401, 403],
+            denied_statuses: vec![403, 404],
             ..Default::default()
         };
-        let mut nothing = grant(&[]);
-        nothing.probes = vec![seen("/a", 401), seen("/b", 401)];
-        let out = compare(&crate::privilege::PLAIN, &expect, &nothing, CLOCK);
+        let mut vouched = grant(&[]);
+        vouched.active = Some(true);
+        vouched.probes = vec![seen("/a", 401), seen("/b", 403)];
+        let out = compare(&crate::privilege::PLAIN, &expect, &vouched, CLOCK);
         assert!(
-            matches!(&out.findings[..], [Finding::ProbeUnjudged { why, .. }] if why.contains("each answered 401")),
+            matches!(&out.findings[..], [Finding::ProbeUnjudged { probe, why, .. }]
+                if probe == "GET /a" && why.contains("not accepted")),
             "{out:?}"
         );
-        // One 403 shows the credential was accepted somewhere.
-        nothing.probes = vec![seen("/a", 401), seen("/b", 403)];
-        assert!(compare(&crate::privilege::PLAIN, &expect, &nothing, CLOCK).passed());
-        // An API that reported the token active vouched for it.
-        nothing.probes = vec![seen("/a", 401), seen("/b", 401)];
-        nothing.active = Some(true);
-        assert!(compare(&crate::privilege::PLAIN, &expect, &nothing, CLOCK).passed());
+        vouched.probes = vec![seen("/a", 404), seen("/b", 403)];
+        let out = compare(&crate::privilege::PLAIN, &expect, &vouched, CLOCK);
+        assert!(
+            matches!(&out.findings[..], [Finding::ProbeUnjudged { why, .. }]
+                if why.contains("witness")),
+            "{out:?}"
+        );
+        vouched.probes[0].witness = Some("other::case".into());
+        assert!(compare(&crate::privilege::PLAIN, &expect, &vouched, CLOCK).passed());
     }
 }

@@ -292,6 +292,32 @@ pub(crate) fn judge(
             Fix::Record,
         ));
     }
+    // A 2xx answer's body was read for a refusal under one rule (Slack's,
+    // a spec's `refused_when`), or under none: a fixture read otherwise
+    // answers another question, and its verdict cannot be read again (the
+    // body is not kept).
+    let rule = case.expect.refused_when.as_deref().map(|r| r.shown());
+    if let Some(s) = fixture
+        .probes
+        .iter()
+        .find(|s| (200..300).contains(&s.status) && s.read_by != rule)
+    {
+        let said = |r: Option<&str>| match r {
+            Some(r) => format!("`{}`", crate::escape::text(r)),
+            None => "no rule (the body was not read)".to_owned(),
+        };
+        return Err(CaseError::new(
+            format!(
+                "fixture {shown} judged the answer to `{} {}` by {}, and the spec now reads \
+                 refusals in a 2xx answer by {}",
+                s.method,
+                crate::escape::text(&s.path),
+                said(s.read_by.as_deref()),
+                said(rule.as_deref())
+            ),
+            Fix::Record,
+        ));
+    }
     grant.probes = fixture.probes.clone();
     Ok(grant)
 }

@@ -11,6 +11,7 @@ use crate::report::junit::{self, CaseResult};
 use crate::report::sarif::Located;
 use crate::report::{self, Invocation, Style};
 use crate::secret::Scrubber;
+use crate::witness::Witnesses;
 use libtest_mimic::{Arguments, ColorSetting, Failed, FormatSetting, Trial};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -184,8 +185,9 @@ impl Harness {
         let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
         let mut entries = plan::load(&self.dirs, sarif.is_some());
         // Against every spec, before any filter: a filtered-out token's
-        // fixture is not an orphan.
+        // fixture is not an orphan, and may witness for a selected one.
         let found = crate::orphans::find(&entries, listing);
+        let witnesses = Witnesses::new(&entries);
         retain_filtered(&mut entries, &self.filters, args.exact);
 
         // Fetch only what the filter selects: under nextest each case runs
@@ -226,6 +228,7 @@ impl Harness {
             mode,
             to_stderr,
             (self.pending, self.unsafe_probes),
+            (&witnesses, &found),
         );
         let clock = Clock::read();
         let shared = Shared {
@@ -241,6 +244,7 @@ impl Harness {
             scrubber,
             sarif: sarif.is_some(),
             junit: junit.is_some(),
+            witnesses,
         };
 
         // Every selected case is judged here, on every core (or as many
@@ -370,6 +374,7 @@ impl Harness {
         let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
         let mut entries = plan::load(&self.dirs, true);
         let found = crate::orphans::find(&entries, listing);
+        let witnesses = Witnesses::new(&entries);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
         let (mut prefetched, scrubber) = prefetch(
@@ -378,6 +383,7 @@ impl Harness {
             mode,
             true,
             (self.pending, self.unsafe_probes),
+            (&witnesses, &found),
         );
         let context = ReplayContext::from_env(crate::time::now())
             .with_confirmations(&found.roots)
@@ -385,6 +391,11 @@ impl Harness {
         for (entry, fetched) in entries.iter().zip(prefetched.iter_mut()) {
             if let (Entry::Case(case), None) = (entry, &fetched) {
                 *fetched = Some(Box::new(evidence::replay(case, &context)));
+            }
+            if let (Entry::Case(case), Some(result)) = (entry, fetched.as_deref_mut())
+                && let Ok(evidence) = result
+            {
+                witnesses.attach(case, &mut evidence.grant.probes, &context);
             }
         }
         Ok(Gathering {
@@ -441,6 +452,7 @@ fn prefetch(
     mode: Mode,
     to_stderr: bool,
     (pending, unsafe_probes): (bool, bool),
+    (witnesses, found): (&Witnesses, &crate::orphans::Found),
 ) -> (Vec<Prefetched>, Scrubber) {
     let mut prefetched: Vec<Prefetched> = Vec::new();
     let mut scrubber = Scrubber::default();
@@ -455,8 +467,16 @@ fn prefetch(
             .collect();
         let to_fetch: Vec<&Case> = chosen.iter().flatten().copied().collect();
         if !to_fetch.is_empty() {
-            let (results, everything) =
-                fetch_live(&to_fetch, mode, to_stderr, (pending, unsafe_probes));
+            let context = ReplayContext::from_env(crate::time::now())
+                .with_confirmations(&found.roots)
+                .with_listing(found.clone());
+            let (results, everything) = fetch_live(
+                &to_fetch,
+                mode,
+                to_stderr,
+                (pending, unsafe_probes),
+                (witnesses, &context),
+            );
             scrubber = everything;
             let mut results = results.into_iter();
             prefetched = chosen
@@ -477,8 +497,16 @@ fn fetch_live(
     mode: Mode,
     to_stderr: bool,
     (pending, unsafe_probes): (bool, bool),
+    (witnesses, context): (&Witnesses, &ReplayContext),
 ) -> (Vec<Result<Evidence, CaseError>>, Scrubber) {
     let (fetched, mut summary, scrubber) = fetch::fetch_all(to_fetch, unsafe_probes);
+    // This run's answers witness for each other before any fixture: what
+    // a probe's 404 was judged on is recorded with it.
+    for (case, result) in to_fetch.iter().zip(&fetched) {
+        if let Ok(f) = result {
+            witnesses.learn(case, &f.evidence.grant.probes);
+        }
+    }
     // Per fixtures folder: the fixtures confirmed, and those written.
     let mut notes: Notes = Default::default();
     let results: Vec<Result<Evidence, CaseError>> = to_fetch
@@ -486,6 +514,11 @@ fn fetch_live(
         .zip(fetched)
         .map(|(case, result)| {
             let mut fetched = result?;
+            witnesses.attach(case, &mut fetched.evidence.grant.probes, context);
+            fetched
+                .fixture
+                .probes
+                .clone_from(&fetched.evidence.grant.probes);
             if mode == Mode::Record {
                 let done = fetch::record(case, &mut fetched, &scrubber, pending)?;
                 let root = case.spec.fixtures.clone();
@@ -533,6 +566,7 @@ fn fetch_live(
     mode: Mode,
     to_stderr: bool,
     _: (bool, bool),
+    _: (&Witnesses, &ReplayContext),
 ) -> (Vec<Result<Evidence, CaseError>>, Scrubber) {
     let line = format!(
         "permspec: {mode} mode: built without the `live` feature; all {} selected case(s) fail",
@@ -593,6 +627,8 @@ struct Shared {
     /// then (a replay of 10,000 cases pays nothing for a report it skips).
     sarif: bool,
     junit: bool,
+    /// The cases that may show a probe's 404 is a denial.
+    witnesses: Witnesses,
 }
 
 /// What the trials and the workers of one run share: the workers put each
@@ -742,7 +778,7 @@ fn judge(
             evidence::Fix::Hint("please report this".into()),
         )),
     };
-    let evidence = match evidence {
+    let mut evidence = match evidence {
         Ok(e) => e,
         Err(e) => {
             let first = e.cause.lines().next().unwrap_or_default();
@@ -760,6 +796,8 @@ fn judge(
             );
         }
     };
+    run.witnesses
+        .attach(case, &mut evidence.grant.probes, &run.replay);
     let outcome = compare(case.family(), &case.expect, &evidence.grant, run.clock);
     let located = match run.sarif {
         true => report::sarif::locate(case, &evidence.grant, &outcome, |p| {
@@ -860,7 +898,8 @@ mod tests {
         let entries = plan::plan_bytes(spec, text.as_bytes().to_vec(), "fixtures".as_ref());
         let selected = vec![true; entries.len()];
         for mode in [Mode::Live, Mode::Record] {
-            let (got, _) = prefetch(&entries, &selected, mode, true, (false, false));
+            let none = (&Witnesses::default(), &crate::orphans::Found::default());
+            let (got, _) = prefetch(&entries, &selected, mode, true, (false, false), none);
             let errors: Vec<&CaseError> = got
                 .iter()
                 .map(|r| match r.as_deref() {
@@ -885,7 +924,15 @@ mod tests {
         }
         // Replay is untouched: nothing is prefetched, each trial reads its
         // fixture.
-        let (got, _) = prefetch(&entries, &selected, Mode::Replay, true, (false, false));
+        let none = (&Witnesses::default(), &crate::orphans::Found::default());
+        let (got, _) = prefetch(
+            &entries,
+            &selected,
+            Mode::Replay,
+            true,
+            (false, false),
+            none,
+        );
         assert!(got.iter().all(Option::is_none));
     }
 }

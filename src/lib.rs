@@ -49,6 +49,7 @@ mod spec;
 mod suggest;
 mod template;
 mod time;
+mod witness;
 
 pub use harness::Harness;
 pub use mode::Mode;

@@ -68,11 +68,26 @@ fn tighten(schema: &mut Value) {
         json!({"pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$"}),
     );
     set(schema, &["properties", "tokens"], "minProperties", json!(1));
+    // 401 says the credential was not accepted, never what it may do.
     set(
         schema,
         &["properties", "denied_statuses"],
         "items",
-        json!({"type": "integer", "minimum": 400, "maximum": 499}),
+        json!({"type": "integer", "minimum": 400, "maximum": 499, "not": {"const": 401}}),
+    );
+    for pointer in ["json", "reason"] {
+        set(
+            schema,
+            &["$defs", "RawRefusedWhen", "properties", pointer],
+            "pattern",
+            json!("^/"),
+        );
+    }
+    set(
+        schema,
+        &["$defs", "RawRefusedWhen", "properties", "denied"],
+        "minItems",
+        json!(1),
     );
     set(
         schema,
@@ -97,6 +112,7 @@ fn tighten(schema: &mut Value) {
         let mut forbid = serde_json::Map::new();
         for key in &every_key {
             let takes = allowed.contains(&key.as_str())
+                || (key == "refused_when" && provider.takes_refused_when())
                 || (common.contains(&key.as_str())
                     && (key != "denied_statuses" || provider.takes_probes()));
             if !takes {

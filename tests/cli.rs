@@ -48,7 +48,7 @@ fn bundled_examples_pass_from_the_package_root() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("test result: ok. 20 passed; 0 failed"),
+        out.stdout.contains("test result: ok. 21 passed; 0 failed"),
         "{}",
         out.stdout
     );

@@ -16,6 +16,9 @@ use support::server::{Hit, Reply, Server};
 use support::{TempDir, outcome};
 
 const GH_TOKEN: &str = "github_pat_11CANARY0probe7f3e9c2a1b4d5e6f";
+/// A token that may read acme/payroll: the witness that it exists, so the
+/// first token's 404 there is a denial.
+const GH_PAYROLL: &str = "github_pat_11CANARY0payroll0reader00witness";
 const STRIPE_KEY: &str = "rk_test_51CANARYprobe7f3e9c2a1b4d5e6f";
 const DS_KEY: &str = "sk-0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
@@ -24,6 +27,15 @@ const DS_KEY: &str = "sk-0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b
 /// need `members=read` (403 with `X-Accepted-GitHub-Permissions`). Every
 /// success body carries data that must never be recorded.
 fn github(hit: &Hit) -> Reply {
+    if hit.header("authorization") == Some(&format!("Bearer {GH_PAYROLL}")) {
+        return match hit.path() {
+            "/repos/acme/payroll" => Reply::json(
+                200,
+                json!({"name": "payroll", "secret": PRIVATE_DATA}).to_string(),
+            ),
+            _ => Reply::json(404, r#"{"message":"Not Found"}"#),
+        };
+    }
     if hit.header("authorization") != Some(&format!("Bearer {GH_TOKEN}")) {
         return Reply::json(
             401,
@@ -69,6 +81,13 @@ const GITHUB_PROBES: &str = "      - { get: /repos/acme/app/contents/README.md, 
 
 const CASE: &str = "probes::fine-grained-ci";
 
+/// `spec` with a token that may read acme/payroll, whose answer witnesses
+/// that the repository exists.
+fn witnessed(spec: String) -> String {
+    spec + "  payroll-reader:\n    credential: { env: GH_PAYROLL }\n    probes:\n      \
+            - { get: /repos/acme/payroll, expect: allowed }\n"
+}
+
 fn project(name: &str, spec: &str) -> TempDir {
     let dir = TempDir::new(name);
     dir.write("specs/probes.yaml", spec);
@@ -80,17 +99,22 @@ fn a_fine_grained_token_is_checked_by_what_it_can_do_and_replays_without_its_bod
     let server = Server::start(github);
     let dir = project(
         "probes-github",
-        &probes_spec(
+        &witnessed(probes_spec(
             &server.url(),
             "denied_statuses: [403, 404]\n",
             GITHUB_PROBES,
-        ),
+        )),
     );
-    let env = [("GH_FINE_GRAINED_CI", GH_TOKEN), ("PERMSPEC_NOW", NOW)];
+    let env = [
+        ("GH_FINE_GRAINED_CI", GH_TOKEN),
+        ("GH_PAYROLL", GH_PAYROLL),
+        ("PERMSPEC_NOW", NOW),
+    ];
     let record = check(&dir, "record", &env);
     assert_passes(&record, CASE);
+    assert_passes(&record, "probes::payroll-reader");
     assert!(
-        record.stdout.contains("3 requests for 1 case"),
+        record.stdout.contains("4 requests for 2 cases"),
         "{}",
         record.stdout
     );
@@ -104,13 +128,18 @@ fn a_fine_grained_token_is_checked_by_what_it_can_do_and_replays_without_its_bod
         json!([
             {"method": "GET", "path": "/repos/acme/app/contents/README.md", "status": 200,
              "needs": "contents=read"},
-            {"method": "GET", "path": "/repos/acme/payroll", "status": 404, "message": "Not Found"},
+            {"method": "GET", "path": "/repos/acme/payroll", "status": 404, "message": "Not Found",
+             "witness": "probes::payroll-reader"},
             {"method": "HEAD", "path": "/orgs/acme/members", "status": 403, "needs": "members=read"}
         ])
     );
     // The HEAD had no body to explain it; the token went as Bearer, in
     // Authorization only.
-    let hits = server.hits();
+    let hits: Vec<Hit> = server
+        .hits()
+        .into_iter()
+        .filter(|h| h.header("authorization") != Some(&format!("Bearer {GH_PAYROLL}")))
+        .collect();
     assert_eq!(hits.len(), 3);
     for hit in &hits {
         let holding: Vec<&str> = hit
@@ -127,7 +156,39 @@ fn a_fine_grained_token_is_checked_by_what_it_can_do_and_replays_without_its_bod
     assert_passes(&replay, CASE);
     let live = check(&dir, "live", &env);
     assert_passes(&live, CASE);
-    assert_nothing_leaked(&dir, &[&record, &replay, &live], &[GH_TOKEN, PRIVATE_DATA]);
+    assert_nothing_leaked(
+        &dir,
+        &[&record, &replay, &live],
+        &[GH_TOKEN, GH_PAYROLL, PRIVATE_DATA],
+    );
+    // A witness filtered out of the run still witnesses, by its fixture.
+    let alone = support::run(
+        support::check_in(&dir, "live")
+            .args(["--exact", CASE])
+            .envs(env.iter().copied()),
+    );
+    assert_passes(&alone, CASE);
+    // Without the witness's fixture, the 404 proves nothing, live or
+    // replayed, and the failure says how to add a witness.
+    std::fs::remove_file(dir.path().join("fixtures/probes/payroll-reader.json")).unwrap();
+    for out in [
+        check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]),
+        support::run(
+            support::check_in(&dir, "live")
+                .args(["--exact", CASE])
+                .envs(env.iter().copied()),
+        ),
+    ] {
+        assert_fails(
+            &out,
+            CASE,
+            &[
+                "? GET /repos/acme/payroll",
+                "HTTP 404 proves a denial only with a witness",
+                "the probe `{ get: /repos/acme/payroll, expect: allowed }`",
+            ],
+        );
+    }
 }
 
 #[test]
@@ -139,9 +200,17 @@ fn a_probe_that_answers_otherwise_fails_with_the_servers_explanation() {
 ";
     let dir = project(
         "probes-mismatch",
-        &probes_spec(&server.url(), "denied_statuses: [403, 404]\n", probes),
+        &witnessed(probes_spec(
+            &server.url(),
+            "denied_statuses: [403, 404]\n",
+            probes,
+        )),
     );
-    let env = [("GH_FINE_GRAINED_CI", GH_TOKEN), ("PERMSPEC_NOW", NOW)];
+    let env = [
+        ("GH_FINE_GRAINED_CI", GH_TOKEN),
+        ("GH_PAYROLL", GH_PAYROLL),
+        ("PERMSPEC_NOW", NOW),
+    ];
     for mode in ["record", "replay"] {
         let out = check(&dir, mode, &env);
         assert_fails(
@@ -163,7 +232,7 @@ fn a_probe_that_answers_otherwise_fails_with_the_servers_explanation() {
             "{}",
             out.stdout
         );
-        assert_nothing_leaked(&dir, &[&out], &[GH_TOKEN, PRIVATE_DATA]);
+        assert_nothing_leaked(&dir, &[&out], &[GH_TOKEN, GH_PAYROLL, PRIVATE_DATA]);
     }
     // The JUnit report carries the probe section, and the audit each probe.
     let junit = support::run(
@@ -197,6 +266,7 @@ fn a_probe_that_answers_otherwise_fails_with_the_servers_explanation() {
             .env("PERMSPEC_NOW", NOW),
     );
     assert!(text.stdout.contains("1/3 ok"), "{}", text.stdout);
+    assert!(text.stdout.contains("1/1 ok"), "{}", text.stdout);
     assert!(
         text.stdout.contains(
             "probe: WRONG GET /orgs/acme/members: expected allowed, answered 403 (denied); needs members=read"
@@ -300,7 +370,11 @@ fn an_answer_that_proves_nothing_is_an_error_never_a_pass() {
         ),
         ("broken", "denied", "a server error proves nothing"),
         ("busy", "denied", "HTTP 503"),
-        ("unauthenticated", "denied", "did not accept the credential"),
+        (
+            "unauthenticated",
+            "denied",
+            "HTTP 401: the credential was not accepted for this request",
+        ),
     ];
     let mut spec = format!(
         "provider: probes\nbase_url: {}\ndenied_statuses: [403]\ntokens:\n  good:\n    credential: {{ env: T }}\n    probes:\n      - {{ get: /ok, expect: allowed }}\n",
@@ -359,13 +433,36 @@ fn a_probes_only_token_must_show_its_credential_works() {
         &out,
         CASE,
         &[
-            "- GET /user",
-            "expected allowed, answered 401 (denied)",
-            "each answered 401",
+            "probe `GET /user` (line 7): HTTP 401: the credential was not accepted",
+            "Bad credentials",
         ],
     );
+    assert!(
+        !dir.path()
+            .join("fixtures/probes/fine-grained-ci.json")
+            .exists()
+    );
+    // A fixture holding a 401 (written by hand, or by an older permspec)
+    // proves nothing on replay either.
+    dir.write(
+        "fixtures/probes/fine-grained-ci.json",
+        &format!(
+            r#"{{"recorded_at": "{NOW}", "provider": "probes",
+  "request": {{"method": "PROBES", "url": "{}", "credential": "bearer from env GH_FINE_GRAINED_CI"}},
+  "probes": [{{"method": "GET", "path": "/user", "status": 200}},
+             {{"method": "GET", "path": "/orgs/acme/members", "status": 401}}]}}"#,
+            server.url()
+        ),
+    );
     let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
-    assert_fails(&replay, CASE, &["each answered 401"]);
+    assert_fails(
+        &replay,
+        CASE,
+        &[
+            "? GET /orgs/acme/members",
+            "the credential was not accepted",
+        ],
+    );
 }
 
 #[test]
@@ -512,18 +609,26 @@ fn replay_refuses_a_fixture_of_other_probes() {
     let server = Server::start(github);
     let dir = project(
         "probes-changed",
-        &probes_spec(
+        &witnessed(probes_spec(
             &server.url(),
             "denied_statuses: [403, 404]\n",
             GITHUB_PROBES,
-        ),
+        )),
     );
-    let env = [("GH_FINE_GRAINED_CI", GH_TOKEN), ("PERMSPEC_NOW", NOW)];
+    let env = [
+        ("GH_FINE_GRAINED_CI", GH_TOKEN),
+        ("GH_PAYROLL", GH_PAYROLL),
+        ("PERMSPEC_NOW", NOW),
+    ];
     assert_passes(&check(&dir, "record", &env), CASE);
     let fewer = "      - { get: /repos/acme/app/contents/README.md, expect: allowed }\n";
     dir.write(
         "specs/probes.yaml",
-        &probes_spec(&server.url(), "denied_statuses: [403, 404]\n", fewer),
+        &witnessed(probes_spec(
+            &server.url(),
+            "denied_statuses: [403, 404]\n",
+            fewer,
+        )),
     );
     let out = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
     assert_fails(
@@ -537,7 +642,11 @@ fn replay_refuses_a_fixture_of_other_probes() {
     // A denied status the spec no longer lists is judged on replay too.
     dir.write(
         "specs/probes.yaml",
-        &probes_spec(&server.url(), "denied_statuses: [403]\n", GITHUB_PROBES),
+        &witnessed(probes_spec(
+            &server.url(),
+            "denied_statuses: [403]\n",
+            GITHUB_PROBES,
+        )),
     );
     let out = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
     assert_fails(
@@ -550,22 +659,26 @@ fn replay_refuses_a_fixture_of_other_probes() {
 #[test]
 fn identical_probes_with_one_credential_are_one_request() {
     let server = Server::start(github);
-    let mut spec = probes_spec(
+    let mut spec = witnessed(probes_spec(
         &server.url(),
         "denied_statuses: [403, 404]\n",
         GITHUB_PROBES,
-    );
+    ));
     spec.push_str(&format!(
         "  same-token:\n    credential: {{ env: GH_FINE_GRAINED_CI }}\n    probes:\n{GITHUB_PROBES}"
     ));
     let dir = project("probes-dedup", &spec);
-    let env = [("GH_FINE_GRAINED_CI", GH_TOKEN), ("PERMSPEC_NOW", NOW)];
+    let env = [
+        ("GH_FINE_GRAINED_CI", GH_TOKEN),
+        ("GH_PAYROLL", GH_PAYROLL),
+        ("PERMSPEC_NOW", NOW),
+    ];
     let out = check(&dir, "record", &env);
     assert_passes(&out, CASE);
     assert_passes(&out, "probes::same-token");
-    assert_eq!(server.hits().len(), 3);
+    assert_eq!(server.hits().len(), 4);
     assert!(
-        out.stdout.contains("3 requests for 2 cases"),
+        out.stdout.contains("4 requests for 3 cases"),
         "{}",
         out.stdout
     );
@@ -762,18 +875,22 @@ fn a_changed_probe_answer_waits_for_review_and_says_which() {
     });
     let dir = project(
         "probes-review",
-        &probes_spec(
+        &witnessed(probes_spec(
             &server.url(),
             "denied_statuses: [403, 404]\n",
             GITHUB_PROBES,
-        ),
+        )),
     );
-    let env = [("GH_FINE_GRAINED_CI", GH_TOKEN), ("PERMSPEC_NOW", NOW)];
+    let env = [
+        ("GH_FINE_GRAINED_CI", GH_TOKEN),
+        ("GH_PAYROLL", GH_PAYROLL),
+        ("PERMSPEC_NOW", NOW),
+    ];
     assert_passes(&check(&dir, "record", &env), CASE);
     let before = support::cases::read(&dir, "fixtures/probes/fine-grained-ci.json");
     // The same answers again: the fixture is confirmed, byte for byte.
     let again = check(&dir, "record", &env);
-    assert!(again.stdout.contains("1 unchanged"), "{}", again.stdout);
+    assert!(again.stdout.contains("2 unchanged"), "{}", again.stdout);
 
     open.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut pending = env.to_vec();

@@ -18,6 +18,8 @@ mod false_pass;
 mod leaks;
 #[path = "trust/review.rs"]
 mod review;
+#[path = "trust/third.rs"]
+mod third;
 #[path = "trust/writes.rs"]
 mod writes;
 

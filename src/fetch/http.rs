@@ -600,7 +600,8 @@ pub(crate) struct ProbeAnswer {
     /// The answer is an HTML page (a sign-in page, a firewall's), not the
     /// API's.
     pub html: bool,
-    /// A refusal's text; empty for a success.
+    /// A refusal's text; for a success, empty, unless the API refuses
+    /// inside a 2xx answer (Slack), when it is the body, to a bound.
     pub text: String,
     pub headers: std::collections::BTreeMap<String, String>,
     pub retries: u32,
@@ -675,7 +676,15 @@ async fn probe_once(
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let (html, text) = if (200..300).contains(&status) {
+    let (html, text) = if (200..300).contains(&status) && out.needs_body {
+        // An API that refuses inside a 2xx answer (Slack): the body is read
+        // to a bound, for the refusal; only its reason is ever kept.
+        let bytes = read_bounded(resp, crate::provider::probe::REFUSAL_BODY_BYTES).await?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let start = text.trim_start().to_ascii_lowercase();
+        let html = html_type || start.starts_with("<!doctype html") || start.starts_with("<html");
+        (html, text)
+    } else if (200..300).contains(&status) {
         // Only enough of a success to tell an HTML page; the rest is
         // never read, and none of it is kept.
         let mut first = Vec::new();
@@ -711,24 +720,32 @@ async fn probe_once(
 
 /// Reads the body up to [`MAX_BODY_BYTES`], refusing larger ones as soon as
 /// the `Content-Length` or the running total says so.
-async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, Failure> {
+async fn read_capped(resp: reqwest::Response) -> Result<Vec<u8>, Failure> {
+    read_bounded(resp, MAX_BODY_BYTES).await
+}
+
+/// Reads the body up to `limit` bytes, refusing a larger one as soon as
+/// the `Content-Length` or the running total says so.
+async fn read_bounded(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>, Failure> {
     let too_big = || {
-        Failure::Body(format!(
-            "the body is over {} MiB; refusing to read it",
-            MAX_BODY_BYTES >> 20
-        ))
+        Failure::Body(if limit >= 1 << 20 {
+            format!("the body is over {} MiB; refusing to read it", limit >> 20)
+        } else {
+            format!(
+                "the body is over {} KiB, more than a refusal is read to; probe a smaller \
+                 answer (a `limit=1` query)",
+                limit >> 10
+            )
+        })
     };
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Err(too_big());
     }
     let mut bytes = Vec::new();
     loop {
         match resp.chunk().await {
             Ok(Some(chunk)) => {
-                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                if bytes.len() + chunk.len() > limit {
                     return Err(too_big());
                 }
                 bytes.extend_from_slice(&chunk);

@@ -354,30 +354,59 @@ fn conclude_probes(
             ));
         }
         let (message, needs) = probe::explain(&text, &headers);
-        if let Err(why) = probe::judge(
-            answer.status,
-            &case.expect.denied_statuses,
-            &p.allowed_statuses,
-        ) {
-            let said = message
-                .as_deref()
-                .map(|m| format!(" (the server says \"{m}\")"))
-                .unwrap_or_default();
-            return Err(fail(
-                format!("{why}{said}"),
-                "fix the probe's path, or list the status in `denied_statuses` if this API \
-                 denies with it; a probe is judged only on a success or a denial",
-            ));
-        }
-        let refused = !(200..300).contains(&answer.status);
-        seen.push(Seen {
+        let success = (200..300).contains(&answer.status);
+        // Where the API refuses inside a 2xx answer, the body says whether
+        // this one is a refusal; it is read here, and only its reason kept.
+        let rule = case.expect.refused_when.as_deref();
+        let refused = match rule {
+            Some(rule) if success => probe::read_refusal(rule, &answer.text).map_err(|why| {
+                fail(
+                    format!("HTTP {}: {why}", answer.status),
+                    "check `base_url` and the path: a probe must reach the API itself",
+                )
+            })?,
+            _ => None,
+        };
+        let kept = |t: String| probe::cut(&scrubber.scrub(&t));
+        let refusing = !success || refused.is_some();
+        let answered = Seen {
             method: p.method.name().to_owned(),
             path: p.path.written(),
             body: p.body.clone(),
             status: answer.status,
-            message: if refused { message } else { None },
+            message: if refusing { message } else { None },
             needs,
-        });
+            read_by: rule.filter(|_| success).map(|r| r.shown()),
+            refused: refused.map(kept),
+            witness: None,
+        };
+        // Judged as replay will judge it; a 404 is judged on a witness
+        // found after every answer is in, so here it only has to be one
+        // the spec lists as denied.
+        let judging = probe::Judging {
+            witnessed: true,
+            ..probe::Judging::of(&case.expect, p, &answered)
+        };
+        if let Err(why) = probe::judge(&answered, &judging) {
+            let said = answered
+                .message
+                .as_deref()
+                .filter(|m| Some(*m) != answered.refused.as_deref())
+                .map(|m| format!(" (the server says \"{m}\")"))
+                .unwrap_or_default();
+            return Err(fail(
+                format!("{why}{said}"),
+                if success {
+                    "fix the probe's request; a refusal in a 2xx answer is a denial only for \
+                     a reason the API gives for a missing permission (`refused_when.denied`; \
+                     Slack's own list)"
+                } else {
+                    "fix the probe's path, or list the status in `denied_statuses` if this API \
+                     denies with it; a probe is judged only on a success or a permission denial"
+                },
+            ));
+        }
+        seen.push(answered);
     }
     Ok(seen)
 }
@@ -518,6 +547,7 @@ pub(crate) fn get_json(provider: Provider, url: &str, key_var: &str) -> Result<V
         ca_file: None,
         secrets: vec![key.clone()],
         steps: None,
+        doubled: None,
     };
     let done = run_all(vec![(Ok(client), Task::Case(Box::new(job)))], &settings).pop();
     let done = match done {
@@ -824,6 +854,21 @@ async fn run_job(client: &reqwest::Client, mut job: Job, settings: &Settings) ->
         let mut error = e.into_case_error(explain, &scrubber(&found));
         if let Some((label, _)) = &job.steps {
             error.cause = format!("{label}: {}", error.cause);
+        }
+        // A refusal of an address written twice over says nothing of the
+        // token: it names the doubled part, and is no revocation.
+        if let (Some(part), Some(_)) = (&job.doubled, &error.refusal) {
+            error.cause = format!(
+                "{}; the request went to `{}`: `base_url` already ends in `{part}`, which \
+                 permspec appends itself, so this refusal may come from the wrong address, \
+                 not the credential",
+                error.cause,
+                crate::escape::text(job.out.url.path())
+            );
+            error.fix = Fix::Hint(format!(
+                "write `base_url` without `{part}` (the server's own address), then run again"
+            ));
+            error.refusal = None;
         }
         error
     });

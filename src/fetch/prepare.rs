@@ -32,6 +32,10 @@ pub(super) struct Job {
     /// A provider with several requests (`Provider::steps`): the label of
     /// `out`'s answer, and the requests sent after it, each with its label.
     pub steps: Option<(String, Vec<(String, Outgoing)>)>,
+    /// The end of `base_url`'s path that the provider's own path repeats
+    /// (`/v1` in `https://vault.example.com/v1`), when it does: a refusal
+    /// then names it, and never stands for a revocation.
+    pub doubled: Option<String>,
 }
 
 /// What a case needs: a request, or nothing at all (a JWT read offline).
@@ -131,6 +135,7 @@ pub(super) fn prepare(case: &Case, env: &Env) -> Result<Prepared, CaseError> {
         )
     })?;
     let mut url = parse_url(&request.url)?;
+    let doubled = crate::provider::doubled_path(&base, &request.url);
     let method =
         reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
 
@@ -270,6 +275,7 @@ pub(super) fn prepare(case: &Case, env: &Env) -> Result<Prepared, CaseError> {
         provider: case.provider,
         ca_file: case.ca_file.clone(),
         secrets: secrets.clone(),
+        doubled,
     };
     Ok(Prepared {
         work: Work::Network(Box::new(job)),
@@ -465,12 +471,28 @@ pub(super) fn prepare_probes(
             .into_iter()
             .map(|(k, v)| (k, Secret::new(v)))
             .collect();
+        let mut url = url;
+        // As the case's own request sends it (`Provider::probe_request`).
         let auth = match (&request.token, &inspected) {
             (TokenPlace::Named(name), Some(t)) => {
                 headers.push(((*name).to_owned(), t.clone()));
                 None
             }
-            _ => token.header.clone(),
+            (TokenPlace::Query { param, .. }, Some(t)) => {
+                // Its percent-encoded form is one the scrubber knows.
+                url.query_pairs_mut().append_pair(param, t.expose());
+                None
+            }
+            (TokenPlace::Header, _) => token.header.clone(),
+            (TokenPlace::Form(_), _) | (_, None) => {
+                return Err(CaseError::new(
+                    format!(
+                        "the probe `{shown}` cannot carry the credential as this provider's \
+                         request does"
+                    ),
+                    Fix::Hint("probe with a `provider: probes` spec at the API's address".into()),
+                ));
+            }
         };
         jobs.push(ProbeJob {
             out: Outgoing {
@@ -484,7 +506,9 @@ pub(super) fn prepare_probes(
                 },
                 headers,
                 keep: request.keep_headers,
-                needs_body: false,
+                // An API that refuses inside a 2xx answer: its success
+                // body is read (to a bound) for the refusal.
+                needs_body: case.expect.refused_when.is_some(),
             },
             safe: probe.method.is_safe(),
             ca_file: case.ca_file.clone(),

@@ -32,6 +32,8 @@ pub(super) struct Header {
     pub ca_file: Option<PathBuf>,
     /// The statuses that mean a probe was denied.
     pub denied_statuses: Vec<u16>,
+    /// How the API refuses inside a 2xx answer, where it does.
+    pub refused_when: Option<std::sync::Arc<super::BodyRule>>,
 }
 
 impl Header {
@@ -157,6 +159,7 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
         Some(f) => Some(dir.join(&f.value)),
     };
     let denied_statuses = super::probes::denied_statuses(raw, provider)?;
+    let refused_when = super::probes::refused_when(raw, provider)?;
     Ok(Header {
         provider,
         api: std::sync::Arc::new(api),
@@ -165,6 +168,7 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
         extra: extra.into(),
         ca_file,
         denied_statuses,
+        refused_when,
     })
 }
 

@@ -76,7 +76,7 @@ pub(crate) struct Broken {
     pub file: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Case {
     /// `<spec id>::<token>`, the test's name.
     pub name: String,
@@ -357,6 +357,44 @@ pub(crate) struct Expectations {
     /// The statuses that mean a probe was denied (`denied_statuses:`, or
     /// the provider's default).
     pub denied_statuses: Vec<u16>,
+    /// How the API refuses inside a 2xx answer, where it does (Slack's
+    /// `ok: false`, a spec's `refused_when:`): a probe's success body is
+    /// read for it. Shared by the spec's cases.
+    pub refused_when: Option<Arc<BodyRule>>,
+}
+
+/// How an API refuses a request inside a 2xx answer. A probe answered 2xx
+/// is allowed only when its body is no refusal; a refusal is a denial only
+/// for a reason the rule lists as a permission decision, and proves
+/// nothing otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum BodyRule {
+    /// Slack: every method answers 200, `{"ok": false, "error": CODE}`
+    /// when it refuses (api.slack.com/web, "Evaluating responses").
+    Slack,
+    /// A spec's `refused_when: { json, reason, denied }`.
+    Json {
+        /// A JSON pointer: an answer holding a value there (not `null`,
+        /// `false`, or an empty string, list or object) is a refusal.
+        json: String,
+        /// A JSON pointer to the refusal's reason (default: `json`).
+        reason: String,
+        /// The reasons that are a permission denial.
+        denied: Vec<String>,
+    },
+}
+
+impl BodyRule {
+    /// How the body is read, in a few words, as a fixture records it: a
+    /// fixture read another way answers another question. Which reasons
+    /// are denials is not part of it: they are judged again on the stored
+    /// reason, as `denied_statuses` are on the stored status.
+    pub(crate) fn shown(&self) -> String {
+        match self {
+            BodyRule::Slack => "slack ok/error".to_owned(),
+            BodyRule::Json { json, reason, .. } => format!("json {json}; reason {reason}"),
+        }
+    }
 }
 
 /// A request the spec declares, expected to be allowed or denied.

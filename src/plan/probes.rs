@@ -7,7 +7,7 @@
 //! something without `unsafe:` saying why it cannot, a probe written twice,
 //! an empty list, a denied status that is a success.
 
-use super::{Probe, ProbeExpect, ProbeMethod, Provider};
+use super::{BodyRule, Probe, ProbeExpect, ProbeMethod, Provider};
 use crate::spec::{Pos, RawProbe, RawProbes, RawSpec, Spanned, SpecError};
 use crate::template::Template;
 use std::collections::HashSet;
@@ -34,13 +34,17 @@ pub(super) fn denied_statuses(raw: &RawSpec, provider: Provider) -> Result<Vec<u
         return Err(SpecError::at(
             Pos::of(list),
             "`denied_statuses: []` would make every `denied` probe fail and judge nothing",
-            Some("list the statuses this API denies with, e.g. [401, 403]"),
+            Some("list the statuses this API denies with, e.g. [403]"),
         ));
     }
     let mut out = Vec::with_capacity(list.value.len());
     for status in &list.value {
         let code = status.value;
         let why = match code {
+            401 => Some(
+                "the credential not being accepted for the request: a 401 never says what a \
+                 credential may do, and a mistyped or revoked one would pass every `denied` probe",
+            ),
             400..=499 => None,
             200..=299 => Some("a success: a probe the API allowed would count as denied"),
             300..=399 => Some("a redirect, which a probe never follows: it proves nothing"),
@@ -53,7 +57,9 @@ pub(super) fn denied_statuses(raw: &RawSpec, provider: Provider) -> Result<Vec<u
             return Err(SpecError::at(
                 Pos::of(status),
                 format!("{code} cannot mean denied: it is {why}"),
-                Some("list only 4xx statuses, e.g. [401, 403] (GitHub: [403, 404])"),
+                Some(
+                    "list the 4xx statuses this API denies a permission with, e.g. [403] (GitHub: [403, 404]); a probe answered 401 always fails",
+                ),
             ));
         }
         if out.contains(&code) {
@@ -66,6 +72,93 @@ pub(super) fn denied_statuses(raw: &RawSpec, provider: Provider) -> Result<Vec<u
         out.push(code);
     }
     Ok(out)
+}
+
+/// The spec's `refused_when:`, or the provider's own rule (Slack's).
+pub(super) fn refused_when(
+    raw: &RawSpec,
+    provider: Provider,
+) -> Result<Option<std::sync::Arc<BodyRule>>, SpecError> {
+    let Some(written) = &raw.refused_when else {
+        return Ok(provider.refuses_in_body().map(std::sync::Arc::new));
+    };
+    if !provider.takes_refused_when() {
+        let why = match provider.refuses_in_body() {
+            Some(_) => format!(
+                "provider `{}` reads its API's refusals itself, so `refused_when` has nothing to \
+                 add",
+                provider.name()
+            ),
+            None => format!(
+                "provider `{}` takes no `refused_when`: its API refuses with a status",
+                provider.name()
+            ),
+        };
+        return Err(SpecError::at(
+            Pos::of(written),
+            why,
+            Some(&format!(
+                "`refused_when` goes with {}",
+                Provider::names_where(Provider::takes_refused_when)
+            )),
+        ));
+    }
+    let r = &written.value;
+    let pointer = |p: &Spanned<String>, key: &str| -> Result<String, SpecError> {
+        if p.value.starts_with('/') && !p.value.chars().any(char::is_control) {
+            Ok(p.value.clone())
+        } else {
+            Err(SpecError::at(
+                Pos::of(p),
+                format!(
+                    "`{key}: {}` is not a JSON pointer",
+                    crate::escape::text(&p.value)
+                ),
+                Some("write a JSON pointer into the answer, starting with `/`: `/errors`"),
+            ))
+        }
+    };
+    let json = pointer(&r.json, "json")?;
+    let reason = match &r.reason {
+        Some(p) => pointer(p, "reason")?,
+        None => json.clone(),
+    };
+    let denied = match &r.denied {
+        None => Vec::new(),
+        Some(list) if list.value.is_empty() => {
+            return Err(SpecError::at(
+                Pos::of(list),
+                "`denied: []` lists no reason, so no refusal could ever be a denial",
+                Some("list the reasons that mean a permission was denied, or remove `denied`"),
+            ));
+        }
+        Some(list) => {
+            let mut out: Vec<String> = Vec::with_capacity(list.value.len());
+            for d in &list.value {
+                if d.value.trim().is_empty() || d.value.trim() != d.value {
+                    return Err(SpecError::at(
+                        Pos::of(d),
+                        "a reason is empty, or has a space at an end: no answer holds it",
+                        Some("write the reason as the API sends it: `FORBIDDEN`"),
+                    ));
+                }
+                if out.contains(&d.value) {
+                    return Err(SpecError::at(
+                        Pos::of(d),
+                        format!("`{}` is listed twice", crate::escape::text(&d.value)),
+                        Some("remove the second one"),
+                    ));
+                }
+                out.push(d.value.clone());
+            }
+            out
+        }
+    };
+    Ok(Some(std::sync::Arc::new(BodyRule::Json {
+        json,
+        reason,
+        denied,
+    })))
 }
 
 /// The probes `probes: auto` derives for a DocSpace key: one safe GET per

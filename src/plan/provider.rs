@@ -183,12 +183,26 @@ impl Provider {
     /// The statuses that mean a probe was denied, when the spec does not
     /// say: GitHub hides a private resource from a token that may not see
     /// it with 404, and answers 403 for one it may see but not change
-    /// (MORE-PROVIDERS.md, "GitHub").
+    /// (MORE-PROVIDERS.md, "GitHub"); a 404 then proves a denial only with
+    /// a witness that the resource exists. Never 401: it says the
+    /// credential was not accepted, not what it may do (issue 35, item 3).
     pub(crate) fn denied_statuses(self) -> &'static [u16] {
         match self {
             Provider::GitHub => &[403, 404],
-            _ => &[401, 403],
+            _ => &[403],
         }
+    }
+
+    /// How the API refuses inside a 2xx answer, when it is built in
+    /// (Slack); `provider: http` and `probes` may say so in the spec
+    /// (`refused_when:`).
+    pub(crate) fn refuses_in_body(self) -> Option<super::BodyRule> {
+        (self == Provider::Slack).then_some(super::BodyRule::Slack)
+    }
+
+    /// Whether a spec may say how its API refuses in a 2xx answer.
+    pub(crate) fn takes_refused_when(self) -> bool {
+        matches!(self, Provider::Http | Provider::Probes)
     }
 
     /// The probes `probes: auto` derives, for a provider with a table.

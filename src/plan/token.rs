@@ -136,6 +136,23 @@ pub(super) fn plan_token(
             crate::spec::RawProbes::Word(_) => Box::new([Pos::of(p)]),
         };
     }
+    // A probe carries the credential as the case's own request does (issue
+    // 35, item 2): with a `caller:`, Coveo's token goes only in the
+    // inspection endpoint's query string, which no other endpoint reads.
+    if let (
+        Some(p),
+        super::Api::Coveo {
+            caller: Some(_), ..
+        },
+    ) = (&token.probes, &*header.api)
+    {
+        errors.push(SpecError::at(
+            Pos::of(p),
+            "with `caller:`, the token goes only in the query string of Coveo's token \
+             inspection, so a probe cannot send it as the case's own request does",
+            Some("probe this token in a spec without `caller:` (the token then calls for itself)"),
+        ));
+    }
     if let (Some(p), Some(e)) = (&token.probes, &token.expect) {
         // A revoked token's answer ends the comparison: a probe next to
         // `active: false` would never be judged.
@@ -143,7 +160,8 @@ pub(super) fn plan_token(
             errors.push(SpecError::at(
                 Pos::of(p),
                 format!(
-                    "`active: false` (line {}) says the token is revoked, so its probes could                      never be checked",
+                    "`active: false` (line {}) says the token is revoked, so its probes could \
+                     never be checked",
                     Pos::of(active).line
                 ),
                 Some("keep `active: false` alone, or remove it to probe what the token can do"),
@@ -157,7 +175,8 @@ pub(super) fn plan_token(
         errors.push(SpecError::at(
             Pos::of(scheme),
             format!(
-                "`scheme: login` signs in first, and probes (line {}) send the credential as                  it is",
+                "`scheme: login` signs in first, and probes (line {}) send the credential as \
+                 it is",
                 Pos::of(p).line
             ),
             Some("probe with an API key or a token sent as Bearer"),
@@ -182,6 +201,7 @@ pub(super) fn plan_token(
     if let (Some(e), Some(probes)) = (&mut expect, probes) {
         e.probes = probes;
         e.denied_statuses = header.denied_statuses.clone();
+        e.refused_when = header.refused_when.clone();
     }
     match (credential, expect) {
         (Some(c), Some(e)) if errors.is_empty() => Ok((c, e, places)),
@@ -627,6 +647,7 @@ fn plan_expect(
         exceptions,
         probes: Vec::new(),
         denied_statuses: Vec::new(),
+        refused_when: None,
     };
     if let Some(active) = raw.active.as_ref().filter(|_| !provider.reports_active()) {
         errors.push(SpecError::at(

@@ -31,8 +31,10 @@ pub(crate) static GITHUB: Catalog = Catalog {
             ],
             // "the `repo` scope also grants access to manage
             // organization-owned resources including projects, invitations,
-            // team memberships and webhooks".
-            maybe: &["write:org", "read:org", "admin:org_hook"],
+            // team memberships and webhooks. This scope also grants the
+            // ability to manage projects owned by users." Projects are the
+            // `project` scope's (issue 35, item 4).
+            maybe: &["write:org", "read:org", "admin:org_hook", "project"],
         },
         scope("repo:status", &[]),
         scope("repo_deployment", &[]),

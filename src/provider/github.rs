@@ -83,7 +83,9 @@ pub(super) fn parse(response: &Response<'_>) -> Result<Grant, Unread> {
             Some(at)
         }
     };
-    let mut grant = Grant::new(split_list(scopes), notes);
+    let scopes = split_list(scopes)
+        .map_err(|why| Unread::from(format!("GitHub's `X-OAuth-Scopes` header: {why}")))?;
+    let mut grant = Grant::new(scopes, notes);
     // A 2xx answer to `/user` means GitHub accepted the token.
     grant.active = Some(true);
     grant.expires_at = expires_at;

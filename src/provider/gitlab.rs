@@ -58,8 +58,17 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
     // A date: the token stops working at the start of that day, UTC
     // (doc/user/profile/personal_access_tokens.md: tokens "expire on that
     // date at midnight UTC").
+    // Required: GitLab writes `null` for a token that never expires, so a
+    // missing member is not "never" (issue 35, item 9).
     let expires_at = match map.get("expires_at") {
-        None | Some(Value::Null) => None,
+        None => {
+            return Err(
+                "the answer has no `expires_at` member (GitLab sends `null` for a token that \
+                 never expires), so its expiry is unknown"
+                    .to_owned(),
+            );
+        }
+        Some(Value::Null) => None,
         Some(Value::String(s)) => Some(crate::time::parse_date(s).map(|d| d * 86_400).ok_or_else(
             || {
                 format!(

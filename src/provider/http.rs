@@ -10,7 +10,7 @@ use serde_json::Value;
 pub(super) fn parse(source: &PrivilegeSource, response: &Response<'_>) -> Result<Grant, String> {
     let privileges = match source {
         PrivilegeSource::Header(name) => match response.headers.get(name) {
-            Some(v) => split(v),
+            Some(v) => split(v).map_err(|why| format!("the `{name}` header: {why}"))?,
             None => return Err(format!("the answer has no `{name}` header")),
         },
         PrivilegeSource::Json { pointer, field } => {
@@ -19,7 +19,7 @@ pub(super) fn parse(source: &PrivilegeSource, response: &Response<'_>) -> Result
                 .pointer(pointer)
                 .ok_or_else(|| format!("the answer has nothing at `{pointer}`"))?;
             match found {
-                Value::String(s) => split(s),
+                Value::String(s) => split(s).map_err(|why| format!("at `{pointer}`: {why}"))?,
                 Value::Array(items) => items
                     .iter()
                     .map(|item| match (item, field) {

@@ -536,12 +536,46 @@ impl Provider {
     }
 }
 
-/// Splits a header's list of names on commas and white space.
-pub(crate) fn split_list(s: &str) -> Vec<String> {
-    s.split([',', ' ', '\t'])
+/// Splits a header's list of names on commas and white space. A text
+/// made only of separators (`,`, ` , `) is no list at all: an error, never
+/// "no names" (issue 35, item 5); an empty text is the empty list, which
+/// each provider judges for itself (GitHub and Slack refuse it).
+pub(crate) fn split_list(s: &str) -> Result<Vec<String>, String> {
+    let names: Vec<String> = s
+        .split([',', ' ', '\t'])
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
-        .collect()
+        .collect();
+    if names.is_empty() && !s.is_empty() {
+        return Err(format!(
+            "the list `{}` holds only separators and white space, no name: that is no \
+             answer an API gives, so it proves nothing",
+            crate::escape::text(s)
+        ));
+    }
+    Ok(names)
+}
+
+/// Where the path permspec appends starts by repeating the end of
+/// `base_url`'s own path (`https://vault.example.com/v1` + `/v1/auth/...`):
+/// the part written twice. `url` is `base` with the provider's path
+/// appended.
+pub(crate) fn doubled_path(base: &str, url: &str) -> Option<String> {
+    let appended = url.strip_prefix(base.trim_end_matches('/'))?;
+    let after_host = base
+        .split_once("://")
+        .map_or(base, |(_, rest)| rest)
+        .trim_end_matches('/');
+    let path = after_host.find('/').map_or("", |i| &after_host[i..]);
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // The longest tail of the base's path that the appended path starts with.
+    (0..segments.len()).find_map(|from| {
+        let tail = format!("/{}", segments[from..].join("/"));
+        appended
+            .strip_prefix(&tail)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+            .then_some(tail)
+    })
 }
 
 /// What a JSON value is, for "expected ..., found a list" messages.
@@ -643,6 +677,53 @@ mod tests {
         let k8s = shape(Provider::Kubernetes);
         assert!(k8s.fits("eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.e30.c2ln") && !k8s.fits(key));
         assert_eq!(k8s.status, 401);
+    }
+
+    #[test]
+    fn a_list_of_separators_is_no_list() {
+        assert_eq!(split_list("repo, read:org").unwrap(), ["repo", "read:org"]);
+        assert_eq!(split_list("").unwrap(), Vec::<String>::new());
+        for only in [",", " , ,", "\t", " "] {
+            let e = split_list(only).unwrap_err();
+            assert!(e.contains("only separators"), "{only:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_base_url_that_repeats_the_appended_path_is_named() {
+        let d = |base: &str, path: &str| {
+            doubled_path(base, &format!("{}{path}", base.trim_end_matches('/')))
+        };
+        assert_eq!(
+            d("https://vault.example.com/v1", "/v1/auth/token/lookup-self").as_deref(),
+            Some("/v1")
+        );
+        assert_eq!(
+            d(
+                "https://gitlab.example.com/api/v4/",
+                "/api/v4/personal_access_tokens/self"
+            )
+            .as_deref(),
+            Some("/api/v4")
+        );
+        assert_eq!(
+            d("https://p.example.com/x/api", "/api/2.0/keys/@self").as_deref(),
+            Some("/api")
+        );
+        assert_eq!(
+            d("https://p.example.com/api/2.0", "/api/2.0/keys/@self").as_deref(),
+            Some("/api/2.0")
+        );
+        assert_eq!(d("https://api.github.com", "/user"), None);
+        assert_eq!(d("https://ghe.example.com/api/v3", "/user"), None);
+        assert_eq!(
+            d(
+                "https://vault.example.com/v1x",
+                "/v1/auth/token/lookup-self"
+            ),
+            None
+        );
+        assert_eq!(d("https://host/v1", "/v10/x"), None);
     }
 
     /// A `provider: http` request uses the spec's method: POST and HEAD as

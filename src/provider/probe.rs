@@ -9,7 +9,7 @@
 //! in git.
 
 use super::{Body, Request, TokenPlace};
-use crate::plan::{Api, ProbeMethod, Provider};
+use crate::plan::{Api, BodyRule, Expectations, Probe, ProbeMethod, Provider};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -27,7 +27,7 @@ pub(crate) const KEPT_HEADERS: &[&str] = &[GITHUB_NEEDS, GITHUB_ACCEPTS];
 
 /// What a probe's answer leaves: the request as the spec wrote it, the
 /// status, and for a refusal the server's explanation. Never a body.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Seen {
     /// `GET`, `HEAD`, ...
@@ -45,6 +45,21 @@ pub(crate) struct Seen {
     /// `rak_customer_read`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs: Option<String>,
+    /// What read a 2xx answer's body for a refusal (`BodyRule::shown`),
+    /// where the API refuses inside one (Slack, a spec's `refused_when`).
+    /// A fixture read under another rule answers another question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_by: Option<String>,
+    /// The reason a 2xx answer gave for refusing (Slack's `error`),
+    /// scrubbed and cut short; the body itself is never kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    /// The case that was allowed this very request (same `base_url`,
+    /// method and path), which shows the resource exists: a 404 then is a
+    /// denial. Found again by every run; recorded to show what the
+    /// recording judged on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<String>,
 }
 
 /// What a probe's status means.
@@ -63,19 +78,79 @@ impl Verdict {
     }
 }
 
-/// Judges a status: 2xx is allowed, a denied status denied, and anything
-/// else proves nothing: an error, never a pass. `authorized` are the
-/// statuses a probe's own `allowed_statuses` says mean "authorized, only
-/// the payload refused" (an invalid write's 422); they come first. Live
-/// and replay both judge with this, on the same stored status.
-pub(crate) fn judge(status: u16, denied: &[u16], authorized: &[u16]) -> Result<Verdict, String> {
-    if (200..300).contains(&status) || authorized.contains(&status) {
+/// What a probe's answer is judged against: the spec's statuses, how its
+/// API refuses in a 2xx body, and whether another case of the run shows
+/// the resource exists.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Judging<'a> {
+    /// The statuses that mean denied (`denied_statuses`).
+    pub denied: &'a [u16],
+    /// The statuses this (unsafe) probe's `allowed_statuses` says mean
+    /// "authorized, only the payload refused" (an invalid write's 422).
+    pub authorized: &'a [u16],
+    /// How the API refuses inside a 2xx answer, where it does.
+    pub rule: Option<&'a BodyRule>,
+    /// Whether another case was allowed the same request, so a 404 is a
+    /// denial and not a path that does not exist.
+    pub witnessed: bool,
+}
+
+impl<'a> Judging<'a> {
+    /// How `seen`, the answer to `probe`, is judged under the token's
+    /// expectations.
+    pub(crate) fn of(expect: &'a Expectations, probe: &'a Probe, seen: &Seen) -> Judging<'a> {
+        Judging {
+            denied: &expect.denied_statuses,
+            authorized: &probe.allowed_statuses,
+            rule: expect.refused_when.as_deref(),
+            witnessed: seen.witness.is_some(),
+        }
+    }
+}
+
+/// Judges a probe's answer. Only a permission decision proves anything:
+/// a 2xx that is no refusal is allowed; a denied status (a 404 only with
+/// a witness) or a refusal the API gives for a missing permission is
+/// denied. Anything else is an error, never a pass: a 401 (the credential
+/// was not accepted), a redirect, a server error, a refusal for another
+/// reason (an unknown method, a bad argument). Live and replay both judge
+/// with this, on the same stored answer.
+pub(crate) fn judge(seen: &Seen, j: &Judging<'_>) -> Result<Verdict, String> {
+    let status = seen.status;
+    if (200..300).contains(&status) {
+        return match (&seen.refused, j.rule) {
+            (None, _) => Ok(Verdict::Allowed),
+            (Some(reason), Some(rule)) => refusal(reason, rule),
+            (Some(reason), None) => Err(format!(
+                "the answer was read as a refusal (`{}`) under a rule the spec no longer has",
+                crate::escape::text(reason)
+            )),
+        };
+    }
+    if j.authorized.contains(&status) {
         return Ok(Verdict::Allowed);
     }
-    if denied.contains(&status) {
+    if status == 401 {
+        return Err(
+            "HTTP 401: the credential was not accepted for this request (mistyped, \
+                    revoked, or sent where this API does not read it); a 401 never says what \
+                    a credential may do"
+                .to_owned(),
+        );
+    }
+    if j.denied.contains(&status) {
+        if status == 404 && !j.witnessed {
+            return Err(
+                "HTTP 404 proves a denial only with a witness that the resource \
+                        exists, and no other case of this run, nor its fixture, was allowed \
+                        this request: a mistyped path answers 404 too"
+                    .to_owned(),
+            );
+        }
         return Ok(Verdict::Denied);
     }
-    let listed = denied
+    let listed = j
+        .denied
         .iter()
         .map(u16::to_string)
         .collect::<Vec<_>>()
@@ -85,10 +160,6 @@ pub(crate) fn judge(status: u16, denied: &[u16], authorized: &[u16]) -> Result<V
             "HTTP {status}, a redirect: a probe never follows one (the credential would go \
              with it), so it proves nothing"
         ),
-        401 => format!(
-            "HTTP 401: the server did not accept the credential at all, and 401 is not one of \
-             the denied statuses ({listed}), so this says nothing about a permission"
-        ),
         429 => "HTTP 429: rate limited, after every retry".to_owned(),
         500..=599 => format!("HTTP {status}: a server error proves nothing about the token"),
         _ => format!(
@@ -96,6 +167,164 @@ pub(crate) fn judge(status: u16, denied: &[u16], authorized: &[u16]) -> Result<V
              be wrong (a 404 for a path that does not exist, a 400 for a bad query)"
         ),
     })
+}
+
+/// Slack's refusals that are a permission decision about the calling
+/// token: its scopes, its type, the workspace access it was granted, the
+/// role of the user behind it, or its access to the named resource. Each
+/// is one whose own description in Slack's method reference says the
+/// caller lacks a scope, permission, access, role or authorization
+/// (research/slack-errors.md, which quotes each; a code that names the
+/// channel's, workspace's or request's state, such as
+/// `ekm_access_denied` or `not_in_channel`, is not one).
+pub(crate) const SLACK_DENIED: &[&str] = &[
+    // On Slack's common-error list of nearly every method.
+    "missing_scope",
+    "not_allowed_token_type",
+    "no_permission",
+    "access_denied",
+    "team_access_not_granted",
+    "is_bot",
+    // Method-specific: the token's type.
+    "user_is_bot",
+    "bot_user_required",
+    // Method-specific: the role or permission of the user or app behind it.
+    "user_is_restricted",
+    "user_is_ultra_restricted",
+    "restricted_action",
+    "not_allowed",
+    "not_an_admin",
+    "not_an_owner",
+    "not_admin",
+    "not_app_admin",
+    "user_must_be_admin",
+    "invalid_permissions",
+    "admin_unauthorized",
+    "no_perms",
+    "permission_denied",
+    "failed_to_validate_caller",
+    "cannot_modify_role_admin",
+    "cannot_update_admin_user",
+    "cannot_invalidate_primary_owner",
+    "cannot_reset_primary_owner",
+    "session_reset_not_allowed",
+    "not_authorized",
+    "user_cannot_create_channel",
+    "user_cannot_manage_public_channels",
+    "cannot_add_others",
+    "group_contains_others",
+    // Method-specific: the caller may not act on the named resource.
+    "posting_to_channel_denied",
+    "no_access",
+    "not_visible",
+    "template_not_visible",
+    "cant_delete_message",
+    "cant_update_message",
+    "cant_delete_file",
+    "app_access_restricted",
+    "no_external_invite_permission",
+    "channel_is_limited_access",
+    "forbidden",
+];
+
+/// Slack's refusals of the credential itself (research/slack-errors.md):
+/// they say nothing about what the token may do. `invalid_auth` also
+/// answers a working token from an address the workspace does not allow.
+pub(crate) const SLACK_UNACCEPTED: &[&str] = &[
+    "not_authed",
+    "invalid_auth",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "org_login_required",
+    "two_factor_setup_required",
+    "bad_token",
+    "invalid_token",
+    "authorization_not_found",
+];
+
+/// What a refusal in a 2xx answer proves, under `rule`.
+fn refusal(reason: &str, rule: &BodyRule) -> Result<Verdict, String> {
+    let shown = crate::escape::text(reason);
+    let (denied, unaccepted): (bool, bool) = match rule {
+        BodyRule::Slack => (
+            SLACK_DENIED.contains(&reason),
+            SLACK_UNACCEPTED.contains(&reason),
+        ),
+        BodyRule::Json { denied, .. } => (denied.iter().any(|d| d == reason), false),
+    };
+    if denied {
+        return Ok(Verdict::Denied);
+    }
+    if unaccepted {
+        return Err(format!(
+            "the API refused with `{shown}`: the credential was not accepted for this request, \
+             which says nothing about what it may do"
+        ));
+    }
+    Err(match (rule, reason.is_empty()) {
+        (_, true) => "the answer is a refusal that gives no reason, so it proves nothing about \
+                      a permission"
+            .to_owned(),
+        (BodyRule::Slack, false) => format!(
+            "Slack refused with `{shown}`, which is no permission decision (an unknown method, \
+             a bad argument, a missing resource), so it proves nothing"
+        ),
+        (BodyRule::Json { .. }, false) => format!(
+            "the answer is a refusal with `{shown}`, which `refused_when.denied` does not list \
+             as a permission denial, so it proves nothing"
+        ),
+    })
+}
+
+/// At most this many bytes of a probe's success body are read to find a
+/// refusal in it (Slack's `ok: false`, a spec's `refused_when`); a longer
+/// one cannot be judged. Nothing of it is kept but the reason.
+pub(crate) const REFUSAL_BODY_BYTES: usize = 256 * 1024;
+
+/// Reads a 2xx answer's body for a refusal under `rule`: `None` when it is
+/// none, the reason when it is one (empty when it gives none), and an
+/// error when the body cannot say (not JSON, not the API's shape).
+pub(crate) fn read_refusal(rule: &BodyRule, body: &str) -> Result<Option<String>, String> {
+    let text = body.trim();
+    if text.is_empty() {
+        // A HEAD, a 204: there is no body to refuse in.
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|_| {
+        "the answer is not JSON, so whether the API refused inside it cannot be read".to_owned()
+    })?;
+    let as_reason = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    };
+    match rule {
+        BodyRule::Slack => match value.get("ok") {
+            Some(Value::Bool(true)) => Ok(None),
+            Some(Value::Bool(false)) => Ok(Some(as_reason(value.get("error")))),
+            Some(other) => Err(format!(
+                "Slack's `ok` is {}, not true or false, so the answer proves nothing",
+                super::kind(other)
+            )),
+            None => Err(
+                "the answer has no `ok` member, which every Slack answer has, so it \
+                         proves nothing"
+                    .to_owned(),
+            ),
+        },
+        BodyRule::Json { json, reason, .. } => {
+            let refused = match value.pointer(json) {
+                None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+                Some(Value::String(s)) => !s.is_empty(),
+                Some(Value::Array(a)) => !a.is_empty(),
+                Some(Value::Object(m)) => !m.is_empty(),
+                Some(_) => true,
+            };
+            Ok(refused.then(|| as_reason(value.pointer(reason))))
+        }
+    }
 }
 
 impl Provider {
@@ -112,6 +341,8 @@ impl Provider {
         body: Option<&str>,
     ) -> Request {
         let url = format!("{}{path}", base.trim_end_matches('/'));
+        // The credential goes as the case's own request sends it (issue
+        // 35, item 2): a probe sent another way asks another question.
         let (token, headers) = match (self, api) {
             (Provider::Vault, Api::Vault { namespace, .. }) => (
                 TokenPlace::Named(super::vault::TOKEN_HEADER),
@@ -120,7 +351,15 @@ impl Provider {
                     .map(|n| (super::vault::NAMESPACE_HEADER.to_owned(), n.clone()))
                     .collect(),
             ),
-            (Provider::Http, Api::Http(h)) => (TokenPlace::Header, h.headers.clone()),
+            (Provider::Http, Api::Http(h)) => (
+                h.token_query
+                    .clone()
+                    .map_or(TokenPlace::Header, |param| TokenPlace::Query {
+                        param,
+                        also_header: false,
+                    }),
+                h.headers.clone(),
+            ),
             (Provider::GitHub, _) => (
                 TokenPlace::Header,
                 vec![("x-github-api-version".to_owned(), "2022-11-28".to_owned())],
@@ -168,6 +407,14 @@ pub(crate) fn explain(
                 .and_then(message_of)
                 .as_deref()
                 .and_then(stripe_permission)
+        })
+        // Slack's `missing_scope` names the scope in `needed`.
+        .or_else(|| {
+            json.as_ref()
+                .and_then(|j| j.get("needed"))
+                .and_then(Value::as_str)
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| cut(n.trim()))
         });
     (message.filter(|m| !m.is_empty()), needs)
 }
@@ -197,7 +444,7 @@ fn stripe_permission(message: &str) -> Option<String> {
 }
 
 /// The first [`MESSAGE_CHARS`] characters, on one line.
-fn cut(text: &str) -> String {
+pub(crate) fn cut(text: &str) -> String {
     let one_line: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -214,36 +461,191 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
+    fn seen(status: u16) -> Seen {
+        Seen {
+            method: "GET".into(),
+            path: "/x".into(),
+            status,
+            ..Seen::default()
+        }
+    }
+
+    fn with(denied: &[u16], authorized: &[u16]) -> Judging<'static> {
+        Judging {
+            denied: Vec::leak(denied.to_vec()),
+            authorized: Vec::leak(authorized.to_vec()),
+            rule: None,
+            witnessed: false,
+        }
+    }
+
     #[test]
     fn only_success_and_the_denied_statuses_are_judged() {
-        let denied = [401, 403];
-        assert_eq!(judge(200, &denied, &[]), Ok(Verdict::Allowed));
-        assert_eq!(judge(204, &denied, &[]), Ok(Verdict::Allowed));
-        assert_eq!(judge(403, &denied, &[]), Ok(Verdict::Denied));
-        assert_eq!(judge(401, &denied, &[]), Ok(Verdict::Denied));
-        for status in [301, 302, 304, 400, 404, 405, 409, 422, 429, 500, 502, 503] {
-            assert!(judge(status, &denied, &[]).is_err(), "{status} was judged");
+        let j = with(&[403], &[]);
+        assert_eq!(judge(&seen(200), &j), Ok(Verdict::Allowed));
+        assert_eq!(judge(&seen(204), &j), Ok(Verdict::Allowed));
+        assert_eq!(judge(&seen(403), &j), Ok(Verdict::Denied));
+        for status in [
+            301, 302, 304, 400, 401, 404, 405, 409, 422, 429, 500, 502, 503,
+        ] {
+            assert!(judge(&seen(status), &j).is_err(), "{status} was judged");
         }
-        assert_eq!(judge(404, &[403, 404], &[]), Ok(Verdict::Denied));
         // An invalid write's 422 (or 404) means authorized when the probe
         // says so, even over a denied status.
-        assert_eq!(judge(422, &denied, &[404, 422]), Ok(Verdict::Allowed));
-        assert_eq!(judge(404, &[403, 404], &[404, 422]), Ok(Verdict::Allowed));
-        assert_eq!(judge(403, &[403, 404], &[404, 422]), Ok(Verdict::Denied));
-        assert!(
-            judge(401, &[403, 404], &[])
-                .unwrap_err()
-                .contains("did not accept")
+        assert_eq!(
+            judge(&seen(422), &with(&[403], &[404, 422])),
+            Ok(Verdict::Allowed)
         );
+        assert_eq!(
+            judge(&seen(404), &with(&[403, 404], &[404, 422])),
+            Ok(Verdict::Allowed)
+        );
+        assert_eq!(
+            judge(&seen(403), &with(&[403, 404], &[404, 422])),
+            Ok(Verdict::Denied)
+        );
+    }
+
+    /// Issue 35, item 3: a 401 is never a denial, whatever a spec lists.
+    #[test]
+    fn a_401_is_never_a_denial() {
+        for denied in [&[403][..], &[401, 403][..], &[401][..]] {
+            let why = judge(&seen(401), &with(denied, &[])).unwrap_err();
+            assert!(
+                why.contains("the credential was not accepted for this request"),
+                "{why}"
+            );
+        }
+    }
+
+    /// A 404 is a denial only when another case was allowed the request.
+    #[test]
+    fn a_404_is_a_denial_only_with_a_witness() {
+        let mut j = with(&[403, 404], &[]);
+        let why = judge(&seen(404), &j).unwrap_err();
+        assert!(why.contains("only with a witness"), "{why}");
+        j.witnessed = true;
+        assert_eq!(judge(&seen(404), &j), Ok(Verdict::Denied));
+        // A witness makes no other status a denial.
+        assert!(judge(&seen(400), &j).is_err());
+        // Without 404 in the list, a witness changes nothing.
+        let j = Judging {
+            witnessed: true,
+            ..with(&[403], &[])
+        };
+        assert!(judge(&seen(404), &j).is_err());
     }
 
     #[test]
     fn each_unjudged_status_says_why() {
-        let why = |s| judge(s, &[401, 403], &[]).unwrap_err();
+        let j = with(&[403], &[]);
+        let why = |s| judge(&seen(s), &j).unwrap_err();
         assert!(why(302).contains("a redirect"), "{}", why(302));
         assert!(why(429).contains("rate limited"), "{}", why(429));
         assert!(why(503).contains("a server error"), "{}", why(503));
-        assert!(why(404).contains("neither a success nor a denied status (401, 403)"));
+        assert!(why(404).contains("neither a success nor a denied status (403)"));
+    }
+
+    /// Issue 35, item 1: Slack refuses with HTTP 200. Only its permission
+    /// errors are denials; a refused credential, an unknown method or a
+    /// bad argument proves nothing; `ok: true` is allowed.
+    #[test]
+    fn slack_refusals_in_a_200_are_judged_on_their_reason() {
+        let read = |body: &str| read_refusal(&BodyRule::Slack, body);
+        assert_eq!(read(r#"{"ok":true,"channels":[]}"#), Ok(None));
+        assert_eq!(
+            read(r#"{"ok":false,"error":"missing_scope","needed":"channels:history"}"#),
+            Ok(Some("missing_scope".into()))
+        );
+        assert_eq!(read(r#"{"ok":false}"#), Ok(Some(String::new())));
+        assert!(read(r#"{"channels":[]}"#).unwrap_err().contains("no `ok`"));
+        assert!(
+            read(r#"{"ok":"false"}"#)
+                .unwrap_err()
+                .contains("not true or false")
+        );
+        assert!(read("<html>").unwrap_err().contains("not JSON"));
+        assert_eq!(read(""), Ok(None));
+        let rule = BodyRule::Slack;
+        let judged = |reason: Option<&str>| {
+            let mut s = seen(200);
+            s.refused = reason.map(str::to_owned);
+            judge(
+                &s,
+                &Judging {
+                    rule: Some(&rule),
+                    ..with(&[403], &[])
+                },
+            )
+        };
+        assert_eq!(judged(None), Ok(Verdict::Allowed));
+        for denied in SLACK_DENIED {
+            assert_eq!(judged(Some(denied)), Ok(Verdict::Denied), "{denied}");
+        }
+        for unaccepted in SLACK_UNACCEPTED {
+            let why = judged(Some(unaccepted)).unwrap_err();
+            assert!(why.contains("was not accepted"), "{unaccepted}: {why}");
+        }
+        for other in [
+            "unknown_method",
+            "invalid_arguments",
+            "channel_not_found",
+            "",
+        ] {
+            let why = judged(Some(other)).unwrap_err();
+            assert!(why.contains("proves nothing"), "{other}: {why}");
+        }
+        // A refusal read under a rule the spec no longer has is no answer.
+        let mut s = seen(200);
+        s.refused = Some("missing_scope".into());
+        assert!(judge(&s, &with(&[403], &[])).is_err());
+    }
+
+    /// A spec's `refused_when`: a value at `json` is a refusal; its reason
+    /// is a denial only when `denied` lists it.
+    #[test]
+    fn refused_when_reads_a_pointer_and_lists_the_denials() {
+        let rule = BodyRule::Json {
+            json: "/errors".into(),
+            reason: "/errors/0/type".into(),
+            denied: vec!["FORBIDDEN".into(), "INSUFFICIENT_SCOPES".into()],
+        };
+        let read = |body: &str| read_refusal(&rule, body);
+        assert_eq!(read(r#"{"data":{"viewer":{"login":"a"}}}"#), Ok(None));
+        for empty in [
+            r#"{"errors":null}"#,
+            r#"{"errors":[]}"#,
+            r#"{"errors":{}}"#,
+            r#"{"errors":""}"#,
+            r#"{"errors":false}"#,
+        ] {
+            assert_eq!(read(empty), Ok(None), "{empty}");
+        }
+        assert_eq!(
+            read(r#"{"errors":[{"type":"FORBIDDEN","message":"no"}]}"#),
+            Ok(Some("FORBIDDEN".into()))
+        );
+        assert_eq!(
+            read(r#"{"errors":[{"message":"Parse error on \"}\""}]}"#),
+            Ok(Some(String::new()))
+        );
+        assert_eq!(read(r#"{"errors":[{"type":7}]}"#), Ok(Some("7".into())));
+        assert!(read("not json").is_err());
+        let judged = |reason: &str| {
+            let mut s = seen(200);
+            s.refused = Some(reason.to_owned());
+            judge(
+                &s,
+                &Judging {
+                    rule: Some(&rule),
+                    ..with(&[403], &[])
+                },
+            )
+        };
+        assert_eq!(judged("FORBIDDEN"), Ok(Verdict::Denied));
+        assert_eq!(judged("INSUFFICIENT_SCOPES"), Ok(Verdict::Denied));
+        assert!(judged("forbidden").unwrap_err().contains("does not list"));
+        assert!(judged("").unwrap_err().contains("gives no reason"));
     }
 
     #[test]

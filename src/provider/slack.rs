@@ -113,7 +113,9 @@ pub(super) fn parse(response: &super::Response<'_>) -> Result<Grant, Unread> {
             notes.push(format!("{what}: {v}"));
         }
     }
-    let mut grant = Grant::new(split_list(scopes), notes);
+    let scopes = split_list(scopes)
+        .map_err(|why| Unread::from(format!("Slack's `x-oauth-scopes` header: {why}")))?;
+    let mut grant = Grant::new(scopes, notes);
     grant.active = Some(true);
     Ok(grant)
 }

@@ -398,19 +398,22 @@ fn probe_section(findings: &[Finding], style: &Style) -> String {
     for f in findings {
         match f {
             Finding::Probe(m) => {
+                // A 2xx that refused in its body says so beside the status.
+                let answered = match &m.refused {
+                    Some(r) => format!("{} refusing `{}`", m.status, text(r)),
+                    None => m.status.to_string(),
+                };
                 let (sign, what) = match m.permission {
                     Some(p) if m.expected == crate::provider::probe::Verdict::Allowed => (
                         '-',
                         format!(
-                            "the token reports {p}, but the request was denied (HTTP {})",
-                            m.status
+                            "the token reports {p}, but the request was denied (HTTP {answered})"
                         ),
                     ),
                     Some(p) => (
                         '+',
                         format!(
-                            "the token does not report {p}, but the request was allowed (HTTP {})",
-                            m.status
+                            "the token does not report {p}, but the request was allowed (HTTP {answered})"
                         ),
                     ),
                     None => (
@@ -420,9 +423,8 @@ fn probe_section(findings: &[Finding], style: &Style) -> String {
                             '+'
                         },
                         format!(
-                            "expected {}, answered {} ({})",
+                            "expected {}, answered {answered} ({})",
                             m.expected.word(),
-                            m.status,
                             m.seen().word()
                         ),
                     ),

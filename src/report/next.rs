@@ -135,6 +135,23 @@ pub(super) fn without_diff(case: &Case, findings: &[Finding], style: &Style) -> 
                     style.invocation.command(Mode::Live, &case.name)
                 ),
             }),
+            Finding::ProbeUnjudged {
+                probe,
+                line,
+                unwitnessed: true,
+                ..
+            } => Some(format!(
+                "  a 404 is a denial only where the resource exists: give a token that may \
+                 reach it the probe `{{ {}: {}, expect: allowed }}` (any spec with the same \
+                 `base_url`) and record it, as a witness; or, if the path is wrong, fix it \
+                 (line {line} of {}); then:\n      {}",
+                probe
+                    .split_once(' ')
+                    .map_or("get".to_owned(), |(m, _)| m.to_ascii_lowercase()),
+                text(probe.split_once(' ').map_or(probe.as_str(), |(_, p)| p)),
+                case.spec.display,
+                style.invocation.command(Mode::Record, &case.name)
+            )),
             Finding::ProbeUnjudged { line, .. } => Some(format!(
                 "  a probe that cannot be judged proves nothing: fix the request (line {line} of \
                  {}) or `denied_statuses`, or try again later if the server failed; then:\n      {}",

@@ -23,8 +23,8 @@
 use super::events::Events;
 use super::raw::{
     Pasted, Pos, RawClient, RawCredential, RawCredentialMap, RawExpect, RawHttpRequest,
-    RawPrivilege, RawPrivilegeMap, RawPrivilegeSource, RawProbe, RawProbes, RawSource,
-    RawSourceMap, RawSpec, RawToken, Spanned, TokenMap,
+    RawPrivilege, RawPrivilegeMap, RawPrivilegeSource, RawProbe, RawProbes, RawRefusedWhen,
+    RawSource, RawSourceMap, RawSpec, RawToken, Spanned, TokenMap,
 };
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span, StrInput};
 use std::borrow::Cow;
@@ -264,7 +264,7 @@ impl<'a> Reader<'a> {
         let (mut scopes, mut claims, mut request, mut privileges) = (None, None, None, None);
         let (mut namespace, mut paths, mut namespaces) = (None, None, None);
         let (mut max_fixture_age, mut ca_file, mut extra_privileges) = (None, None, None);
-        let (mut denied_statuses, mut tokens) = (None, None);
+        let (mut denied_statuses, mut refused_when, mut tokens) = (None, None, None);
         self.map(|r, key, _| match key {
             "provider" => set(&mut provider, r.string()?),
             "base_url" => set(&mut base_url, r.string()?),
@@ -285,6 +285,7 @@ impl<'a> Reader<'a> {
             "ca_file" => set(&mut ca_file, r.string()?),
             "extra_privileges" => set(&mut extra_privileges, r.strings()?),
             "denied_statuses" => set(&mut denied_statuses, r.numbers()?),
+            "refused_when" => set(&mut refused_when, r.refused_when()?),
             "tokens" => set(&mut tokens, r.tokens()?),
             _ => None,
         })?;
@@ -308,8 +309,25 @@ impl<'a> Reader<'a> {
             ca_file,
             extra_privileges,
             denied_statuses,
+            refused_when,
             tokens: tokens?,
         })
+    }
+
+    fn refused_when(&mut self) -> Option<Spanned<RawRefusedWhen>> {
+        let (mut json, mut reason, mut denied) = (None, None, None);
+        let pos = self.map(|r, key, _| match key {
+            "json" => set(&mut json, r.string()?),
+            "reason" => set(&mut reason, r.string()?),
+            "denied" => set(&mut denied, r.strings()?),
+            _ => None,
+        })?;
+        let value = RawRefusedWhen {
+            json: json?,
+            reason,
+            denied,
+        };
+        Some(Spanned { value, pos })
     }
 
     fn client(&mut self) -> Option<Spanned<RawClient>> {

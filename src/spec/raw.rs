@@ -161,17 +161,43 @@ pub(crate) struct RawSpec {
     #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub extra_privileges: Option<Spanned<Vec<Spanned<String>>>>,
-    /// The statuses that mean a probe was denied (default: 401 and 403;
-    /// GitHub's 403 and 404, since it hides private resources with 404).
+    /// The statuses that mean a probe was denied (default: 403; GitHub's
+    /// 403 and 404, since it hides private resources with 404, a denial
+    /// only with a witness). Never 401: the credential was not accepted.
     #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<u16>"))]
     pub denied_statuses: Option<Spanned<Vec<Spanned<u16>>>>,
+    /// http and probes: how the API refuses inside a 2xx answer.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "schema", schemars(with = "RawRefusedWhen"))]
+    pub refused_when: Option<Spanned<RawRefusedWhen>>,
     /// The named tokens: letters, digits, '-', '_' and '.'.
     #[cfg_attr(
         feature = "schema",
         schemars(with = "std::collections::BTreeMap<String, RawToken>")
     )]
     pub tokens: Spanned<TokenMap>,
+}
+
+/// `refused_when:`: where a 2xx answer says the request was refused.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRefusedWhen {
+    /// A JSON pointer: a 2xx answer with a value there (not null, false or
+    /// empty) is a refusal, such as GraphQL's /errors.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub json: Spanned<String>,
+    /// A JSON pointer to the refusal's reason (default: `json`), such as
+    /// /errors/0/type.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub reason: Option<Spanned<String>>,
+    /// The reasons that mean a permission was denied, such as FORBIDDEN;
+    /// any other refusal proves nothing.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
+    pub denied: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -706,6 +732,7 @@ pub(crate) fn every_key() -> impl Iterator<Item = &'static str> {
         fields::<RawClient>(),
         fields::<RawHttpRequest>(),
         fields::<RawPrivilegeSource>(),
+        fields::<RawRefusedWhen>(),
         fields::<RawToken>(),
         fields::<RawProbe>(),
         fields::<RawCredentialMap>(),

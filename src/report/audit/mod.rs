@@ -563,7 +563,7 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
 /// found it wrong or unjudgeable.
 fn probe_rows(case: &Case, grant: &crate::provider::Grant, findings: &[Finding]) -> Vec<ProbeRow> {
     use crate::plan::ProbeExpect;
-    use crate::provider::probe::{Verdict, judge};
+    use crate::provider::probe::{Judging, Verdict, judge};
     case.expect
         .probes
         .iter()
@@ -572,14 +572,7 @@ fn probe_rows(case: &Case, grant: &crate::provider::Grant, findings: &[Finding])
             let shown = probe.shown();
             let seen = grant.probes.get(i);
             let answered = seen
-                .and_then(|s| {
-                    judge(
-                        s.status,
-                        &case.expect.denied_statuses,
-                        &probe.allowed_statuses,
-                    )
-                    .ok()
-                })
+                .and_then(|s| judge(s, &Judging::of(&case.expect, probe, s)).ok())
                 .map(Verdict::word);
             let mismatch = findings.iter().find_map(|f| match f {
                 Finding::Probe(m) if m.probe == shown => Some(m),
