@@ -283,6 +283,13 @@ fn encodings(value: &str) -> Vec<String> {
     // escaped (`\u{1b}`), for the last pass over rendered text.
     out.push(crate::escape::text(value).into_owned());
     out.push(crate::escape::lines(value));
+    // A secret that is a JSON number (`123E45`), as serde_json keeps a
+    // number an answer echoes: its exponent written `e+45`.
+    if value.bytes().any(|b| matches!(b, b'e' | b'E'))
+        && let Ok(serde_json::Value::Number(n)) = serde_json::from_str(value)
+    {
+        out.push(n.to_string());
+    }
     out.retain(|n| !n.is_empty());
     out.sort_unstable();
     out.dedup();

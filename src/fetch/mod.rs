@@ -74,6 +74,9 @@ pub(crate) struct Summary {
 pub(crate) struct Fetched {
     pub evidence: Evidence,
     pub fixture: Fixture,
+    /// The secrets of the case's own request, so a fixture that still
+    /// holds one is told from one holding another case's.
+    pub own: Arc<Scrubber>,
 }
 
 /// Fetches every case in `cases`; the result has one entry per case, in
@@ -255,7 +258,7 @@ pub(crate) fn fetch_all(
                     own_scrubbers
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push(own.scrubber.clone());
+                        .push(Scrubber::clone(&own.scrubber));
                     (&offline, &own)
                 }
                 (Work::Network(_), Some(i)) => {
@@ -286,7 +289,7 @@ pub(crate) fn fetch_all(
     for s in shared
         .iter()
         .flatten()
-        .map(|s| &s.scrubber)
+        .map(|s| &*s.scrubber)
         .chain(&own_scrubbers)
     {
         everything.absorb(s);
@@ -424,7 +427,9 @@ fn probe_identity(probe: &ProbeJob) -> String {
 
 /// What the cases of one request share when it is concluded.
 struct Shared {
-    scrubber: Scrubber,
+    /// Every secret the request sent or was handed; each of its cases
+    /// keeps it (`Fetched::own`) to tell its own credential from another's.
+    scrubber: Arc<Scrubber>,
     /// The answer's body as each provider stores it (what it keeps of the
     /// answer, scrubbed), and whether scrubbing changed it, made when a
     /// case of that provider first needs it. Cases of two providers can
@@ -450,7 +455,7 @@ impl Shared {
             scrubber.extend(&outcome.found);
         }
         Shared {
-            scrubber,
+            scrubber: Arc::new(scrubber),
             bodies: std::sync::Mutex::new(Vec::new()),
             recorded_at: recorded_at.clone(),
         }
@@ -1059,6 +1064,7 @@ fn conclude(
             },
         },
         fixture,
+        own: Arc::clone(&shared.scrubber),
     })
 }
 
@@ -1159,6 +1165,7 @@ fn refused(
             },
         },
         fixture,
+        own: Arc::clone(&shared.scrubber),
     })
 }
 
@@ -1201,6 +1208,19 @@ pub(crate) fn record(
         )
     };
     let text = fixture::text(&fetched.fixture).map_err(|e| cannot(e.to_string()))?;
+    // What every answer is scrubbed of: one left here is a form no
+    // scrubbing reached (issue 35, item 6), named as what it is.
+    if fetched.own.found_in(&text) {
+        return Err(CaseError::new(
+            "the answer still holds this case's own credential, in a form permspec did not \
+             scrub; nothing is recorded",
+            Fix::Hint(
+                "please report this to permspec's maintainers, with the API and the field \
+                 (never the value)"
+                    .into(),
+            ),
+        ));
+    }
     if run.found_in(&text) {
         return Err(CaseError::new(
             "the answer holds another credential of this run (another case's, or the \
@@ -1265,10 +1285,11 @@ fn scrub_shared(v: &Arc<Value>, scrubber: &Scrubber) -> (Arc<Value>, bool) {
     (Arc::new(out), changed)
 }
 
-/// Whether scrubbing would change a string or key of `v`.
+/// Whether scrubbing would change a string, key or number of `v`.
 fn holds_secret(v: &Value, scrubber: &Scrubber) -> bool {
     match v {
         Value::String(s) => scrubber.found_in(s),
+        Value::Number(n) => scrubber.found_in(&n.to_string()),
         Value::Array(items) => items.iter().any(|i| holds_secret(i, scrubber)),
         Value::Object(map) => map
             .iter()
@@ -1278,7 +1299,10 @@ fn holds_secret(v: &Value, scrubber: &Scrubber) -> bool {
 }
 
 /// Scrubs every string, key included, of every secret in use; `changed`
-/// is set when one was.
+/// is set when one was. A number whose exact text (serde_json keeps it:
+/// `arbitrary_precision`) holds a secret, a credential made of digits
+/// echoed as one, becomes the scrubbed text: a string, so the evidence
+/// changes and the case fails if the provider reads it.
 fn scrub_value(v: &Value, scrubber: &Scrubber, changed: &mut bool) -> Value {
     let text = |s: &str, changed: &mut bool| {
         let out = scrubber.scrub(s);
@@ -1287,6 +1311,15 @@ fn scrub_value(v: &Value, scrubber: &Scrubber, changed: &mut bool) -> Value {
     };
     match v {
         Value::String(s) => Value::String(text(s, changed)),
+        Value::Number(n) => {
+            let exact = n.to_string();
+            let out = text(&exact, changed);
+            if out == exact {
+                v.clone()
+            } else {
+                Value::String(out)
+            }
+        }
         Value::Array(items) => Value::Array(
             items
                 .iter()
@@ -1310,6 +1343,108 @@ mod tests {
     use super::*;
     use crate::secret::REDACTED;
     use serde_json::json;
+
+    /// Issue 35, item 6: a credential of digits echoed as a number, or
+    /// inside one's digits, is found in the number's exact text and
+    /// scrubbed; a number holding none is kept as it came, text and all.
+    #[test]
+    fn a_number_holding_a_secret_is_scrubbed_by_its_exact_text() {
+        let digits = Secret::new("12345678901234567890123456");
+        let scrubber = Scrubber::new([&digits]);
+        let v: Value = serde_json::from_str(
+            r#"{"id": 12345678901234567890123456, "in": 9912345678901234567890123456.5,
+                "neg": -12345678901234567890123456, "exp": 12345678901234567890123456e3,
+                "plain": 1.50, "big": 98765432109876543210987654}"#,
+        )
+        .unwrap();
+        assert!(holds_secret(&v, &scrubber));
+        let mut changed = false;
+        let out = scrub_value(&v, &scrubber, &mut changed);
+        assert!(changed);
+        let text = out.to_string();
+        assert!(!text.contains("1234567890123456"), "{text}");
+        assert_eq!(out["id"], json!(REDACTED));
+        assert_eq!(out["in"], json!(format!("99{REDACTED}.5")));
+        assert_eq!(out["neg"], json!(format!("-{REDACTED}")));
+        // serde_json writes an exponent's sign (`e+3`).
+        assert_eq!(out["exp"], json!(format!("{REDACTED}e+3")));
+        // Kept exactly as written: not read as a float on the way.
+        assert_eq!(out["plain"].to_string(), "1.50");
+        assert_eq!(out["big"].to_string(), "98765432109876543210987654");
+        let clean: Value = serde_json::from_str(r#"{"plain": 1.50, "n": [1, 2e5]}"#).unwrap();
+        assert!(!holds_secret(&clean, &scrubber));
+        let (kept, changed) = scrub_shared(&Arc::new(clean.clone()), &scrubber);
+        assert!(!changed);
+        assert_eq!(kept.to_string(), r#"{"n":[1,2e+5],"plain":1.50}"#);
+        // A secret that is itself a number with an exponent is found as
+        // serde_json writes it.
+        let odd = Secret::new("31415E92");
+        let v: Value = serde_json::from_str(r#"{"id": 31415E92}"#).unwrap();
+        let mut changed = false;
+        let out = scrub_value(&v, &Scrubber::new([&odd]), &mut changed);
+        assert!(changed, "{out}");
+        assert_eq!(out["id"], json!(REDACTED));
+    }
+
+    /// Issue 35, item 6: a fixture that still holds a credential names
+    /// whose it is: this case's own (a form no scrubbing reached) or
+    /// another's (a cache answering with another token's answer). Nothing
+    /// is written either way.
+    #[test]
+    fn a_fixture_holding_a_credential_says_whose_it_is() {
+        let spec = Arc::new(crate::plan::SpecFile {
+            display: "specs/a.yaml".into(),
+            id: "a".into(),
+            dir: "specs".into(),
+            fixtures: "fixtures-never-written".into(),
+            locate: false,
+        });
+        let text = "provider: http\nbase_url: https://api.example.com\nrequest: { path: /me }\n\
+                    privileges: { json: /scopes }\ntokens:\n  a:\n    credential: { env: A }\n    \
+                    expect: { at_most: [read] }\n";
+        let entries = crate::plan::plan_bytes(spec, text.as_bytes().to_vec(), "fixtures".as_ref());
+        let Some(crate::plan::Entry::Case(case)) = entries.first() else {
+            panic!("a case")
+        };
+        let mine = Secret::new("own-secret-0123456789");
+        let theirs = Secret::new("other-secret-9876543210");
+        let fetched = |own: &Secret, held: &str| Fetched {
+            evidence: Evidence {
+                grant: Grant::default(),
+                origin: Origin::Live {
+                    url: String::new(),
+                    retries: 0,
+                    recorded: None,
+                },
+            },
+            fixture: Fixture {
+                recorded_at: "2026-12-07T00:00:00Z".into(),
+                provider: "http".into(),
+                request: fixture::request_of(case),
+                response: Some(FixtureResponse {
+                    status: 200,
+                    headers: BTreeMap::new(),
+                    body: Arc::new(json!({"scopes": ["read"], "id": held})),
+                }),
+                probes: Vec::new(),
+            },
+            own: Arc::new(Scrubber::new([own])),
+        };
+        let run = Scrubber::new([&mine, &theirs]);
+        let own = record(case, &mut fetched(&mine, mine.expose()), &run, false).unwrap_err();
+        assert!(
+            own.cause.contains("this case's own credential"),
+            "{}",
+            own.cause
+        );
+        let other = record(case, &mut fetched(&mine, theirs.expose()), &run, false).unwrap_err();
+        assert!(
+            other.cause.contains("another credential"),
+            "{}",
+            other.cause
+        );
+        assert!(!std::path::Path::new("fixtures-never-written").exists());
+    }
 
     #[test]
     fn scrub_value_reaches_keys_and_nested_strings() {

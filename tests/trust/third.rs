@@ -3,8 +3,8 @@
 //! answering as the API does. Each test failed on the main branch before
 //! its fix (`f01` .. `f10` are the issue's numbers).
 
-use crate::support::server::{Hit, Reply};
 use crate::support::TempDir;
+use crate::support::server::{Hit, Reply};
 use crate::{assert_absent, assert_fails, assert_passes, check, serve};
 use serde_json::json;
 
@@ -460,4 +460,56 @@ fn f10_a_vault_base_url_ending_in_v1_gets_a_hint() {
         "vault::app",
         &["/v1/v1/", "`base_url` already ends in `/v1`"],
     );
+}
+
+/// Finding 6: a credential made only of digits, echoed as a JSON number
+/// (or inside one's digits), is scrubbed before anything is stored: a
+/// float conversion never keeps 16 of its digits, and the case's own
+/// credential is never called another's.
+#[test]
+fn f06_a_credential_echoed_as_a_number_never_reaches_a_fixture() {
+    const LONG: &str = "12345678901234567890123456";
+    const SHORT: &str = "987654321098";
+    let server = serve(|hit: &Hit| {
+        let token = hit
+            .header("authorization")
+            .unwrap_or("")
+            .trim_start_matches("Bearer ")
+            .to_owned();
+        let echo = format!(
+            r#"{{"scopes":["reports:read"],"token_id":{token},"serial":77{token}77,"ratio":{token}.5,"note":"{token}"}}"#
+        );
+        Reply::json(200, echo)
+    });
+    let dir = TempDir::new("f06");
+    dir.write(
+        "specs/api.yaml",
+        &format!(
+            "provider: http\nbase_url: {}\nrequest: {{ path: /me }}\nprivileges: {{ json: /scopes }}\ntokens:\n  \
+             long:\n    credential: {{ env: LONG }}\n    expect: {{ exactly: [reports:read] }}\n  \
+             short:\n    credential: {{ env: SHORT }}\n    expect: {{ exactly: [reports:read] }}\n",
+            server.url()
+        ),
+    );
+    let env = [("LONG", LONG), ("SHORT", SHORT)];
+    let record = check(&dir, "record", &env);
+    assert_passes(&record, "api::long");
+    assert_passes(&record, "api::short");
+    let replay = check(&dir, "replay", &[]);
+    assert_passes(&replay, "api::long");
+    assert_passes(&replay, "api::short");
+    for (path, bytes) in dir.all_files() {
+        let text = String::from_utf8_lossy(&bytes);
+        for needle in [LONG, SHORT, &LONG[..16], "1.2345678901234566e"] {
+            assert!(
+                !text.contains(needle),
+                "{} holds {needle}:\n{text}",
+                path.display()
+            );
+        }
+    }
+    for out in [&record, &replay] {
+        assert_absent("stdout", &out.stdout, SHORT);
+        assert_absent("stdout", &out.stdout, &LONG[..16]);
+    }
 }
