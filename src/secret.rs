@@ -451,6 +451,28 @@ pub(crate) fn looks_like_secret(value: &str) -> bool {
     if s.len() < 12 || s.contains(char::is_whitespace) || s.contains("://") {
         return false;
     }
+    if looks_like_token(s) {
+        return true;
+    }
+    if s.len() >= 32 && s.chars().all(|c| c.is_ascii_hexdigit()) {
+        return true;
+    }
+    s.len() >= 32
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/' | '='))
+        && s.chars().any(|c| c.is_ascii_uppercase())
+        && s.chars().any(|c| c.is_ascii_lowercase())
+        && s.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Whether a word has the shape of a vendor's token (a known prefix, a
+/// JWT, a Coveo key): a strong sign, unlike a long run of letters and
+/// digits, which a hash or an id may be. Used on answers, where ids abound.
+pub(crate) fn looks_like_token(word: &str) -> bool {
+    let s = word.trim();
+    if s.len() < 12 {
+        return false;
+    }
     const PREFIXES: &[&str] = &[
         "sk-",
         "sk_live_",
@@ -495,18 +517,16 @@ pub(crate) fn looks_like_secret(value: &str) -> bool {
     if parts.len() == 3 && parts[0].starts_with("eyJ") && parts[1].starts_with("eyJ") {
         return true;
     }
-    if s.len() == 38 && s.starts_with("xx") && is_uuid(&s[2..]) {
-        return true;
-    }
-    if s.len() >= 32 && s.chars().all(|c| c.is_ascii_hexdigit()) {
-        return true;
-    }
-    s.len() >= 32
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/' | '='))
-        && s.chars().any(|c| c.is_ascii_uppercase())
-        && s.chars().any(|c| c.is_ascii_lowercase())
-        && s.chars().any(|c| c.is_ascii_digit())
+    s.len() == 38 && s.starts_with("xx") && is_uuid(&s[2..])
+}
+
+/// The words of `text` that have a vendor token's shape
+/// ([`looks_like_token`]): split on anything a token does not hold.
+pub(crate) fn token_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '='))
+    })
+    .filter(|w| looks_like_token(w))
 }
 
 fn is_uuid(s: &str) -> bool {

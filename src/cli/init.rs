@@ -100,6 +100,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             .unwrap_or_else(|| specs.join(format!("{}.yaml", provider.name()))),
     );
     let id = spec_id(&specs, &out)?;
+    stays_in(&specs, &out)?;
     let fixture = fixtures.join(&id).join(format!("{}.json", a.token));
 
     let existing = match std::fs::read_to_string(&out) {
@@ -374,6 +375,39 @@ fn lexical(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Where `out` really is, its links resolved, must be inside the specs
+/// folder (itself resolved): `specs/team` linked to a folder elsewhere
+/// would otherwise take the spec out of it (issue 35, item 8). A link that
+/// stays inside is followed. The deepest part of `out` that exists is
+/// resolved; what follows it is created by the write, as it is named.
+fn stays_in(specs: &Path, out: &Path) -> Result<(), Stop> {
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = real(specs);
+    let mut existing = out;
+    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
+    while std::fs::symlink_metadata(existing).is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = real(existing);
+    resolved.extend(rest.iter().rev());
+    if resolved.starts_with(&root) {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "{} is {}, outside the specs folder {}: permspec never writes through a link that \
+         leaves it",
+        display_path(out),
+        display_path(&resolved),
+        display_path(specs)
+    )))
 }
 
 /// The spec's id: its path under the specs folder, without extension.

@@ -58,7 +58,8 @@ pub(crate) fn run(a: ReviewArgs) -> ExitCode {
     }
     let (mut accepted, mut rejected, mut skipped, mut failed) = (0, 0, 0, false);
     for case in &cases {
-        print!("{}", change(case));
+        let (shown, judges) = change(case);
+        print!("{shown}");
         let act = if a.list {
             Act::Skip
         } else if a.accept_all {
@@ -68,6 +69,20 @@ pub(crate) fn run(a: ReviewArgs) -> ExitCode {
         } else {
             ask()
         };
+        // Only an answer that judges replaces a fixture (issue 35, item
+        // 7): another request's, one that is not an answer, or one holding
+        // a credential stays pending, and the command fails.
+        if let (Act::Accept, Err(why)) = (act, &judges) {
+            eprintln!(
+                "error: {} is not accepted: {}; it stays pending (record the case again, or \
+                 reject it)",
+                display_path(&pending_path(&case.fixture)),
+                crate::escape::text(why)
+            );
+            skipped += 1;
+            failed = true;
+            continue;
+        }
         match apply(case, act) {
             Ok(()) => match act {
                 Act::Accept => accepted += 1,
@@ -161,8 +176,10 @@ fn apply(case: &Case, act: Act) -> Result<(), String> {
     }
 }
 
-/// The change a pending answer makes, in permissions.
-fn change(case: &Case) -> String {
+/// The change a pending answer makes, in permissions, and whether it
+/// judges: replay reads it as a grant for the request the spec asks now,
+/// and it holds nothing shaped like a credential.
+fn change(case: &Case) -> (String, Result<(), String>) {
     let new_path = pending_path(&case.fixture);
     let mut out = format!("{} ({})\n", display_path(&new_path), case.name);
     let judged = |path: &std::path::Path| -> Option<Result<Grant, String>> {
@@ -187,10 +204,21 @@ fn change(case: &Case) -> String {
                 "  the pending answer gives no grant: {}",
                 crate::escape::text(&why)
             );
-            return out;
+            return (out, Err(why));
         }
-        None => return out,
+        None => return (out, Err("it is gone".to_owned())),
     };
+    // Record never writes an answer holding a credential of its run; one
+    // that holds a token's shape was written some other way. The word is
+    // never shown.
+    let text = std::fs::read_to_string(&new_path).unwrap_or_default();
+    if crate::secret::token_words(&text).next().is_some() {
+        let why = "it holds what looks like a credential (a vendor token's shape); check the \
+                   file, and rotate the credential if it is one"
+            .to_owned();
+        let _ = writeln!(out, "  the pending answer {why}");
+        return (out, Err(why));
+    }
     let old = match old {
         None => {
             let _ = writeln!(out, "  a new fixture");
@@ -211,5 +239,5 @@ fn change(case: &Case) -> String {
         let _ = writeln!(out, "  no change in permissions");
     }
     out.push_str(&change.lines());
-    out
+    (out, Ok(()))
 }

@@ -3,8 +3,8 @@
 //! answering as the API does. Each test failed on the main branch before
 //! its fix (`f01` .. `f10` are the issue's numbers).
 
-use crate::support::TempDir;
 use crate::support::server::{Hit, Reply};
+use crate::support::{TempDir, run};
 use crate::{assert_absent, assert_fails, assert_passes, check, serve};
 use serde_json::json;
 
@@ -512,4 +512,147 @@ fn f06_a_credential_echoed_as_a_number_never_reaches_a_fixture() {
         assert_absent("stdout", &out.stdout, SHORT);
         assert_absent("stdout", &out.stdout, &LONG[..16]);
     }
+}
+
+/// Finding 7: `review` accepts only an answer that judges: one that
+/// answers another request, is not JSON, or holds a credential stays
+/// pending, the fixture stays, and the command says why and fails.
+#[test]
+fn f07_review_never_accepts_an_answer_that_does_not_judge() {
+    let base = "https://portal.example.com";
+    let dir = TempDir::new("f07");
+    let tokens = ["good", "moved", "garbled", "leaky"]
+        .map(|t| {
+            format!(
+                "  {t}:\n    credential: {{ env: KEY }}\n    expect: {{ at_most: [files:read] }}\n"
+            )
+        })
+        .concat();
+    dir.write(
+        "specs/keys.yaml",
+        &format!("provider: docspace\nbase_url: {base}\ntokens:\n{tokens}"),
+    );
+    let fixture = |permissions: &str| crate::support::key_fixture(base, "KEY", permissions);
+    for t in ["good", "moved", "garbled", "leaky"] {
+        dir.write(
+            &format!("fixtures/keys/{t}.json"),
+            &fixture(r#"["files:read"]"#),
+        );
+    }
+    dir.write(
+        "fixtures/keys/good.json.new",
+        &fixture(r#"["files:write"]"#),
+    );
+    dir.write(
+        "fixtures/keys/moved.json.new",
+        &crate::support::key_fixture("https://elsewhere.example.com", "KEY", r#"["files:read"]"#),
+    );
+    dir.write(
+        "fixtures/keys/garbled.json.new",
+        "<html>not an answer</html>",
+    );
+    dir.write(
+        "fixtures/keys/leaky.json.new",
+        &fixture(r#"["files:read"], "echo": "ghp_R4nd0mCanaryT0kenV4lue9x8y7z6w5v4u3t""#),
+    );
+    let before: Vec<String> = ["moved", "garbled", "leaky"]
+        .iter()
+        .map(|t| {
+            std::fs::read_to_string(dir.path().join(format!("fixtures/keys/{t}.json"))).unwrap()
+        })
+        .collect();
+    let out = run(&mut crate::permspec_in(&dir, &["review", "--accept-all"]));
+    assert_ne!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("1 accepted, 0 rejected, 3 left pending"),
+        "{}",
+        out.stdout
+    );
+    for (t, why) in [
+        ("moved", "answers another request than the spec asks now"),
+        ("garbled", "not a permspec fixture"),
+        ("leaky", "holds what looks like a credential"),
+    ] {
+        assert!(
+            out.stderr
+                .contains(&format!("fixtures/keys/{t}.json.new is not accepted"))
+                && out.stderr.contains(why),
+            "{t}: {}",
+            out.stderr
+        );
+        assert!(
+            dir.path()
+                .join(format!("fixtures/keys/{t}.json.new"))
+                .exists(),
+            "{t}"
+        );
+    }
+    let after: Vec<String> = ["moved", "garbled", "leaky"]
+        .iter()
+        .map(|t| {
+            std::fs::read_to_string(dir.path().join(format!("fixtures/keys/{t}.json"))).unwrap()
+        })
+        .collect();
+    assert_eq!(before, after, "the fixtures are untouched");
+    assert!(!dir.path().join("fixtures/keys/good.json.new").exists());
+    assert!(
+        std::fs::read_to_string(dir.path().join("fixtures/keys/good.json"))
+            .unwrap()
+            .contains("files:write")
+    );
+    assert_absent("stdout", &out.stdout, "ghp_R4nd0mCanary");
+    assert_absent("stderr", &out.stderr, "ghp_R4nd0mCanary");
+}
+
+/// Finding 8: `init --out` never writes through a link to a folder
+/// outside the specs folder.
+#[cfg(unix)]
+#[test]
+fn f08_init_refuses_a_link_out_of_the_specs_folder() {
+    let key = "sk-thirdpass0000000000000000000000000000000000000000000000000000008";
+    let portal = crate::support::docspace::Portal::default()
+        .with_key(key, &["files:read"])
+        .start();
+    let dir = TempDir::new("f08");
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+    std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), dir.path().join("specs/team"))
+        .unwrap();
+    let out = run(&mut crate::init_docspace(
+        &dir,
+        &portal.url(),
+        "x",
+        key,
+        &["--out", "specs/team/x.yaml"],
+    ));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("outside the specs folder"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("elsewhere"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert!(!dir.path().join("fixtures").exists());
+    // A link that stays inside the specs folder is its own business.
+    std::fs::create_dir_all(dir.path().join("specs/real")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("specs/real"),
+        dir.path().join("specs/alias"),
+    )
+    .unwrap();
+    let out = run(&mut crate::init_docspace(
+        &dir,
+        &portal.url(),
+        "x",
+        key,
+        &["--out", "specs/alias/x.yaml"],
+    ));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(dir.path().join("specs/real/x.yaml").exists());
 }
