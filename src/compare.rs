@@ -63,6 +63,16 @@ pub(crate) enum Finding {
     Unproven { rule: Rule, why: String },
     /// A probe answered otherwise than the spec expects.
     Probe(Box<ProbeMismatch>),
+    /// In a family that takes any name and a spec that declares none, a
+    /// `forbidden` or `at_most` entry names nothing the token holds, but is
+    /// one or two edits from a name it does hold (`held`): a likely typo,
+    /// which would check nothing. It fails, with "did you mean".
+    LikelyTypo {
+        rule: Rule,
+        entry: String,
+        held: String,
+        edits: usize,
+    },
     /// A probe's answer cannot be judged (`why`): it fails, never passes.
     ProbeUnjudged {
         probe: String,
@@ -231,8 +241,56 @@ pub(crate) fn compare(
             }
         }
     }
+    if !family.checks_names() && !expect.vocabulary {
+        likely_typos(family, expect, granted, &mut findings);
+    }
     probes(family, expect, grant, &mut findings);
     Outcome { findings }
+}
+
+/// The entries of `forbidden` and `at_most` that, in an open vocabulary,
+/// name nothing the token holds but are one or two edits from a name it
+/// holds (issue 35): `forbidden: [admin:wirte]` beside a grant of
+/// `admin:write` would pass while checking nothing. One edit for names
+/// of four characters or fewer, where two would call `read` a typo of
+/// `seed`. A glob names what it matches, so it is not guessed at.
+fn likely_typos(
+    family: &dyn Family,
+    expect: &Expectations,
+    granted: &[String],
+    findings: &mut Vec<Finding>,
+) {
+    let rules = [
+        (Rule::Forbidden, expect.forbidden.as_deref()),
+        (Rule::AtMost, expect.at_most.as_deref()),
+    ];
+    for (rule, entries) in rules {
+        for entry in entries.unwrap_or_default() {
+            if entry.contains('*')
+                || granted
+                    .iter()
+                    .any(|g| g == entry || crate::privilege::overlap(family, g, entry).is_some())
+            {
+                continue;
+            }
+            let closest = granted
+                .iter()
+                .map(|g| (crate::suggest::edit_distance(entry, g), g))
+                .filter(|(d, g)| {
+                    let short = entry.chars().count().max(g.chars().count()) <= 4;
+                    *d > 0 && *d <= if short { 1 } else { 2 }
+                })
+                .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            if let Some((edits, held)) = closest {
+                findings.push(Finding::LikelyTypo {
+                    rule,
+                    entry: entry.clone(),
+                    held: held.clone(),
+                    edits,
+                });
+            }
+        }
+    }
 }
 
 /// Membership in a list of names, searched as
@@ -647,6 +705,95 @@ mod tests {
             matches!(&out.findings[1], Finding::ProbeUnjudged { why, .. } if why == "no answer is recorded for it")
         );
         assert_eq!(out.findings.len(), 2);
+    }
+
+    /// Issue 35, open vocabularies: an entry that names nothing held but
+    /// is one or two edits from a held name fails as a likely typo, in
+    /// `forbidden` and `at_most`; never in a closed family, a spec with a
+    /// vocabulary, for a glob, or an entry that names what is held.
+    #[test]
+    fn an_entry_close_to_a_held_name_is_a_likely_typo() {
+        let plain = &crate::privilege::PLAIN;
+        let held = grant(&["admin:write", "read", "reports:export"]);
+        let typos =
+            |expect: &Expectations, family: &dyn Family| -> Vec<(Rule, String, String, usize)> {
+                compare(family, expect, &held, CLOCK)
+                    .findings
+                    .into_iter()
+                    .filter_map(|f| match f {
+                        Finding::LikelyTypo {
+                            rule,
+                            entry,
+                            held,
+                            edits,
+                        } => Some((rule, entry, held, edits)),
+                        _ => None,
+                    })
+                    .collect()
+            };
+        let forbidden = Expectations {
+            forbidden: list(&[
+                "admin:wirte",
+                "reports:exprot",
+                "reed",
+                "seed",
+                "admin:*",
+                "billing:read",
+            ]),
+            ..Default::default()
+        };
+        assert_eq!(
+            typos(&forbidden, plain),
+            [
+                (
+                    Rule::Forbidden,
+                    "admin:wirte".into(),
+                    "admin:write".into(),
+                    1
+                ),
+                (
+                    Rule::Forbidden,
+                    "reports:exprot".into(),
+                    "reports:export".into(),
+                    1
+                ),
+                (Rule::Forbidden, "reed".into(), "read".into(), 1),
+            ],
+            "`seed` is two edits from `read`: too far for a short name"
+        );
+        // Two edits on a longer name; three are too many.
+        let far = Expectations {
+            at_most: list(&["admin:wrt", "admin:w", "read", "reports:export"]),
+            ..Default::default()
+        };
+        assert_eq!(
+            typos(&far, plain),
+            [(Rule::AtMost, "admin:wrt".into(), "admin:write".into(), 2)]
+        );
+        // A declared vocabulary checked the names when the spec loaded.
+        let declared = Expectations {
+            vocabulary: true,
+            ..forbidden.clone()
+        };
+        assert!(typos(&declared, plain).is_empty());
+        // A closed family checked them too.
+        let docspace = Expectations {
+            forbidden: list(&["files:wirte"]),
+            ..Default::default()
+        };
+        let held_docspace = grant(&["files:write"]);
+        assert!(
+            compare(&DOCSPACE, &docspace, &held_docspace, CLOCK)
+                .findings
+                .iter()
+                .all(|f| !matches!(f, Finding::LikelyTypo { .. }))
+        );
+        // `exactly` and `at_least` fail on a typo by themselves.
+        let floor = Expectations {
+            at_least: list(&["admin:wirte"]),
+            ..Default::default()
+        };
+        assert!(typos(&floor, plain).is_empty());
     }
 
     /// Issue 35, item 3: a 401 proves nothing, even where the API says the

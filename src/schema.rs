@@ -75,6 +75,13 @@ fn tighten(schema: &mut Value) {
         "items",
         json!({"type": "integer", "minimum": 400, "maximum": 499, "not": {"const": 401}}),
     );
+    set(
+        schema,
+        &["properties", "vocabulary"],
+        "items",
+        json!({"type": "string", "minLength": 1, "pattern": "^[^*]*$"}),
+    );
+    set(schema, &["properties", "vocabulary"], "minItems", json!(1));
     for pointer in ["json", "reason"] {
         set(
             schema,
@@ -113,6 +120,7 @@ fn tighten(schema: &mut Value) {
         for key in &every_key {
             let takes = allowed.contains(&key.as_str())
                 || (key == "refused_when" && provider.takes_refused_when())
+                || (key == "vocabulary" && provider.takes_vocabulary())
                 || (common.contains(&key.as_str())
                     && (key != "denied_statuses" || provider.takes_probes()));
             if !takes {

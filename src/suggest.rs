@@ -3,8 +3,10 @@
 /// The candidate closest to `input`, if it is close enough to be a plausible
 /// typo: at most a third of the input's length in edits (and at least one).
 ///
-/// Failing that, a candidate with the same prefix whose last `:`-segment
-/// contains the input's, first in the caller's order (`role:admin` ->
+/// Failing that, the shortest candidate the input is a truncation of, for
+/// an input of four characters or more (`write_repo` -> `write_repository`);
+/// then a candidate with the same prefix whose last `:`-segment contains
+/// the input's, first in the caller's order (`role:admin` ->
 /// `role:docspace-admin`).
 pub(crate) fn did_you_mean<'a>(
     input: &str,
@@ -19,7 +21,18 @@ pub(crate) fn did_you_mean<'a>(
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c);
-    close.or_else(|| {
+    let truncated = || {
+        (lower.chars().count() >= 4)
+            .then(|| {
+                candidates
+                    .iter()
+                    .filter(|c| c.len() > lower.len() && c.to_lowercase().starts_with(&lower))
+                    .min_by_key(|c| c.len())
+                    .copied()
+            })
+            .flatten()
+    };
+    close.or_else(truncated).or_else(|| {
         let (prefix, last) = lower.rsplit_once(':')?;
         candidates
             .iter()
@@ -70,6 +83,26 @@ mod tests {
             did_you_mean("role:admin", roles),
             Some("role:docspace-admin")
         );
+    }
+
+    /// Issue 35: a name cut short gets the name it starts, the shortest
+    /// first; a short stub gets nothing.
+    #[test]
+    fn a_truncated_name_gets_the_name_it_starts() {
+        let gitlab = [
+            "read_repository",
+            "write_repository",
+            "read_registry",
+            "write_registry",
+        ];
+        assert_eq!(did_you_mean("write_repo", gitlab), Some("write_repository"));
+        assert_eq!(did_you_mean("read_reg", gitlab), Some("read_registry"));
+        assert_eq!(did_you_mean("WRITE_REPO", gitlab), Some("write_repository"));
+        let github = ["admin:repo_hook", "admin:org", "admin:org_hook"];
+        assert_eq!(did_you_mean("admin:repo", github), Some("admin:repo_hook"));
+        assert_eq!(did_you_mean("admin:o", github), Some("admin:org"));
+        assert_eq!(did_you_mean("wri", gitlab), None, "too short to say");
+        assert_eq!(did_you_mean("payments", gitlab), None);
     }
 
     #[test]

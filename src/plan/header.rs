@@ -34,6 +34,8 @@ pub(super) struct Header {
     pub denied_statuses: Vec<u16>,
     /// How the API refuses inside a 2xx answer, where it does.
     pub refused_when: Option<std::sync::Arc<super::BodyRule>>,
+    /// The spec's `vocabulary:`: an open family's names, closed.
+    pub vocabulary: Option<Vec<String>>,
 }
 
 impl Header {
@@ -41,16 +43,7 @@ impl Header {
     /// and commas (an introspection `scope`, an http header), so that no
     /// name with one in it can ever be reported.
     pub(super) fn splits_names(&self) -> bool {
-        match &*self.api {
-            Api::Http(h) => matches!(h.privileges, crate::plan::PrivilegeSource::Header(_)),
-            _ => matches!(
-                self.provider,
-                Provider::OAuth2Introspection
-                    | Provider::GitHub
-                    | Provider::Slack
-                    | Provider::Google
-            ),
-        }
+        splits(self.provider, &self.api)
     }
 }
 
@@ -160,6 +153,10 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
     };
     let denied_statuses = super::probes::denied_statuses(raw, provider)?;
     let refused_when = super::probes::refused_when(raw, provider)?;
+    let vocabulary = match &raw.vocabulary {
+        None => None,
+        Some(list) => Some(vocabulary(provider, family, list, splits(provider, &api))?),
+    };
     Ok(Header {
         provider,
         api: std::sync::Arc::new(api),
@@ -169,7 +166,76 @@ pub(super) fn plan_header(raw: &RawSpec, dir: &Path) -> Result<Header, SpecError
         ca_file,
         denied_statuses,
         refused_when,
+        vocabulary,
     })
+}
+
+/// A spec's `vocabulary:`: where a family takes any name, the names this
+/// API can report, so that every rule entry is checked against them.
+fn vocabulary(
+    provider: Provider,
+    family: &dyn Family,
+    list: &Spanned<Vec<Spanned<String>>>,
+    split: bool,
+) -> Result<Vec<String>, SpecError> {
+    if provider == Provider::Probes {
+        return Err(SpecError::at(
+            Pos::of(list),
+            "provider `probes` has no rules, so `vocabulary` has nothing to check",
+            Some("remove it"),
+        ));
+    }
+    if family.checks_names() {
+        return Err(SpecError::at(
+            Pos::of(list),
+            format!(
+                "provider `{}` checks names against its own list already ({})",
+                provider.name(),
+                family.what()
+            ),
+            Some("declare a name its list lacks under `extra_privileges`"),
+        ));
+    }
+    if list.value.is_empty() {
+        return Err(SpecError::at(
+            Pos::of(list),
+            "`vocabulary: []` names nothing, so no rule entry could be written",
+            Some("list every privilege name the API reports, or remove the key"),
+        ));
+    }
+    let mut names: Vec<String> = Vec::with_capacity(list.value.len());
+    for name in &list.value {
+        let shape = if name.value.contains('*') {
+            Err(format!(
+                "`{}` is not a privilege name: write it as the API reports it, without `*`",
+                crate::escape::text(&name.value)
+            ))
+        } else {
+            name_shape(&name.value, split)
+        };
+        shape.map_err(|why| SpecError::at(Pos::of(name), why, None))?;
+        if names.contains(&name.value) {
+            return Err(SpecError::at(
+                Pos::of(name),
+                format!("`{}` is listed twice", crate::escape::text(&name.value)),
+                Some("remove the second one"),
+            ));
+        }
+        names.push(name.value.clone());
+    }
+    Ok(names)
+}
+
+/// Whether `provider`'s answer is split into names on spaces and commas
+/// ([`Header::splits_names`], before there is a header).
+fn splits(provider: Provider, api: &Api) -> bool {
+    match api {
+        Api::Http(h) => matches!(h.privileges, crate::plan::PrivilegeSource::Header(_)),
+        _ => matches!(
+            provider,
+            Provider::OAuth2Introspection | Provider::GitHub | Provider::Slack | Provider::Google
+        ),
+    }
 }
 
 fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {

@@ -361,6 +361,10 @@ pub(crate) struct Expectations {
     /// `ok: false`, a spec's `refused_when:`): a probe's success body is
     /// read for it. Shared by the spec's cases.
     pub refused_when: Option<Arc<BodyRule>>,
+    /// Whether the spec declares its API's names (`vocabulary:`), so that
+    /// its entries were checked against them: an open family's likely
+    /// typos are then no longer guessed at from the grant.
+    pub vocabulary: bool,
 }
 
 /// How an API refuses a request inside a 2xx answer. A probe answered 2xx

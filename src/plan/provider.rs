@@ -200,6 +200,12 @@ impl Provider {
         (self == Provider::Slack).then_some(super::BodyRule::Slack)
     }
 
+    /// Whether a spec may declare its API's names (`vocabulary:`): the
+    /// family takes any name, and the provider has rules to check.
+    pub(crate) fn takes_vocabulary(self) -> bool {
+        self != Provider::Probes && !self.family().checks_names()
+    }
+
     /// Whether a spec may say how its API refuses in a 2xx answer.
     pub(crate) fn takes_refused_when(self) -> bool {
         matches!(self, Provider::Http | Provider::Probes)

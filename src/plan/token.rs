@@ -518,8 +518,15 @@ fn privilege(
             Some("write the privilege exactly as the API reports it"),
         )
     })?;
-    family
-        .validate(&name, &header.extra)
+    // A declared vocabulary closes an open family: the entry must be one
+    // of its names, or a glob that matches one.
+    let checked = match &header.vocabulary {
+        Some(names) => {
+            crate::privilege::check_listed(&name, names, "name in this spec's `vocabulary`")
+        }
+        None => family.validate(&name, &header.extra),
+    };
+    checked
         .and_then(|()| super::listed::check_entry(&header.api, &name))
         .map_err(|message| SpecError::at(at, message, None))?;
     let name = family.normalize(&name).into_owned();
@@ -648,6 +655,7 @@ fn plan_expect(
         probes: Vec::new(),
         denied_statuses: Vec::new(),
         refused_when: None,
+        vocabulary: header.vocabulary.is_some(),
     };
     if let Some(active) = raw.active.as_ref().filter(|_| !provider.reports_active()) {
         errors.push(SpecError::at(

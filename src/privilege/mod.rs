@@ -193,6 +193,30 @@ pub(crate) trait Family: Sync {
     }
 }
 
+/// Checks a rule entry against a spec's own list of names (`vocabulary:`),
+/// as a vendor catalogue checks its: a name on the list, or a glob that
+/// matches one; anything else is an error with "did you mean".
+pub(crate) fn check_listed(name: &str, names: &[String], what: &str) -> Result<(), String> {
+    let shown = crate::escape::text(name);
+    if names.iter().any(|n| n == name) {
+        return Ok(());
+    }
+    if name.contains('*') {
+        if names.iter().any(|n| glob_matches(name, n)) {
+            return Ok(());
+        }
+        return Err(format!(
+            "`{shown}` matches no {what}, so the entry would check nothing"
+        ));
+    }
+    Err(
+        match crate::suggest::did_you_mean(name, names.iter().map(String::as_str)) {
+            Some(s) => format!("`{shown}` is not a {what}; did you mean `{s}`?"),
+            None => format!("`{shown}` is not a {what}; add it there if the API reports it"),
+        },
+    )
+}
+
 /// "P covers Q": every atom Q surely gives, P surely gives too (each of Q's patterns is
 /// included in one of P's). So `role:*admin` covers `role:user` (through
 /// `role:room-admin`), and a wildcard grant is covered only by a pattern as

@@ -179,6 +179,25 @@ pub(crate) fn render_failure(
                     text(why)
                 );
             }
+            Finding::LikelyTypo {
+                rule,
+                entry,
+                held,
+                edits,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "  typo?      `{}` entry `{}` names nothing the token holds, but is {} from \
+                     `{}`, which it holds: did you mean `{}`? (any name is accepted here, so a \
+                     typo would check nothing; declare the API's names with `vocabulary:` to \
+                     have them checked)",
+                    rule.key(),
+                    text(entry),
+                    plural(*edits, "edit", "edits"),
+                    text(held),
+                    text(held)
+                );
+            }
             Finding::ExpiresLate { at, window } => {
                 let window = time::format_duration(*window);
                 let _ = match at {
@@ -210,6 +229,7 @@ pub(crate) fn render_failure(
                 | Finding::ExpiredException { .. }
                 | Finding::ExpiresLate { .. }
                 | Finding::Unproven { .. }
+                | Finding::LikelyTypo { .. }
                 | Finding::Probe(_)
                 | Finding::ProbeUnjudged { .. } => false,
             })
@@ -314,6 +334,7 @@ pub(crate) fn render_failure(
             | Finding::ExpiredException { .. }
             | Finding::ExpiresLate { .. }
             | Finding::Unproven { .. }
+            | Finding::LikelyTypo { .. }
             | Finding::Probe(_)
             | Finding::ProbeUnjudged { .. } => {}
         }
@@ -505,6 +526,14 @@ pub(crate) fn summary(outcome: &Outcome) -> String {
             Finding::Unproven { rule, .. } => {
                 format!("{} unproven (the API listed part of the grant)", rule.key())
             }
+            Finding::LikelyTypo {
+                rule, entry, held, ..
+            } => format!(
+                "{} entry {} is likely a typo of {}",
+                rule.key(),
+                text(entry),
+                text(held)
+            ),
             Finding::Probe(m) => format!(
                 "probe {}: expected {}, answered {}",
                 text(&m.probe),

@@ -119,6 +119,16 @@ pub(super) fn without_diff(case: &Case, findings: &[Finding], style: &Style) -> 
                 case.spec.display,
                 style.invocation.command(Mode::Live, &case.name)
             )),
+            Finding::LikelyTypo { entry, held, .. } => Some(format!(
+                "  fix `{}` in {} under `{}` (to `{}`?); or, if both names are right, list every \
+                 name the API reports under `vocabulary:` so entries are checked against them; \
+                 then check again:\n      {}",
+                text(entry),
+                case.spec.display,
+                case.token,
+                text(held),
+                style.invocation.command(Mode::Replay, &case.name)
+            )),
             Finding::Probe(m) => Some(match m.permission {
                 Some(_) => format!(
                     "  the server does not enforce what the token reports for {}: report it to \

@@ -22,6 +22,7 @@ pub(crate) enum Kind {
     ProbeAllowed,
     StillActive,
     Unproven,
+    LikelyTypo,
     ProbeUnjudged,
     Missing,
     ProbeDenied,
@@ -33,13 +34,14 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 14] = [
+    pub(crate) const ALL: [Kind; 15] = [
         Kind::Forbidden,
         Kind::HighSeverity,
         Kind::Excess,
         Kind::ProbeAllowed,
         Kind::StillActive,
         Kind::Unproven,
+        Kind::LikelyTypo,
         Kind::ProbeUnjudged,
         Kind::Missing,
         Kind::ProbeDenied,
@@ -102,6 +104,13 @@ impl Kind {
                 "Fix what stops the API from listing every rule (an authorizer's error), or keep only `at_least` for this token.",
                 "error",
                 "6.0",
+            ),
+            Kind::LikelyTypo => (
+                "permspec/likely-typo",
+                "A `forbidden` or `at_most` entry is likely a typo of a name the token holds",
+                "Fix the entry; if both names are right, list the API's names under `vocabulary:` so entries are checked against them.",
+                "error",
+                "7.0",
             ),
             Kind::ProbeUnjudged => (
                 "permspec/probe-unjudged",
@@ -225,6 +234,21 @@ pub(crate) fn locate(
                 ),
                 format!("{granted} {entry}"),
                 places.entry(&case.expect, Rule::Forbidden.key(), entry),
+                width(entry),
+            ),
+            Finding::LikelyTypo {
+                rule, entry, held, ..
+            } => (
+                Kind::LikelyTypo,
+                format!(
+                    "`{}` entry {} of token `{token}` names nothing it holds, but is close to \
+                     {}, which it holds: a likely typo",
+                    rule.key(),
+                    text(entry),
+                    text(held)
+                ),
+                entry.clone(),
+                places.entry(&case.expect, rule.key(), entry),
                 width(entry),
             ),
             Finding::Inactive => (

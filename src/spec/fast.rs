@@ -265,6 +265,7 @@ impl<'a> Reader<'a> {
         let (mut namespace, mut paths, mut namespaces) = (None, None, None);
         let (mut max_fixture_age, mut ca_file, mut extra_privileges) = (None, None, None);
         let (mut denied_statuses, mut refused_when, mut tokens) = (None, None, None);
+        let mut vocabulary = None;
         self.map(|r, key, _| match key {
             "provider" => set(&mut provider, r.string()?),
             "base_url" => set(&mut base_url, r.string()?),
@@ -286,6 +287,7 @@ impl<'a> Reader<'a> {
             "extra_privileges" => set(&mut extra_privileges, r.strings()?),
             "denied_statuses" => set(&mut denied_statuses, r.numbers()?),
             "refused_when" => set(&mut refused_when, r.refused_when()?),
+            "vocabulary" => set(&mut vocabulary, r.strings()?),
             "tokens" => set(&mut tokens, r.tokens()?),
             _ => None,
         })?;
@@ -309,6 +311,7 @@ impl<'a> Reader<'a> {
             ca_file,
             extra_privileges,
             denied_statuses,
+            vocabulary,
             refused_when,
             tokens: tokens?,
         })

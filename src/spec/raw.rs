@@ -167,6 +167,12 @@ pub(crate) struct RawSpec {
     #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<u16>"))]
     pub denied_statuses: Option<Spanned<Vec<Spanned<u16>>>>,
+    /// http, jwt and oauth2-introspection: every privilege name the API
+    /// can report; rule entries are then checked against it, with "did
+    /// you mean" (the vocabulary is otherwise open).
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
+    pub vocabulary: Option<Spanned<Vec<Spanned<String>>>>,
     /// http and probes: how the API refuses inside a 2xx answer.
     #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "schema", schemars(with = "RawRefusedWhen"))]

@@ -656,3 +656,85 @@ fn f08_init_refuses_a_link_out_of_the_specs_folder() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(dir.path().join("specs/real/x.yaml").exists());
 }
+
+/// Open vocabularies: a `forbidden` or `at_most` entry a typo away from
+/// what the token holds fails as one; `vocabulary:` closes the list, and
+/// every entry is then checked when the spec loads, with "did you mean".
+#[test]
+fn open_vocabularies_catch_typos_and_close_with_a_vocabulary() {
+    let server = serve(|_: &Hit| Reply::json(200, r#"{"scopes":["admin:write","reports:read"]}"#));
+    let dir = TempDir::new("vocabulary");
+    let spec = |extra: &str, tokens: &str| {
+        format!(
+            "provider: http\nbase_url: {}\nrequest: {{ path: /me }}\nprivileges: {{ json: /scopes }}\n{extra}tokens:\n{tokens}",
+            server.url()
+        )
+    };
+    let token = |name: &str, expect: &str| {
+        format!("  {name}:\n    credential: {{ env: API }}\n    expect: {expect}\n")
+    };
+    dir.write(
+        "specs/open.yaml",
+        &spec(
+            "",
+            &[
+                token("forbidden-typo", "{ forbidden: [\"admin:wirte\"] }"),
+                token("right", "{ forbidden: [\"billing:write\"], at_most: [\"admin:write\", \"reports:read\"] }"),
+            ]
+            .concat(),
+        ),
+    );
+    dir.write(
+        "specs/closed.yaml",
+        &spec(
+            "vocabulary: [\"admin:write\", \"admin:read\", \"reports:read\", \"billing:write\"]\n",
+            &[
+                token("typo", "{ forbidden: [\"admin:wirte\"] }"),
+                token("truncated", "{ forbidden: [\"billing:wr\"] }"),
+                token("glob-nothing", "{ forbidden: [\"payments:*\"] }"),
+                token("right", "{ forbidden: [\"billing:write\", \"admin:*\"] }"),
+            ]
+            .concat(),
+        ),
+    );
+    dir.write(
+        "specs/wrong-place.yaml",
+        "provider: github\nvocabulary: [repo]\ntokens:\n  a:\n    credential: { env: API }\n    expect: { at_most: [repo] }\n",
+    );
+    let out = check(&dir, "live", &[("API", API_TOKEN)]);
+    assert_fails(
+        &out,
+        "open::forbidden-typo",
+        &[
+            "`forbidden` entry `admin:wirte` names nothing the token holds, but is 1 edit from `admin:write`",
+            "did you mean `admin:write`?",
+            "`vocabulary:`",
+        ],
+    );
+    assert_passes(&out, "open::right");
+    assert_fails(
+        &out,
+        "closed::typo",
+        &["`admin:wirte` is not a name in this spec's `vocabulary`; did you mean `admin:write`?"],
+    );
+    assert_fails(
+        &out,
+        "closed::truncated",
+        &["did you mean `billing:write`?"],
+    );
+    assert_fails(
+        &out,
+        "closed::glob-nothing",
+        &["`payments:*` matches no name in this spec's `vocabulary`"],
+    );
+    assert_fails(
+        &out,
+        "closed::right",
+        &["+ admin:write", "overlaps forbidden `admin:*`"],
+    );
+    assert_fails(
+        &out,
+        "wrong-place::a",
+        &["provider `github` checks names against its own list already"],
+    );
+}

@@ -531,6 +531,12 @@ fn row(entry: Entry, evidence: Option<Result<Evidence, CaseError>>, clock: Clock
                 "`{}` unproven: the API listed only part of the grant ({why})",
                 rule.key()
             )),
+            Finding::LikelyTypo {
+                rule, entry, held, ..
+            } => row.problems.push(format!(
+                "`{}` entry {entry} is likely a typo of {held}, which the token holds",
+                rule.key()
+            )),
             Finding::ExpiresLate { at: None, window } => row.problems.push(format!(
                 "never expires (expires_within {})",
                 time::format_duration(*window)
