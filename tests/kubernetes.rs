@@ -191,8 +191,8 @@ fn kubernetes_deployer_over_tls_records_one_review_per_namespace_and_replays() {
     let dir = TempDir::new("k8s-record");
     let expect = format!(
         "{{ at_least: [\"ci/deployments.apps:update\"], at_most: [\"ci/deployments.apps:*\", \
-         \"ci/pods:get\", \"ci/pods:list\", {SELF_REVIEW}, \"/*:get\"], forbidden: [\"*/secrets:*\", \
-         \"*/pods/exec:create\", \"*/*:escalate\", \"*/*:bind\", \"*/*:impersonate\"] }}"
+         \"ci/pods:get\", \"ci/pods:list\", {SELF_REVIEW}, \"/*:get\"], forbidden: [\"default/secrets:*\", \
+         \"*/pods/exec:create\", \"*/*:escalate\", \"*/*:bind\", \"*/users:impersonate\"] }}"
     );
     write_spec(&dir, &ca, &server, &[("deployer", "K8S_DEPLOYER", &expect)]);
     let out = check(
@@ -240,6 +240,40 @@ fn kubernetes_wildcard_rules_overlap_every_forbidden_entry() {
             "forbidden `*/*:impersonate`",
         ],
     );
+}
+
+/// Issue 35, vendor inclusions: what Kubernetes documents a rule may lead
+/// to fails a `forbidden` entry that names it, and says so. A deployer
+/// that may edit Deployments reaches its namespace's secrets and service
+/// accounts ("Escalation paths"); `list` on pods reveals nothing more.
+#[test]
+fn kubernetes_documented_escalation_paths_fail_forbidden() {
+    let (_server, dir) = project(
+        "k8s-escalation",
+        &[
+            (
+                "secrets",
+                "K8S_DEPLOYER",
+                "{ forbidden: [\"ci/secrets:get\", \"ci/serviceaccounts:impersonate\"] }",
+            ),
+            (
+                "elsewhere",
+                "K8S_DEPLOYER",
+                "{ forbidden: [\"default/secrets:get\", \"ci/pods/exec:create\"] }",
+            ),
+        ],
+    );
+    let out = check(&dir, "live", &[("K8S_DEPLOYER", DEPLOYER)]);
+    assert_fails(
+        &out,
+        "k8s::secrets",
+        &[
+            "+ ci/deployments.apps:update",
+            "forbidden `ci/secrets:get` (which the vendor documents it may lead to",
+            "forbidden `ci/serviceaccounts:impersonate`",
+        ],
+    );
+    assert_passes(&out, "k8s::elsewhere");
 }
 
 #[test]

@@ -312,6 +312,10 @@ impl World<'_> {
             Model::Plain => self.glob(p),
             Model::DocSpace => match p {
                 "*" | "*:write" | "*:*" => self.atoms.clone(),
+                // DocSpace-server 3.5 and later: `accounts:write` lists
+                // people but not groups, which ask `accounts:read` alone
+                // (docs/inclusions/docspace.md): it only may give the read.
+                "accounts:write" if !maybe => self.glob(p),
                 _ => match p.rsplit_once(':') {
                     Some((r, "write" | "*")) => {
                         let mut s = self.glob(&format!("{r}:write"));
@@ -331,7 +335,22 @@ impl World<'_> {
                 }
                 _ => match p.strip_suffix(":root") {
                     Some(path) => self.split_glob(&format!("{path}:*")),
-                    None => self.split_glob(p),
+                    None => {
+                        let mut s = self.split_glob(p);
+                        // What a capability may lead to
+                        // (docs/inclusions/vault.md): `scan` lists,
+                        // `recover` writes the live data back.
+                        let also: &[&str] = match p.rsplit_once(':') {
+                            Some((_, "scan")) if maybe => &["list"],
+                            Some((_, "recover")) if maybe => &["create", "update"],
+                            _ => &[],
+                        };
+                        let path = p.rsplit_once(':').map_or("", |(path, _)| path);
+                        for c in also {
+                            s.extend(self.split_glob(&format!("{path}:{c}")));
+                        }
+                        s
+                    }
                 },
             },
             Model::Catalog { table } => {
@@ -779,9 +798,98 @@ fn relation(a: &str, b: &str) -> Relation {
     }
 }
 
-/// The rules for Kubernetes, on [`relation`]: what a grant gives and what
-/// an entry names are one set, since RBAC has no verb or resource that
-/// includes another.
+/// What a held privilege may lead to beyond the requests it allows, as
+/// Kubernetes documents it (docs/inclusions/kubernetes.md): `get` on
+/// `pods/exec`, `pods/attach` or `pods/portforward` opens them (the
+/// WebSocket handshake before 1.35); `list` or `watch` on secrets reveals
+/// them; creating or editing pods, directly or through a controller,
+/// reaches the namespace's secrets, configmaps and service accounts; a
+/// literal `*` name is every name to other authorizers.
+fn leads_to(k: &Kube) -> Vec<Kube> {
+    let Kube::Resource {
+        ns,
+        group,
+        resource,
+        sub,
+        name,
+        verb,
+    } = k
+    else {
+        return Vec::new();
+    };
+    let itself = matches!(sub, Sub::Itself | Sub::Any);
+    let res = |group: &str, resource: &str, sub: Sub, name: &str, verb: &str| Kube::Resource {
+        ns: ns.clone(),
+        group: group.to_owned(),
+        resource: resource.to_owned(),
+        sub,
+        name: name.to_owned(),
+        verb: verb.to_owned(),
+    };
+    let mut out = Vec::new();
+    if matches(group, "") && matches(resource, "pods") && matches(verb, "get") {
+        for s in ["exec", "attach", "portforward"] {
+            let takes = match sub {
+                Sub::Itself => false,
+                Sub::Any => true,
+                Sub::Glob(p) => matches(p, s),
+            };
+            if takes {
+                out.push(res("", "pods", Sub::Glob(s.to_owned()), name, "create"));
+            }
+        }
+    }
+    if itself
+        && matches(group, "")
+        && matches(resource, "secrets")
+        && (matches(verb, "list") || matches(verb, "watch"))
+    {
+        out.push(res("", "secrets", Sub::Itself, name, "get"));
+    }
+    let workloads = [
+        ("", "pods"),
+        ("", "replicationcontrollers"),
+        ("apps", "deployments"),
+        ("apps", "replicasets"),
+        ("apps", "statefulsets"),
+        ("apps", "daemonsets"),
+        ("batch", "jobs"),
+        ("batch", "cronjobs"),
+    ];
+    if itself
+        && ["create", "update", "patch"]
+            .iter()
+            .any(|v| matches(verb, v))
+        && workloads
+            .iter()
+            .any(|(g, r)| matches(group, g) && matches(resource, r))
+    {
+        out.push(res("", "secrets", Sub::Itself, "*", "get"));
+        out.push(res("", "configmaps", Sub::Itself, "*", "get"));
+        out.push(res("", "serviceaccounts", Sub::Itself, "*", "impersonate"));
+    }
+    if name.chars().eq([LITERAL_STAR]) {
+        let sub = match sub {
+            Sub::Itself => Sub::Itself,
+            Sub::Any => Sub::Any,
+            Sub::Glob(g) => Sub::Glob(g.clone()),
+        };
+        out.push(res(group, resource, sub, "*", verb));
+    }
+    out
+}
+
+/// Whether two parsed privileges allow a request in common.
+fn meet(a: &Kube, b: &Kube) -> bool {
+    let mut met = false;
+    requests(&[a, b], |r| met |= a.takes(r) && b.takes(r));
+    met
+}
+
+/// The rules for Kubernetes, on [`relation`]: what a grant surely gives
+/// and what an entry names are one set, since RBAC has no verb or resource
+/// that includes another; a `forbidden` entry also fails on what the
+/// grant may lead to ([`leads_to`]).
 fn kubernetes_verdicts(listed: &[String], granted: &[String]) -> [bool; 4] {
     let covers = |p: &str, q: &str| relation(p, q).b_in_a;
     let exactly = listed.iter().collect::<BTreeSet<_>>() == granted.iter().collect();
@@ -791,9 +899,12 @@ fn kubernetes_verdicts(listed: &[String], granted: &[String]) -> [bool; 4] {
     let at_most = granted
         .iter()
         .all(|g| listed.iter().any(|ceiling| covers(ceiling, g)));
-    let forbidden = !granted
-        .iter()
-        .any(|g| listed.iter().any(|f| relation(g, f).meet));
+    let forbidden = !granted.iter().any(|g| {
+        let more = leads_to(&kube(g));
+        listed
+            .iter()
+            .any(|f| relation(g, f).meet || more.iter().any(|m| meet(m, &kube(f))))
+    });
     [exactly, at_least, at_most, forbidden]
 }
 
@@ -859,6 +970,20 @@ fn pool(family: &str) -> Vec<String> {
             "/api*:get",
             "/a\\*b*:get",
             "healthz:get",
+            // What a rule may lead to (`leads_to`): exec by GET, secrets
+            // by list, pods by a controller's edit, a literal `*` name.
+            "ci/pods/exec:get",
+            "ci/pods/*:get",
+            "ci/pods/exec:create",
+            "ci/secrets:list",
+            "ci/secrets:watch",
+            "*/secrets:get",
+            "ci/deployments.apps:update",
+            "ci/jobs.batch:create",
+            "ci/pods:create",
+            "ci/serviceaccounts:impersonate",
+            "ci/configmaps#\\*:get",
+            "ci/configmaps#app:get",
         ]);
     }
     names.extend(extra.iter().map(|s| s.to_string()));

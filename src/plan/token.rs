@@ -711,10 +711,27 @@ fn plan_expect(
             required.chain((expect.at_least.iter().flatten()).zip(at_least_at.iter().flatten()));
         for (need, at) in required {
             for i in index.hits(family, need).into_keys() {
+                // Through what the vendor says it may lead to, not what it
+                // names: say so, or the conflict reads as a mistake.
+                let surely = crate::privilege::surely_overlap(family, need, &banned[i]);
+                let why = if surely {
+                    format!("`{need}` is required here but forbidden by `{}`", banned[i])
+                } else {
+                    format!(
+                        "`{need}` is required here, and the vendor documents that it may lead \
+                         to what `{}` forbids (docs/inclusions/), so no grant can pass both",
+                        banned[i]
+                    )
+                };
                 errors.push(SpecError::at(
                     *at,
-                    format!("`{need}` is required here but forbidden by `{}`", banned[i]),
-                    Some("no grant can pass both rules; remove one of them"),
+                    why,
+                    Some(if surely {
+                        "no grant can pass both rules; remove one of them"
+                    } else {
+                        "narrow the forbidden entry to what the required one cannot reach (another \
+                         namespace, another path), or drop one of them"
+                    }),
                 ));
             }
         }

@@ -85,6 +85,21 @@ impl Family for DocSpace {
         }
     }
 
+    /// What holding `p` surely gives: as [`DocSpace::gives`], but
+    /// `accounts:write` only may give `accounts:read`. DocSpace-server
+    /// v3.5.0 and later (AuthorizationExtension.cs, v3.7.2 lines 47 and
+    /// 49; docs/inclusions/docspace.md) let `accounts:write` list people
+    /// (`GET api/[^/]+/people`: `accounts:read`, `accounts:write`) but not
+    /// groups (`GET api/[^/]+/group`: `accounts:read` alone), so a floor of
+    /// `accounts:read` is not met by `accounts:write`, while a
+    /// `forbidden: [accounts:read]` still fails it.
+    fn surely_gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+        match p {
+            "accounts:write" => Patterns::one(p),
+            _ => self.gives(p),
+        }
+    }
+
     fn vocabulary(&self) -> Vec<String> {
         self.catalog.iter().map(|s| s.to_string()).collect()
     }

@@ -362,6 +362,73 @@ pub(crate) fn non_resource_privilege(url: &str, verb: &str) -> String {
     show(&join(&["n", &url, &verb, "", "", ""]))
 }
 
+/// The workloads whose create or edit makes pods: pods themselves and the
+/// built-in controllers of the `apps` and `batch` groups.
+const WORKLOADS: &[(&str, &str)] = &[
+    ("", "pods"),
+    ("", "replicationcontrollers"),
+    ("apps", "deployments"),
+    ("apps", "replicasets"),
+    ("apps", "statefulsets"),
+    ("apps", "daemonsets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+];
+
+/// What a rule's atom may lead to beyond what it names, each from
+/// Kubernetes' own documentation (docs/inclusions/kubernetes.md, issue 35):
+///
+/// - `get` on `pods/exec`, `pods/attach` or `pods/portforward` may open
+///   them: the WebSocket handshake is a `GET`, authorized as `create`
+///   only from 1.35 (`AuthorizePodWebsocketUpgradeCreatePermission`: "a
+///   security gap caused by the protocol transition");
+/// - `list` or `watch` on secrets reveals them ("`list` on `secrets` will
+///   still reveal the `data` attributes");
+/// - creating or editing pods, directly or through a controller, reaches
+///   every secret and configmap of the namespace and its service accounts
+///   ("Escalation paths": "Mounting arbitrary secrets in that namespace",
+///   "... configmaps ...", "Using arbitrary Service Accounts");
+/// - a literal `*` among a rule's names means every name to other
+///   authorizers ("\"*\" means all", SelfSubjectRulesReview).
+fn may_lead_to(atom: &str) -> Vec<String> {
+    let parts: Vec<&str> = atom.splitn(FIELDS, SEP).collect();
+    let (Some(ns), [_, group, res, sub, name, verb]) =
+        (parts[0].strip_prefix('r'), parts.as_slice())
+    else {
+        return Vec::new();
+    };
+    let can = |pattern: &str, value: &str| super::glob_matches(pattern, value);
+    let mut out = Vec::new();
+    if can(group, "") && can(res, "pods") && can(verb, "get") {
+        for s in ["/exec", "/attach", "/portforward"] {
+            if can(sub, s) {
+                out.push(resource_atom(ns, "", "pods", s, name, "create"));
+            }
+        }
+    }
+    if can(group, "")
+        && can(res, "secrets")
+        && can(sub, "")
+        && (can(verb, "list") || can(verb, "watch"))
+    {
+        out.push(resource_atom(ns, "", "secrets", "", name, "get"));
+    }
+    let edits = ["create", "update", "patch"].iter().any(|v| can(verb, v));
+    if edits && can(sub, "") && WORKLOADS.iter().any(|(g, r)| can(group, g) && can(res, r)) {
+        for (res, verb) in [
+            ("secrets", "get"),
+            ("configmaps", "get"),
+            ("serviceaccounts", "impersonate"),
+        ] {
+            out.push(resource_atom(ns, "", res, "", "*", verb));
+        }
+    }
+    if name.chars().eq([STAR]) {
+        out.push(resource_atom(ns, group, res, sub, "*", verb));
+    }
+    out
+}
+
 impl Family for Kubernetes {
     fn what(&self) -> &'static str {
         "Kubernetes privilege"
@@ -384,9 +451,23 @@ impl Family for Kubernetes {
             .collect()
     }
 
+    /// What holding `p` may give: its atom, and what Kubernetes' own words
+    /// say it may lead to ([`may_lead_to`]). These count against a grant
+    /// (a `forbidden` entry they name fails it), never for it.
+    fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+        let own = atom(p);
+        let more = may_lead_to(&own);
+        if more.is_empty() {
+            return Patterns::One(own);
+        }
+        let mut all = vec![own];
+        all.extend(more.into_iter().map(Cow::Owned));
+        Patterns::Many(all)
+    }
+
     /// One atom per name: RBAC has no verb or resource that includes
     /// another, beyond its `*`s.
-    fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+    fn surely_gives<'a>(&self, p: &'a str) -> Patterns<'a> {
         Patterns::One(atom(p))
     }
 

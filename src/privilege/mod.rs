@@ -28,6 +28,8 @@ pub(crate) mod coveo;
 mod coveo_catalog;
 mod docspace;
 mod glob;
+#[cfg(test)]
+mod inclusions;
 pub(crate) mod index;
 pub(crate) mod kubernetes;
 mod kubernetes_check;
@@ -191,6 +193,19 @@ pub(crate) trait Family: Sync {
     fn unshow<'a>(&self, shown: &'a str) -> Cow<'a, str> {
         Cow::Borrowed(shown)
     }
+}
+
+/// Whether a grant of `granted` overlaps `forbidden` on what it surely
+/// gives alone: not only through what a vendor says it may lead to.
+pub(crate) fn surely_overlap(family: &dyn Family, granted: &str, forbidden: &str) -> bool {
+    let named = family.names(forbidden);
+    let given = family.surely_gives(granted);
+    let split = family.split();
+    given.iter().any(|g| {
+        named
+            .iter()
+            .any(|n| atom_intersection(split, g, n).is_some())
+    })
 }
 
 /// Checks a rule entry against a spec's own list of names (`vocabulary:`),

@@ -48,6 +48,9 @@ pub(crate) const CAPABILITIES: &[&str] = &[
     "deny",
     "subscribe",
     "recover",
+    // OpenBao's (openbao.org, "Policies": "Allows recursively listing
+    // ("scanning") values at the given path").
+    "scan",
     "root",
 ];
 
@@ -85,7 +88,28 @@ impl Family for Vault {
         "Vault privilege"
     }
 
+    /// What holding `p` may give: what it surely gives, and what the
+    /// vendors' words say a capability may lead to (docs/inclusions/vault.md):
+    /// `scan` lists recursively (OpenBao), and `recover` creates or
+    /// updates the live data at its path (Vault's snapshot recovery).
     fn gives<'a>(&self, p: &'a str) -> Patterns<'a> {
+        let also: &[&str] = match p.rsplit_once(':') {
+            Some((path, "scan")) if !p.starts_with(POLICY) && !path.is_empty() => &["list"],
+            Some((path, "recover")) if !p.starts_with(POLICY) && !path.is_empty() => {
+                &["create", "update"]
+            }
+            _ => &[],
+        };
+        if also.is_empty() {
+            return self.surely_gives(p);
+        }
+        let path = p.rsplit_once(':').map_or("", |(path, _)| path);
+        let mut all = vec![Cow::Borrowed(p)];
+        all.extend(also.iter().map(|c| Cow::Owned(path_privilege(path, c))));
+        Patterns::Many(all)
+    }
+
+    fn surely_gives<'a>(&self, p: &'a str) -> Patterns<'a> {
         if p == ROOT_POLICY {
             return Patterns::one("*");
         }

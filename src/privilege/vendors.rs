@@ -34,7 +34,15 @@ pub(crate) static GITHUB: Catalog = Catalog {
             // team memberships and webhooks. This scope also grants the
             // ability to manage projects owned by users." Projects are the
             // `project` scope's (issue 35, item 4).
-            maybe: &["write:org", "read:org", "admin:org_hook", "project"],
+            // REST "Notifications": "All calls to these endpoints require
+            // the `notifications` or `repo` scopes."
+            maybe: &[
+                "write:org",
+                "read:org",
+                "admin:org_hook",
+                "project",
+                "notifications",
+            ],
         },
         scope("repo:status", &[]),
         scope("repo_deployment", &[]),
@@ -43,7 +51,11 @@ pub(crate) static GITHUB: Catalog = Catalog {
             surely: &[],
             // "The `repo` and `public_repo` scopes grant full access to
             // repositories, including repository hooks": of public ones.
-            maybe: &["admin:repo_hook"],
+            // "That includes read/write access to code, commit statuses,
+            // repository projects, collaborators, and deployment statuses
+            // for public repositories": the status and deployment scopes'
+            // rights, on public repositories.
+            maybe: &["admin:repo_hook", "repo:status", "repo_deployment"],
         },
         scope("repo:invite", &[]),
         scope("security_events", &[]),
@@ -51,15 +63,27 @@ pub(crate) static GITHUB: Catalog = Catalog {
         // "read, write, and ping" includes "read and ping".
         scope("write:repo_hook", &["read:repo_hook"]),
         scope("read:repo_hook", &[]),
-        scope("admin:org", &["write:org", "read:org"]),
+        // "Fully manage the organization and its teams, projects, and
+        // memberships": the organization's projects are `project`'s too.
+        Scope {
+            name: "admin:org",
+            surely: &["write:org", "read:org"],
+            maybe: &["project"],
+        },
         Scope {
             name: "write:org",
             surely: &[],
             // "Read and write access to organization membership and
             // organization projects"; `read:org` adds team membership.
-            maybe: &["read:org"],
+            maybe: &["read:org", "project"],
         },
-        scope("read:org", &[]),
+        // "Read-only access to organization membership, organization
+        // projects, and team membership."
+        Scope {
+            name: "read:org",
+            surely: &[],
+            maybe: &["read:project"],
+        },
         scope("admin:public_key", &["write:public_key", "read:public_key"]),
         // "Create, list, and view details" includes "List and view details".
         scope("write:public_key", &["read:public_key"]),
@@ -152,12 +176,18 @@ pub(crate) static GITHUB: Catalog = Catalog {
 pub(crate) static GITLAB: Catalog = Catalog {
     what: "GitLab token scope",
     source: "gitlab-org/gitlab lib/gitlab/auth.rb",
+    // Each inclusion, with the vendor's words: docs/inclusions/gitlab.md.
     names: &[
         Scope {
             name: "api",
             // "complete read and write access to the API ... Also grants
             // complete read and write access to the registry and repository
-            // using Git-over-HTTP"; `full_authentication_abilities`.
+            // using Git-over-HTTP"; `full_authentication_abilities`. Every
+            // REST route accepts `api` (lib/api/api.rb,
+            // `allow_access_with_scope :api`), so the REST scopes whose
+            // routes inherit that rule too: the runner, Duo and rotation
+            // scopes, and the dependency proxy's ("Includes the container
+            // registry, the dependency proxy, and the package registry").
             surely: &[
                 "read_api",
                 "read_user",
@@ -165,19 +195,17 @@ pub(crate) static GITLAB: Catalog = Catalog {
                 "write_repository",
                 "read_registry",
                 "write_registry",
-            ],
-            // Every REST route accepts `api`, so the REST side of these
-            // scopes too; the docs name the dependency proxy, the code's
-            // ability table does not.
-            maybe: &[
                 "read_virtual_registry",
                 "write_virtual_registry",
                 "create_runner",
                 "manage_runner",
-                "k8s_proxy",
                 "ai_features",
                 "self_rotate",
             ],
+            // A GET route under the root rule whose own text asks for its
+            // scope; an endpoint one page says accepts `api`. (Not
+            // `k8s_proxy`: the agent requires that scope literally.)
+            maybe: &["read_service_ping", "mcp_orbit"],
         },
         Scope {
             name: "read_api",
@@ -185,7 +213,7 @@ pub(crate) static GITLAB: Catalog = Catalog {
             // on GETs; `read_only_authentication_abilities` reads code and
             // container images.
             surely: &["read_user", "read_repository", "read_registry"],
-            maybe: &["read_virtual_registry"],
+            maybe: &["read_virtual_registry", "read_service_ping", "mcp_orbit"],
         },
         scope("read_user", &[]),
         scope("read_repository", &[]),
@@ -202,23 +230,47 @@ pub(crate) static GITLAB: Catalog = Catalog {
         scope("k8s_proxy", &[]),
         scope("self_rotate", &[]),
         scope("ai_features", &[]),
-        scope("ai_workflows", &[]),
-        scope("read_observability", &[]),
+        // `ai_workflows: %i[push_code download_code]`, the abilities of
+        // `write_repository`; the MCP endpoint accepts it.
         Scope {
-            name: "write_observability",
-            surely: &[],
-            maybe: &["read_observability"],
+            name: "ai_workflows",
+            surely: &["write_repository"],
+            maybe: &["mcp_orbit"],
         },
+        scope("read_observability", &[]),
+        // "Grants write access to GitLab Observability": nothing more.
+        scope("write_observability", &[]),
         scope("read_service_ping", &[]),
         // Admin scopes: independent of `api` (a `Sudo` request checks only
         // `sudo`).
         scope("sudo", &[]),
         scope("admin_mode", &[]),
-        scope("mcp", &[]),
+        // `allow_access_with_scope [:mcp_orbit, :mcp]`.
+        Scope {
+            name: "mcp",
+            surely: &[],
+            maybe: &["mcp_orbit"],
+        },
         scope("mcp_orbit", &[]),
-        scope("granular", &[]),
-        // OpenID Connect scopes of OAuth applications.
-        scope("openid", &[]),
+        // Fine-grained tokens: what one reaches depends on the permissions
+        // chosen for it ("A fine-grained personal access token can access
+        // only the resources and permissions you grant it"), so each only
+        // may; never pushing images.
+        Scope {
+            name: "granular",
+            surely: &[],
+            maybe: &[
+                "read_api",
+                "read_repository",
+                "write_repository",
+                "read_registry",
+                "read_virtual_registry",
+                "mcp",
+            ],
+        },
+        // OpenID Connect scopes of OAuth applications. `openid`: "Also gives
+        // read-only access to the user's profile and group memberships."
+        scope("openid", &["profile"]),
         scope("profile", &[]),
         scope("email", &[]),
     ],
@@ -360,26 +412,60 @@ pub(crate) static SLACK: Catalog = Catalog {
 
 /// Google's OAuth scopes that permspec knows: the sign-in scopes and the
 /// common Workspace and Cloud ones, from developers.google.com,
-/// "OAuth 2.0 Scopes for Google APIs". Google documents no scope that
-/// includes another (the Drive page describes `drive` as seeing, editing,
-/// creating and deleting all files, but never says it includes
-/// `drive.readonly`), so every name is its own. The list is long and
-/// grows: declare any other scope the API reports under
-/// `extra_privileges`.
+/// "OAuth 2.0 Scopes for Google APIs". No Google page says in words that
+/// one scope includes another; its discovery documents do say, per
+/// method, which scopes authorize a call. A scope surely includes another
+/// where its description covers the other's and every method that takes
+/// the other takes it too (`drive` and `drive.readonly`); it may, where
+/// the words suggest it but some method does not (issue 35;
+/// docs/inclusions/google.md). The list is long and grows: declare any
+/// other scope the API reports under `extra_privileges`.
 pub(crate) static GOOGLE: Catalog = Catalog {
     what: "Google OAuth scope",
     source: "developers.google.com, \"OAuth 2.0 Scopes for Google APIs\"",
+    // What each scope includes, from Google's discovery documents (each
+    // scope's description, and every method's list of the scopes that
+    // authorize it): docs/inclusions/google.md, row by row.
     names: &[
-        scope("openid", &[]),
-        scope("email", &[]),
+        Scope {
+            name: "openid",
+            surely: &[],
+            maybe: &["profile"],
+        },
+        Scope {
+            name: "email",
+            surely: &[],
+            maybe: &["https://www.googleapis.com/auth/userinfo.email"],
+        },
         scope("profile", &[]),
         scope("https://www.googleapis.com/auth/userinfo.email", &[]),
         scope("https://www.googleapis.com/auth/userinfo.profile", &[]),
-        scope("https://mail.google.com/", &[]),
-        scope("https://www.googleapis.com/auth/gmail.readonly", &[]),
+        scope(
+            "https://mail.google.com/",
+            &["https://www.googleapis.com/auth/gmail.modify"],
+        ),
+        Scope {
+            name: "https://www.googleapis.com/auth/gmail.readonly",
+            surely: &["https://www.googleapis.com/auth/gmail.metadata"],
+            maybe: &[
+                "https://www.googleapis.com/auth/gmail.settings.basic",
+                "https://www.googleapis.com/auth/gmail.settings.sharing",
+            ],
+        },
         scope("https://www.googleapis.com/auth/gmail.send", &[]),
-        scope("https://www.googleapis.com/auth/gmail.compose", &[]),
-        scope("https://www.googleapis.com/auth/gmail.modify", &[]),
+        scope(
+            "https://www.googleapis.com/auth/gmail.compose",
+            &["https://www.googleapis.com/auth/gmail.send"],
+        ),
+        scope(
+            "https://www.googleapis.com/auth/gmail.modify",
+            &[
+                "https://www.googleapis.com/auth/gmail.readonly",
+                "https://www.googleapis.com/auth/gmail.compose",
+                "https://www.googleapis.com/auth/gmail.labels",
+                "https://www.googleapis.com/auth/gmail.insert",
+            ],
+        ),
         scope("https://www.googleapis.com/auth/gmail.labels", &[]),
         scope("https://www.googleapis.com/auth/gmail.metadata", &[]),
         scope("https://www.googleapis.com/auth/gmail.insert", &[]),
@@ -388,67 +474,140 @@ pub(crate) static GOOGLE: Catalog = Catalog {
             "https://www.googleapis.com/auth/gmail.settings.sharing",
             &[],
         ),
-        scope("https://www.googleapis.com/auth/drive", &[]),
-        scope("https://www.googleapis.com/auth/drive.readonly", &[]),
+        Scope {
+            name: "https://www.googleapis.com/auth/drive",
+            surely: &[
+                "https://www.googleapis.com/auth/drive.readonly",
+                "https://www.googleapis.com/auth/drive.file",
+                "https://www.googleapis.com/auth/drive.metadata",
+                "https://www.googleapis.com/auth/spreadsheets",
+                "https://www.googleapis.com/auth/documents",
+                "https://www.googleapis.com/auth/presentations",
+                "https://www.googleapis.com/auth/forms.body",
+                "https://www.googleapis.com/auth/forms.responses.readonly",
+            ],
+            maybe: &["https://www.googleapis.com/auth/drive.scripts"],
+        },
+        scope(
+            "https://www.googleapis.com/auth/drive.readonly",
+            &[
+                "https://www.googleapis.com/auth/drive.metadata.readonly",
+                "https://www.googleapis.com/auth/spreadsheets.readonly",
+                "https://www.googleapis.com/auth/documents.readonly",
+                "https://www.googleapis.com/auth/presentations.readonly",
+                "https://www.googleapis.com/auth/forms.body.readonly",
+            ],
+        ),
         scope("https://www.googleapis.com/auth/drive.file", &[]),
         scope("https://www.googleapis.com/auth/drive.appdata", &[]),
-        scope("https://www.googleapis.com/auth/drive.metadata", &[]),
+        scope(
+            "https://www.googleapis.com/auth/drive.metadata",
+            &["https://www.googleapis.com/auth/drive.metadata.readonly"],
+        ),
         scope(
             "https://www.googleapis.com/auth/drive.metadata.readonly",
             &[],
         ),
-        scope("https://www.googleapis.com/auth/drive.activity", &[]),
+        scope(
+            "https://www.googleapis.com/auth/drive.activity",
+            &["https://www.googleapis.com/auth/drive.activity.readonly"],
+        ),
         scope(
             "https://www.googleapis.com/auth/drive.activity.readonly",
             &[],
         ),
         scope("https://www.googleapis.com/auth/drive.scripts", &[]),
-        scope("https://www.googleapis.com/auth/calendar", &[]),
-        scope("https://www.googleapis.com/auth/calendar.readonly", &[]),
-        scope("https://www.googleapis.com/auth/calendar.events", &[]),
+        scope(
+            "https://www.googleapis.com/auth/calendar",
+            &[
+                "https://www.googleapis.com/auth/calendar.readonly",
+                "https://www.googleapis.com/auth/calendar.events",
+            ],
+        ),
+        scope(
+            "https://www.googleapis.com/auth/calendar.readonly",
+            &["https://www.googleapis.com/auth/calendar.events.readonly"],
+        ),
+        scope(
+            "https://www.googleapis.com/auth/calendar.events",
+            &["https://www.googleapis.com/auth/calendar.events.readonly"],
+        ),
         scope(
             "https://www.googleapis.com/auth/calendar.events.readonly",
             &[],
         ),
-        scope("https://www.googleapis.com/auth/spreadsheets", &[]),
+        scope(
+            "https://www.googleapis.com/auth/spreadsheets",
+            &["https://www.googleapis.com/auth/spreadsheets.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/spreadsheets.readonly", &[]),
-        scope("https://www.googleapis.com/auth/documents", &[]),
+        scope(
+            "https://www.googleapis.com/auth/documents",
+            &["https://www.googleapis.com/auth/documents.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/documents.readonly", &[]),
-        scope("https://www.googleapis.com/auth/presentations", &[]),
+        scope(
+            "https://www.googleapis.com/auth/presentations",
+            &["https://www.googleapis.com/auth/presentations.readonly"],
+        ),
         scope(
             "https://www.googleapis.com/auth/presentations.readonly",
             &[],
         ),
-        scope("https://www.googleapis.com/auth/contacts", &[]),
+        scope(
+            "https://www.googleapis.com/auth/contacts",
+            &["https://www.googleapis.com/auth/contacts.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/contacts.readonly", &[]),
-        scope("https://www.googleapis.com/auth/tasks", &[]),
+        scope(
+            "https://www.googleapis.com/auth/tasks",
+            &["https://www.googleapis.com/auth/tasks.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/tasks.readonly", &[]),
-        scope("https://www.googleapis.com/auth/forms.body", &[]),
+        scope(
+            "https://www.googleapis.com/auth/forms.body",
+            &["https://www.googleapis.com/auth/forms.body.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/forms.body.readonly", &[]),
         scope(
             "https://www.googleapis.com/auth/forms.responses.readonly",
             &[],
         ),
-        scope("https://www.googleapis.com/auth/chat.messages", &[]),
+        scope(
+            "https://www.googleapis.com/auth/chat.messages",
+            &["https://www.googleapis.com/auth/chat.messages.readonly"],
+        ),
         scope(
             "https://www.googleapis.com/auth/chat.messages.readonly",
             &[],
         ),
-        scope("https://www.googleapis.com/auth/chat.spaces", &[]),
+        scope(
+            "https://www.googleapis.com/auth/chat.spaces",
+            &["https://www.googleapis.com/auth/chat.spaces.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/chat.spaces.readonly", &[]),
-        scope("https://www.googleapis.com/auth/admin.directory.user", &[]),
+        scope(
+            "https://www.googleapis.com/auth/admin.directory.user",
+            &["https://www.googleapis.com/auth/admin.directory.user.readonly"],
+        ),
         scope(
             "https://www.googleapis.com/auth/admin.directory.user.readonly",
             &[],
         ),
-        scope("https://www.googleapis.com/auth/admin.directory.group", &[]),
+        scope(
+            "https://www.googleapis.com/auth/admin.directory.group",
+            &[
+                "https://www.googleapis.com/auth/admin.directory.group.readonly",
+                "https://www.googleapis.com/auth/admin.directory.group.member",
+            ],
+        ),
         scope(
             "https://www.googleapis.com/auth/admin.directory.group.readonly",
-            &[],
+            &["https://www.googleapis.com/auth/admin.directory.group.member.readonly"],
         ),
         scope(
             "https://www.googleapis.com/auth/admin.directory.group.member",
-            &[],
+            &["https://www.googleapis.com/auth/admin.directory.group.member.readonly"],
         ),
         scope(
             "https://www.googleapis.com/auth/admin.directory.group.member.readonly",
@@ -456,7 +615,7 @@ pub(crate) static GOOGLE: Catalog = Catalog {
         ),
         scope(
             "https://www.googleapis.com/auth/admin.directory.orgunit",
-            &[],
+            &["https://www.googleapis.com/auth/admin.directory.orgunit.readonly"],
         ),
         scope(
             "https://www.googleapis.com/auth/admin.directory.orgunit.readonly",
@@ -483,34 +642,85 @@ pub(crate) static GOOGLE: Catalog = Catalog {
             &[],
         ),
         scope("https://www.googleapis.com/auth/apps.licensing", &[]),
-        scope("https://www.googleapis.com/auth/cloud-platform", &[]),
+        Scope {
+            name: "https://www.googleapis.com/auth/cloud-platform",
+            surely: &[
+                "https://www.googleapis.com/auth/cloud-platform.read-only",
+                "https://www.googleapis.com/auth/compute",
+                "https://www.googleapis.com/auth/devstorage.full_control",
+                "https://www.googleapis.com/auth/bigquery",
+                "https://www.googleapis.com/auth/pubsub",
+                "https://www.googleapis.com/auth/logging.read",
+                "https://www.googleapis.com/auth/logging.write",
+                "https://www.googleapis.com/auth/monitoring",
+                "https://www.googleapis.com/auth/datastore",
+            ],
+            maybe: &["https://www.googleapis.com/auth/firebase"],
+        },
+        Scope {
+            name: "https://www.googleapis.com/auth/cloud-platform.read-only",
+            surely: &[
+                "https://www.googleapis.com/auth/bigquery.readonly",
+                "https://www.googleapis.com/auth/logging.read",
+            ],
+            maybe: &[
+                "https://www.googleapis.com/auth/compute.readonly",
+                "https://www.googleapis.com/auth/devstorage.read_only",
+                "https://www.googleapis.com/auth/monitoring.read",
+            ],
+        },
         scope(
-            "https://www.googleapis.com/auth/cloud-platform.read-only",
-            &[],
+            "https://www.googleapis.com/auth/compute",
+            &["https://www.googleapis.com/auth/compute.readonly"],
         ),
-        scope("https://www.googleapis.com/auth/compute", &[]),
         scope("https://www.googleapis.com/auth/compute.readonly", &[]),
         scope(
             "https://www.googleapis.com/auth/devstorage.full_control",
-            &[],
+            &[
+                "https://www.googleapis.com/auth/devstorage.read_write",
+                "https://www.googleapis.com/auth/devstorage.read_only",
+            ],
         ),
-        scope("https://www.googleapis.com/auth/devstorage.read_write", &[]),
+        Scope {
+            name: "https://www.googleapis.com/auth/devstorage.read_write",
+            surely: &[],
+            maybe: &["https://www.googleapis.com/auth/devstorage.read_only"],
+        },
         scope("https://www.googleapis.com/auth/devstorage.read_only", &[]),
-        scope("https://www.googleapis.com/auth/bigquery", &[]),
+        scope(
+            "https://www.googleapis.com/auth/bigquery",
+            &["https://www.googleapis.com/auth/bigquery.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/bigquery.readonly", &[]),
         scope("https://www.googleapis.com/auth/pubsub", &[]),
         scope("https://www.googleapis.com/auth/logging.read", &[]),
         scope("https://www.googleapis.com/auth/logging.write", &[]),
-        scope("https://www.googleapis.com/auth/monitoring", &[]),
+        scope(
+            "https://www.googleapis.com/auth/monitoring",
+            &["https://www.googleapis.com/auth/monitoring.read"],
+        ),
         scope("https://www.googleapis.com/auth/monitoring.read", &[]),
         scope("https://www.googleapis.com/auth/datastore", &[]),
         scope("https://www.googleapis.com/auth/firebase", &[]),
-        scope("https://www.googleapis.com/auth/youtube", &[]),
+        scope(
+            "https://www.googleapis.com/auth/youtube",
+            &[
+                "https://www.googleapis.com/auth/youtube.readonly",
+                "https://www.googleapis.com/auth/youtube.upload",
+            ],
+        ),
         scope("https://www.googleapis.com/auth/youtube.readonly", &[]),
         scope("https://www.googleapis.com/auth/youtube.upload", &[]),
-        scope("https://www.googleapis.com/auth/analytics", &[]),
+        Scope {
+            name: "https://www.googleapis.com/auth/analytics",
+            surely: &[],
+            maybe: &["https://www.googleapis.com/auth/analytics.readonly"],
+        },
         scope("https://www.googleapis.com/auth/analytics.readonly", &[]),
-        scope("https://www.googleapis.com/auth/webmasters", &[]),
+        scope(
+            "https://www.googleapis.com/auth/webmasters",
+            &["https://www.googleapis.com/auth/webmasters.readonly"],
+        ),
         scope("https://www.googleapis.com/auth/webmasters.readonly", &[]),
         scope("https://www.googleapis.com/auth/script.projects", &[]),
         scope(
@@ -552,17 +762,25 @@ mod tests {
         assert!(!covers(&GITLAB, "api", "sudo"));
         assert!(!covers(&GITLAB, "api", "admin_mode"));
         assert!(!covers(&GITLAB, "read_api", "write_repository"));
-        assert!(overlap(&GITLAB, "api", "create_runner").is_some());
-        assert!(!covers(&GITLAB, "api", "create_runner"));
+        // Every REST route takes `api` (docs/inclusions/gitlab.md).
+        assert!(covers(&GITLAB, "api", "create_runner"));
+        // Only may: the page's own text asks for the scope.
+        assert!(overlap(&GITLAB, "api", "read_service_ping").is_some());
+        assert!(!covers(&GITLAB, "api", "read_service_ping"));
+        // The agent asks for `k8s_proxy` itself.
+        assert!(overlap(&GITLAB, "api", "k8s_proxy").is_none());
     }
 
     #[test]
-    fn slack_and_google_scopes_stand_alone() {
+    fn slack_scopes_stand_alone_and_google_follows_its_discovery_documents() {
         assert!(!covers(&SLACK, "admin", "admin.users:write"));
         assert!(!covers(&SLACK, "chat:write", "chat:write.public"));
         assert!(SLACK.validate("chat:wirte", &[]).is_err());
         let drive = "https://www.googleapis.com/auth/drive";
-        assert!(!covers(&GOOGLE, drive, &format!("{drive}.readonly")));
+        assert!(covers(&GOOGLE, drive, &format!("{drive}.readonly")));
+        assert!(!covers(&GOOGLE, &format!("{drive}.readonly"), drive));
+        // "excluding the Application Data folder".
+        assert!(overlap(&GOOGLE, drive, &format!("{drive}.appdata")).is_none());
         assert!(GOOGLE.validate(&format!("{drive}.readonyl"), &[]).is_err());
         assert!(
             GOOGLE

@@ -324,10 +324,18 @@ pub(crate) fn render_failure(
                 excess.entry(privilege).or_default().push(why);
             }
             Finding::Forbidden { granted, entry, .. } => {
-                excess
-                    .entry(granted)
-                    .or_default()
-                    .push(format!("forbidden `{}`", text(entry)));
+                // Through what the vendor documents it may lead to (a
+                // Deployment's edit reaching secrets), not what it names.
+                let through = !crate::privilege::surely_overlap(case.family(), granted, entry);
+                excess.entry(granted).or_default().push(if through {
+                    format!(
+                        "forbidden `{}` (which the vendor documents it may lead to: \
+                         docs/inclusions/)",
+                        text(entry)
+                    )
+                } else {
+                    format!("forbidden `{}`", text(entry))
+                });
             }
             Finding::Inactive
             | Finding::StillActive
