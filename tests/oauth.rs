@@ -56,7 +56,8 @@ fn introspection_server() -> Server {
                     .to_string(),
                 ),
                 Some("array-scope-token") => Reply::json(200, json!({"active": true, "scope": ["files:read"]}).to_string()),
-                Some("no-scope-token") => Reply::json(200, json!({"active": true, "client_id": "bare"}).to_string()),
+                Some("no-scope-token") => Reply::json(200, json!({"active": true, "client_id": "bare", "scope": ""}).to_string()),
+                Some("silent-token") => Reply::json(200, json!({"active": true, "client_id": "silent"}).to_string()),
                 _ => Reply::json(200, r#"{"active": false}"#),
             },
             _ => Reply::empty(404),
@@ -76,13 +77,18 @@ fn token(name: &str, var: &str, expect: &str) -> String {
 }
 
 fn introspect(dir: &TempDir, mode: &str) -> support::Run {
-    run(check_in(dir, mode)
-        .env("CLIENT_ID", "introspector")
+    run(&mut introspect_cmd(dir, mode))
+}
+
+fn introspect_cmd(dir: &TempDir, mode: &str) -> std::process::Command {
+    let mut cmd = check_in(dir, mode);
+    cmd.env("CLIENT_ID", "introspector")
         .env("CLIENT_SECRET", CLIENT_SECRET)
         .env("APP_TOKEN", TOKEN)
         .env("ARRAY_TOKEN", "array-scope-token")
         .env("BARE_TOKEN", "no-scope-token")
-        .env("LEAKED_TOKEN", "revoked-long-ago"))
+        .env("LEAKED_TOKEN", "revoked-long-ago");
+    cmd
 }
 
 #[test]
@@ -130,6 +136,37 @@ fn introspection_posts_the_token_as_a_form_and_reads_every_scope_shape() {
         run(&mut check_in(&dir, "replay")).code,
         0,
         "the recordings replay"
+    );
+}
+
+/// RFC 7662 lets a server leave `scope` out: for an active token that is
+/// no answer about what it may do, so `exactly: []` cannot pass on it
+/// (issue 35); `"scope": ""` says "none" and does.
+#[test]
+fn an_active_token_without_scope_proves_nothing() {
+    let server = introspection_server();
+    let dir = TempDir::new("oauth-silent");
+    let url = format!("introspection_url: {}/oauth2/introspect", server.url());
+    dir.write(
+        "specs/oauth.yaml",
+        &introspection_spec(
+            &url,
+            "client_secret_basic",
+            "",
+            &token("silent", "SILENT_TOKEN", "{ exactly: [] }"),
+        ),
+    );
+    let out = run(introspect_cmd(&dir, "live").env("SILENT_TOKEN", "silent-token"));
+    assert_eq!(
+        outcome(&out.stdout, "oauth::silent"),
+        Some("FAILED"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("the answer has no `scope`"),
+        "{}",
+        out.stdout
     );
 }
 

@@ -35,10 +35,20 @@ pub(super) fn parse(body: &Value) -> Result<Grant, String> {
             crate::time::format_utc(u64::try_from(exp).unwrap_or(0))
         ));
     }
-    let privileges = if active {
-        scope_list(map.get("scope"), "scope")?
-    } else {
-        Vec::new()
+    // RFC 7662 makes `scope` optional, so an answer without it cannot tell
+    // a token with no scope from a server that does not say: for an active
+    // token it is required (issue 35); `"scope": ""` says "none".
+    let privileges = match (active, map.get("scope")) {
+        (false, _) => Vec::new(),
+        (true, None | Some(Value::Null)) => {
+            return Err(
+                "the answer has no `scope`: RFC 7662 lets a server leave it out, so nothing \
+                 here says what the token may do (a server that means \"no scope\" sends \
+                 `\"scope\": \"\"`)"
+                    .to_owned(),
+            );
+        }
+        (true, scope) => scope_list(scope, "scope")?,
     };
     let mut grant = Grant::new(privileges, notes);
     grant.active = Some(active);
@@ -107,8 +117,16 @@ mod tests {
         );
         let g = parse(&json!({"active": true, "scope": ["rooms:write", "files:read"]})).unwrap();
         assert_eq!(g.privileges, ["files:read", "rooms:write"]);
-        let g = parse(&json!({"active": true, "client_id": "x"})).unwrap();
+        // "No scope" is said, never assumed (issue 35).
+        let g = parse(&json!({"active": true, "client_id": "x", "scope": ""})).unwrap();
         assert!(g.privileges.is_empty());
+        for silent in [
+            json!({"active": true}),
+            json!({"active": true, "scope": null}),
+        ] {
+            let e = parse(&silent).unwrap_err();
+            assert!(e.contains("the answer has no `scope`"), "{e}");
+        }
     }
 
     #[test]
@@ -135,7 +153,7 @@ mod tests {
             "{e}"
         );
         assert_eq!(
-            parse(&json!({"active": true, "exp": 1795425247.5}))
+            parse(&json!({"active": true, "scope": "a", "exp": 1795425247.5}))
                 .unwrap()
                 .expires_at,
             Some(1_795_425_247)

@@ -183,6 +183,9 @@ fn strings<'a>(
     };
     list.iter()
         .map(|v| match v.as_str() {
+            // RBAC's names (verbs, groups, resources, object names, URLs)
+            // hold no white space; one that does is no answer of the API's.
+            Some(s) if s.contains(char::is_whitespace) => Err(bad("an entry holding white space")),
             // The core group is "", so an empty string is a name there.
             Some(s) if !s.is_empty() || key == "apiGroups" => Ok(s),
             _ => Err(bad(&format!("an entry that is {}", kind(v)))),

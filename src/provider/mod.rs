@@ -363,8 +363,19 @@ impl Provider {
             .ok_or_else(|| "the discovery document has no `introspection_endpoint`".to_owned())
     }
 
-    /// Parses a successful (2xx) answer.
+    /// Parses a successful (2xx) answer. Every provider's grant goes
+    /// through [`reported_name`]: a name no privilege can have (empty,
+    /// white space at an end, a control character, nothing but
+    /// punctuation) is no evidence, whichever field it came from.
     pub(crate) fn parse(self, api: &Api, response: &Response<'_>) -> Result<Grant, Unread> {
+        let grant = self.parse_fields(api, response)?;
+        for p in &grant.privileges {
+            reported_name(p).map_err(Unread::from)?;
+        }
+        Ok(grant)
+    }
+
+    fn parse_fields(self, api: &Api, response: &Response<'_>) -> Result<Grant, Unread> {
         let body = response.body;
         Ok(match (self, api) {
             (Provider::GitHub, _) => github::parse(response)?,
@@ -576,6 +587,32 @@ pub(crate) fn doubled_path(base: &str, url: &str) -> Option<String> {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
             .then_some(tail)
     })
+}
+
+/// Whether a name an answer reports can be a privilege: not empty, no
+/// white space at either end, no control character, and a letter or a
+/// digit somewhere (or DocSpace's `*`). A list made only of separators
+/// and white space (`[" ", ","]`, `" , "`) would otherwise become names
+/// no rule matches, read as "holds nothing" (issue 35, the conformance
+/// kit).
+pub(crate) fn reported_name(p: &str) -> Result<(), String> {
+    let shown = crate::escape::text(p);
+    if p.is_empty() {
+        return Err("the answer names an empty privilege, which no API grants".to_owned());
+    }
+    if p.trim() != p || p.chars().any(char::is_control) {
+        return Err(format!(
+            "the answer names the privilege `{shown}`, with white space at an end or a control \
+             character: no API writes a name so, so the answer proves nothing"
+        ));
+    }
+    if p != "*" && !p.chars().any(char::is_alphanumeric) {
+        return Err(format!(
+            "the answer names the privilege `{shown}`, made only of punctuation: a list of \
+             separators, not of names, so the answer proves nothing"
+        ));
+    }
+    Ok(())
 }
 
 /// What a JSON value is, for "expected ..., found a list" messages.

@@ -839,6 +839,9 @@ fn server_text_forges_no_line_and_no_merged_row() {
                 .to_string(),
             );
         }
+        // Two names that escape alike (`\n` is `\\n` shown); the one
+        // with a real line break is no name an API writes, and fails as
+        // an error (issue 35), never merged with the other.
         Reply::json(200, json!({"scopes": ["x\ny", "x\\ny"]}).to_string())
     });
     let dir = TempDir::new("review-forged-line");
@@ -867,5 +870,9 @@ fn server_text_forges_no_line_and_no_merged_row() {
         "{}",
         out.stdout
     );
-    assert_fails(&out, "api::t", &["0 missing, 2 in excess"]);
+    assert_fails(
+        &out,
+        "api::t",
+        &["the privilege `x\\ny`", "control character"],
+    );
 }

@@ -3,7 +3,7 @@
 
 use crate::support::coveo::Platform;
 use crate::support::docspace::{Portal, envelope};
-use crate::support::server::Reply;
+use crate::support::server::{Hit, Reply};
 use crate::support::{TempDir, run};
 use crate::{assert_fails, assert_passes, check, failure_of, init_docspace, permspec_in, serve};
 use serde_json::json;
@@ -288,13 +288,58 @@ fn item17_odd_timestamps_and_numbers_fail_clearly_and_big_lists_are_fast() {
 /// Item 18: rendering is injection-proof in every format.
 #[test]
 fn item18_hostile_privilege_strings_forge_no_rows_and_no_escapes() {
+    // A name with a control character is no privilege any API writes: it
+    // fails its case as an error, shown escaped (issue 35, the conformance
+    // kit), never as a row of the diff.
+    let controlled = serve(|hit: &Hit| {
+        let scopes = match hit.header("authorization") {
+            Some("Bearer cred-item18-0001") => json!(["files:read\n| `forged` | pass |"]),
+            Some("Bearer cred-item18-0002") => json!(["\u{1b}[2J\u{1b}[31mred"]),
+            _ => json!(["bidi\u{202e}txt"]),
+        };
+        Reply::json(200, json!({ "scopes": scopes }).to_string())
+    });
+    let dir = TempDir::new("item18-control");
+    dir.write(
+        "specs/api.yaml",
+        &format!(
+            "provider: http\nbase_url: {}\nrequest: {{ path: /me }}\nprivileges: {{ json: /scopes }}\n\
+             tokens:\n  line:\n    credential: {{ env: L }}\n    expect: {{ at_most: [read] }}\n  \
+             escape:\n    credential: {{ env: E }}\n    expect: {{ at_most: [read] }}\n  \
+             bidi:\n    credential: {{ env: B }}\n    expect: {{ at_most: [read] }}\n",
+            controlled.url()
+        ),
+    );
+    let out = check(
+        &dir,
+        "live",
+        &[
+            ("L", "cred-item18-0001"),
+            ("E", "cred-item18-0002"),
+            ("B", "cred-item18-0003"),
+        ],
+    );
+    assert_fails(
+        &out,
+        "api::line",
+        &["files:read\\n| `forged` | pass |", "control"],
+    );
+    assert_fails(&out, "api::escape", &["\\u{1b}[2J", "control"]);
+    assert_fails(&out, "api::bidi", &["bidi\\u{202e}txt"]);
+    for output in [&out.stdout, &out.stderr] {
+        assert!(
+            !output.contains('\u{1b}'),
+            "a raw escape reached the terminal"
+        );
+        assert!(!output.contains('\u{202e}'));
+        assert!(!output.lines().any(|l| l.starts_with("| `forged`")));
+    }
+
     let hostile = [
-        "files:read\n| `forged` | pass |",
+        "files:read | `forged` | pass |",
         "a|b",
         "`tick`",
-        "\u{1b}[2J\u{1b}[31mred",
         "<script>alert(1)</script>",
-        "bidi\u{202e}txt",
     ];
     let scopes = json!(hostile);
     let server = serve(move |_| Reply::json(200, json!({ "scopes": scopes }).to_string()));
@@ -310,9 +355,8 @@ fn item18_hostile_privilege_strings_forge_no_rows_and_no_escapes() {
     let env = [("T", "token-item18")];
     let out = check(&dir, "live", &env);
     let text = failure_of(&out, "api::app");
-    assert!(text.contains("files:read\\n| `forged` | pass |"), "{text}");
-    assert!(text.contains("\\u{1b}[2J"), "{text}");
-    assert!(text.contains("bidi\\u{202e}txt"), "{text}");
+    assert!(text.contains("files:read | `forged` | pass |"), "{text}");
+    assert!(text.contains("<script>alert(1)</script>"), "{text}");
     for output in [&out.stdout, &out.stderr] {
         assert!(
             !output.contains('\u{1b}'),
