@@ -404,7 +404,13 @@ impl FetchError {
                 ..
             } => {
                 let hint = match status {
-                    401 | 403 => "check the credential, or that it is the one the spec names",
+                    // Another service's refusal reads the same as the
+                    // API's: the address is a cause as likely as the key.
+                    401 | 403 => {
+                        "check the credential, or that it is the one the spec names; and that \
+                         `base_url` is the API's own address (another service, or a proxy, \
+                         refuses a credential it does not know the same way)"
+                    }
                     429 | 502..=504 => "the API is overloaded or down; try again later",
                     _ => "check `base_url` and the API's health",
                 };

@@ -460,6 +460,28 @@ fn f10_a_vault_base_url_ending_in_v1_gets_a_hint() {
         "vault::app",
         &["/v1/v1/", "`base_url` already ends in `/v1`"],
     );
+    // Any refusal says the address may be the cause, beside the credential.
+    dir.write(
+        "specs/vault.yaml",
+        &format!(
+            "provider: vault\nbase_url: {}\npaths: [secret/data/app]\ntokens:\n  \
+             app:\n    credential: {{ env: VAULT }}\n    expect: {{ at_most: [\"secret/data/app:read\"] }}\n",
+            server.url()
+        ),
+    );
+    let out = check(
+        &dir,
+        "live",
+        &[("VAULT", "hvs.ThirdPassCanaryVaultToken00")],
+    );
+    assert_fails(
+        &out,
+        "vault::app",
+        &[
+            "check the credential",
+            "`base_url` is the API's own address",
+        ],
+    );
 }
 
 /// Finding 6: a credential made only of digits, echoed as a JSON number
