@@ -30,6 +30,9 @@ mod evidence;
 #[cfg(feature = "live")]
 mod fetch;
 mod fixture;
+/// Entry points for the fuzz targets and the property tests, behind the
+/// `fuzzing` feature: not part of the library's API.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod harness;

@@ -3,7 +3,7 @@
 //! Each provider takes its own keys (a table below says which); a key that
 //! belongs to another provider is an error that names the right ones.
 
-use super::token::{plan_credential, plan_source};
+use super::credential::{plan_credential, plan_source};
 use super::{Api, Credential, Endpoint, HttpApi, PrivilegeSource, Provider, Rules};
 use crate::privilege::Family;
 use crate::secret::looks_like_secret;

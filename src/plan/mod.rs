@@ -11,11 +11,13 @@
 //! No credential, environment variable or fixture is touched here, which is
 //! why replay mode needs no secrets.
 
+mod credential;
 mod file;
 mod header;
 mod listed;
 mod probes;
 mod provider;
+mod rules;
 mod token;
 
 pub(crate) use file::plan_bytes;

@@ -20,6 +20,7 @@
 //! positions included. A reader that disagreed would be a second meaning
 //! for the same file, and a gate must have one.
 
+#[cfg(any(test, feature = "fuzzing"))]
 use super::events::Events;
 use super::raw::{
     Pasted, Pos, RawClient, RawCredential, RawCredentialMap, RawExpect, RawHttpRequest,
@@ -78,6 +79,7 @@ impl<'a> Source<'a> {
 
 /// granit-parser's events for `text` with their positions, up to its first
 /// error (`Err` with the events before it).
+#[cfg(any(test, feature = "fuzzing"))]
 pub(super) fn granit_events(text: &str) -> Result<Events<'_>, Events<'_>> {
     let mut source = Source::Granit(Box::new(Parser::new_from_str(text)));
     let mut events = Vec::new();

@@ -187,6 +187,7 @@ fn strict(text: &str) -> Result<RawSpec, SpecError> {
 /// Whether the two readers agree on `text`: when the fast reader returns a
 /// spec, serde-saphyr returns the same one, positions included. `Err` says
 /// how they differ. The fuzz target `spec_readers` and the tests check it.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn readers_agree(text: &str) -> Result<(), String> {
     scanners_agree(text)?;
     let Some(fast) = fast::read(text) else {
@@ -216,6 +217,7 @@ pub(crate) fn readers_agree(text: &str) -> Result<(), String> {
 /// when it returns events, granit-parser returns the same ones, with the
 /// same positions for the nodes (the fast reader reads no other event's
 /// position, so none other is compared).
+#[cfg(any(test, feature = "fuzzing"))]
 fn scanners_agree(text: &str) -> Result<(), String> {
     let Some(own) = events::scan(text) else {
         return Ok(());

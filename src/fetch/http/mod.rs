@@ -4,6 +4,11 @@
 //! Every error text that leaves this module has been scrubbed of the
 //! secrets in use; reqwest's own errors are stripped of their URL first.
 
+mod probe;
+mod wording;
+
+pub(crate) use probe::{ProbeAnswer, send_probe};
+
 use super::retry::{MAX_RETRIES, backoff, parse_retry_after, retryable_status};
 use crate::evidence::{CaseError, Fix, Refusal};
 use crate::secret::{Scrubber, Secret, form_encode};
@@ -344,143 +349,6 @@ fn jitter() -> f64 {
     f64::from(nanos % 1000) / 1000.0
 }
 
-impl FetchError {
-    /// The failure in a person's words. `explain` gives the provider's
-    /// meaning of a non-2xx status; every text is scrubbed by `scrubber`.
-    pub(crate) fn into_case_error(
-        self,
-        explain: impl Fn(u16, &str) -> String,
-        scrubber: &Scrubber,
-    ) -> CaseError {
-        let after = match self.retries {
-            0 => String::new(),
-            1 => " (after 1 retry)".to_owned(),
-            n => format!(" (after {n} retries)"),
-        };
-        let refusal = match &self.failure {
-            Failure::Status { status, body, .. } => Some(Refusal {
-                status: *status,
-                body: std::sync::Arc::new(refusal_body(body, scrubber)),
-            }),
-            _ => None,
-        };
-        let (cause, fix) = match self.failure {
-            // rustls says "invalid peer certificate" when no trusted CA
-            // signed the server's certificate.
-            Failure::Connect(why) if why.contains("certificate") => (
-                format!("cannot connect: {why}"),
-                "the server's certificate is not trusted: for a private CA, name its PEM file \
-                 in the spec's `ca_file`",
-            ),
-            Failure::Connect(why) => (
-                format!("cannot connect: {why}"),
-                "check `base_url` and that the API is reachable from here",
-            ),
-            Failure::Timeout => (
-                "the API did not answer in time".to_owned(),
-                "raise the limit with PERMSPEC_TIMEOUT=SECONDS, or check the API's health",
-            ),
-            Failure::Status {
-                status,
-                html: true,
-                body,
-                ..
-            } => (
-                // A firewall's or a proxy's page says nothing of the API's
-                // rules: it is never "a scope is missing" (issue 10, item 19).
-                // Scrubbed before it is cut short: a cut secret matches no
-                // form.
-                format!(
-                    "HTTP {status}: the answer is an HTML page, not the API's (a proxy or a \
-                     firewall in front of it?): {}",
-                    html_summary(&scrubber.scrub(&body))
-                ),
-                "check `base_url`, and whether a proxy or firewall blocks this machine",
-            ),
-            Failure::Status {
-                status,
-                body,
-                request_id,
-                ..
-            } => {
-                let hint = match status {
-                    // Another service's refusal reads the same as the
-                    // API's: the address is a cause as likely as the key.
-                    401 | 403 => {
-                        "check the credential, or that it is the one the spec names; and that \
-                         `base_url` is the API's own address (another service, or a proxy, \
-                         refuses a credential it does not know the same way)"
-                    }
-                    429 | 502..=504 => "the API is overloaded or down; try again later",
-                    _ => "check `base_url` and the API's health",
-                };
-                // The explanation quotes the server: scrubbed, then escaped
-                // to one line, so a message cannot start lines of its own
-                // in a report.
-                let mut text = format!(
-                    "HTTP {status}: {}",
-                    crate::escape::text(&scrubber.scrub(&explain(status, &body)))
-                );
-                if let Some(id) = request_id.filter(|id| !text.contains(id.as_str())) {
-                    text.push_str(&format!(", request id {}", crate::escape::text(&id)));
-                }
-                (text, hint)
-            }
-            Failure::Redirect { status, location } => (
-                format!(
-                    "the API answered {status}, a redirect to {location}; a credential never follows a redirect"
-                ),
-                "set `base_url` to the address the API really serves",
-            ),
-            Failure::Body(why) => (why, "check `base_url`: this is not the API's answer"),
-            Failure::Html { shown, text } => (
-                format!(
-                    "expected JSON, got {shown}: a proxy or firewall page? It begins: {}",
-                    first_line(&scrubber.scrub(&text))
-                ),
-                "check `base_url`: this is not the API's answer",
-            ),
-            Failure::Credential(why) => (
-                why,
-                "check the credential's value: one line of printable characters, with no line break",
-            ),
-        };
-        let mut error = CaseError::new(
-            // Scrubbed, then escaped: a secret with a control character
-            // is found as it is, before it becomes `\u{..}`.
-            crate::escape::lines(&scrubber.scrub(&format!("{cause}{after}"))),
-            Fix::Hint(fix.to_owned()),
-        );
-        error.refusal = refusal;
-        error
-    }
-}
-
-/// A refusal's body as a revocation is judged on it, and stored: scrubbed,
-/// then read as JSON; `Null` when empty; otherwise the start of its text.
-fn refusal_body(body: &str, scrubber: &Scrubber) -> Value {
-    if body.trim().is_empty() {
-        return Value::Null;
-    }
-    let scrubbed = scrubber.scrub(body);
-    serde_json::from_str(&scrubbed)
-        .unwrap_or_else(|_| Value::String(scrubbed.chars().take(200).collect()))
-}
-
-/// An HTML page in a few words: its title, else its first line of text.
-fn html_summary(body: &str) -> String {
-    let lower = body.to_ascii_lowercase();
-    let title = lower.find("<title>").and_then(|start| {
-        let from = start + "<title>".len();
-        let end = lower[from..].find("</title>")? + from;
-        body.get(from..end).map(str::trim)
-    });
-    match title.filter(|t| !t.is_empty()) {
-        Some(t) => format!("\"{}\"", first_line(t)),
-        None => format!("it begins: {}", first_line(body)),
-    }
-}
-
 type Received = (u16, Value, std::collections::BTreeMap<String, String>);
 
 /// The request `out` describes, with its credential marked sensitive.
@@ -597,133 +465,6 @@ async fn send_once(client: &reqwest::Client, out: &Outgoing) -> Result<Received,
         })
 }
 
-/// A probe's answer: its status, the headers it keeps, and for a refusal
-/// its text; a success body is never kept (its first bytes only tell an
-/// HTML page). No `Debug`: the text is the server's, unscrubbed.
-#[derive(Clone)]
-pub(crate) struct ProbeAnswer {
-    pub status: u16,
-    /// The answer is an HTML page (a sign-in page, a firewall's), not the
-    /// API's.
-    pub html: bool,
-    /// A refusal's text; for a success, empty, unless the API refuses
-    /// inside a 2xx answer (Slack), when it is the body, to a bound.
-    pub text: String,
-    pub headers: std::collections::BTreeMap<String, String>,
-    pub retries: u32,
-}
-
-/// Sends a probe. Every status is an answer (the caller judges it); a
-/// connection error or 429/502/503/504 is retried like any request, but
-/// only when `retry` (a safe method): an unsafe probe is sent once.
-pub(crate) async fn send_probe(
-    client: &reqwest::Client,
-    out: &Outgoing,
-    settings: &Settings,
-    retry: bool,
-) -> Result<ProbeAnswer, FetchError> {
-    let (result, attempts) = retrying(
-        settings,
-        retry,
-        || probe_once(client, out),
-        |result| match result {
-            Err(Failure::Connect(_)) => Some(None),
-            Ok((answer, retry_after)) if retryable_status(answer.status) => Some(*retry_after),
-            _ => None,
-        },
-    )
-    .await;
-    result
-        .map(|(mut answer, _)| {
-            answer.retries = attempts;
-            answer
-        })
-        .map_err(|failure| FetchError {
-            failure,
-            retries: attempts,
-        })
-}
-
-/// The first bytes of a success that tell an HTML page.
-const SNIFF_BYTES: usize = 512;
-
-async fn probe_once(
-    client: &reqwest::Client,
-    out: &Outgoing,
-) -> Result<(ProbeAnswer, Option<Duration>), Failure> {
-    let mut resp = build(client, out)?.send().await.map_err(classify)?;
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    if resp.status().is_redirection() {
-        let location = headers
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("(no Location header)")
-            .to_owned();
-        return Err(Failure::Redirect { status, location });
-    }
-    let html_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
-    let mut kept = std::collections::BTreeMap::new();
-    for name in &out.keep {
-        let values: Vec<&str> = headers
-            .get_all(name.as_str())
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::trim)
-            .collect();
-        if !values.is_empty() {
-            kept.insert(name.clone(), values.join(", "));
-        }
-    }
-    let retry_after = headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let (html, text) = if (200..300).contains(&status) && out.needs_body {
-        // An API that refuses inside a 2xx answer (Slack): the body is read
-        // to a bound, for the refusal; only its reason is ever kept.
-        let bytes = read_bounded(resp, crate::provider::probe::REFUSAL_BODY_BYTES).await?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let start = text.trim_start().to_ascii_lowercase();
-        let html = html_type || start.starts_with("<!doctype html") || start.starts_with("<html");
-        (html, text)
-    } else if (200..300).contains(&status) {
-        // Only enough of a success to tell an HTML page; the rest is
-        // never read, and none of it is kept.
-        let mut first = Vec::new();
-        while first.len() < SNIFF_BYTES {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => first.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(e) if e.is_timeout() => return Err(Failure::Timeout),
-                Err(e) => return Err(Failure::Body(error_chain(&e.without_url()))),
-            }
-        }
-        let start = String::from_utf8_lossy(&first[..first.len().min(SNIFF_BYTES)])
-            .trim_start()
-            .to_ascii_lowercase();
-        let html = html_type || start.starts_with("<!doctype html") || start.starts_with("<html");
-        (html, String::new())
-    } else {
-        let bytes = read_capped(resp).await?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        (html_type || text.trim_start().starts_with('<'), text)
-    };
-    Ok((
-        ProbeAnswer {
-            status,
-            html,
-            text,
-            headers: kept,
-            retries: 0,
-        },
-        retry_after,
-    ))
-}
-
 /// Reads the body up to [`MAX_BODY_BYTES`], refusing larger ones as soon as
 /// the `Content-Length` or the running total says so.
 async fn read_capped(resp: reqwest::Response) -> Result<Vec<u8>, Failure> {
@@ -794,18 +535,6 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
-}
-
-fn first_line(text: &str) -> String {
-    let line = text.trim().lines().next().unwrap_or("").trim();
-    if line.is_empty() {
-        return "(empty body)".to_owned();
-    }
-    let mut shown: String = line.chars().take(120).collect();
-    if shown.len() < line.len() {
-        shown.push('…');
-    }
-    shown
 }
 
 /// serde_json reports line and column; a person reading a one-line body
