@@ -1,7 +1,7 @@
 //! Vocabularies that a vendor documents as a list of names, each of which
 //! may include others: GitHub's OAuth scopes (`admin:org` includes
 //! `write:org`, which includes `read:org`), GitLab's token scopes, Slack's
-//! and Google's. The tables, each with its source, are in `vendors.rs`.
+//! and Google's. The tables, each with its source, are in `vendors/`, one file per vendor.
 //!
 //! Holding a name gives it and, transitively, every name it includes; a
 //! glob gives what it matches and what those names give. Where the vendor
