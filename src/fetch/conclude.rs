@@ -365,11 +365,16 @@ pub(super) fn same_evidence(a: &Grant, b: &Grant) -> bool {
 /// Probes answered alike: the same requests, statuses and stated needs (a
 /// refusal's wording may change between runs without changing a verdict).
 pub(super) fn same_probes(a: &[Seen], b: &[Seen]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(a, b)| {
-            (&a.method, &a.path, &a.body, a.status, &a.needs)
-                == (&b.method, &b.path, &b.body, b.status, &b.needs)
-        })
+    // What the judge reads: the status, a 2xx refusal's reason and the
+    // rule that read it, the witness of a 404. (A server's message may
+    // change its words without changing the answer.)
+    fn judged(s: &Seen) -> impl PartialEq + '_ {
+        (
+            (&s.method, &s.path, &s.body, s.status, &s.needs),
+            (&s.read_by, &s.refused, &s.witness),
+        )
+    }
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| judged(a) == judged(b))
 }
 
 /// A refused request: an error, or, under `active: false`, the revocation

@@ -760,3 +760,177 @@ fn open_vocabularies_catch_typos_and_close_with_a_vocabulary() {
         &["provider `github` checks names against its own list already"],
     );
 }
+
+/// The witness of a 404: only another case allowed the very same request
+/// (the `base_url` as written, method, path, body) with a 2xx. A case
+/// allowed another path, another method, at another address, or answered
+/// 404 itself, witnesses nothing; a 404 the spec does not read as a
+/// denial needs no witness, and none is recorded for it.
+#[test]
+fn a_404_is_witnessed_only_by_the_same_request_allowed() {
+    const OWNER: &str = "github_pat_11WITNESS0owner0000000000000000";
+    const OTHER: &str = "github_pat_11WITNESS0other0000000000000000";
+    let server = serve(|hit: &Hit| {
+        let owner = hit.header("authorization") == Some(&format!("Bearer {OWNER}"));
+        match (hit.method.as_str(), hit.path(), owner) {
+            ("GET", "/repos/acme/payroll", true) => Reply::json(200, r#"{"name":"payroll"}"#),
+            ("HEAD", "/repos/acme/payroll", _) => Reply::json(200, ""),
+            ("GET", "/repos/acme/app", _) => Reply::json(200, r#"{"name":"app"}"#),
+            ("POST", "/repos/acme/app/dispatches", _) => {
+                Reply::json(404, r#"{"message":"Not Found"}"#)
+            }
+            _ => Reply::json(404, r#"{"message":"Not Found"}"#),
+        }
+    });
+    let dir = TempDir::new("witness");
+    let token = |name: &str, var: &str, probes: &[&str]| {
+        let list: String = probes.iter().map(|p| format!("      - {p}\n")).collect();
+        format!("  {name}:\n    credential: {{ env: {var} }}\n    probes:\n{list}")
+    };
+    let spec = |base: &str, denied: &str, tokens: &[String]| {
+        format!(
+            "provider: probes\nbase_url: {base}\ndenied_statuses: {denied}\ntokens:\n{}",
+            tokens.concat()
+        )
+    };
+    // Only the other token asks the payroll repository with GET: its
+    // neighbours were allowed other paths, another method, and (in the
+    // second spec) the same request at another address.
+    dir.write(
+        "specs/a.yaml",
+        &spec(
+            &server.url(),
+            "[403, 404]",
+            &[
+                token(
+                    "hidden",
+                    "OTHER",
+                    &[
+                        "{ get: /repos/acme/app, expect: allowed }",
+                        "{ get: /repos/acme/payroll, expect: denied }",
+                    ],
+                ),
+                token(
+                    "other-path",
+                    "OWNER",
+                    &["{ get: /repos/acme/app, expect: allowed }"],
+                ),
+                token(
+                    "other-method",
+                    "OTHER",
+                    &["{ head: /repos/acme/payroll, expect: allowed }"],
+                ),
+                token(
+                    "refused-too",
+                    "OTHER",
+                    &[
+                        "{ get: /repos/acme/app, expect: allowed }",
+                        "{ get: /repos/acme/payroll, expect: denied }",
+                    ],
+                ),
+            ],
+        ),
+    );
+    dir.write(
+        "specs/b.yaml",
+        &spec(
+            &format!("{}/", server.url()),
+            "[403, 404]",
+            &[token(
+                "elsewhere",
+                "OWNER",
+                &["{ get: /repos/acme/payroll, expect: allowed }"],
+            )],
+        ),
+    );
+    // An unsafe probe whose 404 says "authorized" needs no witness.
+    dir.write(
+        "specs/c.yaml",
+        &spec(
+            &server.url(),
+            "[403, 404]",
+            &[
+                token("dispatch", "OTHER", &["{ get: /repos/acme/app, expect: allowed }",
+                    "{ post: /repos/acme/app/dispatches, unsafe: \"the workflow does not exist\", allowed_statuses: [404, 422], expect: allowed }"]),
+                token("dispatch-witness", "OWNER", &["{ post: /repos/acme/app/dispatches, unsafe: \"the workflow does not exist\", allowed_statuses: [404, 422], expect: allowed }"]),
+            ],
+        ),
+    );
+    let env = [
+        ("OWNER", OWNER),
+        ("OTHER", OTHER),
+        ("PERMSPEC_ALLOW_UNSAFE_PROBES", "1"),
+    ];
+    let out = check(&dir, "record", &env);
+    for case in ["a::hidden", "a::refused-too"] {
+        assert_fails(
+            &out,
+            case,
+            &["? GET /repos/acme/payroll", "only with a witness"],
+        );
+    }
+    assert_passes(&out, "a::other-method");
+    assert_passes(&out, "b::elsewhere");
+    assert_passes(&out, "c::dispatch");
+    let stored = std::fs::read_to_string(dir.path().join("fixtures/c/dispatch.json")).unwrap();
+    assert!(!stored.contains("witness"), "{stored}");
+    // The same address written the same way witnesses.
+    dir.write(
+        "specs/b.yaml",
+        &spec(
+            &server.url(),
+            "[403, 404]",
+            &[token(
+                "elsewhere",
+                "OWNER",
+                &["{ get: /repos/acme/payroll, expect: allowed }"],
+            )],
+        ),
+    );
+    let out = check(&dir, "record", &env);
+    assert_passes(&out, "a::hidden");
+    let stored = std::fs::read_to_string(dir.path().join("fixtures/a/hidden.json")).unwrap();
+    assert!(stored.contains(r#""witness": "b::elsewhere""#), "{stored}");
+    assert_passes(&check(&dir, "replay", &[]), "a::hidden");
+}
+
+/// A probe whose 2xx answer changed from a refusal to a success (same
+/// status) is a change of evidence: record rewrites the fixture, so
+/// replay judges what live judged (the status alone would not show it).
+#[test]
+fn a_body_verdict_that_changes_is_recorded_anew() {
+    let open = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = open.clone();
+    let server = serve(move |hit: &Hit| match hit.path() {
+        "/auth.test" => Reply::json(200, r#"{"ok":true,"team":"Acme","user":"bot"}"#)
+            .with_header("x-oauth-scopes", "chat:write"),
+        _ if flag.load(std::sync::atomic::Ordering::SeqCst) => {
+            Reply::json(200, r#"{"ok":true,"messages":[]}"#)
+        }
+        _ => Reply::json(200, r#"{"ok":false,"error":"missing_scope"}"#),
+    });
+    let dir = TempDir::new("body-verdict-change");
+    dir.write(
+        "specs/slack.yaml",
+        &format!(
+            "provider: slack\nbase_url: {}\ntokens:\n  bot:\n    credential: {{ env: SLACK }}\n    \
+             expect: {{ at_most: [chat:write] }}\n    probes:\n      \
+             - {{ get: \"/conversations.history?channel=C1\", expect: denied }}\n",
+            server.url()
+        ),
+    );
+    let env = [("SLACK", SLACK_BOT)];
+    assert_passes(&check(&dir, "record", &env), "slack::bot");
+    open.store(true, std::sync::atomic::Ordering::SeqCst);
+    let live = check(&dir, "record", &env);
+    assert_fails(
+        &live,
+        "slack::bot",
+        &["expected denied, answered 200 (allowed)"],
+    );
+    assert_fails(
+        &check(&dir, "replay", &[]),
+        "slack::bot",
+        &["expected denied, answered 200 (allowed)"],
+    );
+}
