@@ -446,3 +446,26 @@ fn a_401_proves_nothing_and_a_404_needs_a_witness() {
     vouched.probes[0].witness = Some("other::case".into());
     assert!(compare(&crate::privilege::PLAIN, &expect, &vouched, CLOCK).passed());
 }
+
+/// `probes: auto` expects a probe allowed when the token surely holds the
+/// permission, denied when it cannot hold it, and nothing when it only
+/// may (DocSpace's `accounts:write` and `accounts:read`): either answer
+/// agrees with what the key reports.
+#[test]
+fn an_auto_probe_of_what_a_token_only_may_hold_expects_nothing() {
+    use crate::plan::ProbeExpect::Reported;
+    let expect = Expectations {
+        probes: vec![probe("/people", Reported("accounts:read"))],
+        denied_statuses: vec![403],
+        ..Default::default()
+    };
+    for status in [200, 403] {
+        let mut g = grant(&["accounts:write"]);
+        g.probes = vec![seen("/people", status)];
+        assert!(compare(&DOCSPACE, &expect, &g, CLOCK).passed(), "{status}");
+    }
+    // Without it, an allowed answer is a finding again.
+    let mut g = grant(&["files:read"]);
+    g.probes = vec![seen("/people", 200)];
+    assert!(!compare(&DOCSPACE, &expect, &g, CLOCK).passed());
+}
