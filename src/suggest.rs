@@ -78,6 +78,11 @@ mod tests {
         assert_eq!(did_you_mean("file:read", names), Some("files:read"));
         assert_eq!(did_you_mean("files:wirte", names), Some("files:write"));
         assert_eq!(did_you_mean("payments:admin", names), None);
+        // Up to a third of the input's length in edits: two for 13 letters.
+        assert_eq!(
+            did_you_mean("acounts:wriet", ["accounts:write"]),
+            Some("accounts:write")
+        );
         let roles = ["role:owner", "role:docspace-admin", "role:room-admin"];
         assert_eq!(
             did_you_mean("role:admin", roles),

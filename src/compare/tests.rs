@@ -360,6 +360,9 @@ fn an_entry_close_to_a_held_name_is_a_likely_typo() {
             "seed",
             "admin:*",
             "billing:read",
+            // A glob names what it matches: never guessed at, even when
+            // it matches nothing held and is two edits from `read`.
+            "reed*",
         ]),
         ..Default::default()
     };
@@ -405,6 +408,18 @@ fn an_entry_close_to_a_held_name_is_a_likely_typo() {
     let held_docspace = grant(&["files:write"]);
     assert!(
         compare(&DOCSPACE, &docspace, &held_docspace, CLOCK)
+            .findings
+            .iter()
+            .all(|f| !matches!(f, Finding::LikelyTypo { .. }))
+    );
+    // A held glob names the entry: an overlap, never a typo.
+    let held_glob = grant(&["admin:*"]);
+    let near = Expectations {
+        forbidden: list(&["admin:w"]),
+        ..Default::default()
+    };
+    assert!(
+        compare(plain, &near, &held_glob, CLOCK)
             .findings
             .iter()
             .all(|f| !matches!(f, Finding::LikelyTypo { .. }))
@@ -468,4 +483,34 @@ fn an_auto_probe_of_what_a_token_only_may_hold_expects_nothing() {
     let mut g = grant(&["files:read"]);
     g.probes = vec![seen("/people", 200)];
     assert!(!compare(&DOCSPACE, &expect, &g, CLOCK).passed());
+}
+
+/// The next step of an unjudged probe names the witness only for a 404
+/// the spec reads as a denial and no other case witnesses.
+#[test]
+fn only_an_unwitnessed_404_asks_for_a_witness() {
+    use crate::plan::ProbeExpect::Denied;
+    let unwitnessed = |status: u16, denied: Vec<u16>, witness: Option<&str>| {
+        let expect = Expectations {
+            probes: vec![probe("/a", Denied)],
+            denied_statuses: denied,
+            ..Default::default()
+        };
+        let mut g = grant(&[]);
+        let mut s = seen("/a", status);
+        s.witness = witness.map(str::to_owned);
+        g.probes = vec![s];
+        compare(&crate::privilege::PLAIN, &expect, &g, CLOCK)
+            .findings
+            .iter()
+            .find_map(|f| match f {
+                Finding::ProbeUnjudged { unwitnessed, .. } => Some(*unwitnessed),
+                _ => None,
+            })
+    };
+    assert_eq!(unwitnessed(404, vec![403, 404], None), Some(true));
+    assert_eq!(unwitnessed(404, vec![403], None), Some(false));
+    assert_eq!(unwitnessed(400, vec![403, 404], None), Some(false));
+    assert_eq!(unwitnessed(401, vec![403, 404], None), Some(false));
+    assert_eq!(unwitnessed(404, vec![403, 404], Some("b::c")), None);
 }

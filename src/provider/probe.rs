@@ -630,6 +630,14 @@ mod tests {
             Ok(Some(String::new()))
         );
         assert_eq!(read(r#"{"errors":[{"type":7}]}"#), Ok(Some("7".into())));
+        assert_eq!(
+            read(r#"{"errors":[{"type":true}]}"#),
+            Ok(Some("true".into()))
+        );
+        assert_eq!(
+            read(r#"{"errors":[{"type":{"a":1}}]}"#),
+            Ok(Some(String::new()))
+        );
         assert!(read("not json").is_err());
         let judged = |reason: &str| {
             let mut s = seen(200);
@@ -655,6 +663,30 @@ mod tests {
         let plain = crate::plan::Api::Base {
             base_url: base.clone(),
         };
+        // Vault's token in its own header, with the namespace.
+        let vault = crate::plan::Api::Vault {
+            base_url: base.clone(),
+            namespace: Some("team-a".into()),
+            paths: vec!["secret/data/app".into()],
+        };
+        let v = Provider::Vault.probe_request(
+            &vault,
+            "https://vault.example.com",
+            ProbeMethod::Get,
+            "/v1/secret/data/app",
+            None,
+        );
+        assert_eq!(
+            v.token,
+            TokenPlace::Named(super::super::vault::TOKEN_HEADER)
+        );
+        assert_eq!(
+            v.headers,
+            [(
+                super::super::vault::NAMESPACE_HEADER.to_owned(),
+                "team-a".to_owned()
+            )]
+        );
         let github = Provider::GitHub.probe_request(
             &plain,
             "https://api.github.com/",

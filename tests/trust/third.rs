@@ -26,7 +26,11 @@ fn slack(hit: &Hit) -> Reply {
             r#"{"ok":true,"url":"https://acme.slack.com/","team":"Acme","user":"bot","team_id":"T1","user_id":"U1","bot_id":"B1"}"#,
         )
         .with_header("x-oauth-scopes", "chat:write,channels:read"),
-        "/conversations.list" => Reply::json(200, r#"{"ok":true,"channels":[]}"#),
+        // A success longer than a few KiB is read to the end for `ok`.
+        "/conversations.list" => Reply::json(
+            200,
+            format!(r#"{{"ok":true,"channels":[{{"name":"{}"}}]}}"#, "x".repeat(4000)),
+        ),
         "/conversations.history" => Reply::json(
             200,
             r#"{"ok":false,"error":"missing_scope","needed":"channels:history","provided":"chat:write,channels:read"}"#,
@@ -228,6 +232,9 @@ fn f01_refused_when_reads_refusals_a_spec_describes() {
             r#"{"data":null,"errors":[{"message":"Field 'billling' doesn't exist on type 'Query'"}]}"#,
         ),
         "/v1/large" => Reply::json(200, format!(r#"{{"data":"{}"}}"#, "x".repeat(300_000))),
+        // A refusal by status is judged on its status: its body (not
+        // JSON here) is not read for a 2xx refusal.
+        "/v1/admin" => Reply::json(403, "Forbidden").with_content_type("text/plain"),
         _ => Reply::json(404, r#"{"message":"Not Found"}"#),
     });
     let dir = TempDir::new("f01-refused-when");
@@ -237,7 +244,8 @@ fn f01_refused_when_reads_refusals_a_spec_describes() {
              refused_when: {{ json: /errors, reason: {reason}, denied: [{denied}] }}\n\
              tokens:\n  \
              reader:\n    credential: {{ env: API }}\n    probes:\n      \
-             - {{ get: /v1/viewer, expect: allowed }}\n      - {{ get: /v1/billing, expect: denied }}\n  \
+             - {{ get: /v1/viewer, expect: allowed }}\n      - {{ get: /v1/billing, expect: denied }}\n      \
+             - {{ get: /v1/admin, expect: denied }}\n  \
              typo:\n    credential: {{ env: API }}\n    probes:\n      \
              - {{ get: /v1/viewer, expect: allowed }}\n      - {{ get: /v1/billling, expect: denied }}\n  \
              wrong:\n    credential: {{ env: API }}\n    probes:\n      \
@@ -320,7 +328,29 @@ fn f01_f02_f03_specs_that_could_not_judge_a_probe_are_errors() {
          search:\n    credential: { env: COVEO }\n    expect: { at_most: [SEARCH_API:EXECUTE_QUERY] }\n    \
          probes:\n      - { get: /rest/search/v2, expect: allowed }\n",
     );
+    for (name, refused_when) in [
+        ("no-reason", "{ json: /errors, denied: [] }"),
+        ("spaced", "{ json: /errors, denied: [\" FORBIDDEN\"] }"),
+        ("twice", "{ json: /errors, denied: [A, A] }"),
+        ("reason", "{ json: /errors, reason: errors/0 }"),
+    ] {
+        dir.write(
+            &format!("specs/{name}.yaml"),
+            &format!(
+                "provider: probes\nbase_url: https://api.example.com\nrefused_when: {refused_when}\n\
+                 tokens:\n  ci:\n    credential: {{ env: API }}\n    probes:\n      - {{ get: /x, expect: allowed }}\n"
+            ),
+        );
+    }
     let out = check(&dir, "replay", &[]);
+    for (name, says) in [
+        ("no-reason", "`denied: []` lists no reason"),
+        ("spaced", "space at an end"),
+        ("twice", "`A` is listed twice"),
+        ("reason", "`reason: errors/0` is not a JSON pointer"),
+    ] {
+        assert_fails(&out, &format!("{name}::ci"), &[says]);
+    }
     assert_fails(
         &out,
         "github::ci",
@@ -770,8 +800,16 @@ fn open_vocabularies_catch_typos_and_close_with_a_vocabulary() {
 fn a_404_is_witnessed_only_by_the_same_request_allowed() {
     const OWNER: &str = "github_pat_11WITNESS0owner0000000000000000";
     const OTHER: &str = "github_pat_11WITNESS0other0000000000000000";
+    const REFUSED: &str = "github_pat_11WITNESS0refused00000000000000";
     let server = serve(|hit: &Hit| {
         let owner = hit.header("authorization") == Some(&format!("Bearer {OWNER}"));
+        // A 200 that refuses in its body (read so by the spec that asks it).
+        if hit.header("authorization") == Some(&format!("Bearer {REFUSED}")) {
+            return match hit.path() {
+                "/user" => Reply::json(200, r#"{"data":{"login":"refused"}}"#),
+                _ => Reply::json(200, r#"{"errors":[{"type":"FORBIDDEN"}]}"#),
+            };
+        }
         match (hit.method.as_str(), hit.path(), owner) {
             ("GET", "/repos/acme/payroll", true) => Reply::json(200, r#"{"name":"payroll"}"#),
             ("HEAD", "/repos/acme/payroll", _) => Reply::json(200, ""),
@@ -843,6 +881,16 @@ fn a_404_is_witnessed_only_by_the_same_request_allowed() {
             )],
         ),
     );
+    // A 200 its spec reads as a refusal shows nothing exists.
+    dir.write(
+        "specs/d.yaml",
+        &format!(
+            "provider: probes\nbase_url: {}\nrefused_when: {{ json: /errors, reason: /errors/0/type, denied: [FORBIDDEN] }}\n\
+             tokens:\n  body-refused:\n    credential: {{ env: REFUSED }}\n    probes:\n      \
+             - {{ get: /user, expect: allowed }}\n      - {{ get: /repos/acme/payroll, expect: denied }}\n",
+            server.url()
+        ),
+    );
     // An unsafe probe whose 404 says "authorized" needs no witness.
     dir.write(
         "specs/c.yaml",
@@ -859,6 +907,7 @@ fn a_404_is_witnessed_only_by_the_same_request_allowed() {
     let env = [
         ("OWNER", OWNER),
         ("OTHER", OTHER),
+        ("REFUSED", REFUSED),
         ("PERMSPEC_ALLOW_UNSAFE_PROBES", "1"),
     ];
     let out = check(&dir, "record", &env);
@@ -870,6 +919,7 @@ fn a_404_is_witnessed_only_by_the_same_request_allowed() {
         );
     }
     assert_passes(&out, "a::other-method");
+    assert_passes(&out, "d::body-refused");
     assert_passes(&out, "b::elsewhere");
     assert_passes(&out, "c::dispatch");
     let stored = std::fs::read_to_string(dir.path().join("fixtures/c/dispatch.json")).unwrap();
