@@ -10,7 +10,7 @@
 //! value, a key with no space after its colon, nesting deeper than
 //! [`MAX_DEPTH`]) it returns `None` and granit-parser scans the file.
 //!
-//! The invariant, checked by [`super::readers_agree`] (the fuzz target
+//! The invariant, checked by `spec::readers_agree` (the fuzz target
 //! `spec_readers`, and every YAML file in the repository): when this
 //! scanner returns events, granit-parser returns the same events at the
 //! same positions, so the fast reader reads the same spec from either.

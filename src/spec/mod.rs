@@ -12,7 +12,7 @@
 //! reports every error. The invariant, checked by the tests on every YAML
 //! file in the repository and by the fuzz target `spec_readers`: when the
 //! fast reader returns a spec, serde-saphyr returns the same one, positions
-//! included ([`readers_agree`]).
+//! included (`readers_agree`, built for tests and the `fuzzing` feature).
 
 mod error;
 mod events;

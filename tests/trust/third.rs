@@ -814,7 +814,10 @@ fn a_404_is_witnessed_only_by_the_same_request_allowed() {
             ("GET", "/repos/acme/payroll", true) => Reply::json(200, r#"{"name":"payroll"}"#),
             ("HEAD", "/repos/acme/payroll", _) => Reply::json(200, ""),
             ("GET", "/repos/acme/app", _) => Reply::json(200, r#"{"name":"app"}"#),
-            ("POST", "/repos/acme/app/dispatches", _) => {
+            // The owner may dispatch (204); another token's invalid
+            // dispatch is authorized only as far as its 404 says.
+            ("POST", "/repos/acme/app/dispatches", true) => Reply::empty(204),
+            ("POST", "/repos/acme/app/dispatches", false) => {
                 Reply::json(404, r#"{"message":"Not Found"}"#)
             }
             _ => Reply::json(404, r#"{"message":"Not Found"}"#),
