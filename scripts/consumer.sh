@@ -87,6 +87,10 @@ crates() { # DIR [CARGO-ARGS...]
 
 case $what in
 check)
+  # The repository's own target folder: the consumer builds the same
+  # dependencies at the same versions (its lock file is ours), so CI
+  # compiles them once. `measure` keeps a cold one.
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$repo/target}
   dir=$work/replay
   generate "$dir" ", default-features = false"
   (cd "$dir" && cargo fetch --quiet)
@@ -111,10 +115,10 @@ check)
   out=$(cd "$dir" && PERMSPEC_MODE=live cargo test --quiet 2>&1) && status=0 || status=$?
   check "live without the feature: the run fails" test "$status" -ne 0
   check "live without the feature: one line says so" \
-    grep -q "permspec: live mode: built without the \`live\` feature; all 20 selected case(s) fail" <<<"$out"
+    grep -q "permspec: live mode: built without the \`live\` feature; all 21 selected case(s) fail" <<<"$out"
   check "live without the feature: each case says how to enable it" \
-    test "$(grep -c 'cargo test --features live' <<<"$out")" -ge 20
-  check "live without the feature: no case passes (none replayed)" grep -q " 0 passed; 20 failed" <<<"$out"
+    test "$(grep -c 'cargo test --features live' <<<"$out")" -ge 21
+  check "live without the feature: no case passes (none replayed)" grep -q " 0 passed; 21 failed" <<<"$out"
 
   # The consumer's own `live` feature, against a loopback server that
   # answers as DocSpace's GET /api/2.0/keys/@self does.
@@ -157,7 +161,6 @@ EOF
   check "live with --features live: asks the loopback server and passes" test "$status" -eq 0
   check "live with --features live: one request was made" grep -q "permspec live: 1 request for 1 case" <<<"$out"
   check "live with --features live: the credential is not shown" bash -c "! grep -q sk-consumer-canary <<<\"\$0\"" "$out"
-  kill $server 2>/dev/null || true
 
   # The commands without installing the binary: the consumer's example.
   out=$(cd "$dir" && cargo run --quiet --example permspec --features cli -- check 2>&1) && status=0 || status=$?
@@ -166,6 +169,52 @@ EOF
   out=$(cd "$dir" && cargo run --quiet --example permspec --features cli -- audit --format json 2>/dev/null) && status=0 || status=$?
   check "cargo run --example permspec --features cli -- audit: a JSON audit" \
     python3 -c 'import json,sys; json.loads(sys.argv[1])["schema"]' "$out"
+
+  # The commands a failure prints work when pasted, in this layout
+  # (issue 39): the loopback token now expects more than it holds.
+  sed -i 's/exactly: \[files:read\]/exactly: [files:read, files:write]/' "$dir/live-specs/loopback.yaml"
+  export PERMSPEC_SPECS=live-specs CONSUMER_KEY=sk-consumer-canary-c0de
+  # The line after "WORDS:" in a failure: the command to paste.
+  printed() { # WORDS OUTPUT
+    awk -v w="$1" 'found { sub(/^ +/, ""); print; exit } index($0, w) { found = 1 }' <<<"$2"
+  }
+  # Runs a printed command as pasted, in the consumer crate.
+  paste() { (cd "$dir" && eval "$1" 2>&1); }
+  out=$(cd "$dir" && PERMSPEC_MODE=live cargo test --quiet --features live 2>&1) && status=0 || status=$?
+  check "live: the changed expectation fails" test "$status" -ne 0
+  cmd=$(printed "run it again:" "$out")
+  echo "# printed: $cmd"
+  check "live: the printed command names the live feature" grep -q -- "--features live" <<<"$cmd"
+  again=$(paste "$cmd") || true
+  check "live: the printed command runs that one case, live" \
+    grep -q "permspec live: 1 request for 1 case" <<<"$again"
+  check "live: ... and it fails the same way" grep -q "1 failed" <<<"$again"
+
+  # Replay of a recorded fixture that the spec no longer matches: the
+  # printed record command records it again from the loopback server.
+  sed -i 's/exactly: \[files:read, files:write\]/exactly: [files:read]/' "$dir/live-specs/loopback.yaml"
+  out=$(cd "$dir" && PERMSPEC_MODE=record cargo test --quiet --features live 2>&1) && status=0 || status=$?
+  check "record: the loopback fixture is written" test -f "$dir/fixtures/loopback/consumer.json"
+  sed -i 's/exactly: \[files:read\]/exactly: [files:read, files:write]/' "$dir/live-specs/loopback.yaml"
+  out=$(cd "$dir" && cargo test --quiet 2>&1) && status=0 || status=$?
+  check "replay-only: the changed expectation fails" test "$status" -ne 0
+  cmd=$(printed "record it again:" "$out")
+  echo "# printed: $cmd"
+  again=$(paste "$cmd") || true
+  check "replay-only: the printed record command asks the API (live feature on)" \
+    grep -q "permspec record: 1 request for 1 case" <<<"$again"
+  # The same through the commands (the consumer's example).
+  out=$(cd "$dir" && cargo run --quiet --example permspec --features cli -- check 2>&1) && status=0 || status=$?
+  check "example check: the changed expectation fails" test "$status" -ne 0
+  cmd=$(printed "record it again:" "$out")
+  echo "# printed: $cmd"
+  check "example check: the printed command runs the example" \
+    grep -q -- "--example permspec --features cli,live -- record" <<<"$cmd"
+  again=$(paste "$cmd") || true
+  check "example check: the printed record command asks the API" \
+    grep -q "permspec record: 1 request for 1 case" <<<"$again"
+  unset PERMSPEC_SPECS CONSUMER_KEY
+  kill $server 2>/dev/null || true
   finish
   ;;
 measure)

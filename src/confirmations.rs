@@ -99,19 +99,46 @@ pub(crate) fn update(
     rewritten: &[String],
     now: &str,
 ) -> Result<(), String> {
+    change(root, |entries| {
+        for k in rewritten {
+            entries.remove(k);
+        }
+        for (k, of) in confirmed {
+            let c = Confirmation {
+                of: of.clone(),
+                at: now.to_owned(),
+            };
+            entries.insert(k.clone(), c);
+        }
+    })
+}
+
+/// Forgets the entries of fixtures that are no longer there (a renamed
+/// token, a fixture deleted or moved): the manifest names only what a
+/// reviewer can find. Run after a record run or a review writes.
+pub(crate) fn forget_missing(root: &Path) -> Result<(), String> {
+    if !root.join(FILE).is_file() {
+        return Ok(());
+    }
+    change(root, |entries| {
+        entries.retain(|k, _| {
+            // Keys are relative, `/`-separated (see [`key`]); one that
+            // leaves the folder names no fixture of it.
+            !k.split('/').any(|part| part == ".." || part.is_empty()) && root.join(k).is_file()
+        });
+    })
+}
+
+/// Applies `edit` to the manifest's entries, then writes it atomically
+/// when they changed (and removes it when none is left).
+fn change(
+    root: &Path,
+    edit: impl FnOnce(&mut BTreeMap<String, Confirmation>),
+) -> Result<(), String> {
     let path = root.join(FILE);
     let mut manifest = manifest(root).map_err(|why| format!("{why}; fix or delete it"))?;
     let before = manifest.confirmed.clone();
-    for k in rewritten {
-        manifest.confirmed.remove(k);
-    }
-    for (k, of) in confirmed {
-        let c = Confirmation {
-            of: of.clone(),
-            at: now.to_owned(),
-        };
-        manifest.confirmed.insert(k.clone(), c);
-    }
+    edit(&mut manifest.confirmed);
     if manifest.confirmed == before {
         return Ok(());
     }
@@ -159,6 +186,33 @@ mod tests {
         update(&root, &[], &["b/y.json".into()], t1).unwrap();
         assert!(!root.join(FILE).exists(), "an empty manifest is removed");
         assert_eq!(read(&root), Ok(BTreeMap::new()), "no manifest is no error");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn entries_of_fixtures_that_are_gone_are_forgotten() {
+        let root = std::env::temp_dir().join(format!("permspec-forget-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::write(root.join("a/x.json"), "{}").unwrap();
+        let of = "2026-11-01T00:00:00Z".to_owned();
+        let entries = [
+            ("a/x.json".to_owned(), of.clone()),
+            ("a/gone.json".to_owned(), of.clone()),
+            ("../a/x.json".to_owned(), of.clone()),
+        ];
+        update(&root, &entries, &[], "2026-11-23T10:00:00Z").unwrap();
+        assert_eq!(read(&root).unwrap().len(), 3, "update keeps every entry");
+        forget_missing(&root).unwrap();
+        let kept = read(&root).unwrap();
+        assert_eq!(
+            kept.keys().cloned().collect::<Vec<_>>(),
+            vec![root.join("a").join("x.json")]
+        );
+        std::fs::remove_file(root.join("a/x.json")).unwrap();
+        forget_missing(&root).unwrap();
+        assert!(!root.join(FILE).exists(), "nothing left: no manifest");
+        forget_missing(&root).unwrap();
         let _ = std::fs::remove_dir_all(&root);
     }
 

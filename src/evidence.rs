@@ -68,6 +68,9 @@ pub(crate) enum Fix {
     Record,
     /// Something the user has to change; the text says what.
     Hint(String),
+    /// Something to change (the text says what), then the case run again
+    /// in the mode it ran in.
+    Rerun(String),
 }
 
 impl CaseError {

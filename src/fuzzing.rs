@@ -512,6 +512,7 @@ pub(crate) fn audit_of(s: &[String]) -> crate::report::audit::Audit {
         },
         tokens: vec![row],
         unreferenced_fixtures: vec![s[1].clone()],
+        pending_answers: vec![s[1].clone()],
     }
 }
 

@@ -89,11 +89,18 @@ fn reject_fails_the_run_delete_removes_them_ignore_is_quiet() {
         bad.stderr
     );
 
+    // The manifest confirms an orphan and a case's fixture.
+    let confirmed = r#"{"confirmed": {"docspace/old.json": {"of": "2026-11-01T00:00:00Z", "at": "2026-11-02T00:00:00Z"}, "docspace/ci.json": {"of": "2026-11-01T00:00:00Z", "at": "2026-11-02T00:00:00Z"}}}"#;
+    dir.write("fixtures/confirmations.json", confirmed);
     let deleted = run(check_in(&dir, "replay").args(["--unreferenced", "delete"]));
     assert_eq!(deleted.code, 0, "{}", deleted.stderr);
     for o in ORPHANS {
         assert!(!dir.path().join(o).exists(), "{o} is deleted");
     }
+    // ... and forgets the deleted one.
+    let manifest = std::fs::read_to_string(dir.path().join("fixtures/confirmations.json")).unwrap();
+    assert!(!manifest.contains("old.json"), "{manifest}");
+    assert!(manifest.contains("docspace/ci.json"), "{manifest}");
     assert!(dir.path().join("fixtures/docspace/ci.json").exists());
     assert!(dir.path().join("fixtures/docspace/web.json").exists());
     let again = run(&mut check_in(&dir, "replay"));
@@ -289,5 +296,128 @@ fn a_failing_case_names_the_change_that_awaits_review() {
     // The other case has none, and a pending file is no orphan.
     assert_eq!(outcome(&out.stdout, "docspace::web"), Some("ok"));
     let warned = run(&mut check_in(&dir, "replay"));
-    assert!(!warned.stderr.contains("ci.json.new"), "{}", warned.stderr);
+    let orphans = warned
+        .stderr
+        .split_once("no spec token refers to")
+        .and_then(|(_, rest)| rest.split_once("= help"))
+        .map(|(listed, _)| listed)
+        .unwrap_or_default();
+    assert!(!orphans.contains("ci.json.new"), "{}", warned.stderr);
+}
+
+/// A project whose `ci` case passes while a recorded answer waits beside
+/// its fixture (the API now grants more).
+fn passing_with_a_pending_answer(name: &str) -> TempDir {
+    let dir = project(name);
+    let now = key_fixture(BASE, "KEY", r#"["files:read", "files:write"]"#);
+    dir.write("fixtures/docspace/ci.json.new", &now);
+    dir
+}
+
+#[test]
+fn a_pending_answer_is_named_even_when_every_case_passes() {
+    let dir = passing_with_a_pending_answer("pending-warn");
+    let out = run(check_in(&dir, "replay").args(["--unreferenced", "ignore"]));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(
+            "warning: 1 recorded answer awaits review; each case replays the fixture beside it, \
+             not the answer:\n  fixtures/docspace/ci.json.new\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("PERMSPEC_PENDING=fail"),
+        "{}",
+        out.stderr
+    );
+    // Only the cases the run selects: `web` has none.
+    let web = run(check_in(&dir, "replay").args(["--unreferenced", "ignore", "docspace::web"]));
+    assert_eq!(web.code, 0, "{}", web.stderr);
+    assert!(!web.stderr.contains("awaits review"), "{}", web.stderr);
+    // The audit shows it in every format.
+    let json = run(permspec()
+        .current_dir(dir.path())
+        .args(["audit", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        v["pending_answers"],
+        serde_json::json!(["fixtures/docspace/ci.json.new"])
+    );
+    for (format, words) in [
+        ("text", "answers pending review"),
+        ("markdown", "**Answers pending review**"),
+        ("html", "<h2>Answers pending review</h2>"),
+    ] {
+        let out = run(permspec()
+            .current_dir(dir.path())
+            .args(["audit", "--format", format]));
+        assert!(out.stdout.contains(words), "{format}: {}", out.stdout);
+        assert!(
+            out.stdout.contains("fixtures/docspace/ci.json.new"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn pending_fail_fails_each_case_with_a_pending_answer_and_nothing_else() {
+    let dir = passing_with_a_pending_answer("pending-fail");
+    let by_env = run(check_in(&dir, "replay")
+        .args(["--unreferenced", "ignore"])
+        .env("PERMSPEC_PENDING", "fail"));
+    let by_flag =
+        run(check_in(&dir, "replay").args(["--unreferenced", "ignore", "--pending", "fail"]));
+    for out in [by_env, by_flag] {
+        assert_eq!(out.code, 101, "{}\n{}", out.stdout, out.stderr);
+        assert_eq!(outcome(&out.stdout, "docspace::ci"), Some("FAILED"));
+        assert_eq!(outcome(&out.stdout, "docspace::web"), Some("ok"));
+        assert!(
+            out.stdout
+                .contains("a recorded answer awaits review in fixtures/docspace/ci.json.new"),
+            "{}",
+            out.stdout
+        );
+        // What to do, and the command that runs the case again.
+        assert!(
+            out.stdout
+                .contains("accept or reject it with `permspec review`"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout
+                .contains("then run:\n      permspec check --exact docspace::ci"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stderr
+                .contains("error: 1 recorded answer awaits review"),
+            "{}",
+            out.stderr
+        );
+    }
+    // `--pending warn` overrides the environment; a wrong word is a usage error.
+    let warn = run(check_in(&dir, "replay")
+        .args(["--unreferenced", "ignore", "--pending", "warn"])
+        .env("PERMSPEC_PENDING", "fail"));
+    assert_eq!(warn.code, 0, "{}", warn.stdout);
+    let wrong = run(check_in(&dir, "replay").env("PERMSPEC_PENDING", "strict"));
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong
+            .stderr
+            .contains("PERMSPEC_PENDING is `strict`; it takes warn or fail"),
+        "{}",
+        wrong.stderr
+    );
+    // Once reviewed (here: rejected), the run passes again.
+    std::fs::remove_file(dir.path().join("fixtures/docspace/ci.json.new")).unwrap();
+    let reviewed = run(check_in(&dir, "replay")
+        .args(["--unreferenced", "ignore"])
+        .env("PERMSPEC_PENDING", "fail"));
+    assert_eq!(reviewed.code, 0, "{}", reviewed.stdout);
 }

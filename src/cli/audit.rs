@@ -70,6 +70,7 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
         gathered: entries,
         scrubber,
         orphans,
+        pending,
     } = match harness.mode(mode).filters(a.filters).gather() {
         Ok(x) => x,
         Err(e) => return usage(&e),
@@ -93,7 +94,7 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
     } else {
         None
     };
-    let mut report = audit::build(mode, entries, &orphans, clock);
+    let mut report = audit::build(mode, entries, &orphans, &pending, clock);
     // Built from scrubbed evidence; each of its strings is scrubbed again
     // before a rendering escapes it, and the output once more, with every
     // secret the run used, in every encoding, before anything is written.

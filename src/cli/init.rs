@@ -181,9 +181,7 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     let (mut results, _, scrubber) = crate::fetch::fetch_all(&[&case], false);
     let style = Style {
         color: false,
-        invocation: Invocation::Cli {
-            args: String::new(),
-        },
+        invocation: Invocation::cli(String::new()),
         mode: Mode::Record,
     };
     let mut fetched = match results.pop() {

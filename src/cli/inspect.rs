@@ -119,9 +119,7 @@ fn inspect(a: &InspectArgs) -> Result<String, (u8, String)> {
         Some(Err(e)) => {
             let style = Style {
                 color: false,
-                invocation: Invocation::Cli {
-                    args: String::new(),
-                },
+                invocation: Invocation::cli(String::new()),
                 mode: Mode::Live,
             };
             let text = crate::report::render_error(&case, &e, &style);

@@ -117,6 +117,10 @@ struct CheckArgs {
     /// (the run fails) or delete [env: PERMSPEC_UNREFERENCED]
     #[arg(long, value_name = "POLICY", value_parser = parse_unreferenced)]
     unreferenced: Option<crate::orphans::Policy>,
+    /// Answers recorded for review (TOKEN.json.new) beside a case: warn
+    /// (default) or fail (each such case fails: for CI) [env: PERMSPEC_PENDING]
+    #[arg(long, value_name = "warn|fail", value_parser = parse_pending)]
+    pending: Option<crate::harness::pending::Policy>,
     /// Send probes whose method could change something (each says why it
     /// cannot, in `unsafe:`) [env: PERMSPEC_ALLOW_UNSAFE_PROBES=1]
     #[arg(long)]
@@ -124,6 +128,11 @@ struct CheckArgs {
     /// Run only the cases whose names contain this
     #[arg(value_name = "FILTER")]
     filter: Option<String>,
+}
+
+fn parse_pending(s: &str) -> Result<crate::harness::pending::Policy, String> {
+    crate::harness::pending::Policy::parse(s)
+        .ok_or_else(|| format!("takes {}", crate::harness::pending::Policy::NAMES))
 }
 
 fn parse_unreferenced(s: &str) -> Result<crate::orphans::Policy, String> {
@@ -179,7 +188,7 @@ pub fn main() -> ExitCode {
                 .pending(r.pending)
                 .allow_unsafe_probes(r.allow_unsafe_probes)
                 .filters(r.filters)
-                .invocation(Invocation::Cli { args })
+                .invocation(Invocation::cli(args))
                 .run_with_args(test)
         }
         Command::Audit(a) => audit::run(a),
@@ -249,8 +258,9 @@ fn check(c: CheckArgs) -> ExitCode {
     };
     let (harness, args) = c.folders.harness();
     harness
-        .invocation(Invocation::Cli { args })
+        .invocation(Invocation::cli(args))
         .unreferenced(c.unreferenced)
+        .pending_policy(c.pending)
         .allow_unsafe_probes(c.allow_unsafe_probes)
         .run_with(test, reports)
 }

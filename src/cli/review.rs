@@ -172,6 +172,7 @@ fn apply(case: &Case, act: Act) -> Result<(), String> {
             let key = crate::confirmations::key(root, &case.fixture);
             let rewritten: Vec<String> = key.into_iter().collect();
             crate::confirmations::update(root, &[], &rewritten, &fixture::now_utc())
+                .and_then(|()| crate::confirmations::forget_missing(root))
         }
     }
 }

@@ -395,6 +395,7 @@ pub(super) fn refused(
     let cause = scrubber.scrub(&e.cause);
     let fix = match &e.fix {
         Fix::Hint(h) => Fix::Hint(scrubber.scrub(h)),
+        Fix::Rerun(h) => Fix::Rerun(scrubber.scrub(h)),
         other => other.clone(),
     };
     let revocation = case.provider.revocation();

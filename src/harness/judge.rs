@@ -19,6 +19,9 @@ pub(super) struct Shared {
     pub(super) junit: bool,
     /// The cases that may show a probe's 404 is a denial.
     pub(super) witnesses: Witnesses,
+    /// `PERMSPEC_PENDING=fail`: a case with an answer pending review
+    /// fails, even when it passes.
+    pub(super) pending_fails: bool,
 }
 
 /// What the trials and the workers of one run share: the workers put each
@@ -188,7 +191,17 @@ pub(super) fn judge(
         }),
         false => Vec::new(),
     };
-    if outcome.passed() {
+    if outcome.passed() && run.pending_fails && run.replay.pending.contains(&case.fixture) {
+        let e = super::pending::failure(&case.fixture, &style.invocation);
+        (
+            Err((
+                report::render_error(case, &e, style),
+                run.junit
+                    .then(|| format!("error: {}", crate::escape::text(&e.cause))),
+            )),
+            located,
+        )
+    } else if outcome.passed() {
         (Ok(()), located)
     } else {
         (

@@ -108,7 +108,9 @@ pub(super) fn fetch_live(
     // was confirmed, and no entry for one written anew.
     let now = crate::fixture::now_utc();
     for (root, (confirmed, rewritten)) in &notes {
-        if let Err(e) = crate::confirmations::update(root, confirmed, rewritten, &now) {
+        let updated = crate::confirmations::update(root, confirmed, rewritten, &now)
+            .and_then(|()| crate::confirmations::forget_missing(root));
+        if let Err(e) = updated {
             eprintln!(
                 "warning: {e}; the confirmed fixtures' ages still count from their recorded_at"
             );
@@ -147,7 +149,7 @@ pub(super) fn fetch_live(
             format!(
                 "{mode} mode: permspec was built without the `live` feature, so it cannot ask the API (and does not replay instead)"
             ),
-            evidence::Fix::Hint(NO_LIVE_HINT.into()),
+            evidence::Fix::Rerun(NO_LIVE_HINT.into()),
         )
     };
     (
@@ -158,8 +160,8 @@ pub(super) fn fetch_live(
 
 /// How to get live mode in a replay-only build (README "Features").
 #[cfg(not(feature = "live"))]
-pub(super) const NO_LIVE_HINT: &str = "enable it: in your Cargo.toml, `[features] live = [\"permspec/live\"]`, \
-     then `cargo test --features live`; or unset PERMSPEC_MODE to replay the fixtures";
+pub(super) const NO_LIVE_HINT: &str = "enable it (or unset PERMSPEC_MODE to replay the fixtures): in your \
+     Cargo.toml, `[features] live = [\"permspec/live\"]`";
 
 /// Per fixtures folder: the fixtures a record run confirmed (key, and the
 /// `recorded_at` kept), and those it wrote anew.
@@ -206,10 +208,28 @@ mod tests {
                     "{}",
                     e.cause
                 );
-                let evidence::Fix::Hint(hint) = &e.fix else {
+                let evidence::Fix::Rerun(hint) = &e.fix else {
                     panic!("no hint")
                 };
-                assert!(hint.contains("cargo test --features live"), "{hint}");
+                assert!(hint.contains(r#"live = ["permspec/live"]"#), "{hint}");
+                // The command to run next, as the user runs the cases.
+                let Entry::Case(case) = &entries[0] else {
+                    panic!("not a case")
+                };
+                let style = report::Style {
+                    color: false,
+                    invocation: report::Invocation::CargoTest {
+                        target: "permissions".into(),
+                    },
+                    mode,
+                };
+                let text = report::render_error(case, e, &style);
+                assert!(
+                    text.contains(&format!(
+                        "then run:\n      PERMSPEC_MODE={mode} cargo test --features live --test permissions -- --exact "
+                    )),
+                    "{text}"
+                );
             }
         }
         // Replay is untouched: nothing is prefetched, each trial reads its

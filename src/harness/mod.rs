@@ -3,6 +3,7 @@
 
 mod judge;
 mod live;
+pub(crate) mod pending;
 
 use crate::compare::{Clock, compare};
 use crate::evidence::{self, CaseError, Evidence, ReplayContext};
@@ -50,6 +51,9 @@ pub struct Harness {
     /// Send the probes whose method could change something
     /// (`PERMSPEC_ALLOW_UNSAFE_PROBES=1`, `--allow-unsafe-probes`).
     unsafe_probes: bool,
+    /// What to do with answers pending review; `None`: as
+    /// `PERMSPEC_PENDING` says.
+    waiting: Option<pending::Policy>,
 }
 
 impl Harness {
@@ -90,6 +94,7 @@ impl Harness {
             pending: std::env::var("PERMSPEC_RECORD").is_ok_and(|v| v.trim() == "pending"),
             unsafe_probes: std::env::var("PERMSPEC_ALLOW_UNSAFE_PROBES")
                 .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            waiting: None,
         }
     }
 
@@ -136,6 +141,12 @@ impl Harness {
     /// (`--allow-unsafe-probes`).
     pub(crate) fn allow_unsafe_probes(mut self, allow: bool) -> Harness {
         self.unsafe_probes |= allow;
+        self
+    }
+
+    /// Overrides `PERMSPEC_PENDING` (`check --pending`).
+    pub(crate) fn pending_policy(mut self, policy: Option<pending::Policy>) -> Harness {
+        self.waiting = policy;
         self
     }
 
@@ -187,6 +198,16 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
+        // A record run writes the answers others review: it only names
+        // those already waiting.
+        let waiting = match self.waiting.map_or_else(pending::Policy::from_env, Ok) {
+            Ok(_) if mode == Mode::Record => pending::Policy::Warn,
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
         let listing = crate::orphans::Listing::start(self.dirs.fixtures.clone());
         let mut entries = plan::load(&self.dirs, sarif.is_some());
         // Against every spec, before any filter: a filtered-out token's
@@ -227,6 +248,8 @@ impl Harness {
             return ExitCode::from(2);
         }
         let to_stderr = matches!(args.format, Some(FormatSetting::Json));
+        let waiting_here =
+            pending::beside(entries.iter().zip(selected.iter().copied()), &found.pending);
         let (prefetched, scrubber) = prefetch(
             &entries,
             &selected,
@@ -250,6 +273,7 @@ impl Harness {
             sarif: sarif.is_some(),
             junit: junit.is_some(),
             witnesses,
+            pending_fails: waiting == pending::Policy::Fail,
         };
 
         // Every selected case is judged here, on every core (or as many
@@ -365,7 +389,21 @@ impl Harness {
         if args.list {
             return conclusion.exit_code();
         }
-        match crate::orphans::act(&found.orphans, unreferenced) {
+        if let Some(notice) =
+            pending::notice(&waiting_here, waiting, &board.shared.style.invocation)
+        {
+            eprintln!("\n{notice}");
+        }
+        let acted = crate::orphans::act(&found.orphans, unreferenced);
+        if unreferenced == crate::orphans::Policy::Delete && !found.orphans.is_empty() {
+            // The manifest names only fixtures a reviewer can find.
+            for root in &found.roots {
+                if let Err(e) = crate::confirmations::forget_missing(root) {
+                    eprintln!("warning: {e}");
+                }
+            }
+        }
+        match acted {
             Err(()) if !conclusion.has_failed() => ExitCode::from(101),
             _ => conclusion.exit_code(),
         }
@@ -382,6 +420,7 @@ impl Harness {
         let witnesses = Witnesses::new(&entries);
         retain_filtered(&mut entries, &self.filters, false);
         let selected = vec![true; entries.len()];
+        let pending = pending::beside(entries.iter().map(|e| (e, true)), &found.pending);
         let (mut prefetched, scrubber) = prefetch(
             &entries,
             &selected,
@@ -412,6 +451,7 @@ impl Harness {
                 .collect(),
             scrubber,
             orphans: found.orphans,
+            pending,
         })
     }
 }
@@ -424,6 +464,8 @@ pub(crate) struct Gathering {
     pub scrubber: Scrubber,
     /// Fixtures no spec token refers to.
     pub orphans: Vec<PathBuf>,
+    /// The answers pending review beside the gathered cases' fixtures.
+    pub pending: Vec<String>,
 }
 
 /// Keeps the entries any of `filters` selects (all when there is none).
@@ -482,7 +524,7 @@ fn test_target() -> String {
     strip_hash(stem).to_owned()
 }
 
-fn strip_hash(stem: &str) -> &str {
+pub(crate) fn strip_hash(stem: &str) -> &str {
     match stem.rsplit_once('-') {
         Some((name, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
             name

@@ -643,6 +643,14 @@ pub(crate) fn render_error(case: &Case, error: &CaseError, style: &Style) -> Str
         Fix::Hint(hint) => {
             let _ = writeln!(out, "\n  {}", lines(hint));
         }
+        Fix::Rerun(hint) => {
+            let _ = writeln!(
+                out,
+                "\n  {}; then run:\n      {}",
+                lines(hint),
+                style.invocation.command(style.mode, &case.name)
+            );
+        }
     }
     out
 }

@@ -14,11 +14,86 @@ pub(crate) enum Invocation {
     CargoTest { target: String },
     /// The `permspec` binary; `args` are the options that select the folders
     /// (empty, or starting with a space).
-    Cli { args: String },
+    Cli { args: String, runner: Runner },
+}
+
+/// How the `permspec` commands start: the installed binary, or the
+/// consumer's example run by cargo (README "Use it in your repository":
+/// `cargo run --example permspec --features cli --`), which is how a
+/// repository with a replay-only dev-dependency runs them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Runner {
+    Installed,
+    Example { name: String, release: bool },
+}
+
+impl Runner {
+    /// The runner of this process: an example binary (cargo puts them in
+    /// `target/PROFILE/examples/`) was started by `cargo run --example`;
+    /// anything else is taken as installed.
+    pub(crate) fn current() -> Runner {
+        let exe = std::env::current_exe().unwrap_or_default();
+        Runner::of(&exe)
+    }
+
+    fn of(exe: &std::path::Path) -> Runner {
+        let folder = |p: Option<&std::path::Path>| {
+            p.and_then(|p| p.file_name())
+                .and_then(|n| n.to_str())
+                .map(str::to_owned)
+        };
+        let parent = exe.parent();
+        if folder(parent).as_deref() != Some("examples") {
+            return Runner::Installed;
+        }
+        let Some(stem) = exe.file_stem().and_then(|s| s.to_str()) else {
+            return Runner::Installed;
+        };
+        Runner::Example {
+            name: crate::harness::strip_hash(stem).to_owned(),
+            release: folder(parent.and_then(|p| p.parent())).as_deref() == Some("release"),
+        }
+    }
+
+    /// The words that start a command; `live`: the command asks the API,
+    /// so the consumer's `live` feature must be on (a replay-only build
+    /// would fail every case).
+    fn program(&self, live: bool) -> String {
+        match self {
+            Runner::Installed => "permspec".to_owned(),
+            Runner::Example { name, release } => format!(
+                "cargo run --quiet{} --example {} --features {} --",
+                if *release { " --release" } else { "" },
+                shell_word(name),
+                if live { "cli,live" } else { "cli" }
+            ),
+        }
+    }
 }
 
 impl Invocation {
-    /// The command that runs one case in `mode`.
+    /// The CLI's invocation, with the folder options `args`.
+    pub(crate) fn cli(args: String) -> Invocation {
+        Invocation::Cli {
+            args,
+            runner: Runner::current(),
+        }
+    }
+
+    /// The command that runs the CLI's `subcommand` (which asks no API),
+    /// as this invocation runs permspec's commands.
+    pub(crate) fn program(&self, subcommand: &str) -> String {
+        match self {
+            Invocation::Cli { runner, .. } => format!("{} {subcommand}", runner.program(false)),
+            Invocation::CargoTest { .. } => format!("permspec {subcommand}"),
+        }
+    }
+
+    /// The command that runs one case in `mode`. A command that asks the
+    /// API names the `live` feature: the layout the README recommends
+    /// keeps permspec replay-only unless `--features live` is given, and
+    /// the running build cannot tell whether it got live mode that way
+    /// (so it always says it; permspec's own crate has the feature too).
     pub(crate) fn command(&self, mode: Mode, case: &str) -> String {
         let filter = format!("--exact {}", shell_word(case));
         match (self, mode) {
@@ -26,12 +101,21 @@ impl Invocation {
                 format!("cargo test --test {target} -- {filter}")
             }
             (Invocation::CargoTest { target }, _) => {
-                format!("PERMSPEC_MODE={mode} cargo test --test {target} -- {filter}")
+                format!(
+                    "PERMSPEC_MODE={mode} cargo test --features live --test {target} -- {filter}"
+                )
             }
-            (Invocation::Cli { args }, Mode::Record) => format!("permspec record{args} {filter}"),
-            (Invocation::Cli { args }, Mode::Replay) => format!("permspec check{args} {filter}"),
-            (Invocation::Cli { args }, _) => {
-                format!("PERMSPEC_MODE={mode} permspec check{args} {filter}")
+            (Invocation::Cli { args, runner }, Mode::Record) => {
+                format!("{} record{args} {filter}", runner.program(true))
+            }
+            (Invocation::Cli { args, runner }, Mode::Replay) => {
+                format!("{} check{args} {filter}", runner.program(false))
+            }
+            (Invocation::Cli { args, runner }, _) => {
+                format!(
+                    "PERMSPEC_MODE={mode} {} check{args} {filter}",
+                    runner.program(true)
+                )
             }
         }
     }
@@ -235,7 +319,7 @@ mod tests {
         };
         assert_eq!(
             cargo.command(Mode::Record, "docspace::ci"),
-            "PERMSPEC_MODE=record cargo test --test permissions -- --exact docspace::ci"
+            "PERMSPEC_MODE=record cargo test --features live --test permissions -- --exact docspace::ci"
         );
         assert_eq!(
             cargo.command(Mode::Replay, "a b"),
@@ -243,6 +327,7 @@ mod tests {
         );
         let cli = Invocation::Cli {
             args: " --specs s".into(),
+            runner: Runner::Installed,
         };
         assert_eq!(
             cli.command(Mode::Record, "x::y"),
@@ -252,6 +337,41 @@ mod tests {
             cli.command(Mode::Live, "x::y"),
             "PERMSPEC_MODE=live permspec check --specs s --exact x::y"
         );
+        let example = Invocation::Cli {
+            args: String::new(),
+            runner: Runner::of(std::path::Path::new("/r/target/release/examples/permspec")),
+        };
+        assert_eq!(
+            example.command(Mode::Replay, "x::y"),
+            "cargo run --quiet --release --example permspec --features cli -- check --exact x::y"
+        );
+        assert_eq!(
+            example.command(Mode::Record, "x::y"),
+            "cargo run --quiet --release --example permspec --features cli,live -- record --exact x::y"
+        );
+    }
+
+    #[test]
+    fn the_runner_is_read_off_where_the_binary_is() {
+        assert_eq!(
+            Runner::of(std::path::Path::new(
+                "/r/target/debug/examples/perms-0123456789abcdef"
+            )),
+            Runner::Example {
+                name: "perms".into(),
+                release: false
+            }
+        );
+        for installed in [
+            "/home/u/.cargo/bin/permspec",
+            "/r/target/debug/permspec",
+            "permspec",
+        ] {
+            assert_eq!(
+                Runner::of(std::path::Path::new(installed)),
+                Runner::Installed
+            );
+        }
     }
 
     #[test]

@@ -299,6 +299,16 @@ pub(crate) fn html(a: &Audit) -> String {
         }
         out.push_str("</ul>\n");
     }
+    if !a.pending_answers.is_empty() {
+        out.push_str(
+            "<h2>Answers pending review</h2>\n<p>Accept or reject each with <code>permspec review</code>; \
+             the tables show the fixtures beside them.</p>\n<ul>\n",
+        );
+        for f in &a.pending_answers {
+            let _ = writeln!(out, "<li><code>{}</code></li>", h(f));
+        }
+        out.push_str("</ul>\n");
+    }
     out.push_str("<script>");
     out.push_str(SCRIPT);
     out.push_str("</script>\n</body>\n</html>\n");
@@ -366,6 +376,7 @@ mod tests {
             summary: Summary::default(),
             tokens: rows,
             unreferenced_fixtures: vec!["fixtures/<old>.json".into()],
+            pending_answers: vec!["fixtures/<new>.json.new".into()],
         })
     }
 

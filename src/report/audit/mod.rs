@@ -35,6 +35,10 @@ pub(crate) struct Audit {
     pub tokens: Vec<Row>,
     /// Fixtures no spec token refers to (a renamed or removed token).
     pub unreferenced_fixtures: Vec<String>,
+    /// Answers recorded for review beside the audited tokens' fixtures
+    /// (`TOKEN.json.new`): the rows show the reviewed fixture, not these
+    /// (added within schema 1).
+    pub pending_answers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -172,10 +176,12 @@ impl Audit {
             summary: _,
             tokens,
             unreferenced_fixtures,
+            pending_answers,
         } = self;
         one(generated_at);
         one(mode);
         all(unreferenced_fixtures);
+        all(pending_answers);
         for row in tokens {
             let Row {
                 case,
@@ -356,6 +362,7 @@ pub(crate) fn build(
     mode: Mode,
     entries: Vec<Gathered>,
     orphans: &[std::path::PathBuf],
+    pending: &[String],
     clock: Clock,
 ) -> Audit {
     let tokens: Vec<Row> = entries
@@ -387,6 +394,7 @@ pub(crate) fn build(
             .iter()
             .map(|o| crate::plan::display_path(o))
             .collect(),
+        pending_answers: pending.to_vec(),
     }
 }
 

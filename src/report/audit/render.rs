@@ -264,6 +264,14 @@ pub(crate) fn text(a: &Audit) -> String {
             let _ = writeln!(out, "  {}", esc(f));
         }
     }
+    if !a.pending_answers.is_empty() {
+        out.push_str(
+            "\nanswers pending review (permspec review); the rows show the fixtures beside them:\n",
+        );
+        for f in &a.pending_answers {
+            let _ = writeln!(out, "  {}", esc(f));
+        }
+    }
     out
 }
 
@@ -376,6 +384,14 @@ pub(crate) fn markdown(a: &Audit) -> String {
     if !a.unreferenced_fixtures.is_empty() {
         out.push_str("\n**Fixtures no spec token refers to** (a renamed or removed token?):\n\n");
         for f in &a.unreferenced_fixtures {
+            let _ = writeln!(out, "- {}", md_code(f));
+        }
+    }
+    if !a.pending_answers.is_empty() {
+        out.push_str(
+            "\n**Answers pending review** (`permspec review`; the table shows the fixtures beside them):\n\n",
+        );
+        for f in &a.pending_answers {
             let _ = writeln!(out, "- {}", md_code(f));
         }
     }
