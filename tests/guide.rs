@@ -73,10 +73,9 @@ fn blocks(page: &str, text: &str) -> Vec<Block> {
         match open.take() {
             Some((block, _)) if trimmed.trim_end() == "```" => out.push(block),
             Some((mut block, at)) => {
-                let content = if line.len() >= at && line[..at].trim().is_empty() {
-                    &line[at..]
-                } else {
-                    trimmed
+                let content = match line.get(..at) {
+                    Some(indent) if indent.trim().is_empty() => &line[at..],
+                    _ => trimmed,
                 };
                 block.text.push_str(content);
                 block.text.push('\n');
@@ -269,10 +268,19 @@ fn replay(name: &str, blocks: &[Block]) -> Result<(), String> {
     }
     // The cases the page says fail, and what each must print.
     let mut expected_to_fail = Vec::new();
-    for block in blocks.iter().filter(|b| b.lang == "text") {
+    for block in blocks
+        .iter()
+        .filter(|b| b.lang == "text" && !b.kind.is_empty())
+    {
         let case = match (block.attr("case"), block.kind.as_str()) {
             (Some(case), _) => case.to_owned(),
             (None, "failure") if failures.len() == 1 => failures.keys().next().unwrap().clone(),
+            (None, "failure") if failures.is_empty() => {
+                return Err(format!(
+                    "{}: the page shows a failure, and no case failed\n{shown}",
+                    block.at()
+                ));
+            }
             (None, "failure") => {
                 return Err(format!(
                     "{}: `case=` is needed: {} cases failed\n{shown}",
