@@ -1,8 +1,8 @@
 //! The guide (docs/src/, an mdBook) stays true to the code: every spec and
 //! fixture example on its pages is replayed by the `permspec` binary, its
-//! consumer crate is the one `scripts/consumer.sh` builds in CI, and every
-//! relative link of the guide and of the top-level documents leads to a
-//! file and a heading that exist.
+//! consumer crate is the one `scripts/consumer.sh` builds in CI, it names
+//! every key of the spec format, and every relative link of the guide and
+//! of the top-level documents leads to a file and a heading that exist.
 //!
 //! How a page marks its examples (docs/src/contributing.md, "Examples in
 //! this guide"), by the words after a fence's language:
@@ -663,4 +663,42 @@ fn every_page_is_in_the_summary_and_every_entry_is_a_page() {
             "SUMMARY.md lists {entry}, which does not exist"
         );
     }
+}
+
+/// Every key a spec may hold (the committed schema's properties, at every
+/// level) is named somewhere in the guide, in code or as YAML writes it.
+#[test]
+fn the_guide_names_every_key_of_the_spec_format() {
+    fn keys(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                map.values().for_each(|v| keys(v, out));
+            }
+            serde_json::Value::Array(list) => list.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("spec.schema.json").unwrap()).unwrap();
+    let mut all = Vec::new();
+    keys(&schema, &mut all);
+    all.sort();
+    all.dedup();
+    assert!(
+        all.len() > 30,
+        "the schema's keys are found ({})",
+        all.len()
+    );
+    let text: String = pages().into_iter().map(|(_, t)| t).collect();
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|k| !text.contains(&format!("`{k}`")) && !text.contains(&format!("{k}:")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "keys of the spec format the guide never names: {missing:?}"
+    );
 }
