@@ -1156,7 +1156,7 @@ fn each_bad_answer_fails_its_own_case_in_record_mode_and_keeps_the_old_fixture()
 // Bugs this suite found, each kept on its smallest input so it stays fixed.
 // ---------------------------------------------------------------------------
 
-/// README, "Network behaviour": "A failure says how many retries it took;
+/// The guide, "Network behaviour" (docs/src/concepts/modes.md): "A failure says how many retries it took;
 /// the line above counts them all." A request that fails after its three
 /// retries says "(after 3 retries)", but the line counts 0.
 #[test]

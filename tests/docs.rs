@@ -1,6 +1,7 @@
 //! The docs stay true to the code: examples parse, every bundled spec
-//! carries the schema line, and the README documents every field of the
-//! audit's JSON.
+//! carries the schema line, and the guide's audit page documents every
+//! field of the audit's JSON. (tests/guide.rs replays the guide's
+//! examples and checks its links.)
 
 // Runs the `permspec` binary: not built without the `cli` feature.
 #![cfg(feature = "cli")]
@@ -59,20 +60,23 @@ fn every_bundled_spec_points_editors_at_the_schema() {
     }
 }
 
+/// The audit's JSON format is documented on the guide's audit page
+/// (docs/src/commands/audit.md, "The JSON format"), once the README's.
 #[test]
-fn the_readme_documents_every_audit_json_field() {
-    let readme = std::fs::read_to_string("README.md").unwrap();
+fn the_guide_documents_every_audit_json_field() {
+    let page = "docs/src/commands/audit.md";
+    let text = std::fs::read_to_string(page).unwrap();
     let out = run(permspec().args(["audit", "--format", "json"]));
     let audit: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let mut fields: Vec<String> = audit.as_object().unwrap().keys().cloned().collect();
     fields.extend(audit["tokens"][0].as_object().unwrap().keys().cloned());
     fields.extend(audit["summary"].as_object().unwrap().keys().cloned());
     for field in fields {
-        let documented = readme.contains(&format!("`{field}`"))
-            || readme.contains(&format!("`tokens[].{field}`"));
+        let documented =
+            text.contains(&format!("`{field}`")) || text.contains(&format!("`tokens[].{field}`"));
         assert!(
             documented,
-            "README.md does not document the audit field `{field}`"
+            "{page} does not document the audit field `{field}`"
         );
     }
 }
@@ -94,7 +98,7 @@ fn every_bundled_case_has_its_fixture_and_every_fixture_its_case() {
     let mut found = Vec::new();
     for dir in std::fs::read_dir("fixtures").unwrap() {
         let dir = dir.unwrap().path();
-        // When each fixture was last confirmed (README, "Fixtures").
+        // When each fixture was last confirmed (docs/src/concepts/review.md).
         if dir.ends_with("confirmations.json") {
             continue;
         }

@@ -9,8 +9,8 @@
 //! every rule entry to the *set* of universe atoms it gives or names, with
 //! its own glob matcher, and decides each rule by set operations
 //! (Kubernetes, whose atoms have six parts, takes one universe per pair of
-//! strings: see its section). The semantics are the README's ("The
-//! rules"):
+//! strings: see its section). The semantics are the guide's
+//! (docs/src/concepts/rules.md and covers.md):
 //!
 //! - `at_least`: every listed privilege is covered by one granted;
 //! - `at_most`: every granted privilege is covered by one listed;
@@ -114,7 +114,7 @@ enum Model {
     /// Names are what they say; a glob is what it matches.
     Plain,
     /// `files:write` gives `files:write` and `files:read`; `*`, `*:write`
-    /// and `*:*` give everything (README, "The rules").
+    /// and `*:*` give everything (the guide, "Covers and names").
     DocSpace,
     /// `BASE[@TARGET]`: no target is every resource; globs work on the
     /// base and on the target apart; an on/off privilege is one privilege
@@ -379,7 +379,7 @@ impl World<'_> {
     }
 
     /// What a rule entry names: exactly what it says (a vendor's `read:org`
-    /// names `read:org`); for DocSpace and Coveo, what the README says the
+    /// names `read:org`); for DocSpace and Coveo, what the guide says the
     /// glob stands for.
     fn names(&self, p: &str) -> Set {
         match self.model {
@@ -463,7 +463,7 @@ fn model_passes(family: &str, rule: &str, listed: &[String], granted: &[String])
 // Kubernetes
 // ---------------------------------------------------------------------------
 //
-// The README ("Kubernetes") and RBAC's rules as a SelfSubjectRulesReview
+// The guide (docs/src/providers/kubernetes.md) and RBAC's rules as a SelfSubjectRulesReview
 // reports them (MORE-PROVIDERS.md): a privilege is the set of requests it
 // allows. A request on a resource has a namespace, an API group (`""` the
 // core group), a resource, a subresource or none (`pods/exec`, or `pods`
@@ -488,7 +488,7 @@ fn model_passes(family: &str, rule: &str, listed: &[String], granted: &[String])
 // - A name that is none of these (no verb, no namespace) is a request of
 //   its own, which only itself and `*` hold.
 //
-// The README is silent on the last two; they are what the header of
+// The guide is silent on the last two; they are what the header of
 // `src/privilege/kubernetes.rs` documents (words, not code, taken from it).
 //
 // Every relation the rules ask is between two strings (P covers Q; G
@@ -1016,8 +1016,8 @@ fn input(max: usize) -> impl Strategy<Value = (&'static str, Vec<String>, Vec<St
     })
 }
 
-/// A Kubernetes name from the grammar (README, "Kubernetes"), part by
-/// part: namespaces and every namespace, core and named groups, every
+/// A Kubernetes name from the grammar (docs/src/providers/kubernetes.md),
+/// part by part: namespaces and every namespace, core and named groups, every
 /// group (`*` alone, `.*`) and the core group's `*.`, globs in each part,
 /// subresources, object names, non-resource URLs; or one of the pool's.
 fn kubernetes_name() -> impl Strategy<Value = String> {
@@ -1211,8 +1211,8 @@ fn the_engine_agrees_with_the_model_on_every_pair() {
     }
 }
 
-/// The model on its own, on the README's examples: it must say what the
-/// README says before its agreement with the engine means anything.
+/// The model on its own, on the guide's examples: it must say what the
+/// guide says before its agreement with the engine means anything.
 #[test]
 fn the_model_says_what_the_readme_says() {
     let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -1285,7 +1285,7 @@ fn the_model_says_what_the_readme_says() {
     assert!(pass("vault", "at_most", &["*:*"], &["policy:app"]));
     // The documented false failure: `*:sudo` names a policy called `sudo`.
     assert!(!pass("vault", "forbidden", &["*:sudo"], &["policy:sudo"]));
-    // Roles: a role covers the ones below it (README, account roles).
+    // Roles: a role covers the ones below it (docs/src/providers/docspace-account.md).
     assert!(pass(
         "roles",
         "at_most",
@@ -1305,7 +1305,7 @@ fn the_model_says_what_the_readme_says() {
         &["role:guest"],
         &["role:owner"]
     ));
-    // Kubernetes (README, "Kubernetes"): a bare `*` resource is every
+    // Kubernetes (docs/src/providers/kubernetes.md): a bare `*` resource is every
     // resource of every group and every subresource; `pods` covers
     // `pods#web` but not `pods/exec`; a trailing `*` in a URL is a
     // prefix; a namespace is one namespace, and `*/` every one.

@@ -265,8 +265,8 @@ fn a_wider_coveo_grant_never_escapes_a_forbidden_entry() {
 }
 
 /// The minimal case behind the Coveo failure above, at the level of a spec
-/// rule. README: "A privilege on every resource covers the same privilege
-/// on one resource: `PLATFORM:SOURCE:EDIT` fails
+/// rule. The guide (docs/src/providers/coveo.md): "A privilege without
+/// `@TARGET` is on every resource ...: `PLATFORM:SOURCE:EDIT` fails
 /// `forbidden: [PLATFORM:SOURCE:EDIT@src-1]`". Written as a glob over one
 /// resource, the same entry lets the every-resource grant through.
 #[test]
