@@ -187,7 +187,7 @@ fn check_marks(block: &Block) -> Result<(), String> {
 fn as_cargo_test(text: &str) -> String {
     text.replace(
         "permspec record --exact ",
-        "PERMSPEC_MODE=record cargo test --test permissions -- --exact ",
+        "PERMSPEC_MODE=record cargo test --features live --test permissions -- --exact ",
     )
     .replace(
         "permspec check --exact ",
