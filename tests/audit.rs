@@ -53,6 +53,94 @@ fn audit_text_markdown_and_json_are_golden() {
     }
 }
 
+/// The HTML page's matrix as text: one line per non-empty cell, `token |
+/// privilege | what the cell shows | its title`, in the page's order.
+fn matrix(page: &str) -> String {
+    fn text(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        [
+            ("&#x25CB;", "\u{25CB}"),
+            ("&#x25CF;", "\u{25CF}"),
+            ("&#x2298;", "\u{2298}"),
+            ("&minus;", "\u{2212}"),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&apos;", "'"),
+            ("&amp;", "&"),
+        ]
+        .iter()
+        .fold(out, |t, (entity, c)| t.replace(entity, c))
+    }
+    let mut out = String::new();
+    for section in page.split("<section class=\"provider\"").skip(1) {
+        let columns: Vec<String> = section
+            .split("<th scope=\"col\" class=\"priv\">")
+            .skip(1)
+            .map(|th| text(&th[..th.find("</th>").unwrap()]))
+            .collect();
+        for row in section.split("<tr class=\"token\"").skip(1) {
+            let row = &row[..row.find("</tr>").unwrap()];
+            let name = row.split("<th scope=\"row\">").nth(1).unwrap();
+            let name = text(&name[..name.find("</th>").unwrap()]);
+            let cells: Vec<&str> = row.split("<td class=\"cell ").skip(1).collect();
+            assert_eq!(cells.len(), columns.len(), "{name}: one cell per column");
+            for (column, td) in columns.iter().zip(cells) {
+                let title = td.split("title=\"").nth(1).unwrap();
+                let title = text(&title[..title.find('"').unwrap()]);
+                let word = text(&td[td.find('>').unwrap() + 1..td.find("</td>").unwrap()]);
+                if !word.is_empty() {
+                    out.push_str(&format!("{name} | {column} | {word} | {title}\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Issue 39: each cell of the page says what the spec's rule is, never
+/// "expected" for a `forbidden` entry the token does not hold.
+#[test]
+fn audit_html_labels_each_cell_by_its_rule() {
+    let out = audit("html");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let cells = matrix(&out.stdout);
+    golden("tests/audit/expected/audit.cells.txt", &cells);
+    let find = |token: &str, privilege: &str| {
+        cells
+            .lines()
+            .find(|l| l.starts_with(&format!("{token} | {privilege} | ")))
+            .unwrap_or_else(|| panic!("no cell {token} {privilege}:\n{cells}"))
+            .to_owned()
+    };
+    // `forbidden: [accounts:write]`, not granted.
+    let line = find("keys::ci-uploader", "accounts:write");
+    assert!(
+        line.contains("| \u{25CB} forbidden, not granted |"),
+        "{line}"
+    );
+    // Granted, and forbidden.
+    assert!(find("keys::drifted", "*:write").contains("| \u{2298} forbidden |"));
+    // `at_least: [rooms:read]`, covered by the granted `*:write`.
+    assert!(find("keys::drifted", "rooms:read").contains("| \u{25CB} at_least, covered |"));
+    // `at_most: [role:docspace-admin]`, a ceiling the owner's role exceeds.
+    assert!(
+        find("people::owner", "role:docspace-admin").contains("| \u{25CB} at_most, not granted |")
+    );
+    // No evidence: the rule, and no claim about the token.
+    assert!(find("keys::never-recorded", "files:read").contains("| ? exactly |"));
+    assert!(!cells.contains("expected"), "{cells}");
+}
+
 #[test]
 fn audit_json_follows_its_versioned_schema() {
     let out = audit("json");

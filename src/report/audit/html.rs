@@ -7,6 +7,7 @@
 //! named `<script>` is text. Each cell's state is a word and a sign, never
 //! a colour alone.
 
+use super::cell::{Cell, cell, more, named};
 use super::{Audit, Row, Status};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -14,77 +15,6 @@ use std::fmt::Write;
 /// Escapes untrusted text for HTML text and attribute values.
 fn h(s: &str) -> String {
     crate::escape::xml(&crate::escape::text(s))
-}
-
-/// What a token's cell for one privilege shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cell {
-    /// Granted, and a `forbidden` entry names it.
-    Forbidden,
-    /// Granted beyond `at_most` / `exactly`.
-    Excess,
-    /// Required, not granted.
-    Missing,
-    /// Granted and allowed.
-    Granted,
-    /// Named by a rule (allowed, or forbidden and not held), not granted.
-    Named,
-    /// Nothing.
-    Empty,
-}
-
-impl Cell {
-    /// (class, sign and word shown, longer title).
-    fn shown(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Cell::Forbidden => (
-                "forbidden",
-                "&#x2298; forbidden",
-                "granted, and forbidden by the spec",
-            ),
-            Cell::Excess => (
-                "excess",
-                "+ excess",
-                "granted beyond what at_most or exactly allows",
-            ),
-            Cell::Missing => (
-                "missing",
-                "&minus; missing",
-                "required by the spec, not granted",
-            ),
-            Cell::Granted => ("granted", "&#x25CF; granted", "granted and allowed"),
-            Cell::Named => ("named", "&#x25CB; expected", "named by a rule, not granted"),
-            Cell::Empty => ("empty", "", ""),
-        }
-    }
-}
-
-fn cell(row: &Row, privilege: &str) -> Cell {
-    let granted = row.granted.iter().any(|g| g == privilege);
-    if granted && row.forbidden_hits.iter().any(|f| f.granted == privilege) {
-        Cell::Forbidden
-    } else if row.excess.iter().any(|e| e == privilege) {
-        Cell::Excess
-    } else if row.missing.iter().any(|m| m == privilege) {
-        Cell::Missing
-    } else if granted {
-        Cell::Granted
-    } else if named(row).contains(privilege) {
-        Cell::Named
-    } else {
-        Cell::Empty
-    }
-}
-
-/// Every name a token's rules list.
-fn named(row: &Row) -> BTreeSet<&str> {
-    let e = &row.expected;
-    [&e.exactly, &e.at_least, &e.at_most, &e.forbidden]
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(String::as_str)
-        .collect()
 }
 
 const STYLE: &str = r#"
@@ -106,6 +36,8 @@ td.status.error { color: #7a4b00; }
 td.cell { text-align: center; white-space: nowrap; font-size: .9em; }
 td.granted { background: #e8f4ea; }
 td.named { color: #555; }
+td.unjudged { color: #555; font-style: italic; }
+td.overlapped { background: #fde2e2; color: #a00; font-weight: 700; }
 td.missing { background: #fff1c2; }
 td.excess { background: #fde2e2; font-weight: 600; }
 td.forbidden { background: #a00; color: #fff; font-weight: 700; }
@@ -186,19 +118,17 @@ pub(crate) fn html(a: &Audit) -> String {
          <option value=\"error\">error</option></select></label></p>\n",
     );
     out.push_str("<p class=\"legend\">");
-    for c in [
-        Cell::Granted,
-        Cell::Named,
-        Cell::Missing,
-        Cell::Excess,
-        Cell::Forbidden,
-    ] {
+    for c in Cell::LEGEND {
         let (class, word, title) = c.shown();
         let _ = write!(
             out,
             "<span class=\"{class}\" title=\"{title}\">{word}</span>"
         );
     }
+    out.push_str(
+        "<span class=\"unjudged\" title=\"no evidence, or the token is not active\">? RULE: \
+         named by RULE, not judged</span>",
+    );
     out.push_str("<span class=\"high\">!HIGH: a high-severity grant</span> Click a token (or press Enter) for its details.</p>\n");
     for (provider, rows) in &by_provider {
         let mut columns: BTreeSet<&str> = BTreeSet::new();
@@ -252,8 +182,9 @@ pub(crate) fn html(a: &Audit) -> String {
                 };
                 let _ = write!(
                     out,
-                    "<td class=\"cell {class}{high_class}\" title=\"{}: {title}{high_title}\">{word}</td>",
-                    h(c)
+                    "<td class=\"cell {class}{high_class}\" title=\"{}: {title}{}{high_title}\">{word}</td>",
+                    h(c),
+                    h(&more(r, c))
                 );
             }
             let exceptions: Vec<String> = r

@@ -10,6 +10,7 @@ use crate::provider::Provider;
 use crate::time;
 use serde::Serialize;
 
+mod cell;
 mod html;
 mod render;
 
