@@ -69,12 +69,22 @@ tokens:
     description: "<img src=x onerror=document.title='pwned'>"
     credential: { env: T }
     expect: { at_most: [read] }
+  forged:
+    credential: { env: T }
+    expect: { at_most: [read] }
 YAML
+# Names a page could show (they become columns) ...
 cat >"$tmp/hostile/fixtures/api/app.json" <<'JSON'
 {"recorded_at": "2027-02-01T00:00:00Z", "provider": "http",
  "request": {"method": "GET", "url": "https://api.example.com/me", "credential": "bearer from env T"},
  "response": {"status": 200, "body": {"scopes": ["<script>document.title='pwned'</script>",
-   "\"><img src=x onerror=alert(1)>", "a'b\"c&d", "bidi\u202etxt", "files:read\n<b>forged</b>"]}}}
+   "\"><img src=x onerror=alert(1)>", "a'b\"c&d", "bidi\u202etxt"]}}}
+JSON
+# ... and names no API writes, which fail their case: the error quotes them.
+cat >"$tmp/hostile/fixtures/api/forged.json" <<'JSON'
+{"recorded_at": "2027-02-01T00:00:00Z", "provider": "http",
+ "request": {"method": "GET", "url": "https://api.example.com/me", "credential": "bearer from env T"},
+ "response": {"status": 200, "body": {"scopes": ["files:read\n<b>forged</b>"]}}}
 JSON
 (cd "$tmp/hostile" && PERMSPEC_NOW=2027-02-15T00:00:00Z "$BIN" audit --format html --out page.html 2>/dev/null)
 browse --dump-dom "file://$tmp/hostile/page.html" >"$tmp/hostile.dom"
@@ -85,6 +95,8 @@ ok = "<title>permspec audit</title>" in dom          # no script renamed the pag
 ok = ok and "<img" not in dom and "<b>" not in dom    # no element from a name
 ok = ok and dom.count("<script>") == 1                # only the page's own
 ok = ok and "&lt;script&gt;" in dom and "\u202e" not in dom
+ok = ok and 'data-status="fail"' in dom and "forged&lt;/b&gt;" in dom  # both shown
+ok = ok and "bidi\\u{202e}txt" in dom                # escaped, not dropped
 sys.exit(0 if ok else 1)
 PY
 check "self-contained: no address to fetch anything from" python3 - "$tmp/hostile/page.html" <<'PY'
