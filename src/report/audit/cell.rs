@@ -86,7 +86,8 @@ impl Cell {
         Cell::Named(Rule::AtLeast),
     ];
 
-    /// (class, sign and word shown, longer title).
+    /// (class, sign and word shown, longer title). A word of two parts
+    /// may wrap between them, so a column of them stays narrow.
     pub(super) fn shown(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Cell::Forbidden => (
@@ -107,27 +108,27 @@ impl Cell {
             Cell::Granted => ("granted", "&#x25CF; granted", "granted and allowed"),
             Cell::Overlapped => (
                 "overlapped",
-                "&#x2298; forbidden, overlapped",
+                "&#x2298;&nbsp;forbidden, overlapped",
                 "forbidden by the spec: not granted as written, but a granted privilege overlaps it",
             ),
             Cell::Named(Rule::Forbidden) => (
                 "named",
-                "&#x25CB; forbidden, not granted",
+                "&#x25CB;&nbsp;forbidden, not&nbsp;granted",
                 "forbidden by the spec, and not granted",
             ),
             Cell::Named(Rule::AtMost) => (
                 "named",
-                "&#x25CB; at_most, not granted",
+                "&#x25CB;&nbsp;at_most, not&nbsp;granted",
                 "allowed by the at_most ceiling, not granted",
             ),
             Cell::Named(Rule::AtLeast) => (
                 "named",
-                "&#x25CB; at_least, covered",
+                "&#x25CB;&nbsp;at_least, covered",
                 "required by at_least: not granted as written, but a granted privilege covers it",
             ),
             Cell::Named(Rule::Exactly) => (
                 "named",
-                "&#x25CB; exactly, not granted",
+                "&#x25CB;&nbsp;exactly, not&nbsp;granted",
                 "listed by exactly, not granted",
             ),
             Cell::Unjudged(rule) => (
@@ -271,11 +272,20 @@ mod tests {
             let word = &cell[cell.find('>').unwrap() + 1..cell.find("</td>").unwrap()];
             (cell[..cell.find('>').unwrap()].to_owned(), word.to_owned())
         };
-        assert_eq!(shown("accounts:write").1, "&#x25CB; forbidden, not granted");
-        assert_eq!(shown("people:write").1, "&#x2298; forbidden, overlapped");
+        assert_eq!(
+            shown("accounts:write").1,
+            "&#x25CB;&nbsp;forbidden, not&nbsp;granted"
+        );
+        assert_eq!(
+            shown("people:write").1,
+            "&#x2298;&nbsp;forbidden, overlapped"
+        );
         assert!(shown("people:write").0.contains("overlapped by granted *"));
-        assert_eq!(shown("people:read").1, "&#x25CB; at_most, not granted");
-        assert_eq!(shown("rooms:read").1, "&#x25CB; at_least, covered");
+        assert_eq!(
+            shown("people:read").1,
+            "&#x25CB;&nbsp;at_most, not&nbsp;granted"
+        );
+        assert_eq!(shown("rooms:read").1, "&#x25CB;&nbsp;at_least, covered");
         assert!(shown("*").0.contains("overlaps forbidden people:write"));
         // No cell of a forbidden entry, nor any other, says "expected".
         for p in [

@@ -17,6 +17,27 @@ fn h(s: &str) -> String {
     crate::escape::xml(&crate::escape::text(s))
 }
 
+/// A column's name, escaped, with a line-break opportunity after each
+/// separator a privilege name has (`:`, `/`, `.`, `@`, `_`, `-`).
+///
+/// A header is rotated text at most 14em tall. It used to be one line
+/// that could not break, in a cell capped at that height, so a longer
+/// name was painted outside its cell, over the summary and the table
+/// above (issue 39). It now wraps into more lines, which widen the column
+/// instead: after a separator where it can, anywhere if it must
+/// (`overflow-wrap`). No entity the escaping writes (`&amp;`, `&apos;`)
+/// holds a separator.
+fn breakable(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for c in escaped.chars() {
+        out.push(c);
+        if matches!(c, ':' | '/' | '.' | '@' | '_' | '-') {
+            out.push_str("<wbr>");
+        }
+    }
+    out
+}
+
 const STYLE: &str = r#"
 body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em; color: #111; }
 h1 { font-size: 1.4em; margin: 0 0 .3em; }
@@ -26,14 +47,17 @@ h2 { font-size: 1.15em; margin: 1.5em 0 .4em; }
 table { border-collapse: collapse; margin: .3em 0 1em; }
 th, td { border: 1px solid #bbb; padding: .2em .45em; vertical-align: top; }
 thead th { background: #eee; position: sticky; top: 0; font-weight: 600; }
-thead th.priv { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; max-height: 14em; }
+thead th.priv { vertical-align: bottom; }
+thead th.priv > span { display: inline-block; writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14em; overflow-wrap: anywhere; text-align: start; }
 tr.token { cursor: pointer; }
 tr.token:focus { outline: 2px solid #135; }
 td.status { font-weight: 700; }
 td.status.pass { color: #155724; }
 td.status.fail { color: #a00; }
 td.status.error { color: #7a4b00; }
+td.when { white-space: nowrap; }
 td.cell { text-align: center; white-space: nowrap; font-size: .9em; }
+td.cell.named, td.cell.overlapped { white-space: normal; }
 td.granted { background: #e8f4ea; }
 td.named { color: #555; }
 td.unjudged { color: #555; font-style: italic; }
@@ -144,7 +168,11 @@ pub(crate) fn html(a: &Audit) -> String {
             h(provider)
         );
         for c in &columns {
-            let _ = write!(out, "<th scope=\"col\" class=\"priv\">{}</th>", h(c));
+            let _ = write!(
+                out,
+                "<th scope=\"col\" class=\"priv\"><span>{}</span></th>",
+                breakable(&h(c))
+            );
         }
         out.push_str("<th scope=\"col\">Exceptions</th><th scope=\"col\">Fixture age</th><th scope=\"col\">Expires</th></tr></thead>\n<tbody>\n");
         let width = columns.len() + 5;
@@ -208,7 +236,7 @@ pub(crate) fn html(a: &Audit) -> String {
             let expires = h(&super::render::expiry(r));
             let _ = writeln!(
                 out,
-                "<td>{}</td><td>{age}</td><td>{expires}</td></tr>",
+                "<td>{}</td><td class=\"when\">{age}</td><td class=\"when\">{expires}</td></tr>",
                 if exceptions.is_empty() {
                     "-".to_owned()
                 } else {
@@ -349,5 +377,20 @@ mod tests {
         assert!(out.contains(">+ excess</td>"));
         assert!(out.contains(">&minus; missing</td>"));
         assert!(out.contains("data-status=\"fail\""));
+    }
+
+    #[test]
+    fn a_long_header_may_break_after_each_separator() {
+        assert_eq!(
+            breakable(&h("https://x.io/a_b-c@d<e>")),
+            "https:<wbr>/<wbr>/<wbr>x.<wbr>io/<wbr>a_<wbr>b-<wbr>c@<wbr>d&lt;e&gt;"
+        );
+        let mut r = Row::new("k::t".into(), "http".into());
+        r.granted = vec!["admin:org".into()];
+        let out = page(vec![r]);
+        assert!(
+            out.contains("<th scope=\"col\" class=\"priv\"><span>admin:<wbr>org</span></th>"),
+            "{out}"
+        );
     }
 }
