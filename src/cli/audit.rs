@@ -99,7 +99,11 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
     // before a rendering escapes it, and the output once more, with every
     // secret the run used, in every encoding, before anything is written.
     report.scrub(&scrubber);
-    let text = scrubber.scrub(&render(&report, a.format, inventory.as_ref()));
+    let width = match a.out {
+        Some(_) => None,
+        None => terminal_width(),
+    };
+    let text = scrubber.scrub(&render(&report, a.format, inventory.as_ref(), width));
     match &a.out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {
@@ -126,10 +130,28 @@ fn headline(a: &Audit, path: &std::path::Path) -> String {
     )
 }
 
+/// The width the text audit printed to stdout must fit (issue 39):
+/// `COLUMNS` when it is a positive number, else the terminal's width when
+/// stdout is a terminal, else none: a pipe or a redirect gets the whole
+/// table, one line per token, for `grep` and `less -S` (as Python's
+/// `shutil.get_terminal_size` reads `COLUMNS` first; unlike it, no
+/// default width for what is not a terminal). A report written with
+/// `--out` is a file: never wrapped.
+fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0);
+    columns.or_else(|| {
+        terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+    })
+}
+
 fn render(
     report: &Audit,
     format: AuditFormat,
     inventory: Option<&crate::inventory::Inventory>,
+    width: Option<usize>,
 ) -> String {
     match format {
         AuditFormat::Json => {
@@ -140,9 +162,14 @@ fn render(
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
         AuditFormat::Text => {
-            let mut out = audit::text(report);
+            let mut out = audit::text(report, width);
             if let Some(inv) = inventory {
-                let _ = write!(out, "\n{}", inv.text());
+                let inv = inv.text();
+                let _ = write!(
+                    out,
+                    "\n{}",
+                    width.map_or(inv.clone(), |w| audit::fit(&inv, w))
+                );
             }
             out
         }

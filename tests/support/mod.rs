@@ -11,8 +11,8 @@ pub mod tls;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The `permspec` binary with every PERMSPEC_* variable cleared, so the
-/// developer's environment cannot change a test's result.
+/// The `permspec` binary with every PERMSPEC_* variable and COLUMNS
+/// cleared, so the developer's environment cannot change a test's result.
 pub fn permspec() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_permspec"));
     for (key, _) in std::env::vars_os() {
@@ -20,6 +20,8 @@ pub fn permspec() -> Command {
             cmd.env_remove(key);
         }
     }
+    // The text audit fits the width COLUMNS gives.
+    cmd.env_remove("COLUMNS");
     cmd.env("NO_COLOR", "1");
     cmd
 }

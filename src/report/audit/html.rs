@@ -7,6 +7,7 @@
 //! named `<script>` is text. Each cell's state is a word and a sign, never
 //! a colour alone.
 
+use super::cell::{Cell, cell, more, named};
 use super::{Audit, Row, Status};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -16,75 +17,25 @@ fn h(s: &str) -> String {
     crate::escape::xml(&crate::escape::text(s))
 }
 
-/// What a token's cell for one privilege shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cell {
-    /// Granted, and a `forbidden` entry names it.
-    Forbidden,
-    /// Granted beyond `at_most` / `exactly`.
-    Excess,
-    /// Required, not granted.
-    Missing,
-    /// Granted and allowed.
-    Granted,
-    /// Named by a rule (allowed, or forbidden and not held), not granted.
-    Named,
-    /// Nothing.
-    Empty,
-}
-
-impl Cell {
-    /// (class, sign and word shown, longer title).
-    fn shown(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Cell::Forbidden => (
-                "forbidden",
-                "&#x2298; forbidden",
-                "granted, and forbidden by the spec",
-            ),
-            Cell::Excess => (
-                "excess",
-                "+ excess",
-                "granted beyond what at_most or exactly allows",
-            ),
-            Cell::Missing => (
-                "missing",
-                "&minus; missing",
-                "required by the spec, not granted",
-            ),
-            Cell::Granted => ("granted", "&#x25CF; granted", "granted and allowed"),
-            Cell::Named => ("named", "&#x25CB; expected", "named by a rule, not granted"),
-            Cell::Empty => ("empty", "", ""),
+/// A column's name, escaped, with a line-break opportunity after each
+/// separator a privilege name has (`:`, `/`, `.`, `@`, `_`, `-`).
+///
+/// A header is rotated text at most 14em tall. It used to be one line
+/// that could not break, in a cell capped at that height, so a longer
+/// name was painted outside its cell, over the summary and the table
+/// above (issue 39). It now wraps into more lines, which widen the column
+/// instead: after a separator where it can, anywhere if it must
+/// (`overflow-wrap`). No entity the escaping writes (`&amp;`, `&apos;`)
+/// holds a separator.
+fn breakable(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for c in escaped.chars() {
+        out.push(c);
+        if matches!(c, ':' | '/' | '.' | '@' | '_' | '-') {
+            out.push_str("<wbr>");
         }
     }
-}
-
-fn cell(row: &Row, privilege: &str) -> Cell {
-    let granted = row.granted.iter().any(|g| g == privilege);
-    if granted && row.forbidden_hits.iter().any(|f| f.granted == privilege) {
-        Cell::Forbidden
-    } else if row.excess.iter().any(|e| e == privilege) {
-        Cell::Excess
-    } else if row.missing.iter().any(|m| m == privilege) {
-        Cell::Missing
-    } else if granted {
-        Cell::Granted
-    } else if named(row).contains(privilege) {
-        Cell::Named
-    } else {
-        Cell::Empty
-    }
-}
-
-/// Every name a token's rules list.
-fn named(row: &Row) -> BTreeSet<&str> {
-    let e = &row.expected;
-    [&e.exactly, &e.at_least, &e.at_most, &e.forbidden]
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(String::as_str)
-        .collect()
+    out
 }
 
 const STYLE: &str = r#"
@@ -96,16 +47,21 @@ h2 { font-size: 1.15em; margin: 1.5em 0 .4em; }
 table { border-collapse: collapse; margin: .3em 0 1em; }
 th, td { border: 1px solid #bbb; padding: .2em .45em; vertical-align: top; }
 thead th { background: #eee; position: sticky; top: 0; font-weight: 600; }
-thead th.priv { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; max-height: 14em; }
+thead th.priv { vertical-align: bottom; }
+thead th.priv > span { display: inline-block; writing-mode: vertical-rl; transform: rotate(180deg); max-height: 14em; overflow-wrap: anywhere; text-align: start; }
 tr.token { cursor: pointer; }
 tr.token:focus { outline: 2px solid #135; }
 td.status { font-weight: 700; }
 td.status.pass { color: #155724; }
 td.status.fail { color: #a00; }
 td.status.error { color: #7a4b00; }
+td.when { white-space: nowrap; }
 td.cell { text-align: center; white-space: nowrap; font-size: .9em; }
+td.cell.named, td.cell.overlapped { white-space: normal; }
 td.granted { background: #e8f4ea; }
 td.named { color: #555; }
+td.unjudged { color: #555; font-style: italic; }
+td.overlapped { background: #fde2e2; color: #a00; font-weight: 700; }
 td.missing { background: #fff1c2; }
 td.excess { background: #fde2e2; font-weight: 600; }
 td.forbidden { background: #a00; color: #fff; font-weight: 700; }
@@ -186,19 +142,17 @@ pub(crate) fn html(a: &Audit) -> String {
          <option value=\"error\">error</option></select></label></p>\n",
     );
     out.push_str("<p class=\"legend\">");
-    for c in [
-        Cell::Granted,
-        Cell::Named,
-        Cell::Missing,
-        Cell::Excess,
-        Cell::Forbidden,
-    ] {
+    for c in Cell::LEGEND {
         let (class, word, title) = c.shown();
         let _ = write!(
             out,
             "<span class=\"{class}\" title=\"{title}\">{word}</span>"
         );
     }
+    out.push_str(
+        "<span class=\"unjudged\" title=\"no evidence, or the token is not active\">? RULE: \
+         named by RULE, not judged</span>",
+    );
     out.push_str("<span class=\"high\">!HIGH: a high-severity grant</span> Click a token (or press Enter) for its details.</p>\n");
     for (provider, rows) in &by_provider {
         let mut columns: BTreeSet<&str> = BTreeSet::new();
@@ -214,7 +168,11 @@ pub(crate) fn html(a: &Audit) -> String {
             h(provider)
         );
         for c in &columns {
-            let _ = write!(out, "<th scope=\"col\" class=\"priv\">{}</th>", h(c));
+            let _ = write!(
+                out,
+                "<th scope=\"col\" class=\"priv\"><span>{}</span></th>",
+                breakable(&h(c))
+            );
         }
         out.push_str("<th scope=\"col\">Exceptions</th><th scope=\"col\">Fixture age</th><th scope=\"col\">Expires</th></tr></thead>\n<tbody>\n");
         let width = columns.len() + 5;
@@ -252,8 +210,9 @@ pub(crate) fn html(a: &Audit) -> String {
                 };
                 let _ = write!(
                     out,
-                    "<td class=\"cell {class}{high_class}\" title=\"{}: {title}{high_title}\">{word}</td>",
-                    h(c)
+                    "<td class=\"cell {class}{high_class}\" title=\"{}: {title}{}{high_title}\">{word}</td>",
+                    h(c),
+                    h(&more(r, c))
                 );
             }
             let exceptions: Vec<String> = r
@@ -277,7 +236,7 @@ pub(crate) fn html(a: &Audit) -> String {
             let expires = h(&super::render::expiry(r));
             let _ = writeln!(
                 out,
-                "<td>{}</td><td>{age}</td><td>{expires}</td></tr>",
+                "<td>{}</td><td class=\"when\">{age}</td><td class=\"when\">{expires}</td></tr>",
                 if exceptions.is_empty() {
                     "-".to_owned()
                 } else {
@@ -429,5 +388,20 @@ mod tests {
         assert!(out.contains(">+ excess</td>"));
         assert!(out.contains(">&minus; missing</td>"));
         assert!(out.contains("data-status=\"fail\""));
+    }
+
+    #[test]
+    fn a_long_header_may_break_after_each_separator() {
+        assert_eq!(
+            breakable(&h("https://x.io/a_b-c@d<e>")),
+            "https:<wbr>/<wbr>/<wbr>x.<wbr>io/<wbr>a_<wbr>b-<wbr>c@<wbr>d&lt;e&gt;"
+        );
+        let mut r = Row::new("k::t".into(), "http".into());
+        r.granted = vec!["admin:org".into()];
+        let out = page(vec![r]);
+        assert!(
+            out.contains("<th scope=\"col\" class=\"priv\"><span>admin:<wbr>org</span></th>"),
+            "{out}"
+        );
     }
 }

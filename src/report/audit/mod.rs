@@ -10,9 +10,12 @@ use crate::provider::Provider;
 use crate::time;
 use serde::Serialize;
 
+mod cell;
+mod fit;
 mod html;
 mod render;
 
+pub(crate) use fit::fit;
 pub(crate) use html::html;
 pub(crate) use render::{markdown, text};
 
@@ -699,7 +702,7 @@ mod tests {
         let mut audit = unscrubbed;
         audit.scrub(&scrubber);
         let json = serde_json::to_string(&audit).unwrap();
-        for out in [html(&audit), markdown(&audit), text(&audit), json] {
+        for out in [html(&audit), markdown(&audit), text(&audit, None), json] {
             assert!(!out.contains("sk-canary"), "{out}");
             for e in &escaped {
                 assert!(!out.contains(e.as_str()));

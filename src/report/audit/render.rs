@@ -1,7 +1,7 @@
 //! The audit's two human renderings: a plain table for the terminal, and
 //! Markdown to paste into a review. (JSON is the serialized model.)
 
-use super::{Audit, ExceptionRow, Expected, Row, Source, Status};
+use super::{Audit, ExceptionRow, Expected, Row, Source, Status, fit};
 use crate::escape::{md_code, md_text, text as esc};
 use std::fmt::Write;
 
@@ -133,7 +133,13 @@ fn headline(a: &Audit) -> String {
 }
 
 /// A plain table, one line per token, then the details that do not fit.
-pub(crate) fn text(a: &Audit) -> String {
+///
+/// Within `width` columns (issue 39), when the table would be wider: a
+/// block per token instead, its name, status and source on one line and
+/// each list on its own, and every line of the whole wrapped to the
+/// width (`fit`), so nothing is cut off. Without a width (a pipe, a
+/// file), the table as it is, one line per token.
+pub(crate) fn text(a: &Audit, width: Option<usize>) -> String {
     let header = [
         "TOKEN",
         "PROVIDER",
@@ -183,27 +189,13 @@ pub(crate) fn text(a: &Audit) -> String {
             ]
         })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for r in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| -> String {
-        let mut l = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-            if i + 1 == cells.len() {
-                l.push_str(cell);
-            } else {
-                let _ = write!(l, "{cell:<w$}  ");
-            }
-        }
-        l.trim_end().to_owned() + "\n"
-    };
+    let table = table(&header, &rows);
     let mut out = headline(a) + "\n\n";
-    out.push_str(&line(&header.map(String::from)));
-    for r in &rows {
-        out.push_str(&line(r));
+    match width {
+        Some(w) if table.lines().any(|l| fit::width(l) > w.max(fit::MIN)) => {
+            out.push_str(&blocks(&rows, w));
+        }
+        _ => out.push_str(&table),
     }
     let details: Vec<String> = a
         .tokens
@@ -270,6 +262,93 @@ pub(crate) fn text(a: &Audit) -> String {
         );
         for f in &a.pending_answers {
             let _ = writeln!(out, "  {}", esc(f));
+        }
+    }
+    match width {
+        Some(w) => fit::fit(&out, w),
+        None => out,
+    }
+}
+
+/// The table: a header, then a line per token, each column as wide as its
+/// widest cell in display columns.
+fn table(header: &[&str; 11], rows: &[[String; 11]]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| fit::width(h)).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(fit::width(cell));
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                l.push_str(&fit::pad(cell, *w));
+                l.push_str("  ");
+            }
+        }
+        l.trim_end().to_owned() + "\n"
+    };
+    let mut out = line(&header.map(String::from));
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+/// The table's rows as blocks, within `width` columns:
+///
+/// ```text
+/// keys::drifted: FAIL (docspace; age 86d; expires 2027-10-01)
+///     granted:   *:write, files:read
+///     excess:    *:write
+/// ```
+///
+/// `granted` always, the other lists when they hold something, under the
+/// table's column names.
+fn blocks(rows: &[[String; 11]], width: usize) -> String {
+    const LISTS: [(usize, &str); 5] = [
+        (3, "granted:"),
+        (4, "missing:"),
+        (5, "excess:"),
+        (6, "forbidden:"),
+        (7, "high:"),
+    ];
+    const INDENT: usize = 4;
+    const LABEL: usize = 11;
+    let mut out = String::new();
+    for r in rows {
+        let [token, provider, status, .., probes, age, expires] = r;
+        let mut about = vec![provider.clone()];
+        match age.as_str() {
+            "-" => {}
+            "live" => about.push("live".into()),
+            d => about.push(format!("age {d}")),
+        }
+        if expires != "-" {
+            about.push(format!("expires {expires}"));
+        }
+        if probes != "-" {
+            about.push(format!("probes {probes}"));
+        }
+        let head = format!("{token}: {status} ({})", about.join("; "));
+        // Continued two columns in: not as deep as the lists, whose
+        // labels it must not pass for.
+        for l in fit::wrap(&head, width, 2) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        for (i, label) in LISTS {
+            if i != 3 && r[i] == "-" {
+                continue;
+            }
+            let line = format!("{}{}{}", " ".repeat(INDENT), fit::pad(label, LABEL), r[i]);
+            for l in fit::wrap(&line, width, INDENT + LABEL) {
+                out.push_str(&l);
+                out.push('\n');
+            }
         }
     }
     out
