@@ -587,6 +587,63 @@ fn item06_a_401_proves_revocation_only_for_a_request_that_could_succeed() {
     assert_passes(&replay, "keys::revoked");
 }
 
+/// A stored refusal replays as a revocation only with the API's own
+/// status and words: another body under the same status, or the API's
+/// words under another status, proves nothing (`evidence::judge_answer`;
+/// found by cargo-mutants).
+#[test]
+fn item06_a_stored_refusal_is_revocation_only_as_the_api_words_it() {
+    let dir = TempDir::new("item06-stored");
+    let mut spec =
+        String::from("provider: docspace\nbase_url: https://portal.example.com\ntokens:\n");
+    let stored = [
+        ("empty-401", 401, "null"),
+        (
+            "worded-401",
+            401,
+            r#"{"message": "Access denied by firewall"}"#,
+        ),
+        ("empty-200", 200, "null"),
+        ("empty-403", 403, "null"),
+    ];
+    for (token, status, body) in stored {
+        spec.push_str(&format!(
+            "  {token}:\n    credential: {{ env: KEY }}\n    expect: {{ active: false }}\n"
+        ));
+        dir.write(
+            &format!("fixtures/keys/{token}.json"),
+            &crate::support::fixture_json(
+                "docspace",
+                (
+                    "GET",
+                    "https://portal.example.com/api/2.0/keys/@self",
+                    "bearer from env KEY",
+                ),
+                status,
+                body,
+            ),
+        );
+    }
+    dir.write("specs/keys.yaml", &spec);
+    let out = check(&dir, "replay", &[]);
+    assert_passes(&out, "keys::empty-401");
+    assert_fails(
+        &out,
+        "keys::worded-401",
+        &["holds an HTTP 401 answer, not a grant"],
+    );
+    assert_fails(
+        &out,
+        "keys::empty-403",
+        &["holds an HTTP 403 answer, not a grant"],
+    );
+    assert_fails(
+        &out,
+        "keys::empty-200",
+        &["fixture fixtures/keys/empty-200.json"],
+    );
+}
+
 /// Item 7: a fixture answers only the request the spec asks now.
 #[test]
 fn item07_replay_fails_when_the_spec_asks_another_request_than_the_fixture_answers() {
