@@ -17,6 +17,7 @@
 mod error;
 mod events;
 mod fast;
+mod indent;
 pub(crate) mod raw;
 mod scan;
 
@@ -118,7 +119,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 blanked[i] = true;
                 parsed.broken.push(BrokenToken {
                     name: r.name.clone(),
-                    error,
+                    error: reworded(text, error),
                 });
                 current = blank(&current, r.start, r.end);
                 if blanked.iter().all(|b| *b) {
@@ -135,11 +136,19 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 }
             }
             _ => {
-                parsed.spec = Err(error);
+                parsed.spec = Err(reworded(text, error));
                 return parsed;
             }
         }
     }
+}
+
+/// `error` in clearer words where the text shows a key one level off (an
+/// indentation mistake, [`indent`]). The token an error belongs to is
+/// decided on the loader's own position before this, so rewording never
+/// moves an error to another token's case.
+fn reworded(text: &str, error: SpecError) -> SpecError {
+    indent::explain(text, &error).unwrap_or(error)
 }
 
 /// `text` with bytes `start..end` turned into spaces, line breaks kept and
