@@ -411,3 +411,59 @@ fn canary_kubernetes_never_shows_a_token() {
     assert_fails(&record, "k8s::deployer", &["ci/deployments.apps:update"]);
     assert_fails(&replay, "k8s::deployer", &["ci/deployments.apps:update"]);
 }
+
+/// Issue 39: `init` on an existing spec asks about the spec's
+/// `namespaces` (and at its `base_url`, through its `ca_file`) when no
+/// flag says otherwise.
+#[test]
+fn kubernetes_init_on_an_existing_spec_takes_its_namespaces_when_none_are_given() {
+    let (server, dir) = project(
+        "k8s-init-existing",
+        &[(
+            "deployer",
+            "K8S_DEPLOYER",
+            "{ at_least: [\"ci/pods:get\"] }",
+        )],
+    );
+    let init = |token: &str, namespaces: &[&str]| {
+        let mut cmd = support::permspec();
+        cmd.current_dir(dir.path())
+            .args(["init", "--provider", "kubernetes", "--token", token])
+            .args([
+                "--credential-env",
+                "K8S_DEPLOYER",
+                "--out",
+                "specs/k8s.yaml",
+            ])
+            .env("K8S_DEPLOYER", DEPLOYER);
+        for ns in namespaces {
+            cmd.args(["--namespace", ns]);
+        }
+        support::run(&mut cmd)
+    };
+    let out = init("reviewer", &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("asked about the namespaces specs/k8s.yaml lists: default, ci"),
+        "{}",
+        out.stdout
+    );
+    let asked: Vec<Value> = server
+        .hits()
+        .iter()
+        .map(|h| serde_json::from_str::<Value>(&h.body).unwrap()["spec"]["namespace"].clone())
+        .collect();
+    assert_eq!(asked, [json!("default"), json!("ci")]);
+    let out = init("other", &["ci"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("specs/k8s.yaml says `namespaces: [default, ci]`, but --namespace says [ci]")
+            && out.stderr.contains("leave out --namespace to use it"),
+        "{}",
+        out.stderr
+    );
+    let replay = check(&dir, "replay", &[]);
+    assert_passes(&replay, "k8s::reviewer");
+}

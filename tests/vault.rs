@@ -568,3 +568,69 @@ fn vault_init_writes_a_spec_and_fixture_that_replay() {
         again.stderr
     );
 }
+
+/// Issue 39: `init` on an existing spec asks about the spec's `paths` when
+/// no --path is given (as its refusal of a differing --path advises), and
+/// takes the same paths in another order; nothing it prints contradicts
+/// what it does.
+#[test]
+fn vault_init_on_an_existing_spec_takes_its_paths_when_none_are_given() {
+    let (server, dir) = project(
+        "vault-init-existing",
+        &[("app", "VAULT_APP", "{ at_least: [policy:default] }")],
+    );
+    let init = |token: &str, paths: &[&str]| {
+        let mut cmd = support::permspec();
+        cmd.current_dir(dir.path())
+            .args(["init", "--provider", "vault", "--token", token])
+            .args(["--credential-env", "VAULT_APP"])
+            .env("VAULT_APP", APP);
+        for p in paths {
+            cmd.args(["--path", p]);
+        }
+        support::run(&mut cmd)
+    };
+    let out = init("two", &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "asked about the paths specs/vault.yaml lists: secret/data/app/config, sys/mounts, \
+             auth/token/create"
+        ),
+        "{}",
+        out.stdout
+    );
+    let hits = server.hits();
+    let sent: Value = serde_json::from_str(&hits.last().unwrap().body).unwrap();
+    assert_eq!(
+        sent,
+        json!({"paths": ["secret/data/app/config", "sys/mounts", "auth/token/create"]})
+    );
+    assert!(read(&dir, "specs/vault.yaml").contains("\n  two:\n"));
+    // The same paths in another order are the spec's.
+    let out = init(
+        "three",
+        &["auth/token/create", "secret/data/app/config", "sys/mounts"],
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        !out.stdout.contains("asked about the paths"),
+        "{}",
+        out.stdout
+    );
+    // Others are refused, and the advice works (as above).
+    let out = init("four", &["sys/mounts"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "specs/vault.yaml says `paths: [secret/data/app/config, sys/mounts, \
+             auth/token/create]`, but --path says [sys/mounts]"
+        ) && out.stderr.contains("leave out --path to use it"),
+        "{}",
+        out.stderr
+    );
+    assert!(!read(&dir, "specs/vault.yaml").contains("four"));
+    let replay = check(&dir, "replay", &[]);
+    assert_passes(&replay, "vault::two");
+    assert_passes(&replay, "vault::three");
+}
