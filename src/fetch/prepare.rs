@@ -466,6 +466,22 @@ pub(super) fn prepare_probes(
                 ),
             ));
         }
+        // The plan refuses a probe whose path repeats the end of a literal
+        // `base_url`; a variable's value is known only here. A denial from
+        // the address written twice would say nothing of the token.
+        if let Some(part) = crate::provider::doubled_path(&base, &request.url) {
+            return Err(CaseError::new(
+                format!(
+                    "the probe `{shown}` would go to `{}`: `base_url` already ends in \
+                     `{part}`, and the probe's path starts with it; nothing of this case was sent",
+                    crate::escape::text(url.path())
+                ),
+                Fix::Hint(format!(
+                    "write the probe's path without `{part}` (it is appended to `base_url`), \
+                     or `base_url` without `{part}` (check the variable it uses)"
+                )),
+            ));
+        }
         let mut headers: Vec<(String, Secret)> = request
             .headers
             .into_iter()

@@ -91,10 +91,10 @@ pub(super) fn plan_token(
             result => result.map_err(|e| errors.push(e)).ok(),
         },
     };
-    let probes = token
-        .probes
-        .as_ref()
-        .map(|p| super::probes::plan_probes(provider, p, provider.auto_probes(), &mut errors));
+    let probes = token.probes.as_ref().map(|p| {
+        let base = header.api.base_url();
+        super::probes::plan_probes(provider, p, provider.auto_probes(), base, &mut errors)
+    });
     let mut expect = match (&token.expect, provider) {
         (Some(e), Provider::Probes) => {
             errors.push(SpecError::at(
