@@ -368,7 +368,8 @@ fn base_of(case: &Case, env: &Env) -> Result<String, CaseError> {
         CaseError::new(
             format!("`{key}` uses ${{{var}}}, which is not set"),
             Fix::Hint(format!(
-                "set {var} to the API's address, e.g. {var}=https://portal.example.com"
+                "set {var} to the API's address, e.g. {var}={}",
+                case.provider.example_address()
             )),
         )
     })?;
@@ -574,7 +575,7 @@ pub(super) fn check_transport(url: &reqwest::Url) -> Result<(), CaseError> {
         )),
         other => Err(CaseError::new(
             format!("`base_url` has the scheme {other}:, not https:"),
-            Fix::Hint("write it as https://portal.example.com".into()),
+            Fix::Hint("write `base_url` with https://".into()),
         )),
     }
 }

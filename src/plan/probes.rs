@@ -58,7 +58,7 @@ pub(super) fn denied_statuses(raw: &RawSpec, provider: Provider) -> Result<Vec<u
                 Pos::of(status),
                 format!("{code} cannot mean denied: it is {why}"),
                 Some(
-                    "list the 4xx statuses this API denies a permission with, e.g. [403] (GitHub: [403, 404]); a probe answered 401 always fails",
+                    "list the 4xx statuses this API denies a permission with, e.g. [403], or [403, 404] for an API that hides what a token may not see; a probe answered 401 always fails",
                 ),
             ));
         }

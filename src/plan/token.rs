@@ -163,7 +163,9 @@ pub(super) fn plan_token(
             ));
         }
     }
+    // (A provider with no sign-in has refused the scheme already.)
     if let (Some(p), Some(c)) = (&token.probes, &token.credential)
+        && provider.has_login()
         && let RawCredential::Source(m) = &c.value
         && let Some(scheme) = m.scheme.as_ref().filter(|s| s.value == "login")
     {

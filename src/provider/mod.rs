@@ -410,7 +410,10 @@ impl Provider {
     pub(crate) fn explain_status(self, status: u16, body: &str) -> String {
         match self {
             Provider::Coveo => coveo::explain_status(status, body),
-            Provider::OAuth2Introspection | Provider::Jwt | Provider::Http => {
+            // `probes` asks nothing of its own (its probes explain their
+            // refusals with `probe::explain`); were it asked, it would get
+            // no vendor's words.
+            Provider::OAuth2Introspection | Provider::Jwt | Provider::Http | Provider::Probes => {
                 generic_status(status, body)
             }
             Provider::GitHub
