@@ -1042,7 +1042,7 @@ fn a_probes_only_spec_never_prints_another_providers_wording() {
     assert_fails(
         &live,
         "p::refused-otherwise",
-        &["`refused_when.denied` lists"],
+        &["as the spec's `refused_when.denied` lists them"],
     );
     let words = [
         "DocSpace",

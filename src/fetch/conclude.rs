@@ -96,11 +96,12 @@ pub(super) fn conclude_probes(
                 format!("{why}{said}"),
                 if success && case.provider == Provider::Slack {
                     "fix the probe's request; a refusal in a 2xx answer is a denial only for \
-                     a reason Slack gives for a missing permission (its own list: \
+                     a reason the API gives for a missing permission (Slack's own list: \
                      research/slack-errors.md)"
                 } else if success {
                     "fix the probe's request; a refusal in a 2xx answer is a denial only for \
-                     a reason the spec's `refused_when.denied` lists"
+                     a reason the API gives for a missing permission, as the spec's \
+                     `refused_when.denied` lists them"
                 } else if answered.status == 401 {
                     // `denied_statuses` may not list 401: the fix is the
                     // credential, or how it is sent.
