@@ -103,17 +103,22 @@ impl Level {
     }
 }
 
-/// A clearer error than `error` when it comes from a key one level off;
-/// `None` when the lines tell no such story. `text` is the spec as
-/// written (the loader may have blanked broken tokens in its own copy:
-/// positions are the same).
-pub(super) fn explain(text: &str, error: &SpecError) -> Option<SpecError> {
-    if error.pos.line == 0 {
-        return None;
+impl Story<'_> {
+    /// A clearer error than `error` when it comes from a key one level
+    /// off; `None` when the lines tell no such story. The story is of the
+    /// spec as written (the loader may have blanked broken tokens in its
+    /// own copy: positions are the same).
+    ///
+    /// The lines are read once per file ([`Story::of`]); each error then
+    /// costs only a look at the lines around it, so a file of many broken
+    /// tokens stays as cheap as the loader's own passes over it.
+    pub(super) fn explain(&self, error: &SpecError) -> Option<SpecError> {
+        if error.pos.line == 0 {
+            return None;
+        }
+        let at = moved_from(&self.lines, error.pos)?;
+        self.tell(at)
     }
-    let lines = lines(text)?;
-    let at = moved_from(&lines, error.pos)?;
-    Story::new(&lines).tell(at)
 }
 
 /// The lines of `text` that start a key or a list item; `None` for a text
@@ -226,25 +231,34 @@ fn flow_depth(line: &str, mut depth: usize) -> usize {
 /// (at or before its column), else the key whose value holds the error.
 fn moved_from(lines: &[Line<'_>], pos: Pos) -> Option<usize> {
     let column = pos.column.saturating_sub(1) as usize;
-    if let Some(i) = lines
-        .iter()
-        .position(|l| l.number == pos.line && l.key.is_some() && l.indent <= column)
+    // The lines are in order: the error's line, if it starts a key, is
+    // where the lines before it end.
+    let at = lines.partition_point(|l| l.number < pos.line);
+    if let Some(l) = lines.get(at)
+        && l.number == pos.line
+        && l.key.is_some()
+        && l.indent <= column
     {
-        return Some(i);
+        return Some(at);
     }
-    lines
+    lines[..at]
         .iter()
-        .rposition(|l| l.number < pos.line && l.key.is_some() && l.indent < column.max(1))
+        .rposition(|l| l.key.is_some() && l.indent < column.max(1))
 }
 
 /// The lines with each one's parent, read once.
-struct Story<'a, 'b> {
-    lines: &'b [Line<'a>],
+pub(super) struct Story<'a> {
+    lines: Vec<Line<'a>>,
     parents: Vec<Option<usize>>,
+    /// The top-level `tokens:` line.
+    tokens: Option<usize>,
 }
 
-impl<'a, 'b> Story<'a, 'b> {
-    fn new(lines: &'b [Line<'a>]) -> Self {
+impl<'a> Story<'a> {
+    /// The lines of `text` and each one's parent; `None` for a text this
+    /// module does not read (see [`lines`]).
+    pub(super) fn of(text: &'a str) -> Option<Story<'a>> {
+        let lines = lines(text)?;
         // Each line's parent is the nearest key above it indented less: the
         // keys still open are a stack, so this is linear in the lines.
         let mut open: Vec<usize> = Vec::new();
@@ -258,7 +272,13 @@ impl<'a, 'b> Story<'a, 'b> {
                 open.push(i);
             }
         }
-        Story { lines, parents }
+        let tokens =
+            (0..lines.len()).find(|&i| parents[i].is_none() && lines[i].key == Some("tokens"));
+        Some(Story {
+            lines,
+            parents,
+            tokens,
+        })
     }
 
     fn key(&self, i: usize) -> &'a str {
@@ -277,8 +297,13 @@ impl<'a, 'b> Story<'a, 'b> {
         path
     }
 
+    /// The lines right below line `i`: they end where its block does, at
+    /// the first line indented no more than it.
     fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        (i + 1..self.lines.len()).filter(move |&j| self.parents[j] == Some(i))
+        let indent = self.lines[i].indent;
+        (i + 1..self.lines.len())
+            .take_while(move |&j| self.lines[j].indent > indent)
+            .filter(move |&j| self.parents[j] == Some(i))
     }
 
     fn child(&self, i: usize, key: &str) -> Option<usize> {
@@ -301,7 +326,7 @@ impl<'a, 'b> Story<'a, 'b> {
     }
 
     fn tokens_line(&self) -> Option<usize> {
-        (0..self.lines.len()).find(|&i| self.parents[i].is_none() && self.key(i) == "tokens")
+        self.tokens
     }
 
     /// Whether line `i` holds a value on the lines below it.
@@ -567,9 +592,10 @@ impl<'a, 'b> Story<'a, 'b> {
         let now = self.lines[i].indent;
         // Only a key right after the target's own lines moves there by its
         // indentation alone; anywhere else it has to be moved.
-        let contiguous = target < i
-            && (target + 1..i)
-                .all(|j| self.lines[j].indent > target_line.indent && self.within(j, target));
+        // (Every line indented more than the target, from it on, is below
+        // it: the parents are found that way.)
+        let contiguous =
+            target < i && (target + 1..i).all(|j| self.lines[j].indent > target_line.indent);
         if contiguous && want != now {
             format!(
                 "`{key}` belongs {under}: {}",
@@ -578,18 +604,6 @@ impl<'a, 'b> Story<'a, 'b> {
         } else {
             format!("`{key}` belongs {under}: move it there")
         }
-    }
-
-    /// Whether line `j` is `target` or below it.
-    fn within(&self, j: usize, target: usize) -> bool {
-        let mut at = Some(j);
-        while let Some(k) = at {
-            if k == target {
-                return true;
-            }
-            at = self.parents[k];
-        }
-        false
     }
 }
 
@@ -642,177 +656,4 @@ fn words(n: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::parse;
-
-    /// The error the loader gives for `text`: the file's, else the first
-    /// broken token's.
-    fn error(text: &str) -> super::SpecError {
-        let parsed = parse(text);
-        match (parsed.spec, parsed.broken.into_iter().next()) {
-            (_, Some(b)) => b.error,
-            (Err(e), None) => e,
-            (Ok(_), None) => panic!("loaded: {text}"),
-        }
-    }
-
-    const HEAD: &str = "provider: docspace\ntokens:\n  ci:\n    credential: { env: A }\n    expect:\n      exactly: [files:read]\n";
-
-    /// Each misplacement: the key that moved, where it is, where it
-    /// belongs, and how far to move it, at the key's own place.
-    #[test]
-    fn a_key_one_level_off_is_named_with_its_place_and_the_fix() {
-        let cases: &[(&str, (u32, u32), &str, &str)] = &[
-            // A rule dedented out of `expect:`, to the token's keys.
-            (
-                "    forbidden: [files:write]\n",
-                (7, 5),
-                "`forbidden` is indented as a key of token `ci`: an indentation mistake",
-                "`forbidden` belongs under `expect:` of token `ci` (line 5): indent it by two more spaces",
-            ),
-            // ... to the token names: YAML reads a token named `forbidden`.
-            (
-                "  forbidden: [files:write]\n",
-                (7, 3),
-                "`forbidden` is indented as a token's name, under `tokens:`: an indentation mistake",
-                "`forbidden` belongs under `expect:` of token `ci` (line 5): indent it by four more spaces",
-            ),
-            // ... to the top level.
-            (
-                "forbidden:\n  - files:write\n",
-                (7, 1),
-                "`forbidden` is at the spec's top level, with no indentation: an indentation mistake",
-                "`forbidden` belongs under `expect:` of token `ci` (line 5): indent it (and the lines under it) by six more spaces",
-            ),
-            // ... to no level at all.
-            (
-                "   forbidden: [files:write]\n",
-                (7, 4),
-                "`forbidden` is indented as a key of token `ci`: an indentation mistake",
-                "`forbidden` belongs under `expect:` of token `ci` (line 5): indent it by three more spaces",
-            ),
-            // A token's key indented into `expect:`.
-            (
-                "      probes:\n        - { get: /api/2.0/people/@self, expect: allowed }\n",
-                (7, 7),
-                "`probes` is indented as a key of `expect:` of token `ci`: an indentation mistake",
-                "`probes` belongs to token `ci` (line 3): dedent it (and the lines under it) by two spaces",
-            ),
-            // A header key inside a token.
-            (
-                "    base_url: https://portal.example.com\n",
-                (7, 5),
-                "`base_url` is indented as a key of token `ci`: an indentation mistake",
-                "`base_url` is a key of the whole spec, which every token shares: move it out of `tokens:` to the top level, with no indentation, beside `provider:` (line 1)",
-            ),
-            // A token's key at the top level.
-            (
-                "description: nightly job\n",
-                (7, 1),
-                "`description` is at the spec's top level, with no indentation: an indentation mistake",
-                "`description` belongs to token `ci` (line 3): indent it by four more spaces",
-            ),
-            // A token at the top level.
-            (
-                "reports:\n  credential: { env: B }\n",
-                (7, 1),
-                "`reports` looks like a token (it has a token's keys), written at the spec's top level: an indentation mistake",
-                "`reports` belongs under `tokens:` (line 2): indent it (and the lines under it) by two more spaces",
-            ),
-            // A key under one whose value is already written, or a list.
-            (
-                "        at_most: [files:read]\n",
-                (7, 9),
-                "`at_most` is indented under `exactly` (line 6), whose value is already written: an indentation mistake",
-                "line `at_most` up with `exactly` (line 6): dedent it by two spaces",
-            ),
-            // A key between two levels.
-            (
-                "     at_most: [files:read]\n",
-                (7, 6),
-                "`at_most` is indented by five spaces, and `exactly` above it (line 6) by six: an indentation mistake",
-                "line `at_most` up with `exactly` (line 6): indent it by one more space",
-            ),
-        ];
-        for (tail, (line, column), message, hint) in cases {
-            let text = format!("{HEAD}{tail}");
-            let e = error(&text);
-            assert_eq!(
-                (
-                    e.pos.line,
-                    e.pos.column,
-                    e.message.as_str(),
-                    e.hint.as_deref()
-                ),
-                (*line, *column, *message, Some(*hint)),
-                "{text}"
-            );
-        }
-        let list = "provider: docspace\ntokens:\n  ci:\n    expect:\n      exactly:\n        - files:read\n        at_most: [files:read]\n";
-        let e = error(list);
-        assert_eq!(
-            e.message,
-            "`at_most` is indented under `exactly` (line 5), whose value is a list: an indentation mistake"
-        );
-        // A credential's key at the token level.
-        let e = error(
-            "provider: docspace\ntokens:\n  ci:\n    credential:\n      scheme: basic\n    env: A\n",
-        );
-        assert_eq!(
-            e.hint.as_deref(),
-            Some(
-                "`env` belongs under `credential:` of token `ci` (line 4): indent it by two more spaces"
-            )
-        );
-    }
-
-    /// Where moving by indentation alone would not do, or the target is
-    /// written on one line, the fix says so.
-    #[test]
-    fn a_key_far_from_its_place_is_told_to_move() {
-        let e = error(&format!(
-            "{HEAD}    description: x\n    forbidden: [files:write]\n"
-        ));
-        assert_eq!(
-            e.hint.as_deref(),
-            Some("`forbidden` belongs under `expect:` of token `ci` (line 5): move it there")
-        );
-        let e = error(
-            "provider: docspace\ntokens:\n  ci:\n    expect: { exactly: [files:read] }\n    forbidden: [x]\n",
-        );
-        assert_eq!(
-            e.hint.as_deref(),
-            Some(
-                "`forbidden` belongs under `expect:` of token `ci` (line 4), which is written on one line: move it inside its `{ }`"
-            )
-        );
-        let e = error(
-            "provider: docspace\ntokens:\n  ci:\n    credential: { env: A }\n    at_most: [x]\n",
-        );
-        assert_eq!(
-            e.hint.as_deref(),
-            Some(
-                "`at_most` is a rule: it goes under an `expect:` of token `ci` (line 3), which has none yet; write `expect:` there, and `at_most` under it"
-            )
-        );
-    }
-
-    /// What is not a key one level off keeps the loader's words: a typo, a
-    /// wrong value, a key nothing takes, tabs.
-    #[test]
-    fn other_errors_are_left_as_they_are() {
-        for tail in [
-            "    forbiden: [x]\n",
-            "    expect: 3\n",
-            "    nonsense: [x]\n",
-        ] {
-            let text = format!("provider: docspace\ntokens:\n  ci:\n{tail}");
-            let e = error(&text);
-            assert!(!e.message.contains("indentation"), "{text}: {e:?}");
-        }
-        let e = error("provider: docspace\ntokens:\n  ci:\n    expect: { exactly: files:read }\n");
-        assert_eq!(e.message, "expected a list here");
-        let e = error("provider: docspace\ntokens:\n  ci:\n\t  forbidden: [x]\n");
-        assert!(!e.message.contains("indentation mistake"), "{e:?}");
-    }
-}
+mod tests;

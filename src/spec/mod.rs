@@ -107,6 +107,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
         .collect();
     let mut current = text.to_owned();
     let mut blanked = vec![false; scanned.tokens.len()];
+    let story = std::cell::OnceCell::new();
     loop {
         let at = byte_offset(&current, error.pos);
         let region = scanned
@@ -119,7 +120,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 blanked[i] = true;
                 parsed.broken.push(BrokenToken {
                     name: r.name.clone(),
-                    error: reworded(text, error),
+                    error: reworded(&story, text, error),
                 });
                 current = blank(&current, r.start, r.end);
                 if blanked.iter().all(|b| *b) {
@@ -136,7 +137,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 }
             }
             _ => {
-                parsed.spec = Err(reworded(text, error));
+                parsed.spec = Err(reworded(&story, text, error));
                 return parsed;
             }
         }
@@ -146,9 +147,18 @@ pub(crate) fn parse(text: &str) -> Parsed {
 /// `error` in clearer words where the text shows a key one level off (an
 /// indentation mistake, [`indent`]). The token an error belongs to is
 /// decided on the loader's own position before this, so rewording never
-/// moves an error to another token's case.
-fn reworded(text: &str, error: SpecError) -> SpecError {
-    indent::explain(text, &error).unwrap_or(error)
+/// moves an error to another token's case. The text's lines are read
+/// once, on the first error, for all of them.
+fn reworded<'a>(
+    story: &std::cell::OnceCell<Option<indent::Story<'a>>>,
+    text: &'a str,
+    error: SpecError,
+) -> SpecError {
+    story
+        .get_or_init(|| indent::Story::of(text))
+        .as_ref()
+        .and_then(|s| s.explain(&error))
+        .unwrap_or(error)
 }
 
 /// `text` with bytes `start..end` turned into spaces, line breaks kept and
