@@ -178,7 +178,7 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
         ));
     }
     let asked = fixture::request_of(case);
-    if fixture.request != asked {
+    if !fixture.request.answers(&asked) {
         let line = |r: &fixture::FixtureRequest| {
             let mut s = format!(
                 "{} {}\n                 credential: {}",
@@ -192,16 +192,41 @@ pub(crate) fn replay(case: &Case, context: &ReplayContext) -> Result<Evidence, C
             }
             s
         };
-        return Err(CaseError::new(
-            format!(
-                "fixture {shown} answers another request than the spec asks now\n\
-                 \x20 recorded for  {}\n\
-                 \x20 asked now     {}",
-                line(&fixture.request),
-                line(&asked)
-            ),
-            Fix::Record,
-        ));
+        let mut cause = format!(
+            "fixture {shown} answers another request than the spec asks now\n\
+             \x20 recorded for  {}\n\
+             \x20 asked now     {}",
+            line(&fixture.request),
+            line(&asked)
+        );
+        // A list the API answers item by item (Vault's `paths`, Kubernetes'
+        // `namespaces`) is a set: only what it holds counts, and a changed
+        // set is named item by item. Recording asks every item again.
+        if let Some((gone, added)) = fixture.request.listed_change(&asked) {
+            let key = match &*case.api {
+                crate::plan::Api::Kubernetes { .. } => "namespaces",
+                _ => "paths",
+            };
+            let items = |l: &[String]| {
+                l.iter()
+                    .map(|i| format!("`{}`", crate::escape::text(i)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !added.is_empty() {
+                cause.push_str(&format!(
+                    "\n  `{key}` now lists {}, which the fixture has no answer for",
+                    items(&added)
+                ));
+            }
+            if !gone.is_empty() {
+                cause.push_str(&format!(
+                    "\n  `{key}` no longer lists {}, which the fixture answers",
+                    items(&gone)
+                ));
+            }
+        }
+        return Err(CaseError::new(cause, Fix::Record));
     }
     // Only a confirmation of this very recording counts (see
     // `confirmations.rs`).

@@ -10,7 +10,11 @@
 //!
 //! Architecture invariant: a fixture answers only the request the spec asks
 //! now. Replay compares the stored request with the one the spec would make
-//! and fails on any difference (issue 10, item 7).
+//! and fails on any difference (issue 10, item 7), but for the order of what
+//! a spec lists as a set (Vault's `paths`, Kubernetes' `namespaces`;
+//! [`FixtureRequest::answers`], issue 39).
+
+mod request;
 
 use crate::plan::{Api, Case, Credential, Endpoint, SecretSource};
 use crate::provider::TokenPlace;

@@ -68,6 +68,15 @@ impl Template {
         out
     }
 
+    /// The text, when the template holds no variable.
+    pub(crate) fn as_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [Part::Text(t)] => Some(t),
+            _ => None,
+        }
+    }
+
     pub(crate) fn starts_with_variable(&self) -> bool {
         matches!(self.parts.first(), Some(Part::Var(_)))
     }

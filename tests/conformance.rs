@@ -1235,3 +1235,223 @@ fn the_kit_throws_everything_at_every_provider() {
         println!("{}: {} cases", kit.provider, cases.len());
     }
 }
+
+// ---------------------------------------------------------------------------
+// A base_url that repeats the path permspec appends (issue 39)
+// ---------------------------------------------------------------------------
+
+/// The start of the path each provider appends to `base_url` (for `http`
+/// and `probes`, the kit's request or probe path): a `base_url` that
+/// already ends in it sends the request to `/api/v4/api/v4/...`. `None`:
+/// nothing is appended (introspection's endpoint is written whole; a JWT
+/// is read offline).
+fn appended(provider: &str) -> Option<&'static str> {
+    Some(match provider {
+        "docspace" | "docspace-account" | "docspace-permissions" | "docspace-scopes" => "/api/2.0",
+        "coveo" => "/rest",
+        "http" | "probes" => "/v1",
+        "github" => "/user",
+        "gitlab" => "/api/v4",
+        "slack" => "/auth.test",
+        "google" => "/tokeninfo",
+        "vault" => "/v1",
+        "kubernetes" => "/apis",
+        _ => return None,
+    })
+}
+
+/// A project with one spec per provider that appends a path, each at
+/// `base_url` + that path, for the tokens `tokens(provider)` writes.
+fn doubled_project(
+    name: &str,
+    url: impl Fn(&str) -> String,
+    token: impl Fn(&Kit) -> String,
+) -> (TempDir, Vec<(&'static str, &'static str)>) {
+    let dir = TempDir::new(name);
+    let mut cases = Vec::new();
+    for kit in kits() {
+        let Some(part) = appended(kit.provider) else {
+            assert!(
+                !kit.header.contains("base_url"),
+                "{}: register the path it appends in `appended`",
+                kit.provider
+            );
+            continue;
+        };
+        let header = kit
+            .header
+            .replace("{url}", &format!("{}{part}", url(kit.provider)));
+        dir.write(
+            &format!("specs/{}.yaml", kit.provider),
+            &format!(
+                "provider: {}\n{header}tokens:\n{}",
+                kit.provider,
+                token(&kit)
+            ),
+        );
+        cases.push((kit.provider, part));
+    }
+    (dir, cases)
+}
+
+/// Issue 39: every provider that appends a path to `base_url` says so when
+/// `base_url` already ends in it and the server answers 404 (as a server
+/// does for the address written twice): the failure names the doubled
+/// part and the address the request went to.
+#[test]
+fn every_provider_names_a_base_url_that_repeats_the_path_it_appends() {
+    let server = Server::start(|_: &Hit| Reply::json(404, r#"{"message":"Not Found"}"#));
+    let (dir, cases) = doubled_project(
+        "kit-doubled",
+        |_| server.url(),
+        |kit| {
+            match kit.provider {
+            "probes" => "  t:\n    credential: { env: T }\n    probes:\n      - { get: /v1/me, expect: allowed }\n".to_owned(),
+            _ => format!("  t:\n    credential: {{ env: T }}\n    expect: {}\n", kit.expect),
+        }
+        },
+    );
+    assert!(cases.len() >= 13, "{cases:?}");
+    // A probe's path is checked again once a variable gives the address.
+    let mut cases = cases;
+    dir.write(
+        "specs/probes-var.yaml",
+        "provider: probes\nbase_url: ${PROBES_BASE}\ntokens:\n  t:\n    credential: { env: T }\n    \
+         probes:\n      - { get: /v1/me, expect: allowed }\n",
+    );
+    cases.push(("probes-var", "/v1"));
+    let mut cmd = check_in(&dir, "live");
+    cmd.env("T", "7000000000000000000000001");
+    cmd.env("PROBES_BASE", format!("{}/v1", server.url()));
+    for kit in kits() {
+        cmd.envs(kit.env.iter().copied());
+    }
+    let out = run(&mut cmd);
+    let blocks: BTreeMap<String, String> = failure_blocks(&out.stdout).into_iter().collect();
+    let mut wrong = Vec::new();
+    for (provider, part) in &cases {
+        let name = format!("{provider}::t");
+        let text = blocks.get(&name).cloned().unwrap_or_default();
+        let says = [
+            format!("`base_url` already ends in `{part}`"),
+            format!("{part}{part}"),
+            format!("`base_url` without `{part}`"),
+        ];
+        if outcome(&out.stdout, &name) != Some("FAILED") || says.iter().any(|s| !text.contains(s)) {
+            wrong.push(format!("{name} should say {says:?}:\n{text}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}\n\n{}", wrong.join("\n\n"), out.stdout);
+}
+
+/// Issue 39: the refusal a server gives at the address written twice never
+/// stands for a revocation, for every provider whose refusal can: the
+/// same refusal at the right address does (so the test would see a
+/// refusal taken for one).
+#[test]
+fn a_refusal_at_a_doubled_address_never_proves_a_revocation() {
+    // Each provider's refusal of a revoked token, and a credential of its
+    // vendor's shape (Provider::revocation).
+    let revoking: &[(&str, u16, &str, &str)] = &[
+        ("docspace", 401, "", "sk-0123456789abcdef0123456789abcdef"),
+        (
+            "github",
+            401,
+            r#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}"#,
+            "ghp_0123456789abcdefABCDEF0123456789abcd",
+        ),
+        (
+            "gitlab",
+            401,
+            r#"{"error":"invalid_token","error_description":"Token was revoked."}"#,
+            "glpat-0123456789abcdef_-xy",
+        ),
+        (
+            "google",
+            400,
+            r#"{"error":"invalid_token","error_description":"Invalid Value"}"#,
+            "ya29.a0AfH6SMB-0123456789_abc",
+        ),
+        (
+            "vault",
+            403,
+            r#"{"errors":["permission denied"]}"#,
+            "hvs.CAESIJ0123456789abcdefghij",
+        ),
+        (
+            "kubernetes",
+            401,
+            r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#,
+            "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.e30.c2lnbmF0dXJl",
+        ),
+    ];
+    let servers: HashMap<&str, Server> = revoking
+        .iter()
+        .map(|(p, status, body, _)| {
+            let (status, body) = (*status, body.to_string());
+            let server = Server::start(move |_: &Hit| match body.as_str() {
+                "" => Reply::empty(status),
+                b => Reply::json(status, b),
+            });
+            (*p, server)
+        })
+        .collect();
+    let spec = |doubled: bool| {
+        let dir = TempDir::new(if doubled {
+            "kit-revoked-doubled"
+        } else {
+            "kit-revoked"
+        });
+        for kit in kits() {
+            let Some(server) = servers.get(kit.provider) else {
+                continue;
+            };
+            let part = if doubled {
+                appended(kit.provider).unwrap()
+            } else {
+                ""
+            };
+            let header = kit
+                .header
+                .replace("{url}", &format!("{}{part}", server.url()));
+            dir.write(
+                &format!("specs/{}.yaml", kit.provider),
+                &format!(
+                    "provider: {}\n{header}tokens:\n  gone:\n    credential: {{ env: T_{} }}\n    \
+                     expect: {{ active: false }}\n",
+                    kit.provider,
+                    kit.provider.to_uppercase()
+                ),
+            );
+        }
+        let mut cmd = check_in(&dir, "live");
+        for (p, _, _, token) in revoking {
+            cmd.env(format!("T_{}", p.to_uppercase()), token);
+        }
+        (dir, run(&mut cmd))
+    };
+    let (_dir, right) = spec(false);
+    let (_dir2, doubled) = spec(true);
+    let blocks: BTreeMap<String, String> = failure_blocks(&doubled.stdout).into_iter().collect();
+    for (p, ..) in revoking {
+        let name = format!("{p}::gone");
+        assert_eq!(
+            outcome(&right.stdout, &name),
+            Some("ok"),
+            "{}",
+            right.stdout
+        );
+        assert_eq!(
+            outcome(&doubled.stdout, &name),
+            Some("FAILED"),
+            "{}",
+            doubled.stdout
+        );
+        let part = appended(p).unwrap();
+        let text = blocks.get(&name).cloned().unwrap_or_default();
+        assert!(
+            text.contains(&format!("`base_url` already ends in `{part}`")),
+            "{name}:\n{text}"
+        );
+    }
+}

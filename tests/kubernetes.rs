@@ -411,3 +411,140 @@ fn canary_kubernetes_never_shows_a_token() {
     assert_fails(&record, "k8s::deployer", &["ci/deployments.apps:update"]);
     assert_fails(&replay, "k8s::deployer", &["ci/deployments.apps:update"]);
 }
+
+/// Issue 39: `init` on an existing spec asks about the spec's
+/// `namespaces` (and at its `base_url`, through its `ca_file`) when no
+/// flag says otherwise.
+#[test]
+fn kubernetes_init_on_an_existing_spec_takes_its_namespaces_when_none_are_given() {
+    let (server, dir) = project(
+        "k8s-init-existing",
+        &[(
+            "deployer",
+            "K8S_DEPLOYER",
+            "{ at_least: [\"ci/pods:get\"] }",
+        )],
+    );
+    let init = |token: &str, namespaces: &[&str]| {
+        let mut cmd = support::permspec();
+        cmd.current_dir(dir.path())
+            .args(["init", "--provider", "kubernetes", "--token", token])
+            .args([
+                "--credential-env",
+                "K8S_DEPLOYER",
+                "--out",
+                "specs/k8s.yaml",
+            ])
+            .env("K8S_DEPLOYER", DEPLOYER);
+        for ns in namespaces {
+            cmd.args(["--namespace", ns]);
+        }
+        support::run(&mut cmd)
+    };
+    let out = init("reviewer", &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("asked about the namespaces specs/k8s.yaml lists: default, ci"),
+        "{}",
+        out.stdout
+    );
+    let asked: Vec<Value> = server
+        .hits()
+        .iter()
+        .map(|h| serde_json::from_str::<Value>(&h.body).unwrap()["spec"]["namespace"].clone())
+        .collect();
+    assert_eq!(asked, [json!("default"), json!("ci")]);
+    let out = init("other", &["ci"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("specs/k8s.yaml says `namespaces: [default, ci]`, but --namespace says [ci]")
+            && out.stderr.contains("leave out --namespace to use it"),
+        "{}",
+        out.stderr
+    );
+    let replay = check(&dir, "replay", &[]);
+    assert_passes(&replay, "k8s::reviewer");
+}
+
+/// Issue 39: `namespaces` is a set. Reordering it replays the fixture (and
+/// a record run confirms it, byte for byte); an added or removed namespace
+/// makes the fixture stale, naming it, and recording reviews every listed
+/// namespace again: no answer says which token it is about, so a review
+/// of the new namespace alone could not be joined safely to the old ones
+/// (a rotated token under the same variable would mix two tokens' rules).
+#[test]
+fn kubernetes_namespaces_are_a_set_reordered_replays_and_a_changed_set_is_stale() {
+    let ca = TestCa::new();
+    let server = api_server(&ca, cluster());
+    let dir = TempDir::new("k8s-namespaces-set");
+    write_spec(
+        &dir,
+        &ca,
+        &server,
+        &[(
+            "deployer",
+            "K8S_DEPLOYER",
+            "{ at_least: [\"ci/pods:get\"], forbidden: [\"*/pods/exec:create\"] }",
+        )],
+    );
+    let env = [("K8S_DEPLOYER", DEPLOYER), ("PERMSPEC_NOW", NOW)];
+    let asked = |from: usize| -> Vec<Value> {
+        server.hits()[from..]
+            .iter()
+            .map(|h| serde_json::from_str::<Value>(&h.body).unwrap()["spec"]["namespace"].clone())
+            .collect()
+    };
+    assert_passes(&check(&dir, "record", &env), "k8s::deployer");
+    assert_eq!(asked(0), [json!("default"), json!("ci")]);
+    let recorded = read(&dir, "fixtures/k8s/deployer.json");
+    let respec = |namespaces: &str| {
+        let text = read(&dir, "specs/k8s.yaml")
+            .replace("namespaces: [default, ci]", namespaces)
+            .replace("namespaces: [ci, default]", namespaces)
+            .replace("namespaces: [ci, default, prod]", namespaces);
+        dir.write("specs/k8s.yaml", &text);
+    };
+    respec("namespaces: [ci, default]");
+    let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
+    assert_eq!(replay.code, 0, "{}", replay.stdout);
+    assert_passes(&replay, "k8s::deployer");
+    let again = check(&dir, "record", &env);
+    assert!(again.stdout.contains("1 unchanged"), "{}", again.stdout);
+    assert_eq!(read(&dir, "fixtures/k8s/deployer.json"), recorded);
+
+    respec("namespaces: [ci, default, prod]");
+    let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
+    assert_fails(
+        &replay,
+        "k8s::deployer",
+        &[
+            "answers another request",
+            "`namespaces` now lists `prod`, which the fixture has no answer for",
+        ],
+    );
+    let before = server.hits().len();
+    assert_passes(&check(&dir, "record", &env), "k8s::deployer");
+    assert_eq!(
+        asked(before),
+        [json!("ci"), json!("default"), json!("prod")]
+    );
+
+    respec("namespaces: [ci, prod]");
+    let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
+    assert_fails(
+        &replay,
+        "k8s::deployer",
+        &["`namespaces` no longer lists `default`, which the fixture answers"],
+    );
+    let before = server.hits().len();
+    assert_passes(&check(&dir, "record", &env), "k8s::deployer");
+    assert_eq!(asked(before), [json!("ci"), json!("prod")]);
+    let f = fixture(&dir, "fixtures/k8s/deployer.json");
+    assert!(f["response"]["body"].get("default").is_none(), "{f:#}");
+    assert_passes(
+        &check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]),
+        "k8s::deployer",
+    );
+}

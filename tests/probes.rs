@@ -935,3 +935,149 @@ fn a_probe_that_cannot_connect_is_retried_and_fails() {
     );
     assert!(out.stdout.contains("3 retries"), "{}", out.stdout);
 }
+
+/// Issue 39: a `provider: probes` spec, which names no vendor, never gets
+/// a vendor's words: not DocSpace's ("API key", "portal"), GitHub's,
+/// Slack's, nor a JWT's ("decoded offline"), whatever fails, live, in
+/// record mode, in replay or in the spec itself.
+#[test]
+fn a_probes_only_spec_never_prints_another_providers_wording() {
+    let server = Server::start(|hit: &Hit| match hit.path() {
+        "/ok" | "/ok/2" => Reply::json(200, r#"{"data":{"id":1}}"#),
+        "/forbidden" => Reply::json(403, r#"{"message":"Forbidden"}"#),
+        "/missing" => Reply::json(404, r#"{"message":"Not Found"}"#),
+        "/unauth" => Reply::json(401, r#"{"message":"Unauthorized"}"#),
+        "/html" => Reply::json(200, "<!DOCTYPE html><html><title>Sign in</title></html>")
+            .with_content_type("text/html"),
+        "/refused" => Reply::json(200, r#"{"errors":[{"type":"INTERNAL"}]}"#),
+        "/redirect" => Reply::json(302, "").with_header("Location", "/ok"),
+        _ => Reply::json(500, "oops"),
+    });
+    let dir = TempDir::new("probes-neutral");
+    let token = |name: &str, var: &str, probes: &[&str]| {
+        let mut t = format!("  {name}:\n    credential: {{ env: {var} }}\n    probes:\n");
+        for p in probes {
+            t.push_str(&format!("      - {p}\n"));
+        }
+        t
+    };
+    let ok = "{ get: /ok, expect: allowed }";
+    let mut spec = format!(
+        "provider: probes\nbase_url: {}\ndenied_statuses: [403, 404]\nrefused_when: {{ json: /errors, reason: /errors/0/type, denied: [FORBIDDEN] }}\ntokens:\n",
+        server.url()
+    );
+    for (name, probes) in [
+        (
+            "allowed-was-denied",
+            vec!["{ get: /forbidden, expect: allowed }"],
+        ),
+        (
+            "denied-was-allowed",
+            vec![ok, "{ get: /ok/2, expect: denied }"],
+        ),
+        ("unwitnessed", vec![ok, "{ get: /missing, expect: denied }"]),
+        ("unauthorized", vec!["{ get: /unauth, expect: allowed }"]),
+        ("html", vec!["{ get: /html, expect: allowed }"]),
+        (
+            "refused-otherwise",
+            vec!["{ get: /refused, expect: allowed }"],
+        ),
+        ("redirect", vec!["{ get: /redirect, expect: allowed }"]),
+        ("server-error", vec!["{ get: /error, expect: allowed }"]),
+        (
+            "unsafe",
+            vec![
+                ok,
+                "{ post: /ok, expect: denied, unsafe: \"it changes nothing\" }",
+            ],
+        ),
+    ] {
+        spec.push_str(&token(name, "P", &probes));
+    }
+    spec.push_str(&token("unset", "P_UNSET", &[ok]));
+    dir.write("specs/p.yaml", &spec);
+    dir.write(
+        "specs/variable.yaml",
+        &format!(
+            "provider: probes\nbase_url: ${{P_BASE_UNSET}}\ntokens:\n{}",
+            token("t", "P", &[ok])
+        ),
+    );
+    dir.write(
+        "specs/bad.yaml",
+        "provider: probes\nbase_url: api.example.com\ntokens:\n  t:\n    credential: { env: P }\n    probes:\n      - { get: /ok, expect: allowed }\n",
+    );
+    dir.write(
+        "specs/header.yaml",
+        "provider: probes\nbase_url: https://api.example.com\ndenied_statuses: [401]\ntokens:\n  \
+         t:\n    credential: { env: P }\n    probes:\n      - { get: /ok, expect: allowed }\n",
+    );
+    dir.write(
+        "specs/wrong.yaml",
+        "provider: probes\nbase_url: https://api.example.com\ntokens:\n  \
+         login:\n    credential: { scheme: login, username: { env: U }, password: { env: W } }\n    \
+         probes:\n      - { get: /ok, expect: allowed }\n  \
+         denied-only:\n    credential: { env: P }\n    probes:\n      - { get: /ok, expect: denied }\n  \
+         auto:\n    credential: { env: P }\n    probes: auto\n",
+    );
+    let env = [("P", "p-token-0123456789"), ("PERMSPEC_NOW", NOW)];
+    let live = check(&dir, "live", &env);
+    let record = check(&dir, "record", &env);
+    let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
+    // Every case fails, each for its own reason (so each message is seen).
+    for out in [&live, &record] {
+        assert!(out.stdout.contains("0 passed; 16 failed"), "{}", out.stdout);
+    }
+    assert_fails(&live, "p::unauthorized", &["a 401 is never a denial"]);
+    assert_fails(&live, "p::html", &["HTML page"]);
+    assert_fails(&live, "p::allowed-was-denied", &["the probes at http://"]);
+    assert_fails(
+        &live,
+        "variable::t",
+        &["P_BASE_UNSET=https://api.example.com"],
+    );
+    assert_fails(&live, "bad::t", &["such as https://api.example.com"]);
+    assert_fails(&live, "wrong::login", &["provider `probes` has no sign-in"]);
+    assert_fails(&live, "header::t", &["[403, 404] for an API that hides"]);
+    assert_fails(
+        &live,
+        "p::refused-otherwise",
+        &["as the spec's `refused_when.denied` lists them"],
+    );
+    let words = [
+        "DocSpace",
+        "docspace",
+        "portal",
+        "API key",
+        "GitHub",
+        "github",
+        "Slack",
+        "Stripe",
+        "Vault",
+        "Kubernetes",
+        "Coveo",
+        "GitLab",
+        "Google",
+        "decoded offline",
+        "JWT",
+        "sk-",
+    ];
+    for (run, out) in [("live", &live), ("record", &record), ("replay", &replay)] {
+        for word in words {
+            for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+                // Provider names listed as facts ("works with docspace")
+                // are names, not wording: only the `auto` and sign-in
+                // errors list them, and their lines are left out.
+                let shown: String = text
+                    .lines()
+                    .filter(|l| !l.contains("works with"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                assert!(
+                    !shown.contains(word),
+                    "{run} {stream} says {word:?}:\n{text}"
+                );
+            }
+        }
+    }
+}

@@ -568,3 +568,165 @@ fn vault_init_writes_a_spec_and_fixture_that_replay() {
         again.stderr
     );
 }
+
+/// Issue 39: `init` on an existing spec asks about the spec's `paths` when
+/// no --path is given (as its refusal of a differing --path advises), and
+/// takes the same paths in another order; nothing it prints contradicts
+/// what it does.
+#[test]
+fn vault_init_on_an_existing_spec_takes_its_paths_when_none_are_given() {
+    let (server, dir) = project(
+        "vault-init-existing",
+        &[("app", "VAULT_APP", "{ at_least: [policy:default] }")],
+    );
+    let init = |token: &str, paths: &[&str]| {
+        let mut cmd = support::permspec();
+        cmd.current_dir(dir.path())
+            .args(["init", "--provider", "vault", "--token", token])
+            .args(["--credential-env", "VAULT_APP"])
+            .env("VAULT_APP", APP);
+        for p in paths {
+            cmd.args(["--path", p]);
+        }
+        support::run(&mut cmd)
+    };
+    let out = init("two", &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "asked about the paths specs/vault.yaml lists: secret/data/app/config, sys/mounts, \
+             auth/token/create"
+        ),
+        "{}",
+        out.stdout
+    );
+    let hits = server.hits();
+    let sent: Value = serde_json::from_str(&hits.last().unwrap().body).unwrap();
+    assert_eq!(
+        sent,
+        json!({"paths": ["secret/data/app/config", "sys/mounts", "auth/token/create"]})
+    );
+    assert!(read(&dir, "specs/vault.yaml").contains("\n  two:\n"));
+    // The same paths in another order are the spec's.
+    let out = init(
+        "three",
+        &["auth/token/create", "secret/data/app/config", "sys/mounts"],
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        !out.stdout.contains("asked about the paths"),
+        "{}",
+        out.stdout
+    );
+    // Others are refused, and the advice works (as above).
+    let out = init("four", &["sys/mounts"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "specs/vault.yaml says `paths: [secret/data/app/config, sys/mounts, \
+             auth/token/create]`, but --path says [sys/mounts]"
+        ) && out.stderr.contains("leave out --path to use it"),
+        "{}",
+        out.stderr
+    );
+    assert!(!read(&dir, "specs/vault.yaml").contains("four"));
+    let replay = check(&dir, "replay", &[]);
+    assert_passes(&replay, "vault::two");
+    assert_passes(&replay, "vault::three");
+}
+
+/// Issue 39: `paths` is a set. Reordering it replays the fixture (and a
+/// record run confirms it, byte for byte); adding or removing a path makes
+/// the fixture stale, naming the path, and recording asks every listed
+/// path again in one capabilities-self: asking the new path alone would
+/// still take both requests (lookup-self, then capabilities-self), so it
+/// saves nothing, and would join answers of two moments in one fixture.
+#[test]
+fn vault_paths_are_a_set_reordered_replays_and_a_changed_set_is_stale() {
+    let (server, dir) = project(
+        "vault-paths-set",
+        &[(
+            "app",
+            "VAULT_APP",
+            "{ at_least: [\"secret/data/app/config:read\"], forbidden: [\"*:sudo\"] }",
+        )],
+    );
+    let env = [("VAULT_APP", APP), ("PERMSPEC_NOW", NOW)];
+    let out = check(&dir, "record", &env);
+    assert_passes(&out, "vault::app");
+    assert_eq!(server.hits().len(), 2);
+    let recorded = read(&dir, "fixtures/vault/app.json");
+    let respec = |paths: &str| {
+        let text = read(&dir, "specs/vault.yaml");
+        let (head, rest) = text.split_once("paths: [").unwrap();
+        let (_, tail) = rest.split_once("]\n").unwrap();
+        dir.write(
+            "specs/vault.yaml",
+            &format!("{head}paths: [{paths}]\n{tail}"),
+        );
+    };
+    respec("auth/token/create, sys/mounts, secret/data/app/config");
+    let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
+    assert_eq!(replay.code, 0, "{}", replay.stdout);
+    assert_passes(&replay, "vault::app");
+    let again = check(&dir, "record", &env);
+    assert_passes(&again, "vault::app");
+    assert!(again.stdout.contains("1 unchanged"), "{}", again.stdout);
+    assert_eq!(read(&dir, "fixtures/vault/app.json"), recorded);
+
+    // Added: stale, naming it; recording asks every path.
+    respec("auth/token/create, sys/mounts, secret/data/app/config, secret/data/other");
+    let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
+    assert_fails(
+        &replay,
+        "vault::app",
+        &[
+            "answers another request",
+            "`paths` now lists `secret/data/other`, which the fixture has no answer for",
+        ],
+    );
+    let before = server.hits().len();
+    let out = check(&dir, "record", &env);
+    assert_passes(&out, "vault::app");
+    let hits = server.hits();
+    assert_eq!(hits.len() - before, 2, "{:#?}", &hits[before..]);
+    let sent: Value = serde_json::from_str(&hits[before + 1].body).unwrap();
+    assert_eq!(
+        sent,
+        json!({"paths": ["auth/token/create", "sys/mounts", "secret/data/app/config", "secret/data/other"]})
+    );
+    assert_passes(
+        &check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]),
+        "vault::app",
+    );
+
+    // Removed: stale too (the fixture answers more than is asked, and a
+    // changed set is another request); recording asks what is left.
+    respec("auth/token/create, secret/data/app/config, secret/data/other");
+    let replay = check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]);
+    assert_fails(
+        &replay,
+        "vault::app",
+        &["`paths` no longer lists `sys/mounts`, which the fixture answers"],
+    );
+    let before = server.hits().len();
+    assert_passes(&check(&dir, "record", &env), "vault::app");
+    let hits = server.hits();
+    assert_eq!(hits.len() - before, 2);
+    let sent: Value = serde_json::from_str(&hits[before + 1].body).unwrap();
+    assert_eq!(
+        sent,
+        json!({"paths": ["auth/token/create", "secret/data/app/config", "secret/data/other"]})
+    );
+    let f = fixture(&dir, "fixtures/vault/app.json");
+    assert!(
+        f["response"]["body"]["capabilities-self"]["data"]
+            .get("sys/mounts")
+            .is_none(),
+        "{f:#}"
+    );
+    assert_passes(
+        &check(&dir, "replay", &[("PERMSPEC_NOW", NOW)]),
+        "vault::app",
+    );
+}

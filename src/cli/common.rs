@@ -55,7 +55,7 @@ pub(crate) struct ApiArgs {
     #[arg(long)]
     pub provider: String,
     /// The API's address (not for jwt; coveo may use --region instead; github, gitlab,
-    /// slack and google default to their public address)
+    /// slack and google default to their public address; init into an existing spec: its own)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Coveo: the organization id
@@ -64,11 +64,12 @@ pub(crate) struct ApiArgs {
     /// Coveo: us, eu, au, ca or hipaa
     #[arg(long)]
     pub region: Option<String>,
-    /// Vault: a path whose capabilities are asked (repeat it for each)
+    /// Vault: a path whose capabilities are asked (repeat it for each; init into an
+    /// existing spec: its `paths`)
     #[arg(long = "path", value_name = "PATH")]
     pub paths: Vec<String>,
     /// Kubernetes: a namespace to review (repeat it for each); Vault: the
-    /// namespace (once)
+    /// namespace (once); init into an existing spec: its own
     #[arg(long = "namespace", value_name = "NAME")]
     pub namespaces: Vec<String>,
 }

@@ -113,7 +113,14 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
             ));
         }
     };
-    let header = a.api.header(provider).map_err(usage)?;
+    // A new file's header comes from the flags; an existing file keeps
+    // its own, and the flags given are only checked against it (`edit`):
+    // leaving one out takes the spec's value (its `base_url`, `paths`,
+    // `namespaces`), as the refusal of a differing flag advises.
+    let header = match &existing {
+        None => a.api.header(provider).map_err(usage)?,
+        Some(_) => String::new(),
+    };
     let block = |expect: Option<&[String]>| {
         token_block(
             "  ",
@@ -233,7 +240,11 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
     // The exact text must load, and say what was asked (issue 10, item 15),
     // and hold no secret (item 9).
     let planned = plan(&text)?;
-    if crate::fixture::request_of(&planned) != fetched.fixture.request {
+    if !fetched
+        .fixture
+        .request
+        .answers(&crate::fixture::request_of(&planned))
+    {
         return Err(Stop(
             1,
             "error: the spec would ask another request than the one just made; nothing written\n  \
@@ -271,6 +282,33 @@ fn init(a: &InitArgs) -> Result<String, Stop> {
         fetched.evidence.grant.privileges.join(", "),
         display_path(&fixture)
     );
+    // Where the spec's lists were taken for flags left out, say what was
+    // asked: the grant is about exactly those.
+    if existing.is_some() {
+        let list = |l: &[String]| {
+            l.iter()
+                .map(|i| crate::escape::text(i).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &*planned.api {
+            crate::plan::Api::Vault { paths, .. } if a.api.paths.is_empty() => {
+                message.push_str(&format!(
+                    "\nasked about the paths {} lists: {}",
+                    display_path(&out),
+                    list(paths)
+                ));
+            }
+            crate::plan::Api::Kubernetes { namespaces, .. } if a.api.namespaces.is_empty() => {
+                message.push_str(&format!(
+                    "\nasked about the namespaces {} lists: {}",
+                    display_path(&out),
+                    list(namespaces)
+                ));
+            }
+            _ => {}
+        }
+    }
     for note in &fetched.evidence.grant.notes {
         message.push_str(&format!("\nnote: {}", crate::escape::text(note)));
     }
@@ -523,27 +561,56 @@ fn edit(
         }
     }
     // The spec's lists decide what is asked: flags that say otherwise
-    // would be ignored.
+    // would be ignored, so they are refused; flags left out take the
+    // spec's. A list is a set (its order asks nothing else), so the same
+    // items in another order agree.
     let listed = |l: &Option<spec::Spanned<Vec<spec::Spanned<String>>>>| {
         l.as_ref()
             .map(|l| l.value.iter().map(|s| s.value.clone()).collect::<Vec<_>>())
-            .unwrap_or_default()
     };
-    let namespaces = match provider {
-        Provider::Vault => value(&raw.namespace).into_iter().collect(),
-        _ => listed(&raw.namespaces),
+    let namespace_key = match provider {
+        Provider::Vault => ("namespace", value(&raw.namespace).map(|ns| vec![ns])),
+        _ => ("namespaces", listed(&raw.namespaces)),
     };
-    for (flag, given, key, written) in [
-        ("path", &a.api.paths, "paths", listed(&raw.paths)),
-        ("namespace", &a.api.namespaces, "namespaces", namespaces),
+    for (flag, given, (key, written)) in [
+        ("path", &a.api.paths, ("paths", listed(&raw.paths))),
+        ("namespace", &a.api.namespaces, namespace_key),
     ] {
-        if !given.is_empty() && *given != written {
-            return Err(usage(format!(
-                "{shown} says `{key}: [{}]`, but --{flag} says [{}]; leave out --{flag}, or \
-                 choose another --out",
-                written.join(", "),
-                given.join(", ")
-            )));
+        if given.is_empty() {
+            continue;
+        }
+        fn set(l: &[String]) -> std::collections::BTreeSet<&String> {
+            l.iter().collect()
+        }
+        let items = |l: &[String]| {
+            l.iter()
+                .map(|i| crate::escape::text(i).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match written {
+            Some(w) if set(&w) == set(given) => {}
+            Some(w) => {
+                let w = if key == "namespace" {
+                    items(&w)
+                } else {
+                    format!("[{}]", items(&w))
+                };
+                return Err(usage(format!(
+                    "{shown} says `{key}: {w}`, but --{flag} says [{}]; every token of the \
+                     file is asked about the spec's `{key}`: leave out --{flag} to use it, or \
+                     choose another --out",
+                    items(given),
+                )));
+            }
+            None => {
+                return Err(usage(format!(
+                    "{shown} has no `{key}`, but --{flag} {} was given; every token of the \
+                     file is asked about the spec's `{key}`: add it to the spec, or choose \
+                     another --out",
+                    items(given),
+                )));
+            }
         }
     }
     let names: Vec<(String, Pos)> = raw
@@ -726,6 +793,46 @@ mod tests {
         );
         a.api.base_url = Some("https://p.example.com/".into());
         assert!(edit(SPEC, Provider::DocSpace, &a, Path::new("s.yaml"), block).is_ok());
+    }
+
+    /// Issue 39: the spec's `paths` (or `namespaces`) decide what is
+    /// asked. Flags left out take them; the same items in another order
+    /// agree; other items are refused, naming the spec's key as written.
+    #[test]
+    fn listed_flags_agree_with_the_spec_as_sets_or_are_left_out() {
+        const VAULT: &str = "provider: vault\nbase_url: https://v.example.com\nnamespace: team-a\npaths: [a/b, c/d]\ntokens:\n  app:\n    credential: { env: A }\n    expect: { at_least: [policy:default] }\n";
+        let vault = |paths: &[&str], namespaces: &[&str]| {
+            let mut a = args("c", false);
+            a.api.provider = "vault".into();
+            a.api.paths = paths.iter().map(|p| p.to_string()).collect();
+            a.api.namespaces = namespaces.iter().map(|p| p.to_string()).collect();
+            edit(VAULT, Provider::Vault, &a, Path::new("v.yaml"), block)
+        };
+        assert!(vault(&[], &[]).is_ok());
+        assert!(vault(&["c/d", "a/b"], &["team-a"]).is_ok());
+        let refused = |r: Result<String, Stop>| match r {
+            Err(Stop(2, m)) => m,
+            other => panic!("not refused: {:?}", other.ok()),
+        };
+        let m = refused(vault(&["a/b"], &[]));
+        assert!(
+            m.contains("v.yaml says `paths: [a/b, c/d]`, but --path says [a/b]")
+                && m.contains("leave out --path to use it"),
+            "{m}"
+        );
+        let m = refused(vault(&[], &["team-b"]));
+        assert!(
+            m.contains("v.yaml says `namespace: team-a`, but --namespace says [team-b]"),
+            "{m}"
+        );
+        let bare = VAULT.replace("namespace: team-a\n", "");
+        let mut a = args("c", false);
+        a.api.namespaces = vec!["team-a".into()];
+        let m = refused(edit(&bare, Provider::Vault, &a, Path::new("v.yaml"), block));
+        assert!(
+            m.contains("v.yaml has no `namespace`, but --namespace team-a was given"),
+            "{m}"
+        );
     }
 
     #[test]

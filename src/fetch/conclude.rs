@@ -94,10 +94,19 @@ pub(super) fn conclude_probes(
                 .unwrap_or_default();
             return Err(fail(
                 format!("{why}{said}"),
-                if success {
+                if success && case.provider == Provider::Slack {
                     "fix the probe's request; a refusal in a 2xx answer is a denial only for \
-                     a reason the API gives for a missing permission (`refused_when.denied`; \
-                     Slack's own list)"
+                     a reason the API gives for a missing permission (Slack's own list: \
+                     research/slack-errors.md)"
+                } else if success {
+                    "fix the probe's request; a refusal in a 2xx answer is a denial only for \
+                     a reason the API gives for a missing permission, as the spec's \
+                     `refused_when.denied` lists them"
+                } else if answered.status == 401 {
+                    // `denied_statuses` may not list 401: the fix is the
+                    // credential, or how it is sent.
+                    "check the credential and how it is sent (`credential:`, its `scheme`): \
+                     the API did not accept it for this request, and a 401 is never a denial"
                 } else {
                     "fix the probe's path, or list the status in `denied_statuses` if this API \
                      denies with it; a probe is judged only on a success or a permission denial"
@@ -224,10 +233,15 @@ pub(super) fn conclude(
         ),
         Work::Offline(_) => (None, &[][..], true),
     };
-    let shown_url = url.map_or_else(
-        || "(none: the token is decoded offline)".to_owned(),
-        |u| scrubber.scrub(u.as_str()),
-    );
+    let shown_url = match url {
+        Some(u) => scrubber.scrub(u.as_str()),
+        // Nothing is asked but the probes, at the spec's address as written.
+        None if case.provider == Provider::Probes => format!(
+            "the probes at {}",
+            scrubber.scrub(&case.address().map(|(_, t)| t.written()).unwrap_or_default())
+        ),
+        None => "(none: the token is decoded offline)".to_owned(),
+    };
     let answer = match &outcome.answer {
         Ok(answer) => answer,
         Err(e) => return refused(case, prepared, e, shared, outcome.retries, shown_url),

@@ -366,10 +366,15 @@ pub(super) async fn run_job(
         // A refusal of an address written twice over says nothing of the
         // token: it names the doubled part, and is no revocation.
         if let (Some(part), Some(_)) = (&job.doubled, &error.refusal) {
+            // `provider: http` appends the spec's own `request.path`; every
+            // other provider, a path of its own.
+            let who = match job.provider {
+                Provider::Http => "and `request.path` starts with it",
+                _ => "which permspec appends itself",
+            };
             error.cause = format!(
-                "{}; the request went to `{}`: `base_url` already ends in `{part}`, which \
-                 permspec appends itself, so this refusal may come from the wrong address, \
-                 not the credential",
+                "{}; the request went to `{}`: `base_url` already ends in `{part}`, {who}, so \
+                 this refusal may come from the wrong address, not the credential",
                 error.cause,
                 crate::escape::text(job.out.url.path())
             );

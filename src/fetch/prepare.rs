@@ -368,7 +368,8 @@ fn base_of(case: &Case, env: &Env) -> Result<String, CaseError> {
         CaseError::new(
             format!("`{key}` uses ${{{var}}}, which is not set"),
             Fix::Hint(format!(
-                "set {var} to the API's address, e.g. {var}=https://portal.example.com"
+                "set {var} to the API's address, e.g. {var}={}",
+                case.provider.example_address()
             )),
         )
     })?;
@@ -466,6 +467,22 @@ pub(super) fn prepare_probes(
                 ),
             ));
         }
+        // The plan refuses a probe whose path repeats the end of a literal
+        // `base_url`; a variable's value is known only here. A denial from
+        // the address written twice would say nothing of the token.
+        if let Some(part) = crate::provider::doubled_path(&base, &request.url) {
+            return Err(CaseError::new(
+                format!(
+                    "the probe `{shown}` would go to `{}`: `base_url` already ends in \
+                     `{part}`, and the probe's path starts with it; nothing of this case was sent",
+                    crate::escape::text(url.path())
+                ),
+                Fix::Hint(format!(
+                    "write the probe's path without `{part}` (it is appended to `base_url`), \
+                     or `base_url` without `{part}` (check the variable it uses)"
+                )),
+            ));
+        }
         let mut headers: Vec<(String, Secret)> = request
             .headers
             .into_iter()
@@ -558,7 +575,7 @@ pub(super) fn check_transport(url: &reqwest::Url) -> Result<(), CaseError> {
         )),
         other => Err(CaseError::new(
             format!("`base_url` has the scheme {other}:, not https:"),
-            Fix::Hint("write it as https://portal.example.com".into()),
+            Fix::Hint("write `base_url` with https://".into()),
         )),
     }
 }

@@ -101,7 +101,7 @@ pub(crate) fn record(
 pub(super) fn unchanged(case: &Case, fetched: &Fetched, shown: &str) -> Option<String> {
     let old = fixture::read(&case.spec.fixtures, &case.fixture).ok()?;
     let same = old.provider == fetched.fixture.provider
-        && old.request == fetched.fixture.request
+        && old.request.answers(&fetched.fixture.request)
         && crate::evidence::judge(case, &old, shown)
             .is_ok_and(|grant| same_evidence(&grant, &fetched.evidence.grant));
     same.then_some(old.recorded_at)

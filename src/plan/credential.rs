@@ -90,8 +90,9 @@ pub(super) fn plan_credential(
                 return Err(SpecError::at(
                     at,
                     format!(
-                        "`scheme: login` is DocSpace's sign-in; provider `{}` does not have it",
-                        provider.name()
+                        "provider `{}` has no sign-in: `scheme: login` works with {}",
+                        provider.name(),
+                        Provider::names_where(Provider::has_login)
                     ),
                     Some("use `scheme: basic`, or a token with `{ env: NAME }`"),
                 ));

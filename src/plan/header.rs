@@ -301,13 +301,14 @@ fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
         | Provider::DocSpaceScopes
         | Provider::Probes => Api::Base {
             base_url: url(
+                provider,
                 "base_url",
                 raw.base_url.as_ref().ok_or_else(|| needs("base_url"))?,
             )?,
         },
         Provider::GitHub | Provider::GitLab | Provider::Slack | Provider::Google => Api::Base {
             base_url: match (&raw.base_url, provider.default_base_url()) {
-                (Some(b), _) => url("base_url", b)?,
+                (Some(b), _) => url(provider, "base_url", b)?,
                 (None, Some(default)) => Template::literal(default),
                 (None, None) => return Err(needs("base_url")),
             },
@@ -315,8 +316,8 @@ fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
         Provider::Coveo => coveo(provider, raw)?,
         Provider::OAuth2Introspection => {
             let endpoint = match (&raw.introspection_url, &raw.discovery) {
-                (Some(u), None) => Endpoint::Url(url("introspection_url", u)?),
-                (None, Some(d)) => Endpoint::Discovery(url("discovery", d)?),
+                (Some(u), None) => Endpoint::Url(url(provider, "introspection_url", u)?),
+                (None, Some(d)) => Endpoint::Discovery(url(provider, "discovery", d)?),
                 (Some(_), Some(d)) => {
                     return Err(SpecError::at(
                         Pos::of(d),
@@ -363,6 +364,7 @@ fn provider_and_api(raw: &RawSpec) -> Result<(Provider, Api), SpecError> {
         Provider::Http => http(raw, &needs)?,
         Provider::Vault | Provider::Kubernetes => {
             let base_url = url(
+                provider,
                 "base_url",
                 raw.base_url.as_ref().ok_or_else(|| needs("base_url"))?,
             )?;
@@ -385,7 +387,7 @@ fn coveo(provider: Provider, raw: &RawSpec) -> Result<Api, SpecError> {
                 Some("keep one of them"),
             ));
         }
-        (Some(b), None) => url("base_url", b)?,
+        (Some(b), None) => url(provider, "base_url", b)?,
         (None, Some(region)) => {
             let found = REGIONS
                 .iter()
@@ -454,6 +456,7 @@ fn coveo(provider: Provider, raw: &RawSpec) -> Result<Api, SpecError> {
 
 fn http(raw: &RawSpec, needs: &dyn Fn(&str) -> SpecError) -> Result<Api, SpecError> {
     let base_url = url(
+        Provider::Http,
         "base_url",
         raw.base_url.as_ref().ok_or_else(|| needs("base_url"))?,
     )?;
@@ -598,7 +601,7 @@ fn rules(raw: &RawSpec) -> Result<Rules, SpecError> {
 /// A URL setting: `${VAR}` references allowed, otherwise http(s) only, and
 /// never a user name or password in it (issue 10, item 12): those would be
 /// sent, printed and recorded with the address.
-fn url(key: &str, written: &Spanned<String>) -> Result<Template, SpecError> {
+fn url(provider: Provider, key: &str, written: &Spanned<String>) -> Result<Template, SpecError> {
     if has_userinfo(&written.value) {
         return Err(SpecError::at(
             Pos::of(written),
@@ -623,7 +626,10 @@ fn url(key: &str, written: &Spanned<String>) -> Result<Template, SpecError> {
                 "`{key}` must start with https:// (found `{}`)",
                 written.value
             ),
-            Some("write the API's address, such as https://portal.example.com"),
+            Some(&format!(
+                "write the API's address, such as {}",
+                provider.example_address()
+            )),
         ));
     }
     Ok(template)

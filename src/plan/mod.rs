@@ -22,7 +22,7 @@ mod token;
 
 pub(crate) use file::plan_bytes;
 pub(crate) use header::{has_userinfo, keys_of};
-pub(crate) use probes::AutoTable;
+pub(crate) use probes::{AutoTable, doubled_path};
 pub(crate) use provider::Provider;
 pub(crate) use token::valid_token_name;
 
@@ -321,7 +321,22 @@ impl Case {
 
     /// The API's address and the spec key that holds it.
     pub(crate) fn address(&self) -> Option<(&'static str, &Template)> {
-        match &*self.api {
+        self.api.address()
+    }
+}
+
+impl Api {
+    /// The `base_url` probes and most requests are appended to.
+    pub(crate) fn base_url(&self) -> Option<&Template> {
+        match self.address() {
+            Some(("base_url", t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Where the case's request goes, and the key that says so.
+    pub(crate) fn address(&self) -> Option<(&'static str, &Template)> {
+        match self {
             Api::Base { base_url }
             | Api::Coveo { base_url, .. }
             | Api::Vault { base_url, .. }

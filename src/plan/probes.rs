@@ -58,7 +58,7 @@ pub(super) fn denied_statuses(raw: &RawSpec, provider: Provider) -> Result<Vec<u
                 Pos::of(status),
                 format!("{code} cannot mean denied: it is {why}"),
                 Some(
-                    "list the 4xx statuses this API denies a permission with, e.g. [403] (GitHub: [403, 404]); a probe answered 401 always fails",
+                    "list the 4xx statuses this API denies a permission with, e.g. [403], or [403, 404] for an API that hides what a token may not see; a probe answered 401 always fails",
                 ),
             ));
         }
@@ -203,6 +203,7 @@ pub(super) fn plan_probes(
     provider: Provider,
     raw: &Spanned<RawProbes>,
     auto: Option<AutoTable>,
+    base: Option<&Template>,
     errors: &mut Vec<SpecError>,
 ) -> Vec<Probe> {
     let at = Pos::of(raw);
@@ -236,6 +237,20 @@ pub(super) fn plan_probes(
                 ));
                 return Vec::new();
             };
+            if let Some((part, _)) = table.iter().find_map(|(_, path)| doubled(base, path)) {
+                errors.push(SpecError::at(
+                    at,
+                    format!(
+                        "`probes: auto` asks paths that start with `{part}`, which `base_url` \
+                         already ends in: each would go to `{part}{part}/...`"
+                    ),
+                    Some(&format!(
+                        "write `base_url` without `{part}` (the server's own address: permspec \
+                         appends it)"
+                    )),
+                ));
+                return Vec::new();
+            }
             return table
                 .iter()
                 .map(|(permission, path)| Probe {
@@ -274,6 +289,23 @@ pub(super) fn plan_probes(
     let mut out = Vec::with_capacity(list.len());
     for item in list {
         if let Some(probe) = plan_probe(item, errors) {
+            if let Some((part, to)) = doubled(base, &probe.path.written()) {
+                errors.push(SpecError::at(
+                    Pos::of(item),
+                    format!(
+                        "the probe `{}` would go to `{}`: `base_url` already ends in `{part}`, \
+                         and the probe's path starts with it",
+                        crate::escape::text(&probe.shown()),
+                        crate::escape::text(&to)
+                    ),
+                    Some(&format!(
+                        "write the probe's path without `{part}` (it is appended to \
+                         `base_url`), or `base_url` without `{part}`: a refusal from the \
+                         address written twice would say nothing of the token"
+                    )),
+                ));
+                continue;
+            }
             let key = (probe.method, probe.path.written(), probe.body.clone());
             if !seen.insert(key) {
                 errors.push(SpecError::at(
@@ -481,6 +513,43 @@ fn plan_probe(item: &Spanned<RawProbe>, errors: &mut Vec<SpecError>) -> Option<P
     })
 }
 
+/// Where the path permspec appends starts by repeating the end of
+/// `base_url`'s own path (`https://vault.example.com/v1` + `/v1/auth/...`):
+/// the part written twice. `url` is `base` with the provider's path (or a
+/// probe's) appended. Here, in the plan, because a probe's path that
+/// doubles a literal `base_url` is a spec error; `fetch` asks it again of
+/// the resolved address.
+pub(crate) fn doubled_path(base: &str, url: &str) -> Option<String> {
+    let appended = url.strip_prefix(base.trim_end_matches('/'))?;
+    let after_host = base
+        .split_once("://")
+        .map_or(base, |(_, rest)| rest)
+        .trim_end_matches('/');
+    let path = after_host.find('/').map_or("", |i| &after_host[i..]);
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // The longest tail of the base's path that the appended path starts with.
+    (0..segments.len()).find_map(|from| {
+        let tail = format!("/{}", segments[from..].join("/"));
+        appended
+            .strip_prefix(&tail)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+            .then_some(tail)
+    })
+}
+
+/// The part a literal `base_url` already ends in that `path` starts with
+/// again, and the path the request would go to.
+fn doubled(base: Option<&Template>, path: &str) -> Option<(String, String)> {
+    let base = base?.as_literal()?;
+    let url = format!("{}{path}", base.trim_end_matches('/'));
+    let part = doubled_path(base, &url)?;
+    let to = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_default();
+    Some((part, to))
+}
+
 /// A probe's path must stay under `base_url`: the credential goes with it.
 fn check_path(path: &str) -> Result<(), String> {
     let shown = crate::escape::text(path);
@@ -514,6 +583,24 @@ fn check_path(path: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 39: a probe's path that repeats the end of a literal
+    /// `base_url` would ask another address; a refusal there says nothing
+    /// of the token, so the spec is refused. A variable's value is checked
+    /// when it is known (`fetch`).
+    #[test]
+    fn a_probe_path_that_repeats_the_base_url_is_refused() {
+        let base = Template::literal("https://gitlab.example.com/api/v4/");
+        assert_eq!(
+            doubled(Some(&base), "/api/v4/projects/1"),
+            Some(("/api/v4".to_owned(), "/api/v4/api/v4/projects/1".to_owned()))
+        );
+        assert_eq!(doubled(Some(&base), "/projects/1"), None);
+        assert_eq!(doubled(Some(&base), "/api/v40/x"), None);
+        let var = Template::parse("${GITLAB}/api/v4").unwrap();
+        assert_eq!(doubled(Some(&var), "/api/v4/projects/1"), None);
+        assert_eq!(doubled(None, "/api/v4/projects/1"), None);
+    }
 
     #[test]
     fn a_path_must_stay_under_the_base_url() {

@@ -230,6 +230,21 @@ impl Provider {
         }
     }
 
+    /// An address of the kind `base_url` holds for this provider, for a
+    /// hint: a DocSpace portal's, a Vault server's, or any API's (issue
+    /// 39: a spec never gets another provider's example).
+    pub(crate) fn example_address(self) -> &'static str {
+        match self {
+            p if p.is_docspace() => "https://portal.example.com",
+            Provider::Coveo => "https://platform.cloud.coveo.com",
+            Provider::GitHub => "https://ghe.example.com/api/v3",
+            Provider::GitLab => "https://gitlab.example.com",
+            Provider::Vault => "https://vault.example.com:8200",
+            Provider::Kubernetes => "https://k8s.example.com:6443",
+            p => p.default_base_url().unwrap_or("https://api.example.com"),
+        }
+    }
+
     /// The providers with a property, by name, for hints ("`active` works
     /// with docspace, ...").
     pub(crate) fn names_where(has: impl Fn(Provider) -> bool) -> String {

@@ -91,10 +91,10 @@ pub(super) fn plan_token(
             result => result.map_err(|e| errors.push(e)).ok(),
         },
     };
-    let probes = token
-        .probes
-        .as_ref()
-        .map(|p| super::probes::plan_probes(provider, p, provider.auto_probes(), &mut errors));
+    let probes = token.probes.as_ref().map(|p| {
+        let base = header.api.base_url();
+        super::probes::plan_probes(provider, p, provider.auto_probes(), base, &mut errors)
+    });
     let mut expect = match (&token.expect, provider) {
         (Some(e), Provider::Probes) => {
             errors.push(SpecError::at(
@@ -163,7 +163,9 @@ pub(super) fn plan_token(
             ));
         }
     }
+    // (A provider with no sign-in has refused the scheme already.)
     if let (Some(p), Some(c)) = (&token.probes, &token.credential)
+        && provider.has_login()
         && let RawCredential::Source(m) = &c.value
         && let Some(scheme) = m.scheme.as_ref().filter(|s| s.value == "login")
     {

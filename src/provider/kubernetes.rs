@@ -63,7 +63,11 @@ pub(crate) fn project(body: &Value, namespaces: &[String]) -> Value {
 pub(crate) fn parse(body: &Value, namespaces: &[String]) -> Result<Grant, Unread> {
     let mut privileges = Vec::new();
     let mut partial = Vec::new();
-    for ns in namespaces {
+    // In name order, not the spec's: the list is a set (issue 39), and what
+    // is said of an incomplete review must not change with its order.
+    let mut sorted: Vec<&String> = namespaces.iter().collect();
+    sorted.sort();
+    for ns in sorted {
         let review = body
             .get(ns)
             .ok_or_else(|| format!("there is no review of namespace `{ns}`"))?;
@@ -245,6 +249,27 @@ mod tests {
         assert!(
             why.contains("incomplete") && why.contains("webhook"),
             "{why}"
+        );
+    }
+
+    /// Issue 39: the namespaces are a set; in any order, the same grant,
+    /// and the same words for what an incomplete review lacks.
+    #[test]
+    fn the_grant_does_not_depend_on_the_order_of_the_namespaces() {
+        let status = |e: &str| {
+            json!({"resourceRules": [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}],
+                   "nonResourceRules": [], "incomplete": true, "evaluationError": e})
+        };
+        let body =
+            json!({"ci": review("ci", status("one")), "default": review("default", status("two"))});
+        let a = parse(&body, &namespaces(&["ci", "default"])).ok().unwrap();
+        let b = parse(&body, &namespaces(&["default", "ci"])).ok().unwrap();
+        assert_eq!(a, b);
+        assert_eq!(
+            a.partial.as_deref(),
+            Some(
+                "`ci`: the review is incomplete; `ci`: one; `default`: the review is incomplete; `default`: two"
+            )
         );
     }
 

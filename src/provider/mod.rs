@@ -22,7 +22,7 @@ pub(crate) mod slack;
 pub(crate) mod vault;
 
 use crate::plan::Api;
-pub(crate) use crate::plan::Provider;
+pub(crate) use crate::plan::{Provider, doubled_path};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -410,7 +410,10 @@ impl Provider {
     pub(crate) fn explain_status(self, status: u16, body: &str) -> String {
         match self {
             Provider::Coveo => coveo::explain_status(status, body),
-            Provider::OAuth2Introspection | Provider::Jwt | Provider::Http => {
+            // `probes` asks nothing of its own (its probes explain their
+            // refusals with `probe::explain`); were it asked, it would get
+            // no vendor's words.
+            Provider::OAuth2Introspection | Provider::Jwt | Provider::Http | Provider::Probes => {
                 generic_status(status, body)
             }
             Provider::GitHub
@@ -567,28 +570,6 @@ pub(crate) fn split_list(s: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// Where the path permspec appends starts by repeating the end of
-/// `base_url`'s own path (`https://vault.example.com/v1` + `/v1/auth/...`):
-/// the part written twice. `url` is `base` with the provider's path
-/// appended.
-pub(crate) fn doubled_path(base: &str, url: &str) -> Option<String> {
-    let appended = url.strip_prefix(base.trim_end_matches('/'))?;
-    let after_host = base
-        .split_once("://")
-        .map_or(base, |(_, rest)| rest)
-        .trim_end_matches('/');
-    let path = after_host.find('/').map_or("", |i| &after_host[i..]);
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    // The longest tail of the base's path that the appended path starts with.
-    (0..segments.len()).find_map(|from| {
-        let tail = format!("/{}", segments[from..].join("/"));
-        appended
-            .strip_prefix(&tail)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
-            .then_some(tail)
-    })
-}
-
 /// Whether a name an answer reports can be a privilege: not empty, no
 /// white space at either end, no control character, and a letter or a
 /// digit somewhere (or DocSpace's `*`). A list made only of separators
@@ -677,6 +658,13 @@ fn vendor_status(provider: Provider, status: u16, body: &str) -> String {
         (Provider::Vault, 400) => "Vault refused the request (a use-limited token used up?)",
         (Provider::Vault, 404) => "not found: check `base_url` and `namespace`",
         (Provider::Kubernetes, 401) => "the API server does not accept the token",
+        // `/user` at GitHub Enterprise Server's own address is its web
+        // site's, not the API's (GitHub docs, "Getting started with the
+        // REST API": `http(s)://HOSTNAME/api/v3`).
+        (Provider::GitHub, 404) => {
+            "not found: check `base_url` (GitHub Enterprise Server's API is at \
+             `https://HOSTNAME/api/v3`)"
+        }
         (Provider::Kubernetes, 403) => {
             "the token may not create SelfSubjectRulesReviews (the cluster removed \
              `system:basic-user`?)"

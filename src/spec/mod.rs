@@ -17,6 +17,7 @@
 mod error;
 mod events;
 mod fast;
+mod indent;
 pub(crate) mod raw;
 mod scan;
 
@@ -106,6 +107,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
         .collect();
     let mut current = text.to_owned();
     let mut blanked = vec![false; scanned.tokens.len()];
+    let story = std::cell::OnceCell::new();
     loop {
         let at = byte_offset(&current, error.pos);
         let region = scanned
@@ -118,7 +120,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 blanked[i] = true;
                 parsed.broken.push(BrokenToken {
                     name: r.name.clone(),
-                    error,
+                    error: reworded(&story, text, error),
                 });
                 current = blank(&current, r.start, r.end);
                 if blanked.iter().all(|b| *b) {
@@ -135,11 +137,28 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 }
             }
             _ => {
-                parsed.spec = Err(error);
+                parsed.spec = Err(reworded(&story, text, error));
                 return parsed;
             }
         }
     }
+}
+
+/// `error` in clearer words where the text shows a key one level off (an
+/// indentation mistake, [`indent`]). The token an error belongs to is
+/// decided on the loader's own position before this, so rewording never
+/// moves an error to another token's case. The text's lines are read
+/// once, on the first error, for all of them.
+fn reworded<'a>(
+    story: &std::cell::OnceCell<Option<indent::Story<'a>>>,
+    text: &'a str,
+    error: SpecError,
+) -> SpecError {
+    story
+        .get_or_init(|| indent::Story::of(text))
+        .as_ref()
+        .and_then(|s| s.explain(&error))
+        .unwrap_or(error)
 }
 
 /// `text` with bytes `start..end` turned into spaces, line breaks kept and

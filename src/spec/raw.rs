@@ -753,7 +753,7 @@ pub(crate) fn every_key() -> impl Iterator<Item = &'static str> {
 
 /// The field names `T`'s derived `Deserialize` asks for: it hands them to
 /// `deserialize_struct`, which this deserializer keeps, and fails.
-fn fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+pub(super) fn fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     use serde::de::{Error, Visitor};
     use std::fmt;
 
