@@ -71,8 +71,11 @@ impl Settings {
     }
 }
 
-/// Builds a client: rustls on the ring provider, built explicitly so no
-/// process-wide crypto provider needs to be installed, the platform's roots
+/// Builds a client: rustls on the aws-lc-rs provider (post-quantum key
+/// exchange first, X25519MLKEM768, so a credential sent today is not
+/// readable from a recording later; rustls 0.23.48 deprecates the ring
+/// provider for lacking it), built explicitly so no process-wide crypto
+/// provider needs to be installed, the platform's roots
 /// plus the spec's `ca_file` if any, no redirects.
 ///
 /// Proxies (issue 10, item 13): plain http (allowed only to loopback) never
@@ -84,7 +87,7 @@ pub(crate) fn client(
     settings: &Settings,
     ca_file: Option<&Path>,
 ) -> Result<reqwest::Client, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let extra = match ca_file {
         None => Vec::new(),
         Some(path) => read_ca(path)?,
