@@ -99,6 +99,13 @@ check "passing: the JUnit report has every bundled case" \
 check "passing: the SARIF log is SARIF 2.1.0" \
   "$PY" -c 'import json,sys; assert json.load(open(sys.argv[1]))["version"] == "2.1.0"' "$ws/sub/permspec.sarif"
 
+# The default working-directory, ".": the reports' paths as written.
+mkdir -p "$tmp/ws-root" && cp -r "$ROOT/specs" "$ROOT/fixtures" "$tmp/ws-root/"
+PATH=$WITH_CARGO "$PY" "$HERE/composite.py" run "$ROOT/action.yml" "$tmp/ws-root" \
+  >"$tmp/root.json" 2>"$tmp/root.log" || true
+check "working-directory \".\": outcome passed, the reports' paths as written" \
+  test "$(field root 'r["outputs"]["outcome"], r["outputs"]["junit"], r["outputs"]["sarif"]')" = "('passed', 'permspec-junit.xml', 'permspec.sarif')"
+
 # A case fails: break-glass holds "*", its spec now says at most "*:read".
 ws=$(workspace drift)
 sed -i 's/exactly: \["\*"\]/exactly: ["*:read"]/' "$ws/sub/specs/docspace.yaml"
