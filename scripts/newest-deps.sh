@@ -35,7 +35,8 @@ cp Cargo.toml Cargo.toml.as-written
 rustc=$(rustc --version | awk '{print $2}' | cut -d. -f1,2)
 sed -i "s/^rust-version = .*/rust-version = \"$rustc\"/" Cargo.toml
 echo "# cargo update (resolving for rustc $rustc)"
-cargo update 2>&1 | grep -E '^ +(Updating|Adding|Removing|Downgrading) ' || true
+cargo update 2>&1 | grep -E '^ +(Updating|Adding|Removing|Downgrading) ' | tee "$work/moved" || true
+echo "# $(grep -c Updating "$work/moved" || true) crates newer than Cargo.lock"
 mv Cargo.toml.as-written Cargo.toml
 
 echo "# cargo clippy --all-targets -- -D warnings"
