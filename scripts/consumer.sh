@@ -96,7 +96,7 @@ check)
   (cd "$dir" && cargo fetch --quiet)
 
   tree=$(crates "$dir")
-  heavy=$(grep -E '^(reqwest|hyper|rustls|tokio|clap|schemars|h2|ring) ' <<<"$tree" | grep -v '^clap' || true)
+  heavy=$(grep -E '^(reqwest|hyper|rustls|tokio|clap|schemars|h2|ring|aws-lc-rs|aws-lc-sys) ' <<<"$tree" | grep -v '^clap' || true)
   # libtest-mimic parses its arguments with clap: that one is the test
   # harness's, not ours (no `cli` feature is needed for it).
   check "replay-only: no HTTP client, TLS, async runtime or schema generator" test -z "$heavy"

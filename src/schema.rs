@@ -43,11 +43,17 @@ fn tighten(schema: &mut Value) {
         "enum",
         json!(["client_secret_basic", "client_secret_post"]),
     );
+    // The loader upper-cases the method in ASCII (`plan::header`), so any
+    // ASCII case of GET, POST or HEAD, and nothing else. Spelled out letter
+    // by letter: editors compile a schema's patterns as ECMA-262 regular
+    // expressions, which have no inline flag such as `(?i:...)`, and a
+    // Unicode-aware case-insensitive match would also take `poſt` (U+017F),
+    // which the loader refuses.
     set(
         schema,
         &["$defs", "RawHttpRequest", "properties", "method"],
         "pattern",
-        json!("^(?i:get|post|head)$"),
+        json!("^([Gg][Ee][Tt]|[Pp][Oo][Ss][Tt]|[Hh][Ee][Aa][Dd])$"),
     );
     set(
         schema,
@@ -252,5 +258,52 @@ mod tests {
             !text.contains("\"null\""),
             "a key written with no value is an error, and the schema says so"
         );
+    }
+
+    /// Every `pattern` (and `patternProperties` key) of the schema.
+    fn patterns(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("pattern", Value::String(p)) => found.push(p.clone()),
+                        ("patternProperties", Value::Object(m)) => {
+                            found.extend(m.keys().cloned());
+                        }
+                        _ => {}
+                    }
+                    patterns(v, found);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| patterns(v, found)),
+            _ => {}
+        }
+    }
+
+    /// Editors compile a schema's patterns as ECMA-262 regular expressions
+    /// (yaml-language-server: `new RegExp(pattern, "u")`), which have no
+    /// inline flags (`(?i)`, `(?i:...)`: only ES2025 engines take the
+    /// second), no `\A`, `\z` or `\Z` anchors and no `(?P<name>...)`.
+    /// tests/schema/editor.sh compiles each one with Node; this catches
+    /// the same mistake at `cargo test`.
+    #[test]
+    fn every_pattern_is_an_ecma_262_regular_expression() {
+        let schema: Value = serde_json::from_str(&json()).unwrap();
+        let mut found = Vec::new();
+        patterns(&schema, &mut found);
+        assert!(found.len() > 3, "the schema's patterns were not found");
+        for p in found {
+            let mut rest = p.as_str();
+            while let Some(at) = rest.find("(?") {
+                rest = &rest[at + 2..];
+                assert!(
+                    rest.starts_with([':', '=', '!', '<']),
+                    "`{p}` has a group ECMA-262 editors do not take"
+                );
+            }
+            for bad in ["\\A", "\\z", "\\Z"] {
+                assert!(!p.contains(bad), "`{p}` uses `{bad}`, which ECMA-262 lacks");
+            }
+        }
     }
 }

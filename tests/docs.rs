@@ -1,7 +1,7 @@
-//! The docs stay true to the code: examples parse, every bundled spec
-//! carries the schema line, and the guide's audit page documents every
-//! field of the audit's JSON. (tests/guide.rs replays the guide's
-//! examples and checks its links.)
+//! The docs stay true to the code: examples parse (the CI example and the
+//! GitHub Action), every bundled spec carries the schema line, and the
+//! guide's audit page documents every field of the audit's JSON.
+//! (tests/guide.rs replays the guide's examples and checks its links.)
 
 // Runs the `permspec` binary: not built without the `cli` feature.
 #![cfg(feature = "cli")]
@@ -45,6 +45,117 @@ fn the_ci_example_is_valid_yaml_with_both_jobs() {
         )
     );
     assert!(text.contains("cargo run --locked --quiet --example permspec --features cli --"));
+
+    let steps = |job: &str| doc["jobs"][job]["steps"].as_array().unwrap().clone();
+    let position =
+        |job: &str, what: &dyn Fn(&serde_json::Value) -> bool| steps(job).iter().position(what);
+    let runs = |needle: &'static str| {
+        move |s: &serde_json::Value| s["run"].as_str().is_some_and(|r| r.contains(needle))
+    };
+    let uses = |action: &'static str| {
+        move |s: &serde_json::Value| s["uses"].as_str().is_some_and(|u| u.starts_with(action))
+    };
+
+    // permspec is not on crates.io: the dependency the header shows is a
+    // git one pinned to a commit, with what a private repository needs.
+    assert!(text.contains(
+        "permspec = { git = \"https://github.com/your-org/permspec\", rev = \"<commit>\""
+    ));
+    assert_eq!(doc["env"]["CARGO_NET_GIT_FETCH_WITH_CLI"], "true");
+    assert!(text.contains("A private permspec repository"));
+
+    // Every job caches its build with an action pinned by a commit (the
+    // loop above holds every `uses:` to 40 hex digits).
+    for job in ["replay", "live"] {
+        assert!(
+            position(job, &uses("Swatinem/rust-cache@")).is_some(),
+            "{job} has no build cache"
+        );
+    }
+
+    // A pull request from a fork cannot write security events: the SARIF
+    // upload is skipped there, and only there.
+    let sarif = position("replay", &uses("github/codeql-action/upload-sarif@")).unwrap();
+    let guard = steps("replay")[sarif]["if"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        guard.contains("github.event.pull_request.head.repo.full_name == github.repository || github.event_name != 'pull_request'"),
+        "the SARIF upload is not guarded against forks: {guard}"
+    );
+
+    // Building is a step of its own, before the cases run: a compile error
+    // fails the build, never reads as a failed case or a drift.
+    let build = position(
+        "replay",
+        &runs("cargo test --locked --test permissions --no-run"),
+    );
+    let replay = position("replay", &|s| {
+        s["run"].as_str() == Some("cargo test --locked --test permissions")
+    });
+    assert!(matches!((build, replay), (Some(b), Some(r)) if b < r));
+    let build = position(
+        "live",
+        &runs("cargo test --locked --features live --test permissions --no-run"),
+    );
+    let record = position("live", &runs("PERMSPEC_MODE=record cargo test")).unwrap();
+    assert!(matches!(build, Some(b) if b < record));
+    let record = &steps("live")[record];
+    assert!(
+        record["run"]
+            .as_str()
+            .unwrap()
+            .contains("if [ \"$code\" -eq 101 ]"),
+        "only libtest's failed-case status is a drift"
+    );
+    assert!(!text.contains("|| echo \"drift=true\""));
+    // The replay fails while an answer waits for review.
+    assert_eq!(doc["jobs"]["replay"]["env"]["PERMSPEC_PENDING"], "fail");
+
+    // The live job proposes the re-recorded fixtures in a pull request and
+    // never pushes to a branch itself.
+    assert!(!text.contains("git push") && !text.contains("git commit"));
+    let pr = position("live", &uses("peter-evans/create-pull-request@")).unwrap();
+    let pr = &steps("live")[pr];
+    assert_eq!(pr["with"]["add-paths"], "fixtures/");
+    assert!(
+        pr["if"].is_null(),
+        "the pull request carries the confirmations too, not only changed permissions"
+    );
+}
+
+#[test]
+fn the_action_builds_at_its_own_ref_and_keeps_setup_failures_apart() {
+    let text = std::fs::read_to_string("action.yml").unwrap();
+    let action: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let names: Vec<&str> = steps.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["permspec: setup", "permspec: build", "permspec: check"]
+    );
+    // The version is the ref the workflow pins: built from the action's
+    // own folder, its lock file honoured.
+    assert!(
+        steps[1]["run"]
+            .as_str()
+            .unwrap()
+            .contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\"")
+    );
+    // Only the check step says how the check went: a setup or build
+    // failure leaves `outcome` empty.
+    for output in ["outcome", "exit-code", "junit", "sarif"] {
+        assert_eq!(
+            action["outputs"][output]["value"],
+            format!("${{{{ steps.check.outputs.{output} }}}}")
+        );
+    }
+    assert_eq!(steps[2]["id"], "check");
+    assert!(steps[..2].iter().all(|s| s["id"].is_null()));
+    assert_eq!(action["inputs"]["junit"]["default"], "permspec-junit.xml");
+    assert_eq!(action["inputs"]["sarif"]["default"], "permspec.sarif");
 }
 
 #[test]

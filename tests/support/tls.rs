@@ -42,6 +42,9 @@ impl TestCa {
     }
 
     pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
+        // Deprecated in rustls 0.23.48 (src/fetch/http/mod.rs says why
+        // ring stays).
+        #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key.clone()));
         let config = rustls::ServerConfig::builder_with_provider(provider)

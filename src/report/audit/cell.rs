@@ -233,6 +233,7 @@ mod tests {
             summary: Summary::default(),
             tokens: rows,
             unreferenced_fixtures: Vec::new(),
+            pending_answers: Vec::new(),
         })
     }
 
