@@ -702,3 +702,95 @@ fn the_guide_names_every_key_of_the_spec_format() {
         "keys of the spec format the guide never names: {missing:?}"
     );
 }
+
+/// The `permspec` command lines of the guide's and the README's `sh`
+/// blocks (a line continued with `\` joined, comments and leading
+/// `VAR=value` assignments dropped; the consumer's `cargo run --example
+/// permspec --features cli --` counts as `permspec`), with where each is.
+fn commands_shown() -> Vec<(String, String)> {
+    let mut pages = pages();
+    pages.push((
+        "README.md".into(),
+        std::fs::read_to_string("README.md").unwrap(),
+    ));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (page, text) in &pages {
+        for block in blocks(page, text).into_iter().filter(|b| b.lang == "sh") {
+            let joined = block.text.replace("\\\n", " ");
+            let mut last: Option<usize> = None;
+            for line in joined.lines() {
+                let mut line = line.split(" #").next().unwrap_or("").trim();
+                // A synopsis continued on an indented line of options.
+                if line.starts_with('[')
+                    && let Some(i) = last
+                {
+                    out[i].1.push(' ');
+                    out[i].1.push_str(line);
+                    continue;
+                }
+                last = None;
+                line = line.strip_prefix("$ ").unwrap_or(line);
+                while let Some((word, rest)) = line.split_once(' ')
+                    && word.contains('=')
+                    && word.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                {
+                    line = rest.trim_start();
+                }
+                let line = line
+                    .strip_prefix("cargo run --example permspec --features cli -- ")
+                    .map(|rest| format!("permspec {rest}"))
+                    .unwrap_or_else(|| line.to_owned());
+                if line.starts_with("permspec ") {
+                    out.push((format!("{} (line {})", block.page, block.line), line));
+                    last = Some(out.len() - 1);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every command the guide shows can be pasted: each flag a synopsis
+/// names (`[--specs DIR]`) is one its subcommand takes, and a command
+/// written out in full (no `[`, `|`, `...` or capitalised placeholder) is
+/// accepted by the binary's parser as it stands, flags and values alike
+/// (issue 39). `--help` after the words makes clap check them without
+/// running anything.
+#[test]
+fn every_command_the_guide_shows_is_one_permspec_takes() {
+    let shown = commands_shown();
+    assert!(shown.len() > 15, "the guide shows its commands: {shown:?}");
+    let mut problems = Vec::new();
+    let mut helps: BTreeMap<String, String> = BTreeMap::new();
+    for (at, line) in &shown {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(sub) = words.get(1).copied() else {
+            continue;
+        };
+        let help = helps
+            .entry(sub.to_owned())
+            .or_insert_with(|| run(permspec().args([sub, "--help"])).stdout);
+        for flag in words
+            .iter()
+            .map(|w| w.trim_start_matches('[').trim_end_matches([']', ',']))
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+            .map(|w| w.split('=').next().unwrap_or(w))
+        {
+            // libtest's flags, which `check` passes on, are named as such.
+            if !help.contains(&format!("{flag} ")) && !help.contains(&format!("{flag}\n")) {
+                problems.push(format!("{at}: `permspec {sub}` takes no {flag}: {line}"));
+            }
+        }
+        let synopsis = line.contains(['[', '|', '<']) || line.contains("...");
+        let placeholder = words[2..]
+            .iter()
+            .any(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+        if !synopsis && !placeholder {
+            let out = run(permspec().args(&words[1..]).arg("--help"));
+            if out.code != 0 {
+                problems.push(format!("{at}: refused as written: {line}\n{}", out.stderr));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
