@@ -405,6 +405,18 @@ fn pending_fail_fails_each_case_with_a_pending_answer_and_nothing_else() {
         .args(["--unreferenced", "ignore", "--pending", "warn"])
         .env("PERMSPEC_PENDING", "fail"));
     assert_eq!(warn.code, 0, "{}", warn.stdout);
+    // Set but empty, as a CI template leaves it: the default.
+    let empty = run(check_in(&dir, "replay")
+        .args(["--unreferenced", "ignore"])
+        .env("PERMSPEC_PENDING", " "));
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+    assert!(
+        empty
+            .stderr
+            .contains("warning: 1 recorded answer awaits review"),
+        "{}",
+        empty.stderr
+    );
     let wrong = run(check_in(&dir, "replay").env("PERMSPEC_PENDING", "strict"));
     assert_eq!(wrong.code, 2);
     assert!(
