@@ -103,7 +103,9 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
         Some(_) => None,
         None => terminal_width(),
     };
-    let text = scrubber.scrub(&render(&report, a.format, inventory.as_ref(), width));
+    let rendered = render(&report, a.format, inventory.as_ref(), width);
+    let whole = width.map(|_| render(&report, a.format, inventory.as_ref(), None));
+    let text = last_pass(&scrubber, rendered, whole);
     match &a.out {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {
@@ -115,6 +117,25 @@ pub(crate) fn run(a: AuditArgs) -> ExitCode {
         None => print!("{text}"),
     }
     ExitCode::SUCCESS
+}
+
+/// The last scrubbing pass over the output. Wrapped to a width, a line
+/// break could fall inside a secret and hide it from the pass, so the pass
+/// looks at the same audit unwrapped (`whole`): should it find a secret
+/// there that the scrubbing of the audit's strings missed, the unwrapped
+/// text is shown, scrubbed, instead of the wrapped one.
+fn last_pass(
+    scrubber: &crate::secret::Scrubber,
+    rendered: String,
+    whole: Option<String>,
+) -> String {
+    if let Some(whole) = whole {
+        let clean = scrubber.scrub(&whole);
+        if clean != whole {
+            return clean;
+        }
+    }
+    scrubber.scrub(&rendered)
 }
 
 fn headline(a: &Audit, path: &std::path::Path) -> String {
@@ -182,5 +203,30 @@ fn render(
             }
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A secret the audit's own scrubbing missed, split by a wrapped line,
+    /// is still caught: the pass reads the unwrapped audit (issue 39).
+    #[test]
+    fn a_secret_split_by_wrapping_is_still_scrubbed() {
+        let canary = "canary-sk-0123456789abcdef";
+        let scrubber = crate::secret::Scrubber::new([&crate::secret::Secret::new(canary)]);
+        let whole = format!("t: granted: {canary}\n");
+        let wrapped = "t: granted:\n    canary-sk-01234\n    56789abcdef\n".to_owned();
+        let shown = last_pass(&scrubber, wrapped.clone(), Some(whole));
+        assert!(!shown.contains("canary-sk-01234"), "{shown}");
+        assert!(shown.contains("[REDACTED]"), "{shown}");
+        // Nothing to find: the wrapped text stands.
+        let clean = "t: granted: files:read\n".to_owned();
+        assert_eq!(
+            last_pass(&scrubber, "t:\n  files:read\n".into(), Some(clean)),
+            "t:\n  files:read\n"
+        );
+        assert_eq!(last_pass(&scrubber, wrapped.clone(), None), wrapped);
     }
 }
