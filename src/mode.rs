@@ -32,6 +32,23 @@ impl Mode {
     }
 }
 
+/// A run policy read from the environment variable `var`: `default` when
+/// it is unset or blank, else one of the words `parse` takes, or an error
+/// that names the variable, its value and `names` (`PERMSPEC_UNREFERENCED`,
+/// `PERMSPEC_PENDING`).
+pub(crate) fn policy_from_env<T>(
+    var: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    names: &str,
+    default: T,
+) -> Result<T, String> {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => parse(v.trim())
+            .ok_or_else(|| format!("{var} is `{}`; it takes {names}", crate::escape::text(&v))),
+        _ => Ok(default),
+    }
+}
+
 impl FromStr for Mode {
     type Err = String;
     fn from_str(s: &str) -> Result<Mode, String> {

@@ -38,16 +38,12 @@ impl Policy {
 
     /// `PERMSPEC_UNREFERENCED`, or `warn`.
     pub(crate) fn from_env() -> Result<Policy, String> {
-        match std::env::var("PERMSPEC_UNREFERENCED") {
-            Ok(v) if !v.trim().is_empty() => Policy::parse(v.trim()).ok_or_else(|| {
-                format!(
-                    "PERMSPEC_UNREFERENCED is `{}`; it takes {}",
-                    crate::escape::text(&v),
-                    Policy::NAMES
-                )
-            }),
-            _ => Ok(Policy::Warn),
-        }
+        crate::mode::policy_from_env(
+            "PERMSPEC_UNREFERENCED",
+            Policy::parse,
+            Policy::NAMES,
+            Policy::Warn,
+        )
     }
 }
 

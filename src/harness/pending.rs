@@ -35,16 +35,12 @@ impl Policy {
 
     /// `PERMSPEC_PENDING`, or `warn`.
     pub(crate) fn from_env() -> Result<Policy, String> {
-        match std::env::var("PERMSPEC_PENDING") {
-            Ok(v) if !v.trim().is_empty() => Policy::parse(v.trim()).ok_or_else(|| {
-                format!(
-                    "PERMSPEC_PENDING is `{}`; it takes {}",
-                    text(&v),
-                    Policy::NAMES
-                )
-            }),
-            _ => Ok(Policy::Warn),
-        }
+        crate::mode::policy_from_env(
+            "PERMSPEC_PENDING",
+            Policy::parse,
+            Policy::NAMES,
+            Policy::Warn,
+        )
     }
 }
 
