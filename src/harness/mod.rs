@@ -521,16 +521,7 @@ fn test_target() -> String {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("permissions");
-    strip_hash(stem).to_owned()
-}
-
-pub(crate) fn strip_hash(stem: &str) -> &str {
-    match stem.rsplit_once('-') {
-        Some((name, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
-            name
-        }
-        _ => stem,
-    }
+    report::strip_hash(stem).to_owned()
 }
 
 #[cfg(test)]
@@ -539,7 +530,10 @@ mod tests {
 
     #[test]
     fn test_target_drops_cargos_hash() {
-        assert_eq!(strip_hash("permissions-0123456789abcdef"), "permissions");
-        assert_eq!(strip_hash("my-tests"), "my-tests");
+        assert_eq!(
+            report::strip_hash("permissions-0123456789abcdef"),
+            "permissions"
+        );
+        assert_eq!(report::strip_hash("my-tests"), "my-tests");
     }
 }

@@ -11,7 +11,7 @@ pub(crate) mod junit;
 mod next;
 pub(crate) mod sarif;
 
-pub(crate) use next::{Invocation, shell_word, yaml_item};
+pub(crate) use next::{Invocation, shell_word, strip_hash, yaml_item};
 
 use crate::compare::{Finding, Outcome, Rule};
 use crate::escape::{lines, text};

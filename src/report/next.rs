@@ -50,7 +50,7 @@ impl Runner {
             return Runner::Installed;
         };
         Runner::Example {
-            name: crate::harness::strip_hash(stem).to_owned(),
+            name: strip_hash(stem).to_owned(),
             release: folder(parent.and_then(|p| p.parent())).as_deref() == Some("release"),
         }
     }
@@ -118,6 +118,17 @@ impl Invocation {
                 )
             }
         }
+    }
+}
+
+/// A binary's name without the hash cargo appends to test and example
+/// binaries (`permissions-0123456789abcdef`).
+pub(crate) fn strip_hash(stem: &str) -> &str {
+    match stem.rsplit_once('-') {
+        Some((name, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
+            name
+        }
+        _ => stem,
     }
 }
 
