@@ -71,7 +71,7 @@ pub(crate) fn beside<'a>(
 /// The command that reviews them, as the user runs permspec's commands.
 pub(crate) fn review_command(invocation: &Invocation) -> String {
     match invocation {
-        Invocation::Cli { .. } => invocation.program("review"),
+        Invocation::Cli { runner, .. } => format!("{} review", runner.program(false)),
         // Under `cargo test`, the layout the README recommends runs the
         // commands as the consumer's example.
         Invocation::CargoTest { .. } => {

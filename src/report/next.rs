@@ -58,7 +58,7 @@ impl Runner {
     /// The words that start a command; `live`: the command asks the API,
     /// so the consumer's `live` feature must be on (a replay-only build
     /// would fail every case).
-    fn program(&self, live: bool) -> String {
+    pub(crate) fn program(&self, live: bool) -> String {
         match self {
             Runner::Installed => "permspec".to_owned(),
             Runner::Example { name, release } => format!(
@@ -77,15 +77,6 @@ impl Invocation {
         Invocation::Cli {
             args,
             runner: Runner::current(),
-        }
-    }
-
-    /// The command that runs the CLI's `subcommand` (which asks no API),
-    /// as this invocation runs permspec's commands.
-    pub(crate) fn program(&self, subcommand: &str) -> String {
-        match self {
-            Invocation::Cli { runner, .. } => format!("{} {subcommand}", runner.program(false)),
-            Invocation::CargoTest { .. } => format!("permspec {subcommand}"),
         }
     }
 
